@@ -1,0 +1,56 @@
+"""Every error kithkin raises on purpose, in one place.
+
+The CLI turns each into a one-line message (no traceback); the web UI and the API turn
+them into an error page or a JSON body with the matching HTTP status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class KithkinError(Exception):
+    """Base of every error meant for the user."""
+
+    http_status = 400
+
+
+class NotFound(KithkinError):
+    """A person, fact, note or other record that does not exist."""
+
+    http_status = 404
+
+
+class Ambiguous(KithkinError):
+    """A name that fits several people; carries the candidates so the user can pick one."""
+
+    http_status = 409
+
+    def __init__(self, query: str, candidates: Sequence[tuple[int, str]]) -> None:
+        self.query = query
+        self.candidates = list(candidates)
+        listed = "; ".join(f"#{pid} {name}" for pid, name in self.candidates[:10])
+        more = f" and {len(self.candidates) - 10} more" if len(self.candidates) > 10 else ""
+        super().__init__(f"{query!r} fits {len(self.candidates)} people: {listed}{more}")
+
+
+class InvalidInput(KithkinError):
+    """A value the user gave that cannot be stored (bad field name, empty name, ...)."""
+
+
+class Conflict(KithkinError):
+    """A write that would break an invariant (an address already on another person, ...)."""
+
+    http_status = 409
+
+
+class NothingToUndo(KithkinError):
+    """`undo` with no undoable action left."""
+
+
+class BadBackup(KithkinError):
+    """A backup file that cannot be restored: names the file and the place."""
+
+
+class DatabaseError(KithkinError):
+    """The database cannot be opened or is of an unknown kind."""

@@ -1,0 +1,194 @@
+"""Typed records of the domain, read from the store and handed to the interfaces.
+
+Records are frozen: code that wants a changed record makes a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Final, Literal
+
+ContactKind = Literal["email", "phone", "url", "handle"]
+CONTACT_KINDS: Final[tuple[ContactKind, ...]] = ("email", "phone", "url", "handle")
+
+StoryField = Literal["work", "origin", "education", "passions", "drivers", "other"]
+STORY_FIELDS: Final[tuple[StoryField, ...]] = (
+    "work",
+    "origin",
+    "education",
+    "passions",
+    "drivers",
+    "other",
+)
+STORY_QUESTIONS: Final[dict[str, str]] = {
+    "work": "what they do and what they are working on",
+    "origin": "where they come from",
+    "education": "where they went to school",
+    "passions": "what they love doing",
+    "drivers": "what drives them",
+    "other": "family and the rest of their story",
+}
+
+InteractionKind = Literal["email", "meeting", "call", "message", "note", "event", "coffee", "meal"]
+INTERACTION_KINDS: Final[tuple[InteractionKind, ...]] = (
+    "email",
+    "meeting",
+    "call",
+    "message",
+    "note",
+    "event",
+    "coffee",
+    "meal",
+)
+
+Direction = Literal["from_me", "to_me", "both", "neither"]
+DIRECTIONS: Final[tuple[Direction, ...]] = ("from_me", "to_me", "both", "neither")
+
+
+@dataclass(frozen=True)
+class ContactPoint:
+    id: int
+    kind: str
+    value: str
+    label: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class StoryFact:
+    id: int
+    field: str
+    text: str
+    learned_on: date | None
+    learned_where: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    id: int
+    display_name: str
+    organisation: str | None
+    title: str | None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    uid: str
+    display_name: str
+    given_name: str | None
+    family_name: str | None
+    organisation: str | None
+    title: str | None
+    created_at: datetime
+    updated_at: datetime
+    contact_points: tuple[ContactPoint, ...] = ()
+    tags: tuple[str, ...] = ()
+    story: tuple[StoryFact, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    def story_by_field(self) -> dict[str, list[StoryFact]]:
+        grouped: dict[str, list[StoryFact]] = {name: [] for name in STORY_FIELDS}
+        for fact in self.story:
+            grouped.setdefault(fact.field, []).append(fact)
+        return grouped
+
+    def story_gaps(self) -> list[str]:
+        grouped = self.story_by_field()
+        return [name for name in STORY_FIELDS if name != "other" and not grouped[name]]
+
+    def story_completeness(self) -> float:
+        """Share of the five core story fields (all but "other") that hold at least one fact."""
+        core = [name for name in STORY_FIELDS if name != "other"]
+        return (len(core) - len(self.story_gaps())) / len(core)
+
+
+@dataclass(frozen=True)
+class Participant:
+    person_id: int
+    display_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Interaction:
+    id: int
+    kind: str
+    direction: str
+    occurred_at: datetime
+    subject: str | None
+    summary: str | None
+    source: str
+    source_id: str
+    participants: tuple[Participant, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # "interaction" or an activity action such as "story.add"
+    summary: str
+    interaction_id: int | None = None
+    activity_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    at: datetime
+    action: str
+    person_id: int | None
+    summary: str
+    undoable: bool
+    undone_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    person: PersonSummary
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Me:
+    name: str | None = None
+    addresses: tuple[str, ...] = ()
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    people: int
+    contact_points: int
+    interactions: int
+    interactions_by_kind: dict[str, int] = field(default_factory=dict)
+    story_facts: int = 0
+    notes: int = 0
+    tags: int = 0
+    threads: int = 0
+    in_trash: int = 0
+    activity: int = 0
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, tuples, dates and datetimes as plain JSON values."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: to_jsonable(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,54 @@
+"""The activity log: every write appends one row here, in the same transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from kithkin import clock
+from kithkin.model import Activity
+from kithkin.store.schema import activity
+
+
+def record(
+    conn: Connection,
+    action: str,
+    summary: str,
+    *,
+    person_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    undoable: bool = False,
+) -> int:
+    result = conn.execute(
+        activity.insert().values(
+            at=clock.now(),
+            action=action,
+            person_id=person_id,
+            summary=summary,
+            payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
+            undoable=undoable,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def recent(conn: Connection, *, limit: int = 50, person_id: int | None = None) -> list[Activity]:
+    query = select(activity).order_by(activity.c.id.desc()).limit(limit)
+    if person_id is not None:
+        query = query.where(activity.c.person_id == person_id)
+    return [
+        Activity(
+            id=row.id,
+            at=row.at,
+            action=row.action,
+            person_id=row.person_id,
+            summary=row.summary,
+            undoable=bool(row.undoable),
+            undone_at=row.undone_at,
+        )
+        for row in conn.execute(query)
+    ]

@@ -1,0 +1,170 @@
+"""Interactions (email, meeting, call, ...) with their participants, and a person's timeline."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, func, insert, select
+
+from kithkin import clock
+from kithkin.errors import InvalidInput
+from kithkin.model import DIRECTIONS, INTERACTION_KINDS, Interaction, Participant, TimelineEntry
+from kithkin.store import activity
+from kithkin.store.people import _clean, _live_row
+from kithkin.store.schema import activity as activity_table
+from kithkin.store.schema import interaction, interaction_participant, person
+
+
+def log_interaction(
+    conn: Connection,
+    *,
+    kind: str,
+    direction: str,
+    occurred_at: datetime,
+    participants: Sequence[int] | Iterable[tuple[int, str]],
+    subject: str | None = None,
+    summary: str | None = None,
+    source: str = "manual",
+    source_id: str | None = None,
+    thread_key: str | None = None,
+    record_activity: bool = True,
+) -> tuple[int, bool]:
+    """Store one interaction; returns (id, created).
+
+    `participants` are person ids (role "with") or (id, role) pairs. The same (source,
+    source_id) is stored once: a second call returns the first row and changes nothing.
+    """
+    if kind not in INTERACTION_KINDS:
+        raise InvalidInput(f"unknown kind {kind!r}; use one of {', '.join(INTERACTION_KINDS)}")
+    if direction not in DIRECTIONS:
+        raise InvalidInput(f"unknown direction {direction!r}; use one of {', '.join(DIRECTIONS)}")
+    pairs = sorted({(p, "with") if isinstance(p, int) else (int(p[0]), p[1]) for p in participants})
+    if not pairs:
+        raise InvalidInput("an interaction needs at least one other person")
+    sid = source_id or uuid.uuid4().hex
+    existing = conn.scalar(
+        select(interaction.c.id).where(
+            interaction.c.source == source, interaction.c.source_id == sid
+        )
+    )
+    if existing is not None:
+        return int(existing), False
+    names = [_live_row(conn, person_id).display_name for person_id, _ in pairs]
+    key = conn.execute(
+        insert(interaction).values(
+            kind=kind,
+            direction=direction,
+            occurred_at=occurred_at,
+            subject=_clean(subject),
+            summary=summary.strip() if summary else None,
+            thread_key=thread_key,
+            source=source,
+            source_id=sid,
+            created_at=clock.now(),
+        )
+    ).inserted_primary_key
+    assert key is not None
+    interaction_id = int(key[0])
+    conn.execute(
+        insert(interaction_participant),
+        [{"interaction_id": interaction_id, "person_id": p, "role": r} for p, r in pairs],
+    )
+    if record_activity:
+        about = f": {subject}" if subject else ""
+        for (person_id, _), _name in zip(pairs, names, strict=True):
+            activity.record(
+                conn,
+                "interaction.log",
+                f"{kind} with {', '.join(dict.fromkeys(names))}{about}",
+                person_id=person_id,
+                payload={"interaction_id": interaction_id},
+            )
+    return interaction_id, True
+
+
+def interactions_of(conn: Connection, person_id: int, *, limit: int = 200) -> list[Interaction]:
+    ids = list(
+        conn.scalars(
+            select(interaction.c.id)
+            .join(
+                interaction_participant,
+                interaction_participant.c.interaction_id == interaction.c.id,
+            )
+            .where(interaction_participant.c.person_id == person_id)
+            .group_by(interaction.c.id)
+            .order_by(func.max(interaction.c.occurred_at).desc())
+            .limit(limit)
+        )
+    )
+    return get_interactions(conn, ids)
+
+
+def get_interactions(conn: Connection, ids: Sequence[int]) -> list[Interaction]:
+    if not ids:
+        return []
+    parts: dict[int, list[Participant]] = {}
+    for row in conn.execute(
+        select(interaction_participant, person.c.display_name)
+        .join(person, person.c.id == interaction_participant.c.person_id)
+        .where(interaction_participant.c.interaction_id.in_(ids))
+        .order_by(person.c.display_name)
+    ):
+        parts.setdefault(row.interaction_id, []).append(
+            Participant(person_id=row.person_id, display_name=row.display_name, role=row.role)
+        )
+    rows = conn.execute(
+        select(interaction)
+        .where(interaction.c.id.in_(ids))
+        .order_by(interaction.c.occurred_at.desc())
+    )
+    return [
+        Interaction(
+            id=r.id,
+            kind=r.kind,
+            direction=r.direction,
+            occurred_at=r.occurred_at,
+            subject=r.subject,
+            summary=r.summary,
+            source=r.source,
+            source_id=r.source_id,
+            participants=tuple(parts.get(r.id, ())),
+        )
+        for r in rows
+    ]
+
+
+def timeline(conn: Connection, person_id: int, *, limit: int = 100) -> list[TimelineEntry]:
+    """What happened with and about a person, newest first, from the activity log.
+
+    Interactions logged by hand appear through their activity rows; imported interactions,
+    which do not write one row each, are read from the interaction table directly.
+    """
+    entries: list[TimelineEntry] = []
+    logged: set[int] = set()
+    for row in conn.execute(
+        select(activity_table)
+        .where(activity_table.c.person_id == person_id, activity_table.c.undone_at.is_(None))
+        .order_by(activity_table.c.id.desc())
+        .limit(limit)
+    ):
+        if row.action == "interaction.log":
+            continue
+        entries.append(
+            TimelineEntry(at=row.at, kind=row.action, summary=row.summary, activity_id=row.id)
+        )
+    for item in interactions_of(conn, person_id, limit=limit):
+        logged.add(item.id)
+        who = ", ".join(p.display_name for p in item.participants if p.person_id != person_id)
+        arrow = {"from_me": "→", "to_me": "←", "both": "↔"}.get(item.direction, "·")
+        text = f"{item.kind} {arrow} {item.subject or item.summary or ''}".rstrip()
+        if who:
+            text += f" (with {who})"
+        entries.append(
+            TimelineEntry(
+                at=item.occurred_at, kind="interaction", summary=text, interaction_id=item.id
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

@@ -1,0 +1,437 @@
+"""People: add, edit, read, list, resolve a reference, tags and contact points.
+
+Every write takes an open write connection (`Database.write()`), keeps the search index in
+step and appends to the activity log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kithkin import clock
+from kithkin.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from kithkin.model import ContactPoint, Note, Person, PersonSummary, SearchHit, StoryFact
+from kithkin.store import activity, search
+from kithkin.store.contacts import normalize
+from kithkin.store.schema import contact_point, note, person, person_tag, story_fact, tag
+
+EDITABLE: Final = ("display_name", "given_name", "family_name", "organisation", "title")
+_TAG = re.compile(r"^[\w][\w .:/&+-]{0,63}$", re.UNICODE)
+
+
+def add_person(
+    conn: Connection,
+    *,
+    display_name: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    organisation: str | None = None,
+    title: str | None = None,
+    contacts: Iterable[tuple[str, str]] = (),
+    tags: Iterable[str] = (),
+    source: str = "manual",
+) -> int:
+    """Store a new person; `contacts` are (kind, value) pairs. Returns the person's id."""
+    name = _clean(display_name) or " ".join(
+        part for part in (_clean(given_name), _clean(family_name)) if part
+    )
+    if not name:
+        raise InvalidInput("a person needs a name")
+    at = clock.now()
+    result = conn.execute(
+        insert(person).values(
+            uid=uuid.uuid4().hex,
+            display_name=name,
+            given_name=_clean(given_name),
+            family_name=_clean(family_name),
+            organisation=_clean(organisation),
+            title=_clean(title),
+            created_at=at,
+            updated_at=at,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    person_id = int(key[0])
+    for kind, value in contacts:
+        _insert_contact(conn, person_id, kind, value, label=None, source=source)
+    for name_of_tag in tags:
+        _attach_tag(conn, person_id, name_of_tag)
+    search.reindex_person(conn, person_id)
+    activity.record(conn, "person.add", f"added {name}", person_id=person_id)
+    return person_id
+
+
+def edit_person(conn: Connection, person_id: int, **changes: str | None) -> dict[str, Any]:
+    """Change name fields, organisation or title; returns the old values of what changed."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))}; editable: {EDITABLE}")
+    row = _live_row(conn, person_id)
+    values = {key: _clean(value) for key, value in changes.items()}
+    if "display_name" in values and not values["display_name"]:
+        raise InvalidInput("a person needs a name")
+    old = {key: getattr(row, key) for key in values if getattr(row, key) != values[key]}
+    if not old:
+        return {}
+    conn.execute(
+        update(person)
+        .where(person.c.id == person_id)
+        .values({**{key: values[key] for key in old}, "updated_at": clock.now()})
+    )
+    search.reindex_person(conn, person_id)
+    described = ", ".join(f"{key} → {values[key] or '∅'}" for key in old)
+    activity.record(
+        conn,
+        "person.edit",
+        f"edited {row.display_name}: {described}",
+        person_id=person_id,
+        payload={"old": old},
+    )
+    return old
+
+
+def add_contact(
+    conn: Connection,
+    person_id: int,
+    kind: str,
+    value: str,
+    *,
+    label: str | None = None,
+    source: str = "manual",
+) -> int:
+    row = _live_row(conn, person_id)
+    contact_id = _insert_contact(conn, person_id, kind, value, label=label, source=source)
+    search.reindex_person(conn, person_id)
+    activity.record(
+        conn,
+        "contact.add",
+        f"added {kind} {value.strip()} to {row.display_name}",
+        person_id=person_id,
+    )
+    return contact_id
+
+
+def remove_contact(conn: Connection, person_id: int, contact_id: int) -> None:
+    row = _live_row(conn, person_id)
+    found = conn.execute(
+        select(contact_point).where(
+            contact_point.c.id == contact_id, contact_point.c.person_id == person_id
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"{row.display_name} has no contact point #{contact_id}")
+    conn.execute(delete(contact_point).where(contact_point.c.id == contact_id))
+    search.reindex_person(conn, person_id)
+    activity.record(
+        conn,
+        "contact.remove",
+        f"removed {found.kind} {found.value} from {row.display_name}",
+        person_id=person_id,
+    )
+
+
+def add_tag(conn: Connection, person_id: int, name: str) -> bool:
+    """Tag a person; False when they already had the tag."""
+    row = _live_row(conn, person_id)
+    if not _attach_tag(conn, person_id, name):
+        return False
+    search.reindex_person(conn, person_id)
+    activity.record(
+        conn, "tag.add", f"tagged {row.display_name} {name.strip()}", person_id=person_id
+    )
+    return True
+
+
+def remove_tag(conn: Connection, person_id: int, name: str) -> bool:
+    row = _live_row(conn, person_id)
+    tag_id = conn.scalar(select(tag.c.id).where(tag.c.name == name.strip()))
+    if tag_id is None:
+        return False
+    result = conn.execute(
+        delete(person_tag).where(person_tag.c.person_id == person_id, person_tag.c.tag_id == tag_id)
+    )
+    if not result.rowcount:
+        return False
+    search.reindex_person(conn, person_id)
+    activity.record(
+        conn, "tag.remove", f"untagged {row.display_name} {name.strip()}", person_id=person_id
+    )
+    return True
+
+
+def get_person(conn: Connection, person_id: int, *, include_deleted: bool = False) -> Person:
+    query = select(person).where(person.c.id == person_id)
+    if not include_deleted:
+        query = query.where(person.c.deleted_at.is_(None))
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"no person #{person_id}")
+    contacts = tuple(
+        ContactPoint(id=r.id, kind=r.kind, value=r.value, label=r.label, source=r.source)
+        for r in conn.execute(
+            select(contact_point)
+            .where(contact_point.c.person_id == person_id)
+            .order_by(contact_point.c.kind, contact_point.c.id)
+        )
+    )
+    facts = tuple(
+        StoryFact(
+            id=r.id,
+            field=r.field,
+            text=r.text,
+            learned_on=r.learned_on,
+            learned_where=r.learned_where,
+            created_at=r.created_at,
+        )
+        for r in conn.execute(
+            select(story_fact).where(story_fact.c.person_id == person_id).order_by(story_fact.c.id)
+        )
+    )
+    notes = tuple(
+        Note(id=r.id, text=r.text, created_at=r.created_at)
+        for r in conn.execute(
+            select(note).where(note.c.person_id == person_id).order_by(note.c.id.desc())
+        )
+    )
+    return Person(
+        id=row.id,
+        uid=row.uid,
+        display_name=row.display_name,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        organisation=row.organisation,
+        title=row.title,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        contact_points=contacts,
+        tags=tuple(_tags_of(conn, [person_id]).get(person_id, ())),
+        story=facts,
+        notes=notes,
+    )
+
+
+def list_people(
+    conn: Connection,
+    *,
+    query: str | None = None,
+    tag_name: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[PersonSummary]:
+    """People by name (all of them, or those whose names, organisation or email match)."""
+    stmt = select(person.c.id, person.c.display_name, person.c.organisation, person.c.title).where(
+        person.c.deleted_at.is_(None)
+    )
+    if query:
+        for word in search.words(query):
+            pattern = f"%{word}%"
+            stmt = stmt.where(
+                person.c.display_name.ilike(pattern)
+                | person.c.organisation.ilike(pattern)
+                | person.c.id.in_(
+                    select(contact_point.c.person_id).where(contact_point.c.value.ilike(pattern))
+                )
+            )
+    if tag_name:
+        stmt = stmt.where(
+            person.c.id.in_(
+                select(person_tag.c.person_id)
+                .join(tag, tag.c.id == person_tag.c.tag_id)
+                .where(tag.c.name == tag_name)
+            )
+        )
+    rows = list(
+        conn.execute(
+            stmt.order_by(func.lower(person.c.display_name), person.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    return summaries(conn, rows)
+
+
+def summaries(conn: Connection, rows: Sequence[Any]) -> list[PersonSummary]:
+    tags = _tags_of(conn, [r.id for r in rows])
+    return [
+        PersonSummary(
+            id=r.id,
+            display_name=r.display_name,
+            organisation=r.organisation,
+            title=r.title,
+            tags=tuple(tags.get(r.id, ())),
+        )
+        for r in rows
+    ]
+
+
+def summaries_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, PersonSummary]:
+    rows = list(
+        conn.execute(
+            select(person.c.id, person.c.display_name, person.c.organisation, person.c.title).where(
+                person.c.id.in_(ids)
+            )
+        )
+    )
+    return {summary.id: summary for summary in summaries(conn, rows)}
+
+
+def count_people(conn: Connection) -> int:
+    return int(conn.scalar(select(func.count()).where(person.c.deleted_at.is_(None))) or 0)
+
+
+def all_tags(conn: Connection) -> list[tuple[str, int]]:
+    """Every tag in use with how many live people carry it."""
+    rows = conn.execute(
+        select(tag.c.name, func.count(person.c.id))
+        .join(person_tag, person_tag.c.tag_id == tag.c.id)
+        .join(person, and_(person.c.id == person_tag.c.person_id, person.c.deleted_at.is_(None)))
+        .group_by(tag.c.name)
+        .order_by(tag.c.name)
+    )
+    return [(str(name), int(n)) for name, n in rows]
+
+
+def resolve(conn: Connection, ref: str) -> int:
+    """A person's id from `#12`/`12`, an email address or (part of) a name.
+
+    An exact name wins over a partial one; several candidates raise Ambiguous with them all.
+    """
+    ref = ref.strip()
+    if not ref:
+        raise InvalidInput("which person? give a name, an email address or #id")
+    if re.fullmatch(r"#?\d+", ref):
+        person_id = int(ref.lstrip("#"))
+        get_person(conn, person_id)
+        return person_id
+    live = person.c.deleted_at.is_(None)
+    if "@" in ref:
+        found = conn.scalar(
+            select(contact_point.c.person_id)
+            .join(person, person.c.id == contact_point.c.person_id)
+            .where(contact_point.c.kind == "email", contact_point.c.normalized == ref.lower(), live)
+        )
+        if found is not None:
+            return int(found)
+    exact = list(
+        conn.execute(
+            select(person.c.id, person.c.display_name).where(
+                func.lower(person.c.display_name) == ref.lower(), live
+            )
+        )
+    )
+    if len(exact) == 1:
+        return int(exact[0].id)
+    candidates = exact or list_people(conn, query=ref, limit=50)
+    if not candidates:
+        raise NotFound(f"nobody called {ref!r}")
+    if len(candidates) == 1:
+        return int(candidates[0].id)
+    raise Ambiguous(ref, [(c.id, c.display_name) for c in candidates])
+
+
+def _live_row(conn: Connection, person_id: int) -> Any:
+    row = conn.execute(
+        select(person).where(person.c.id == person_id, person.c.deleted_at.is_(None))
+    ).first()
+    if row is None:
+        raise NotFound(f"no person #{person_id}")
+    return row
+
+
+def _insert_contact(
+    conn: Connection, person_id: int, kind: str, value: str, *, label: str | None, source: str
+) -> int:
+    key = normalize(kind, value)
+    owner = conn.execute(
+        select(contact_point.c.person_id, person.c.display_name)
+        .join(person, person.c.id == contact_point.c.person_id)
+        .where(contact_point.c.kind == kind, contact_point.c.normalized == key)
+    ).first()
+    if owner is not None:
+        if owner.person_id == person_id:
+            existing = conn.scalar(
+                select(contact_point.c.id).where(
+                    contact_point.c.kind == kind, contact_point.c.normalized == key
+                )
+            )
+            return int(existing or 0)
+        raise Conflict(
+            f"{kind} {value.strip()} already belongs to {owner.display_name} (#{owner.person_id})"
+        )
+    try:
+        result = conn.execute(
+            insert(contact_point).values(
+                person_id=person_id,
+                kind=kind,
+                value=value.strip(),
+                normalized=key,
+                label=_clean(label),
+                source=source,
+                created_at=clock.now(),
+            )
+        )
+    except IntegrityError as exc:  # a concurrent writer won the race for this address
+        raise Conflict(f"{kind} {value.strip()} already belongs to someone else") from exc
+    key_row = result.inserted_primary_key
+    assert key_row is not None
+    return int(key_row[0])
+
+
+def _attach_tag(conn: Connection, person_id: int, name: str) -> bool:
+    name = name.strip()
+    if not _TAG.match(name):
+        raise InvalidInput(f"not a usable tag: {name!r} (letters, digits, spaces, .:/&+-)")
+    tag_id = conn.scalar(select(tag.c.id).where(tag.c.name == name))
+    if tag_id is None:
+        key = conn.execute(insert(tag).values(name=name)).inserted_primary_key
+        assert key is not None
+        tag_id = key[0]
+    exists = conn.scalar(
+        select(func.count()).where(
+            person_tag.c.person_id == person_id, person_tag.c.tag_id == tag_id
+        )
+    )
+    if exists:
+        return False
+    conn.execute(insert(person_tag).values(person_id=person_id, tag_id=tag_id))
+    return True
+
+
+def _tags_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if not ids:
+        return out
+    rows = conn.execute(
+        select(person_tag.c.person_id, tag.c.name)
+        .join(tag, tag.c.id == person_tag.c.tag_id)
+        .where(person_tag.c.person_id.in_(ids))
+        .order_by(tag.c.name)
+    )
+    for person_id, name in rows:
+        out.setdefault(int(person_id), []).append(str(name))
+    return out
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def search_people(conn: Connection, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Ranked full-text search over names, organisations, titles, story facts and notes."""
+    hits = search.search(conn, query, limit=limit)
+    found = summaries_by_id(conn, [person_id for person_id, _, _ in hits])
+    return [
+        SearchHit(person=found[person_id], score=score, snippet=snippet)
+        for person_id, score, snippet in hits
+        if person_id in found
+    ]

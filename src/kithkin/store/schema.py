@@ -1,0 +1,191 @@
+"""The tables, described once for SQLAlchemy Core (portable to SQLite and PostgreSQL).
+
+Migrations in `store/migrations/versions` create and change them; this module is what the
+queries read. The full-text index lives beside them and is dialect-specific (see search.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, hands back timezone-aware UTC, whatever the dialect does."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to the store; use clock.now()")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String(32), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("given_name", Text),
+    Column("family_name", Text),
+    Column("organisation", Text),
+    Column("title", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("deleted_at", UTCDateTime),
+    Column("merged_into_id", Integer, ForeignKey("person.id", ondelete="SET NULL")),
+)
+Index("ix_person_display_name", person.c.display_name)
+Index("ix_person_deleted_at", person.c.deleted_at)
+
+contact_point = Table(
+    "contact_point",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("normalized", Text, nullable=False),
+    Column("label", Text),
+    Column("source", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("kind", "normalized", name="uq_contact_point_kind_normalized"),
+)
+Index("ix_contact_point_person", contact_point.c.person_id)
+
+tag = Table(
+    "tag",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+)
+
+person_tag = Table(
+    "person_tag",
+    metadata,
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", Integer, ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+)
+Index("ix_person_tag_tag", person_tag.c.tag_id)
+
+story_fact = Table(
+    "story_fact",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("learned_on", Date),
+    Column("learned_where", Text),
+    Column("source", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_story_fact_person", story_fact.c.person_id)
+
+note = Table(
+    "note",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_note_person", note.c.person_id)
+
+interaction = Table(
+    "interaction",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("direction", String(8), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("subject", Text),
+    Column("summary", Text),
+    Column("thread_key", Text),
+    Column("source", Text, nullable=False),
+    Column("source_id", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source", "source_id", name="uq_interaction_source"),
+)
+Index("ix_interaction_occurred_at", interaction.c.occurred_at)
+Index("ix_interaction_thread_key", interaction.c.thread_key)
+
+interaction_participant = Table(
+    "interaction_participant",
+    metadata,
+    Column(
+        "interaction_id",
+        Integer,
+        ForeignKey("interaction.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), primary_key=True),
+)
+Index("ix_interaction_participant_person", interaction_participant.c.person_id)
+
+activity = Table(
+    "activity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="SET NULL")),
+    Column("summary", Text, nullable=False),
+    Column("payload", Text),
+    Column("undoable", Boolean, nullable=False, default=False),
+    Column("undone_at", UTCDateTime),
+)
+Index("ix_activity_person", activity.c.person_id)
+
+setting = Table(
+    "setting",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Tables in the order a backup writes and restores them (parents before children).
+BACKUP_TABLES: tuple[Table, ...] = (
+    person,
+    contact_point,
+    tag,
+    person_tag,
+    story_fact,
+    note,
+    interaction,
+    interaction_participant,
+    activity,
+    setting,
+)

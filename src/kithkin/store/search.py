@@ -1,0 +1,118 @@
+"""Full-text search over people: the one dialect-specific seam of the store.
+
+On SQLite it is an FTS5 table (`person_fts`, rowid = person id, porter stemming, ranked by
+bm25 with names weighing most). Other dialects fall back to a portable LIKE match until they
+get an index of their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, or_, select, text
+
+from kithkin.store.schema import contact_point, note, person, person_tag, story_fact, tag
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# bm25 weights per column: name, organisation, title, story, notes, tags, contacts
+_SEARCH_SQL = text(
+    "SELECT rowid, -bm25(person_fts, 10.0, 4.0, 3.0, 2.0, 1.0, 3.0, 5.0) AS score, "
+    "snippet(person_fts, -1, '[', ']', '…', 12) AS snip "
+    "FROM person_fts WHERE person_fts MATCH :match ORDER BY score DESC LIMIT :limit"
+)
+
+
+def _uses_fts(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def reindex_person(conn: Connection, person_id: int) -> None:
+    """Rewrite the person's index row from the tables (drops it when the person is gone)."""
+    if not _uses_fts(conn):
+        return
+    conn.execute(text("DELETE FROM person_fts WHERE rowid = :id"), {"id": person_id})
+    row = conn.execute(
+        select(person).where(person.c.id == person_id, person.c.deleted_at.is_(None))
+    ).first()
+    if row is None:
+        return
+    names = " ".join(part for part in (row.display_name, row.given_name, row.family_name) if part)
+    story = "\n".join(
+        conn.scalars(select(story_fact.c.text).where(story_fact.c.person_id == person_id))
+    )
+    notes = "\n".join(conn.scalars(select(note.c.text).where(note.c.person_id == person_id)))
+    tags = " ".join(
+        conn.scalars(
+            select(tag.c.name)
+            .join(person_tag, person_tag.c.tag_id == tag.c.id)
+            .where(person_tag.c.person_id == person_id)
+        )
+    )
+    contacts = " ".join(
+        conn.scalars(select(contact_point.c.value).where(contact_point.c.person_id == person_id))
+    )
+    conn.execute(
+        text(
+            "INSERT INTO person_fts(rowid, name, organisation, title, story, notes, tags, "
+            "contacts) VALUES (:id, :name, :org, :title, :story, :notes, :tags, :contacts)"
+        ),
+        {
+            "id": person_id,
+            "name": names,
+            "org": row.organisation or "",
+            "title": row.title or "",
+            "story": story,
+            "notes": notes,
+            "tags": tags,
+            "contacts": contacts,
+        },
+    )
+
+
+def rebuild(conn: Connection) -> int:
+    """Re-create every index row (after a restore); returns how many people were indexed."""
+    if not _uses_fts(conn):
+        return 0
+    conn.execute(text("DELETE FROM person_fts"))
+    ids = list(conn.scalars(select(person.c.id).where(person.c.deleted_at.is_(None))))
+    for person_id in ids:
+        reindex_person(conn, person_id)
+    return len(ids)
+
+
+def words(query: str) -> list[str]:
+    return _WORD.findall(query)
+
+
+def search(conn: Connection, query: str, *, limit: int = 50) -> list[tuple[int, float, str]]:
+    """(person id, score, snippet) best first; every word of the query must match."""
+    terms = words(query)
+    if not terms:
+        return []
+    if _uses_fts(conn):
+        match = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        rows = conn.execute(
+            _SEARCH_SQL,
+            {"match": match, "limit": limit},
+        )
+        return [(int(r.rowid), float(r.score), str(r.snip)) for r in rows]
+    return _search_like(conn, terms, limit)
+
+
+def _search_like(conn: Connection, terms: list[str], limit: int) -> list[tuple[int, float, str]]:
+    query = select(person.c.id, person.c.display_name).where(person.c.deleted_at.is_(None))
+    for term in terms:
+        pattern = f"%{term}%"
+        query = query.where(
+            or_(
+                person.c.display_name.ilike(pattern),
+                person.c.organisation.ilike(pattern),
+                person.c.title.ilike(pattern),
+                person.c.id.in_(
+                    select(story_fact.c.person_id).where(story_fact.c.text.ilike(pattern))
+                ),
+                person.c.id.in_(select(note.c.person_id).where(note.c.text.ilike(pattern))),
+            )
+        )
+    rows = conn.execute(query.order_by(person.c.display_name).limit(limit))
+    return [(int(r.id), 1.0, str(r.display_name)) for r in rows]

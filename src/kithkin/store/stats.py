@@ -1,0 +1,55 @@
+"""Counts of what the store holds."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Table, distinct, func, select
+
+from kithkin.model import Stats
+from kithkin.store.schema import (
+    activity,
+    contact_point,
+    interaction,
+    note,
+    person,
+    story_fact,
+    tag,
+)
+
+
+def stats(conn: Connection) -> Stats:
+    def count(table: Table) -> int:
+        return int(conn.scalar(select(func.count()).select_from(table)) or 0)
+
+    live = person.c.deleted_at.is_(None)
+    by_kind = {
+        str(kind): int(n)
+        for kind, n in conn.execute(
+            select(interaction.c.kind, func.count())
+            .group_by(interaction.c.kind)
+            .order_by(interaction.c.kind)
+        )
+    }
+    threads = conn.scalar(
+        select(func.count(distinct(interaction.c.thread_key))).where(
+            interaction.c.thread_key.is_not(None)
+        )
+    )
+    return Stats(
+        people=int(conn.scalar(select(func.count()).where(live)) or 0),
+        contact_points=count(contact_point),
+        interactions=count(interaction),
+        interactions_by_kind=by_kind,
+        story_facts=count(story_fact),
+        notes=count(note),
+        tags=count(tag),
+        threads=int(threads or 0),
+        in_trash=int(
+            conn.scalar(
+                select(func.count()).where(
+                    person.c.deleted_at.is_not(None), person.c.merged_into_id.is_(None)
+                )
+            )
+            or 0
+        ),
+        activity=count(activity),
+    )

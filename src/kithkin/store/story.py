@@ -1,0 +1,85 @@
+"""A person's story (facts per field, each with when and where it was learned) and notes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, delete, insert, select
+
+from kithkin import clock
+from kithkin.errors import InvalidInput, NotFound
+from kithkin.model import STORY_FIELDS
+from kithkin.store import activity, search
+from kithkin.store.people import _clean, _live_row
+from kithkin.store.schema import note, story_fact
+
+
+def add_fact(
+    conn: Connection,
+    person_id: int,
+    field: str,
+    text: str,
+    *,
+    learned_on: date | None = None,
+    learned_where: str | None = None,
+    source: str = "manual",
+) -> int:
+    """Add one fact to a field of the person's story; returns the fact's id."""
+    if field not in STORY_FIELDS:
+        raise InvalidInput(f"unknown story field {field!r}; use one of {', '.join(STORY_FIELDS)}")
+    body = _clean(text)
+    if not body:
+        raise InvalidInput(f"empty {field} fact")
+    row = _live_row(conn, person_id)
+    key = conn.execute(
+        insert(story_fact).values(
+            person_id=person_id,
+            field=field,
+            text=body,
+            learned_on=learned_on,
+            learned_where=_clean(learned_where),
+            source=source,
+            created_at=clock.now(),
+        )
+    ).inserted_primary_key
+    assert key is not None
+    search.reindex_person(conn, person_id)
+    where = f" (learned at {learned_where})" if learned_where else ""
+    activity.record(
+        conn, "story.add", f"{row.display_name}'s {field}: {body}{where}", person_id=person_id
+    )
+    return int(key[0])
+
+
+def remove_fact(conn: Connection, person_id: int, fact_id: int) -> None:
+    row = _live_row(conn, person_id)
+    fact = conn.execute(
+        select(story_fact).where(story_fact.c.id == fact_id, story_fact.c.person_id == person_id)
+    ).first()
+    if fact is None:
+        raise NotFound(f"{row.display_name} has no story fact #{fact_id}")
+    conn.execute(delete(story_fact).where(story_fact.c.id == fact_id))
+    search.reindex_person(conn, person_id)
+    activity.record(
+        conn,
+        "story.remove",
+        f"removed from {row.display_name}'s {fact.field}: {fact.text}",
+        person_id=person_id,
+    )
+
+
+def add_note(conn: Connection, person_id: int, text: str) -> int:
+    body = text.strip()
+    if not body:
+        raise InvalidInput("empty note")
+    row = _live_row(conn, person_id)
+    key = conn.execute(
+        insert(note).values(person_id=person_id, text=body, created_at=clock.now())
+    ).inserted_primary_key
+    assert key is not None
+    search.reindex_person(conn, person_id)
+    first_line = body.splitlines()[0][:80]
+    activity.record(
+        conn, "note.add", f"note on {row.display_name}: {first_line}", person_id=person_id
+    )
+    return int(key[0])

@@ -1,0 +1,269 @@
+"""Deleting and merging people, undoing either, and the 30-day trash.
+
+A delete only marks the person deleted; a merge moves every row of the second person onto the
+first and remembers which rows it moved. Both are undoable until the trash is emptied, which
+happens to rows older than `TRASH_DAYS` the next time anything is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any, Final
+
+from sqlalchemy import Connection, and_, delete, insert, select, update
+
+from kithkin import clock
+from kithkin.errors import InvalidInput, NotFound, NothingToUndo
+from kithkin.model import PersonSummary
+from kithkin.store import activity, search
+from kithkin.store.people import _live_row, summaries
+from kithkin.store.schema import (
+    activity as activity_table,
+)
+from kithkin.store.schema import (
+    contact_point,
+    interaction_participant,
+    note,
+    person,
+    person_tag,
+    story_fact,
+)
+
+TRASH_DAYS: Final = 30
+_FILLABLE: Final = ("given_name", "family_name", "organisation", "title")
+
+
+def delete_person(conn: Connection, person_id: int) -> int:
+    """Move a person to the trash; returns the activity id that `undo` reverses."""
+    row = _live_row(conn, person_id)
+    conn.execute(update(person).where(person.c.id == person_id).values(deleted_at=clock.now()))
+    search.reindex_person(conn, person_id)
+    purge_expired(conn)
+    return activity.record(
+        conn,
+        "person.delete",
+        f"deleted {row.display_name} (in the trash for {TRASH_DAYS} days)",
+        person_id=person_id,
+        payload={"person_id": person_id},
+        undoable=True,
+    )
+
+
+def restore_person(conn: Connection, person_id: int) -> None:
+    row = conn.execute(select(person).where(person.c.id == person_id)).first()
+    if row is None or row.deleted_at is None:
+        raise NotFound(f"#{person_id} is not in the trash")
+    if row.merged_into_id is not None:
+        raise InvalidInput(
+            f"{row.display_name} was merged into #{row.merged_into_id}; use undo to split them"
+        )
+    conn.execute(update(person).where(person.c.id == person_id).values(deleted_at=None))
+    search.reindex_person(conn, person_id)
+    activity.record(conn, "person.restore", f"restored {row.display_name}", person_id=person_id)
+
+
+def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
+    """Fold `other` into `keep`: every contact point, fact, note, tag and interaction moves.
+
+    Empty name/organisation/title fields of `keep` are filled from `other`. Returns the
+    activity id that `undo` reverses.
+    """
+    if keep_id == other_id:
+        raise InvalidInput("cannot merge a person with themselves")
+    keep = _live_row(conn, keep_id)
+    other = _live_row(conn, other_id)
+    moved: dict[str, list[Any]] = {}
+    for table in (contact_point, story_fact, note):
+        ids = list(conn.scalars(select(table.c.id).where(table.c.person_id == other_id)))
+        conn.execute(update(table).where(table.c.id.in_(ids)).values(person_id=keep_id))
+        moved[table.name] = ids
+
+    keep_tags = set(
+        conn.scalars(select(person_tag.c.tag_id).where(person_tag.c.person_id == keep_id))
+    )
+    other_tags = list(
+        conn.scalars(select(person_tag.c.tag_id).where(person_tag.c.person_id == other_id))
+    )
+    conn.execute(delete(person_tag).where(person_tag.c.person_id == other_id))
+    added = [t for t in other_tags if t not in keep_tags]
+    if added:
+        conn.execute(insert(person_tag), [{"person_id": keep_id, "tag_id": t} for t in added])
+    moved["tags_other"] = other_tags
+    moved["tags_added"] = added
+
+    keep_parts = {
+        (r.interaction_id, r.role)
+        for r in conn.execute(
+            select(interaction_participant).where(interaction_participant.c.person_id == keep_id)
+        )
+    }
+    other_parts = [
+        (r.interaction_id, r.role)
+        for r in conn.execute(
+            select(interaction_participant).where(interaction_participant.c.person_id == other_id)
+        )
+    ]
+    conn.execute(
+        delete(interaction_participant).where(interaction_participant.c.person_id == other_id)
+    )
+    new_parts = [p for p in other_parts if p not in keep_parts]
+    if new_parts:
+        conn.execute(
+            insert(interaction_participant),
+            [{"interaction_id": i, "person_id": keep_id, "role": r} for i, r in new_parts],
+        )
+    moved["participants_other"] = [list(p) for p in other_parts]
+    moved["participants_added"] = [list(p) for p in new_parts]
+
+    filled = {f: getattr(other, f) for f in _FILLABLE if not getattr(keep, f) and getattr(other, f)}
+    now = clock.now()
+    if filled:
+        conn.execute(update(person).where(person.c.id == keep_id).values({**filled, "updated_at": now}))
+    conn.execute(
+        update(person).where(person.c.id == other_id).values(deleted_at=now, merged_into_id=keep_id)
+    )
+    search.reindex_person(conn, keep_id)
+    search.reindex_person(conn, other_id)
+    return activity.record(
+        conn,
+        "person.merge",
+        f"merged {other.display_name} (#{other_id}) into {keep.display_name} (#{keep_id})",
+        person_id=keep_id,
+        payload={"keep": keep_id, "other": other_id, "moved": moved, "filled": list(filled)},
+        undoable=True,
+    )
+
+
+def undo(conn: Connection, activity_id: int | None = None) -> str:
+    """Reverse the newest undoable action (or the one given); returns what was undone."""
+    query = select(activity_table).where(
+        activity_table.c.undoable.is_(True), activity_table.c.undone_at.is_(None)
+    )
+    if activity_id is not None:
+        query = query.where(activity_table.c.id == activity_id)
+    row = conn.execute(query.order_by(activity_table.c.id.desc()).limit(1)).first()
+    if row is None:
+        raise NothingToUndo(
+            "nothing to undo" if activity_id is None else f"#{activity_id} cannot be undone"
+        )
+    payload = json.loads(row.payload)
+    if row.action == "person.delete":
+        _undelete(conn, payload["person_id"])
+    elif row.action == "person.merge":
+        _unmerge(conn, payload)
+    else:  # pragma: no cover - only the actions above are ever recorded as undoable
+        raise NothingToUndo(f"{row.action} cannot be undone")
+    conn.execute(
+        update(activity_table).where(activity_table.c.id == row.id).values(undone_at=clock.now())
+    )
+    activity.record(
+        conn,
+        "undo",
+        f"undid: {row.summary}",
+        person_id=row.person_id,
+        payload={"activity_id": row.id},
+    )
+    return str(row.summary)
+
+
+def trash(conn: Connection) -> list[tuple[PersonSummary, Any]]:
+    """People in the trash (deleted, not merged), newest first, with when they were deleted."""
+    rows = list(
+        conn.execute(
+            select(
+                person.c.id,
+                person.c.display_name,
+                person.c.organisation,
+                person.c.title,
+                person.c.deleted_at,
+            )
+            .where(person.c.deleted_at.is_not(None), person.c.merged_into_id.is_(None))
+            .order_by(person.c.deleted_at.desc())
+        )
+    )
+    return list(zip(summaries(conn, rows), [r.deleted_at for r in rows], strict=True))
+
+
+def purge_expired(conn: Connection, *, days: int = TRASH_DAYS) -> int:
+    """Delete for good the people in the trash (or merged away) for more than `days` days."""
+    cutoff = clock.now() - timedelta(days=days)
+    ids = list(
+        conn.scalars(
+            select(person.c.id).where(
+                and_(person.c.deleted_at.is_not(None), person.c.deleted_at < cutoff)
+            )
+        )
+    )
+    if not ids:
+        return 0
+    # What pointed at them can no longer be undone.
+    conn.execute(
+        update(activity_table)
+        .where(activity_table.c.person_id.in_(ids), activity_table.c.undoable.is_(True))
+        .values(undoable=False)
+    )
+    gone = set(ids)
+    for row in conn.execute(
+        select(activity_table.c.id, activity_table.c.payload).where(
+            activity_table.c.action == "person.merge",
+            activity_table.c.undoable.is_(True),
+            activity_table.c.undone_at.is_(None),
+        )
+    ).all():
+        if json.loads(row.payload)["other"] in gone:
+            conn.execute(
+                update(activity_table).where(activity_table.c.id == row.id).values(undoable=False)
+            )
+    conn.execute(update(person).where(person.c.merged_into_id.in_(ids)).values(merged_into_id=None))
+    conn.execute(delete(person).where(person.c.id.in_(ids)))
+    return len(ids)
+
+
+def _undelete(conn: Connection, person_id: int) -> None:
+    conn.execute(update(person).where(person.c.id == person_id).values(deleted_at=None))
+    search.reindex_person(conn, person_id)
+
+
+def _unmerge(conn: Connection, payload: dict[str, Any]) -> None:
+    keep_id, other_id, moved = payload["keep"], payload["other"], payload["moved"]
+    if conn.scalar(select(person.c.id).where(person.c.id == other_id)) is None:
+        raise NothingToUndo(f"#{other_id} has been purged from the trash; the merge is final")
+    for table in (contact_point, story_fact, note):
+        ids = moved[table.name]
+        conn.execute(update(table).where(table.c.id.in_(ids)).values(person_id=other_id))
+    added_tags = moved["tags_added"]
+    conn.execute(
+        delete(person_tag).where(
+            person_tag.c.person_id == keep_id, person_tag.c.tag_id.in_(added_tags)
+        )
+    )
+    if moved["tags_other"]:
+        conn.execute(
+            insert(person_tag), [{"person_id": other_id, "tag_id": t} for t in moved["tags_other"]]
+        )
+    for interaction_id, role in moved["participants_added"]:
+        conn.execute(
+            delete(interaction_participant).where(
+                interaction_participant.c.interaction_id == interaction_id,
+                interaction_participant.c.person_id == keep_id,
+                interaction_participant.c.role == role,
+            )
+        )
+    if moved["participants_other"]:
+        conn.execute(
+            insert(interaction_participant),
+            [
+                {"interaction_id": i, "person_id": other_id, "role": r}
+                for i, r in moved["participants_other"]
+            ],
+        )
+    if payload["filled"]:
+        conn.execute(
+            update(person).where(person.c.id == keep_id).values(dict.fromkeys(payload["filled"]))
+        )
+    conn.execute(
+        update(person).where(person.c.id == other_id).values(deleted_at=None, merged_into_id=None)
+    )
+    search.reindex_person(conn, keep_id)
+    search.reindex_person(conn, other_id)
