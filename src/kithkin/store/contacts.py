@@ -30,8 +30,11 @@ def normalize(kind: str, value: str) -> str:
             "00" if value.startswith("00") else ""
         )
     if kind == "url":
-        parts = urlsplit(value if "://" in value else f"https://{value}")
-        if not parts.netloc:
+        try:
+            parts = urlsplit(value if "://" in value else f"https://{value}")
+        except ValueError as exc:
+            raise InvalidInput(f"not a URL: {value!r} ({exc})") from None
+        if not parts.netloc or any(ch.isspace() for ch in value):
             raise InvalidInput(f"not a URL: {value!r}")
         host = parts.netloc.lower().removeprefix("www.")
         return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")

@@ -119,7 +119,9 @@ def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
     filled = {f: getattr(other, f) for f in _FILLABLE if not getattr(keep, f) and getattr(other, f)}
     now = clock.now()
     if filled:
-        conn.execute(update(person).where(person.c.id == keep_id).values({**filled, "updated_at": now}))
+        conn.execute(
+            update(person).where(person.c.id == keep_id).values({**filled, "updated_at": now})
+        )
     conn.execute(
         update(person).where(person.c.id == other_id).values(deleted_at=now, merged_into_id=keep_id)
     )

@@ -1,0 +1,40 @@
+# One task runner for people and CI. `make demo` and `make test` are the README's two commands.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+# Debian packages the test tiers drive for real: a browser for the web UI.
+TEST_DEBS := chromium
+
+.PHONY: setup demo test test-deps lint typecheck pytest bench
+
+setup:  ## the Python environment, from uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	@$(UV) sync --frozen --quiet
+
+demo: setup  ## build the fictional demo network and open the web UI on it
+	$(UV) run kithkin demo
+
+test-deps:  ## Debian packages the tests need (skipped when already present)
+	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: setup
+	$(UV) run ruff check src tests benchmarks
+	$(UV) run ruff format --check src tests benchmarks
+
+typecheck: setup
+	$(UV) run mypy
+
+pytest: setup test-deps
+	$(UV) run pytest -q
+
+test: lint typecheck pytest  ## everything CI checks
+
+bench: setup  ## print the benchmark tables
+	@for script in benchmarks/*.py; do echo "== $$script"; $(UV) run python $$script; done

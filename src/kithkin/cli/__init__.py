@@ -1,0 +1,1 @@
+"""The `kithkin` command line: thin commands over the store's named functions."""

@@ -1,0 +1,298 @@
+"""Set-up, search, counts, backups, undo and trash, the demo, and the web server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
+
+
+@click.command("init")
+@click.option("--name", help="Your name as people write it.")
+@click.option("--email", "emails", multiple=True, help="An address you write from (repeatable).")
+@json_option
+@pass_ctx
+def init_cmd(ctx: Context, name: str | None, emails: tuple[str, ...], as_json: bool) -> None:
+    """Create the database (if needed) and say who you are: your name and all your addresses.
+
+    kithkin uses the addresses to tell mail you sent from mail you received."""
+    from kithkin.store import settings
+
+    with ctx.db.write() as conn:
+        current = settings.get_me(conn)
+        me = settings.set_me(
+            conn,
+            name=name if name is not None else current.name,
+            addresses=[*current.addresses, *emails],
+        )
+    if as_json:
+        emit_json({"database": ctx.db_url, "me": me})
+        return
+    click.echo(f"database: {ctx.db_url}")
+    click.echo(f"me: {me.name or '(no name yet: --name)'}")
+    for address in me.addresses:
+        click.echo(f"  {address}")
+
+
+@click.command("me")
+@json_option
+@pass_ctx
+def me_cmd(ctx: Context, as_json: bool) -> None:
+    """Show who kithkin thinks you are (set with `kithkin init`)."""
+    from kithkin.store import settings
+
+    with ctx.db.read() as conn:
+        me = settings.get_me(conn)
+    if as_json:
+        emit_json(me)
+        return
+    click.echo(me.name or "(no name: kithkin init --name ...)")
+    for address in me.addresses:
+        click.echo(f"  {address}")
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, help="At most this many.")
+@json_option
+@pass_ctx
+def search_cmd(ctx: Context, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over names, organisations, titles, story facts and notes, best first."""
+    from kithkin.store import people
+
+    with ctx.db.read() as conn:
+        hits = people.search_people(conn, query, limit=limit)
+    if as_json:
+        emit_json(hits)
+        return
+    if not hits:
+        click.echo(f"nothing matches {query!r}", err=True)
+    for hit in hits:
+        org = f" — {hit.person.organisation}" if hit.person.organisation else ""
+        click.echo(f"#{hit.person.id:<6} {hit.person.display_name}{org}")
+        click.echo(f"        {hit.snippet}")
+
+
+@click.command("stats")
+@json_option
+@pass_ctx
+def stats_cmd(ctx: Context, as_json: bool) -> None:
+    """Counts of people, contact points, interactions, threads, story facts and notes."""
+    from kithkin.store import stats
+
+    with ctx.db.read() as conn:
+        counts = stats.stats(conn)
+    if as_json:
+        emit_json(counts)
+        return
+    click.echo(f"people          {counts.people}")
+    click.echo(f"contact points  {counts.contact_points}")
+    click.echo(f"interactions    {counts.interactions}")
+    for kind, n in counts.interactions_by_kind.items():
+        click.echo(f"  {kind:<13} {n}")
+    click.echo(f"threads         {counts.threads}")
+    click.echo(f"story facts     {counts.story_facts}")
+    click.echo(f"notes           {counts.notes}")
+    click.echo(f"tags            {counts.tags}")
+    click.echo(f"in the trash    {counts.in_trash}")
+
+
+@click.group("export", invoke_without_command=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the backup to this file (default: standard output).",
+)
+@click.pass_context
+def export_cmd(ctx: click.Context, output: Path | None) -> None:
+    """Write a full JSON backup of every row (for safekeeping, or for leaving).
+
+    `kithkin import backup FILE` restores it into an empty database."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kithkin.store import backup
+
+    obj: Context = ctx.obj
+    with obj.db.read() as conn:
+        if output is None:
+            counts = backup.export(conn, sys.stdout)
+        else:
+            partial = output.with_name(output.name + ".partial")
+            with partial.open("w", encoding="utf-8") as handle:
+                counts = backup.export(conn, handle)
+            partial.replace(output)
+    if output is not None:
+        click.echo(f"wrote {sum(counts.values())} rows to {output}", err=True)
+
+
+@click.group("import")
+def import_cmd() -> None:
+    """Bring data in: a kithkin backup (contacts, mail and calendars come next)."""
+
+
+@import_cmd.command("backup")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@pass_ctx
+def import_backup(ctx: Context, path: Path, as_json: bool) -> None:
+    """Restore a JSON backup made by `kithkin export` into an empty database."""
+    from kithkin.store import backup
+
+    with ctx.db.write() as conn:
+        counts = backup.restore(conn, path)
+    if as_json:
+        emit_json(counts)
+        return
+    click.echo(f"restored {sum(counts.values())} rows from {path}:")
+    for table, n in counts.items():
+        click.echo(f"  {table:<24} {n}")
+
+
+@click.command("undo")
+@click.argument("activity_id", type=int, required=False)
+@pass_ctx
+def undo_cmd(ctx: Context, activity_id: int | None) -> None:
+    """Undo the last delete or merge (or the one with ACTIVITY_ID, see `kithkin activity`)."""
+    from kithkin.store import trash
+
+    with ctx.db.write() as conn:
+        summary = trash.undo(conn, activity_id)
+    click.echo(f"undone: {summary}")
+
+
+@click.group("trash", invoke_without_command=True)
+@json_option
+@click.pass_context
+def trash_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List the people in the trash (deleted in the last 30 days)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kithkin.store import trash
+
+    obj: Context = ctx.obj
+    with obj.db.read() as conn:
+        items = trash.trash(conn)
+    if as_json:
+        emit_json([{"person": p, "deleted_at": at} for p, at in items])
+        return
+    if not items:
+        click.echo("the trash is empty")
+    for summary, at in items:
+        click.echo(f"#{summary.id:<6} {summary.display_name}  (deleted {when(at)})")
+
+
+@trash_cmd.command("restore")
+@click.argument("person_id", type=int)
+@pass_ctx
+def trash_restore(ctx: Context, person_id: int) -> None:
+    """Bring PERSON_ID back from the trash."""
+    from kithkin.store import trash
+
+    with ctx.db.write() as conn:
+        trash.restore_person(conn, person_id)
+    click.echo(f"restored #{person_id}")
+
+
+@click.command("activity")
+@click.option("--limit", default=30, show_default=True, help="At most this many.")
+@json_option
+@pass_ctx
+def activity_cmd(ctx: Context, limit: int, as_json: bool) -> None:
+    """The activity log: every change, newest first (undoable ones are marked)."""
+    from kithkin.store import activity
+
+    with ctx.db.read() as conn:
+        items = activity.recent(conn, limit=limit)
+    if as_json:
+        emit_json(items)
+        return
+    for item in items:
+        mark = " (undone)" if item.undone_at else (" [undoable]" if item.undoable else "")
+        click.echo(f"#{item.id:<6} {when(item.at)}  {item.summary}{mark}")
+
+
+@click.command("demo")
+@click.option("--seed", default=7, show_default=True, help="Random seed of the generated network.")
+@click.option("--no-serve", is_flag=True, help="Build the demo database and exit.")
+@click.option("--port", default=8765, show_default=True, help="Port of the web UI.")
+@json_option
+@click.pass_context
+def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: bool) -> None:
+    """Build a fictional demo network in its own database and open the web UI on it.
+
+    The demo database is rebuilt each time (default: demo.db in your user data folder; a
+    `--db` given before `demo` is used instead — and replaced)."""
+    from kithkin.config import demo_db_path, to_url
+    from kithkin.demo import build_demo
+    from kithkin.store import Database
+
+    parent = ctx.find_root().params.get("db")
+    path = Path(parent) if parent and "://" not in parent else demo_db_path()
+    if parent and "://" in parent:
+        raise click.UsageError("demo writes a SQLite file; give --db a path, not a URL")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = to_url(str(path))
+    db = Database(url)
+    summary = build_demo(db, seed=seed)
+    db.dispose()
+    if as_json:
+        emit_json({"database": str(path), **vars(summary)})
+    else:
+        click.echo(f"demo network in {path}")
+        click.echo(f"  me               {summary.me}")
+        click.echo(f"  people           {summary.people} at {summary.organisations} organisations")
+        click.echo(f"  circle           {summary.circle} people tagged 'circle'")
+        click.echo(
+            f"  interactions     {summary.interactions} from {when(summary.first_interaction)} "
+            f"to {when(summary.last_interaction)}"
+        )
+        for kind, n in sorted(summary.interactions_by_kind.items()):
+            click.echo(f"    {kind:<14} {n}")
+        click.echo(
+            f"  stories          {summary.story_facts} facts; {summary.complete_stories} complete, "
+            f"{summary.empty_stories} empty"
+        )
+        click.echo(f"  notes            {summary.notes}")
+        click.echo(f"try: kithkin --db {path} people --tag circle")
+    if not no_serve:
+        _serve(url, "127.0.0.1", port, open_browser=False)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the UI in your browser.")
+@pass_ctx
+def serve_cmd(ctx: Context, host: str, port: int, open_browser: bool) -> None:
+    """Run the web UI and the JSON API (on 127.0.0.1 unless told otherwise)."""
+    ctx.db.migrate()
+    _serve(ctx.db_url, host, port, open_browser=open_browser)
+
+
+def _serve(url: str, host: str, port: int, *, open_browser: bool) -> None:
+    from kithkin.web.app import serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        warn(f"listening on {host}: anyone who can reach it can read and change your network")
+    click.echo(f"kithkin is at http://{host}:{port}/  (Ctrl-C stops it)", err=True)
+    serve(url, host=host, port=port, open_browser=open_browser)
+
+
+COMMANDS = [
+    init_cmd,
+    me_cmd,
+    search_cmd,
+    stats_cmd,
+    export_cmd,
+    import_cmd,
+    undo_cmd,
+    trash_cmd,
+    activity_cmd,
+    demo_cmd,
+    serve_cmd,
+]

@@ -1,0 +1,249 @@
+"""`kithkin person ...` and `kithkin people`: adding, showing, editing, merging, deleting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, resolve, when
+
+if TYPE_CHECKING:
+    from kithkin.model import Person
+
+
+@click.group()
+def person() -> None:
+    """Add, show, edit, merge or delete one person."""
+
+
+@person.command("add")
+@click.argument("name")
+@click.option("--given", help="Given (first) name.")
+@click.option("--family", help="Family (last) name.")
+@click.option("--org", "organisation", help="Organisation they work for.")
+@click.option("--title", help="Their job title.")
+@click.option("--email", multiple=True, help="An email address (repeatable).")
+@click.option("--phone", multiple=True, help="A phone number (repeatable).")
+@click.option("--url", multiple=True, help="A web page or profile URL (repeatable).")
+@click.option("--handle", multiple=True, help="A social handle such as @dana@mastodon.example.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@json_option
+@pass_ctx
+def person_add(
+    ctx: Context,
+    name: str,
+    given: str | None,
+    family: str | None,
+    organisation: str | None,
+    title: str | None,
+    email: tuple[str, ...],
+    phone: tuple[str, ...],
+    url: tuple[str, ...],
+    handle: tuple[str, ...],
+    tags: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Add a person called NAME."""
+    from kithkin.store import people
+
+    contacts = [
+        *(("email", v) for v in email),
+        *(("phone", v) for v in phone),
+        *(("url", v) for v in url),
+        *(("handle", v) for v in handle),
+    ]
+    with ctx.db.write() as conn:
+        person_id = people.add_person(
+            conn,
+            display_name=name,
+            given_name=given,
+            family_name=family,
+            organisation=organisation,
+            title=title,
+            contacts=contacts,
+            tags=tags,
+        )
+    if as_json:
+        emit_json({"id": person_id, "display_name": name})
+    else:
+        click.echo(f"added #{person_id} {name}")
+
+
+@person.command("show")
+@click.argument("ref", metavar="PERSON")
+@json_option
+@pass_ctx
+def person_show(ctx: Context, ref: str, as_json: bool) -> None:
+    """Show a PERSON (a name, an email address or #id): contacts, story, notes, timeline."""
+    from kithkin.store import interactions, people
+
+    with ctx.db.read() as conn:
+        found = people.get_person(conn, resolve(conn, ref))
+        events = interactions.timeline(conn, found.id, limit=15)
+    if as_json:
+        emit_json(
+            {
+                **_person_json(found),
+                "timeline": events,
+            }
+        )
+        return
+    _print_person(found)
+    if events:
+        click.echo("\nTimeline")
+        for event in events:
+            click.echo(f"  {when(event.at)}  {event.summary}")
+
+
+@person.command("edit")
+@click.argument("ref", metavar="PERSON")
+@click.option("--name", "display_name", help="New display name.")
+@click.option("--given", "given_name", help="Given (first) name.")
+@click.option("--family", "family_name", help="Family (last) name.")
+@click.option("--org", "organisation", help="Organisation ('' clears it).")
+@click.option("--title", help="Job title ('' clears it).")
+@click.option("--add-email", multiple=True, help="Add an email address.")
+@click.option("--add-phone", multiple=True, help="Add a phone number.")
+@click.option("--add-url", multiple=True, help="Add a URL.")
+@click.option("--add-handle", multiple=True, help="Add a social handle.")
+@click.option("--remove-contact", type=int, multiple=True, help="Remove contact point by id.")
+@click.option("--tag", "add_tags", multiple=True, help="Add a tag.")
+@click.option("--untag", "remove_tags", multiple=True, help="Remove a tag.")
+@pass_ctx
+def person_edit(
+    ctx: Context,
+    ref: str,
+    add_email: tuple[str, ...],
+    add_phone: tuple[str, ...],
+    add_url: tuple[str, ...],
+    add_handle: tuple[str, ...],
+    remove_contact: tuple[int, ...],
+    add_tags: tuple[str, ...],
+    remove_tags: tuple[str, ...],
+    **fields: str | None,
+) -> None:
+    """Change a PERSON's names, organisation, title, contact points or tags."""
+    from kithkin.store import people
+
+    changes = {key: value for key, value in fields.items() if value is not None}
+    with ctx.db.write() as conn:
+        person_id = resolve(conn, ref)
+        done: list[str] = []
+        if changes:
+            old = people.edit_person(conn, person_id, **changes)
+            done += [f"{key} changed" for key in old]
+        for kind, values in (
+            ("email", add_email),
+            ("phone", add_phone),
+            ("url", add_url),
+            ("handle", add_handle),
+        ):
+            for value in values:
+                people.add_contact(conn, person_id, kind, value)
+                done.append(f"{kind} {value} added")
+        for contact_id in remove_contact:
+            people.remove_contact(conn, person_id, contact_id)
+            done.append(f"contact #{contact_id} removed")
+        for name in add_tags:
+            if people.add_tag(conn, person_id, name):
+                done.append(f"tagged {name}")
+        for name in remove_tags:
+            if people.remove_tag(conn, person_id, name):
+                done.append(f"untagged {name}")
+    click.echo(f"#{person_id}: " + ("; ".join(done) if done else "nothing changed"))
+
+
+@person.command("merge")
+@click.argument("keep", metavar="KEEP")
+@click.argument("other", metavar="OTHER")
+@pass_ctx
+def person_merge(ctx: Context, keep: str, other: str) -> None:
+    """Fold OTHER into KEEP: contacts, story, notes, tags and interactions move over.
+
+    `kithkin undo` splits them again."""
+    from kithkin.store import trash
+
+    with ctx.db.write() as conn:
+        keep_id, other_id = resolve(conn, keep), resolve(conn, other)
+        trash.merge_people(conn, keep_id, other_id)
+    click.echo(f"merged #{other_id} into #{keep_id} (kithkin undo splits them again)")
+
+
+@person.command("delete")
+@click.argument("ref", metavar="PERSON")
+@pass_ctx
+def person_delete(ctx: Context, ref: str) -> None:
+    """Move a PERSON to the trash (kept 30 days; `kithkin undo` brings them back)."""
+    from kithkin.store import people, trash
+
+    with ctx.db.write() as conn:
+        person_id = resolve(conn, ref)
+        name = people.get_person(conn, person_id).display_name
+        trash.delete_person(conn, person_id)
+    click.echo(f"deleted #{person_id} {name} (kithkin undo brings them back)")
+
+
+@click.command("people")
+@click.argument("query", required=False)
+@click.option("--tag", help="Only people with this tag.")
+@click.option("--limit", default=100, show_default=True, help="At most this many.")
+@click.option("--offset", default=0, help="Skip this many (paging).")
+@json_option
+@pass_ctx
+def people_cmd(
+    ctx: Context, query: str | None, tag: str | None, limit: int, offset: int, as_json: bool
+) -> None:
+    """List people, or those whose name, organisation or address contains QUERY."""
+    from kithkin.store import people
+
+    with ctx.db.read() as conn:
+        found = people.list_people(conn, query=query, tag_name=tag, limit=limit, offset=offset)
+        total = people.count_people(conn)
+    if as_json:
+        emit_json(found)
+        return
+    for one in found:
+        click.echo(_summary_line(one.id, one.display_name, one.title, one.organisation, one.tags))
+    click.echo(f"{len(found)} shown of {total} people", err=True)
+
+
+def _summary_line(
+    person_id: int, name: str, title: str | None, org: str | None, tags: tuple[str, ...]
+) -> str:
+    role = ", ".join(part for part in (title, org) if part)
+    line = f"#{person_id:<6} {name}"
+    if role:
+        line += f" — {role}"
+    if tags:
+        line += "  [" + ", ".join(tags) + "]"
+    return line
+
+
+def _person_json(found: Person) -> dict[str, object]:
+    from kithkin.model import to_jsonable
+
+    data: dict[str, object] = to_jsonable(found)
+    data["story_completeness"] = found.story_completeness()
+    data["story_gaps"] = found.story_gaps()
+    return data
+
+
+def _print_person(found: Person) -> None:
+    from kithkin.cli.story import print_story
+
+    click.echo(
+        _summary_line(found.id, found.display_name, found.title, found.organisation, found.tags)
+    )
+    for point in found.contact_points:
+        label = f" ({point.label})" if point.label else ""
+        click.echo(f"  {point.kind:<7} {point.value}{label}   [contact #{point.id}]")
+    click.echo("")
+    print_story(found)
+    if found.notes:
+        click.echo("\nNotes")
+        for item in found.notes:
+            click.echo(f"  {when(item.created_at)}  {item.text}")
+
+
+COMMANDS = [person, people_cmd]

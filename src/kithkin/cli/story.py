@@ -1,0 +1,182 @@
+"""`kithkin story ...`, `kithkin note add` and `kithkin log`: what you learn and what you did."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from kithkin.cli.common import (
+    Context,
+    emit_json,
+    json_option,
+    parse_date,
+    parse_when,
+    pass_ctx,
+    resolve,
+    when,
+)
+from kithkin.model import DIRECTIONS, INTERACTION_KINDS, STORY_FIELDS, STORY_QUESTIONS
+
+if TYPE_CHECKING:
+    from kithkin.model import Person
+
+
+@click.group()
+def story() -> None:
+    """Learn and recall a person's story: work, origin, education, passions, drivers."""
+
+
+@story.command("set")
+@click.argument("ref", metavar="PERSON")
+@click.argument("field", type=click.Choice(STORY_FIELDS))
+@click.argument("text")
+@click.option("--learned-on", metavar="DATE", help="When you learned it (YYYY-MM-DD).")
+@click.option("--where", "learned_where", help="Where you learned it (a dinner, a call...).")
+@pass_ctx
+def story_set(
+    ctx: Context, ref: str, field: str, text: str, learned_on: str | None, learned_where: str | None
+) -> None:
+    """Add TEXT to FIELD of PERSON's story (a field can hold several facts)."""
+    from kithkin.store import people
+    from kithkin.store import story as story_store
+
+    with ctx.db.write() as conn:
+        person_id = resolve(conn, ref)
+        fact_id = story_store.add_fact(
+            conn,
+            person_id,
+            field,
+            text,
+            learned_on=parse_date(learned_on, "--learned-on"),
+            learned_where=learned_where,
+        )
+        name = people.get_person(conn, person_id).display_name
+    click.echo(f"{name}: {field} fact #{fact_id} stored")
+
+
+@story.command("remove")
+@click.argument("ref", metavar="PERSON")
+@click.argument("fact_id", type=int)
+@pass_ctx
+def story_remove(ctx: Context, ref: str, fact_id: int) -> None:
+    """Remove story fact FACT_ID from PERSON."""
+    from kithkin.store import story as story_store
+
+    with ctx.db.write() as conn:
+        story_store.remove_fact(conn, resolve(conn, ref), fact_id)
+    click.echo(f"fact #{fact_id} removed")
+
+
+@story.command("show")
+@click.argument("ref", metavar="PERSON")
+@json_option
+@pass_ctx
+def story_show(ctx: Context, ref: str, as_json: bool) -> None:
+    """Show PERSON's story by field, with what is still unknown."""
+    from kithkin.store import people
+
+    with ctx.db.read() as conn:
+        found = people.get_person(conn, resolve(conn, ref))
+    if as_json:
+        emit_json(
+            {
+                "person_id": found.id,
+                "display_name": found.display_name,
+                "story": found.story_by_field(),
+                "completeness": found.story_completeness(),
+                "gaps": found.story_gaps(),
+            }
+        )
+        return
+    click.echo(found.display_name)
+    print_story(found)
+
+
+def print_story(found: Person) -> None:
+    grouped = found.story_by_field()
+    click.echo(f"Story ({found.story_completeness():.0%} known)")
+    for field in STORY_FIELDS:
+        facts = grouped[field]
+        if not facts:
+            if field != "other":
+                click.echo(f"  {field:<10} ? you don't know {STORY_QUESTIONS[field]}")
+            continue
+        for index, fact in enumerate(facts):
+            label = field if index == 0 else ""
+            learned = ", ".join(p for p in (when(fact.learned_on), fact.learned_where or "") if p)
+            click.echo(
+                f"  {label:<10} {fact.text}"
+                + (f"  ({learned})" if learned else "")
+                + f"  [fact #{fact.id}]"
+            )
+
+
+@click.group()
+def note() -> None:
+    """Notes about a person."""
+
+
+@note.command("add")
+@click.argument("ref", metavar="PERSON")
+@click.argument("text")
+@pass_ctx
+def note_add(ctx: Context, ref: str, text: str) -> None:
+    """Add a note with TEXT to PERSON."""
+    from kithkin.store import story as story_store
+
+    with ctx.db.write() as conn:
+        note_id = story_store.add_note(conn, resolve(conn, ref), text)
+    click.echo(f"note #{note_id} stored")
+
+
+@click.command("log")
+@click.argument("kind", type=click.Choice(INTERACTION_KINDS))
+@click.argument("refs", metavar="PERSON...", nargs=-1, required=True)
+@click.option("--subject", help="What it was about, in a line.")
+@click.option("--summary", help="Longer notes on how it went.")
+@click.option("--at", "at_value", metavar="WHEN", help="When (YYYY-MM-DD[THH:MM]); default now.")
+@click.option(
+    "--direction",
+    type=click.Choice(DIRECTIONS),
+    default="both",
+    show_default=True,
+    help="Who reached out: from_me, to_me, or both for a real two-way conversation.",
+)
+@json_option
+@pass_ctx
+def log_cmd(
+    ctx: Context,
+    kind: str,
+    refs: tuple[str, ...],
+    subject: str | None,
+    summary: str | None,
+    at_value: str | None,
+    direction: str,
+    as_json: bool,
+) -> None:
+    """Log a KIND of interaction (a call, a meeting, a coffee...) with one or more PERSONs."""
+    from kithkin.store import interactions
+
+    occurred_at = parse_when(at_value)
+    with ctx.db.write() as conn:
+        ids = list(dict.fromkeys(resolve(conn, ref) for ref in refs))
+        interaction_id, _ = interactions.log_interaction(
+            conn,
+            kind=kind,
+            direction=direction,
+            occurred_at=occurred_at,
+            participants=ids,
+            subject=subject,
+            summary=summary,
+        )
+    if as_json:
+        emit_json({"id": interaction_id, "participants": ids, "occurred_at": occurred_at})
+    else:
+        click.echo(
+            f"logged {kind} #{interaction_id} with {len(ids)} "
+            f"{'person' if len(ids) == 1 else 'people'} at {when(occurred_at)}"
+        )
+
+
+COMMANDS = [story, note, log_cmd]

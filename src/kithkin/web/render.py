@@ -1,0 +1,203 @@
+"""HTML rendering: the Jinja2 environment, flash messages, redirects and posted forms."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Final, cast
+from urllib.parse import urlencode
+
+from fastapi import Request
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from kithkin.errors import KithkinError
+from kithkin.model import (
+    CONTACT_KINDS,
+    DIRECTIONS,
+    INTERACTION_KINDS,
+    STORY_FIELDS,
+    STORY_QUESTIONS,
+    Stats,
+)
+from kithkin.store import Database, stats
+from kithkin.web import guard
+
+FLASH_COOKIE: Final = "kithkin_flash"
+TEMPLATES: Final = Path(__file__).parent / "templates"
+DIRECTION_LABELS: Final = {
+    "from_me": "I reached out",
+    "to_me": "They reached out",
+    "both": "Both ways / together",
+    "neither": "Neither (I was copied)",
+}
+
+
+@dataclass(frozen=True)
+class Flash:
+    message: str
+    kind: str = "ok"  # "ok" or "error"
+    undo: bool = False  # offer an Undo button beside the message
+
+
+def database(request: Request) -> Database:
+    return cast(Database, request.app.state.db)
+
+
+def when(value: datetime | date | None) -> str:
+    """A date, or a date and time in the machine's local time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def contact_href(kind: str, value: str) -> str | None:
+    """A safe link for a contact point (never a javascript: or other odd scheme)."""
+    if kind == "email":
+        return f"mailto:{value}"
+    if kind == "phone":
+        return "tel:" + re.sub(r"[^\d+]", "", value)
+    if kind == "url":
+        if re.match(r"^https?://", value, re.IGNORECASE):
+            return value
+        if not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
+            return f"https://{value}"
+    return None
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """Split a search snippet into (text, highlighted) runs; the store marks hits as [..]."""
+    parts: list[tuple[str, bool]] = []
+    for match in re.finditer(r"\[([^\[\]]*)\]|([^\[]+|\[)", snippet):
+        if match.group(1) is not None:
+            parts.append((match.group(1), True))
+        else:
+            parts.append((match.group(2), False))
+    return parts
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = when
+    env.filters["percent"] = lambda share: f"{round(share * 100)} %"
+    env.globals.update(
+        contact_href=contact_href,
+        snippet_parts=snippet_parts,
+        CONTACT_KINDS=CONTACT_KINDS,
+        DIRECTIONS=DIRECTIONS,
+        DIRECTION_LABELS=DIRECTION_LABELS,
+        INTERACTION_KINDS=INTERACTION_KINDS,
+        STORY_FIELDS=STORY_FIELDS,
+        STORY_QUESTIONS=STORY_QUESTIONS,
+    )
+    return env
+
+
+ENV: Final = _environment()
+
+
+def read_flash(request: Request) -> Flash | None:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")))
+        message, kind, undo = data["m"], data["k"], data["u"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(message, str) or kind not in ("ok", "error") or not isinstance(undo, bool):
+        return None
+    return Flash(message=message[:1000], kind=kind, undo=undo)
+
+
+def _footer_stats(request: Request) -> Stats | None:
+    try:
+        with database(request).read() as conn:
+            return stats.stats(conn)
+    except (KithkinError, SQLAlchemyError):
+        return None
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], *, status: int = 200
+) -> HTMLResponse:
+    """A page from `template`, with the CSRF token, the pending flash message and counts."""
+    token, fresh = guard.csrf_token(request)
+    flash = read_flash(request)
+    html = ENV.get_template(template).render(
+        {
+            "path": request.url.path,
+            "csrf_token": token,
+            "csrf_field": guard.CSRF_FIELD,
+            "flash": flash,
+            "footer": _footer_stats(request),
+            **context,
+        }
+    )
+    response = HTMLResponse(html, status_code=status)
+    if fresh:
+        guard.set_csrf_cookie(response, token)
+    if flash is not None:
+        response.delete_cookie(FLASH_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+def redirect(
+    path: str,
+    message: str | None = None,
+    *,
+    kind: str = "ok",
+    undo: bool = False,
+    query: dict[str, str] | None = None,
+) -> RedirectResponse:
+    """POST-redirect-GET: a 303 to `path`, carrying a one-time flash message in a cookie."""
+    url = f"{path}?{urlencode(query)}" if query else path
+    response = RedirectResponse(url, status_code=303)
+    if message:
+        payload = json.dumps({"m": message, "k": kind, "u": undo}).encode()
+        response.set_cookie(
+            FLASH_COOKIE,
+            base64.urlsafe_b64encode(payload).decode("ascii"),
+            max_age=60,
+            httponly=True,
+            samesite="strict",
+            path="/",
+        )
+    return response
+
+
+class Form:
+    """The text fields of a posted form (file fields are ignored)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self._fields = fields
+
+    def text(self, name: str) -> str:
+        return self._fields.get(name, "").strip()
+
+    def optional(self, name: str) -> str | None:
+        return self.text(name) or None
+
+    def values(self) -> dict[str, str]:
+        return dict(self._fields)
+
+
+async def checked_form(request: Request) -> Form:
+    """A FastAPI dependency: the posted form, after the CSRF and origin checks (403 if not)."""
+    form = await request.form()
+    guard.check_form_token(request, form.get(guard.CSRF_FIELD))
+    fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    return Form(fields)

@@ -1,0 +1,71 @@
+"""Fixtures shared by every test: a fresh database, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kithkin import clock
+from kithkin.cli.main import main
+from kithkin.store import Database
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _thawed_clock() -> Iterator[None]:
+    yield
+    clock.freeze(None)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "kithkin.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{db_path}")
+    yield database
+    database.dispose()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+    """Run `kithkin ARGS...` in-process against the test database; returns a Result."""
+    monkeypatch.setenv("KITHKIN_DB", str(db_path))
+    monkeypatch.delenv("KITHKIN_DEBUG", raising=False)
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        runner = CliRunner()
+        with runner.isolation(input=input) as (out, err, _):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+    return invoke
+
+
+def shared_data(*parts: str) -> Path:
+    """A path in ../shared/data; skips (saying so) where the corpora are absent, fails in CI."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing in CI: the real-data tier cannot run")
+        pytest.skip(f"real-data tier skipped: {path} not found")
+    return path

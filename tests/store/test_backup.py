@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kithkin import clock
+from kithkin.errors import BadBackup
+from kithkin.model import STORY_FIELDS
+from kithkin.store import Database, backup, interactions, people, story, trash
+from kithkin.store import settings as store_settings
+
+
+def _export(db: Database) -> str:
+    out = io.StringIO()
+    with db.read() as conn:
+        backup.export(conn, out)
+    return out.getvalue()
+
+
+def _tables(text: str) -> dict[str, object]:
+    return json.loads(text)["tables"]
+
+
+def _fill(db: Database) -> None:
+    with db.write() as conn:
+        store_settings.set_me(conn, name="Alex", addresses=["alex@corp.example"])
+        a = people.add_person(
+            conn,
+            display_name="Dana Ødegård",
+            organisation="Acme",
+            contacts=[("email", "dana@acme.example"), ("phone", "+1 555 0100")],
+            tags=["circle"],
+        )
+        b = people.add_person(conn, display_name="Sam <b>", title="CTO")
+        story.add_fact(
+            conn,
+            a,
+            "origin",
+            "grew up in Bergen",
+            learned_on=date(2025, 3, 1),
+            learned_where="dinner",
+        )
+        story.add_note(conn, a, "multi\nline ✓")
+        interactions.log_interaction(
+            conn,
+            kind="meeting",
+            direction="both",
+            occurred_at=clock.now(),
+            participants=[(a, "attendee"), (b, "attendee")],
+            subject="Q3",
+            thread_key="t1",
+        )
+        c = people.add_person(conn, display_name="Gone")
+        trash.delete_person(conn, c)
+        d = people.add_person(conn, display_name="Dup", contacts=[("email", "dup@x.example")])
+        trash.merge_people(conn, a, d)
+
+
+def test_export_then_import_into_an_empty_database_round_trips_every_row(
+    db: Database, tmp_path: Path
+) -> None:
+    _fill(db)
+    first = _export(db)
+    path = tmp_path / "backup.json"
+    path.write_text(first, encoding="utf-8")
+    target = Database(f"sqlite:///{tmp_path / 'restored.db'}")
+    with target.write() as conn:
+        counts = backup.restore(conn, path)
+    assert counts["person"] == 4 and counts["interaction_participant"] == 2
+    assert _tables(_export(target)) == _tables(first)
+    with target.read() as conn:  # the search index is rebuilt, undo still works
+        assert [h.person.display_name for h in people.search_people(conn, "bergen")] == [
+            "Dana Ødegård"
+        ]
+    with target.write() as conn:
+        assert "merged Dup" in trash.undo(conn)
+
+
+person_rows = st.lists(
+    st.tuples(
+        st.text(min_size=1, max_size=40).filter(lambda s: s.strip()),
+        st.one_of(st.none(), st.text(max_size=30)),
+        st.sampled_from(STORY_FIELDS),
+        st.text(min_size=1, max_size=200).filter(lambda s: s.strip()),
+        st.one_of(st.none(), st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1))),
+        st.integers(min_value=-10_000, max_value=10_000),
+    ),
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=person_rows)
+def test_round_trip_holds_for_arbitrary_text_and_dates(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[Any, ...]]
+) -> None:
+    folder = tmp_path_factory.mktemp("rt")
+    source = Database(f"sqlite:///{folder / 'a.db'}")
+    with source.write() as conn:
+        for name, org, field, text, learned, minutes in rows:
+            pid = people.add_person(conn, display_name=name, organisation=org)
+            story.add_fact(conn, pid, field, text, learned_on=learned)
+            interactions.log_interaction(
+                conn,
+                kind="call",
+                direction="both",
+                occurred_at=clock.now() + timedelta(minutes=minutes),
+                participants=[pid],
+            )
+    text = _export(source)
+    (folder / "b.json").write_text(text, encoding="utf-8")
+    target = Database(f"sqlite:///{folder / 'b.db'}")
+    with target.write() as conn:
+        backup.restore(conn, folder / "b.json")
+    assert _tables(_export(target)) == _tables(text)
+    source.dispose()
+    target.dispose()
+
+
+def test_restore_refuses_a_database_that_holds_people(db: Database, tmp_path: Path) -> None:
+    _fill(db)
+    path = tmp_path / "b.json"
+    path.write_text(_export(db), encoding="utf-8")
+    with pytest.raises(BadBackup, match="already holds person rows"), db.write() as conn:
+        backup.restore(conn, path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '{"format": "kithkin-backup", "version": 1, "tables": {',
+            r"b\.json:1:\d+: not valid JSON",
+        ),
+        ('{"format": "other"}', "not a kithkin backup"),
+        ('{"format": "kithkin-backup", "version": 9, "tables": {}}', "version 9"),
+        (
+            '{"format": "kithkin-backup", "version": 1, "tables": {"person": '
+            '{"columns": ["id", "display_name"], "rows": [[1]]}}}',
+            "table person row 1: expected 2 values",
+        ),
+        (
+            '{"format": "kithkin-backup", "version": 1, "tables": {"person": '
+            '{"columns": ["id", "nope"], "rows": []}}}',
+            r"unknown columns \['nope'\]",
+        ),
+    ],
+)
+def test_a_bad_backup_names_the_file_and_place_and_writes_nothing(
+    db: Database, tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "b.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BadBackup, match=message), db.write() as conn:
+        backup.restore(conn, path)
+    with db.read() as conn:
+        assert people.count_people(conn) == 0

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from kithkin.errors import DatabaseError
+from kithkin.store import Database, people
+from kithkin.store.migrations import HEAD
+
+
+def test_sqlite_settings_allow_cli_and_web_at_once(db: Database) -> None:
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_migrations_are_recorded_and_head_is_alembics_head(db: Database) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", "kithkin.store:migrations")
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+    assert db.revision() == HEAD
+    with db.read() as conn:
+        tables = set(
+            conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'")).scalars()
+        )
+    assert {
+        "person",
+        "contact_point",
+        "story_fact",
+        "interaction",
+        "activity",
+        "person_fts",
+    } <= tables
+
+
+def test_reopening_keeps_data(db_path: Path) -> None:
+    first = Database(f"sqlite:///{db_path}")
+    with first.write() as conn:
+        people.add_person(conn, display_name="Dana")
+    first.dispose()
+    again = Database(f"sqlite:///{db_path}")
+    with again.read() as conn:
+        assert people.count_people(conn) == 1
+
+
+def test_concurrent_writers_queue_instead_of_failing(db_path: Path) -> None:
+    url = f"sqlite:///{db_path}"
+    Database(url).dispose()
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        database = Database(url)
+        try:
+            for i in range(25):
+                with database.write() as conn:
+                    people.add_person(conn, display_name=f"P{n}-{i}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            database.dispose()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Database(url).read() as conn:
+        assert people.count_people(conn) == 100
+
+
+def test_a_failed_write_leaves_nothing_half_written(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.write() as conn:
+        people.add_person(conn, display_name="Half")
+        raise RuntimeError("crash in the middle")
+    with db.read() as conn:
+        assert people.count_people(conn) == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM activity").scalar() == 0
+
+
+def test_unknown_database_kind_is_a_clear_error() -> None:
+    with pytest.raises(DatabaseError, match="unsupported database 'mysql'"):
+        Database("mysql://localhost/x")
+    with pytest.raises(DatabaseError, match="not a database path or URL"):
+        Database("::nonsense::://")
