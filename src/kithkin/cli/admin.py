@@ -120,6 +120,7 @@ def export_cmd(ctx: click.Context, output: Path | None) -> None:
     with obj.db.read() as conn:
         if output is None:
             counts = backup.export(conn, sys.stdout)
+            sys.stdout.flush()
         else:
             partial = output.with_name(output.name + ".partial")
             with partial.open("w", encoding="utf-8") as handle:

@@ -113,6 +113,7 @@ def person_show(ctx: Context, ref: str, as_json: bool) -> None:
 @pass_ctx
 def person_edit(
     ctx: Context,
+    /,
     ref: str,
     add_email: tuple[str, ...],
     add_phone: tuple[str, ...],

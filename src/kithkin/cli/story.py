@@ -29,7 +29,7 @@ def story() -> None:
 
 @story.command("set")
 @click.argument("ref", metavar="PERSON")
-@click.argument("field", type=click.Choice(STORY_FIELDS))
+@click.argument("field", metavar="FIELD", type=click.Choice(STORY_FIELDS))
 @click.argument("text")
 @click.option("--learned-on", metavar="DATE", help="When you learned it (YYYY-MM-DD).")
 @click.option("--where", "learned_where", help="Where you learned it (a dinner, a call...).")
