@@ -165,3 +165,19 @@ def test_normalise_never_fails_unexpectedly(value: str) -> None:
         except InvalidInput:
             continue
         assert key == normalize(kind, key) or kind in ("phone", "url")
+
+
+def test_search_pages_and_filters_by_tag(db: Database) -> None:
+    with db.write() as conn:
+        ids = [
+            people.add_person(conn, display_name=f"Chess Player {n}", tags=["club"] if n % 2 else [])
+            for n in range(6)
+        ]
+    with db.read() as conn:
+        everyone = [h.person.id for h in people.search_people(conn, "chess", limit=10)]
+        assert sorted(everyone) == ids
+        assert [h.person.id for h in people.search_people(conn, "chess", limit=2, offset=2)] == (
+            everyone[2:4]
+        )
+        tagged = {h.person.id for h in people.search_people(conn, "chess", tag_name="club")}
+        assert tagged == {ids[1], ids[3], ids[5]}

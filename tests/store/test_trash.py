@@ -130,3 +130,16 @@ def test_restore_from_trash(db: Database) -> None:
         assert people.get_person(conn, pid).display_name == "A"
         with pytest.raises(NotFound):
             trash.restore_person(conn, pid)
+
+
+def test_restoring_from_the_trash_takes_the_delete_off_the_undo_list(db: Database) -> None:
+    with db.write() as conn:
+        a = people.add_person(conn, display_name="A")
+        b = people.add_person(conn, display_name="B")
+        trash.delete_person(conn, a)
+        trash.delete_person(conn, b)
+        trash.restore_person(conn, b)
+        last = trash.last_undoable(conn)
+        assert last is not None and last.summary.startswith("deleted A")
+        assert trash.undo(conn).startswith("deleted A")
+        assert trash.last_undoable(conn) is None

@@ -36,19 +36,25 @@ def record(
     return int(key[0])
 
 
+def get(conn: Connection, activity_id: int) -> Activity | None:
+    row = conn.execute(select(activity).where(activity.c.id == activity_id)).first()
+    return _activity(row) if row is not None else None
+
+
 def recent(conn: Connection, *, limit: int = 50, person_id: int | None = None) -> list[Activity]:
     query = select(activity).order_by(activity.c.id.desc()).limit(limit)
     if person_id is not None:
         query = query.where(activity.c.person_id == person_id)
-    return [
-        Activity(
-            id=row.id,
-            at=row.at,
-            action=row.action,
-            person_id=row.person_id,
-            summary=row.summary,
-            undoable=bool(row.undoable),
-            undone_at=row.undone_at,
-        )
-        for row in conn.execute(query)
-    ]
+    return [_activity(row) for row in conn.execute(query)]
+
+
+def _activity(row: Any) -> Activity:
+    return Activity(
+        id=row.id,
+        at=row.at,
+        action=row.action,
+        person_id=row.person_id,
+        summary=row.summary,
+        undoable=bool(row.undoable),
+        undone_at=row.undone_at,
+    )

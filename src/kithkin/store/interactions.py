@@ -141,8 +141,8 @@ def timeline(conn: Connection, person_id: int, *, limit: int = 100) -> list[Time
     Interactions logged by hand appear through their activity rows; imported interactions,
     which do not write one row each, are read from the interaction table directly.
     """
+    _live_row(conn, person_id)
     entries: list[TimelineEntry] = []
-    logged: set[int] = set()
     for row in conn.execute(
         select(activity_table)
         .where(activity_table.c.person_id == person_id, activity_table.c.undone_at.is_(None))
@@ -155,7 +155,6 @@ def timeline(conn: Connection, person_id: int, *, limit: int = 100) -> list[Time
             TimelineEntry(at=row.at, kind=row.action, summary=row.summary, activity_id=row.id)
         )
     for item in interactions_of(conn, person_id, limit=limit):
-        logged.add(item.id)
         who = ", ".join(p.display_name for p in item.participants if p.person_id != person_id)
         arrow = {"from_me": "→", "to_me": "←", "both": "↔"}.get(item.direction, "·")
         text = f"{item.kind} {arrow} {item.subject or item.summary or ''}".rstrip()

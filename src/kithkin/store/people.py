@@ -426,9 +426,16 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def search_people(conn: Connection, query: str, *, limit: int = 50) -> list[SearchHit]:
+def search_people(
+    conn: Connection,
+    query: str,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    tag_name: str | None = None,
+) -> list[SearchHit]:
     """Ranked full-text search over names, organisations, titles, story facts and notes."""
-    hits = search.search(conn, query, limit=limit)
+    hits = search.search(conn, query, limit=limit + offset, tag_name=tag_name)[offset:]
     found = summaries_by_id(conn, [person_id for person_id, _, _ in hits])
     return [
         SearchHit(person=found[person_id], score=score, snippet=snippet)

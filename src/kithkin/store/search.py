@@ -15,10 +15,13 @@ from kithkin.store.schema import contact_point, note, person, person_tag, story_
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # bm25 weights per column: name, organisation, title, story, notes, tags, contacts
-_SEARCH_SQL = text(
+_SEARCH = text(
     "SELECT rowid, -bm25(person_fts, 10.0, 4.0, 3.0, 2.0, 1.0, 3.0, 5.0) AS score, "
     "snippet(person_fts, -1, '[', ']', '…', 12) AS snip "
-    "FROM person_fts WHERE person_fts MATCH :match ORDER BY score DESC LIMIT :limit"
+    "FROM person_fts WHERE person_fts MATCH :match "
+    "AND (:tag IS NULL OR rowid IN (SELECT person_tag.person_id FROM person_tag "
+    "JOIN tag ON tag.id = person_tag.tag_id WHERE tag.name = :tag)) "
+    "ORDER BY score DESC LIMIT :limit"
 )
 
 
@@ -84,23 +87,33 @@ def words(query: str) -> list[str]:
     return _WORD.findall(query)
 
 
-def search(conn: Connection, query: str, *, limit: int = 50) -> list[tuple[int, float, str]]:
+def search(
+    conn: Connection, query: str, *, limit: int = 50, tag_name: str | None = None
+) -> list[tuple[int, float, str]]:
     """(person id, score, snippet) best first; every word of the query must match."""
     terms = words(query)
     if not terms:
         return []
     if _uses_fts(conn):
         match = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
-        rows = conn.execute(
-            _SEARCH_SQL,
-            {"match": match, "limit": limit},
-        )
+        params = {"match": match, "limit": limit, "tag": tag_name}
+        rows = conn.execute(_SEARCH, params)
         return [(int(r.rowid), float(r.score), str(r.snip)) for r in rows]
-    return _search_like(conn, terms, limit)
+    return _search_like(conn, terms, limit, tag_name)
 
 
-def _search_like(conn: Connection, terms: list[str], limit: int) -> list[tuple[int, float, str]]:
+def _search_like(
+    conn: Connection, terms: list[str], limit: int, tag_name: str | None = None
+) -> list[tuple[int, float, str]]:
     query = select(person.c.id, person.c.display_name).where(person.c.deleted_at.is_(None))
+    if tag_name:
+        query = query.where(
+            person.c.id.in_(
+                select(person_tag.c.person_id)
+                .join(tag, tag.c.id == person_tag.c.tag_id)
+                .where(tag.c.name == tag_name)
+            )
+        )
     for term in terms:
         pattern = f"%{term}%"
         query = query.where(

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound, NothingToUndo
-from kithkin.model import PersonSummary
+from kithkin.model import Activity, PersonSummary
 from kithkin.store import activity, search
 from kithkin.store.people import _live_row, summaries
 from kithkin.store.schema import (
@@ -60,6 +60,16 @@ def restore_person(conn: Connection, person_id: int) -> None:
         )
     conn.execute(update(person).where(person.c.id == person_id).values(deleted_at=None))
     search.reindex_person(conn, person_id)
+    # The delete is reversed: undo must not offer it again.
+    conn.execute(
+        update(activity_table)
+        .where(
+            activity_table.c.action == "person.delete",
+            activity_table.c.person_id == person_id,
+            activity_table.c.undone_at.is_(None),
+        )
+        .values(undone_at=clock.now())
+    )
     activity.record(conn, "person.restore", f"restored {row.display_name}", person_id=person_id)
 
 
@@ -135,6 +145,17 @@ def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
         payload={"keep": keep_id, "other": other_id, "moved": moved, "filled": list(filled)},
         undoable=True,
     )
+
+
+def last_undoable(conn: Connection) -> Activity | None:
+    """The action `undo` with no argument would reverse, if any."""
+    row = conn.execute(
+        select(activity_table.c.id)
+        .where(activity_table.c.undoable.is_(True), activity_table.c.undone_at.is_(None))
+        .order_by(activity_table.c.id.desc())
+        .limit(1)
+    ).first()
+    return activity.get(conn, int(row.id)) if row is not None else None
 
 
 def undo(conn: Connection, activity_id: int | None = None) -> str:

@@ -76,14 +76,12 @@ def list_people(
         if not q.strip():
             found = people.list_people(conn, tag_name=tag or None, limit=limit, offset=offset)
             return [PersonListItem.model_validate(asdict(s)) for s in found]
-        hits = people.search_people(conn, q, limit=500)
-    if tag:
-        hits = [hit for hit in hits if tag in hit.person.tags]
+        hits = people.search_people(conn, q, limit=limit, offset=offset, tag_name=tag or None)
     return [
         PersonListItem.model_validate(
             {**asdict(hit.person), "snippet": hit.snippet, "score": hit.score}
         )
-        for hit in hits[offset : offset + limit]
+        for hit in hits
     ]
 
 
@@ -204,7 +202,6 @@ def merge(request: Request, person_id: int, body: MergeIn) -> MergeOut:
 @router.get("/people/{person_id}/timeline")
 def timeline(request: Request, person_id: int, limit: Limit = 100) -> list[TimelineEntryOut]:
     with database(request).read() as conn:
-        people.get_person(conn, person_id)
         entries = interactions.timeline(conn, person_id, limit=limit)
     return [TimelineEntryOut.model_validate(asdict(e)) for e in entries]
 

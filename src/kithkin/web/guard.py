@@ -53,10 +53,20 @@ def host_allowed(request: Request, allowed: Collection[str] | None) -> bool:
 
 
 def same_origin(request: Request) -> bool:
-    """True without an Origin header, or when it names the host the request was sent to."""
+    """Whether a request comes from the app's own pages (or from no browser at all).
+
+    An Origin header must name the host the request was sent to. Browsers send `Origin: null`
+    for a form post from a page with `Referrer-Policy: no-referrer` (ours), so then the
+    Fetch Metadata header `Sec-Fetch-Site` decides: only `same-origin` passes.
+    """
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return False
     origin = request.headers.get("origin")
     if origin is None:
         return True
+    if origin == "null":
+        return fetch_site == "same-origin"
     netloc = urlsplit(origin).netloc.lower()
     return bool(netloc) and netloc == request.headers.get("host", "").lower()
 
@@ -81,7 +91,7 @@ def set_csrf_cookie(response: Response, token: str) -> None:
 def check_form_token(request: Request, sent: object) -> None:
     """Refuse (403) a form post from another origin or without the cookie's token."""
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not same_origin(request) or request.headers.get("sec-fetch-site") == "cross-site":
+    if not same_origin(request):
         raise HTTPException(403, "This form was sent from another site; it was refused.")
     if (
         not isinstance(sent, str)

@@ -58,6 +58,11 @@ def when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def count_of(n: int, one: str, many: str | None = None) -> str:
+    """`1 note`, `3 notes`, `2 people`."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def contact_href(kind: str, value: str) -> str | None:
     """A safe link for a contact point (never a javascript: or other odd scheme)."""
     if kind == "email":
@@ -75,6 +80,7 @@ def contact_href(kind: str, value: str) -> str | None:
 def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
     """Split a search snippet into (text, highlighted) runs; the store marks hits as [..]."""
     parts: list[tuple[str, bool]] = []
+    snippet = re.sub(r"\s*\n\s*", " · ", snippet.strip())
     for match in re.finditer(r"\[([^\[\]]*)\]|([^\[]+|\[)", snippet):
         if match.group(1) is not None:
             parts.append((match.group(1), True))
@@ -92,6 +98,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = when
+    env.filters["count_of"] = count_of
     env.filters["percent"] = lambda share: f"{round(share * 100)} %"
     env.globals.update(
         contact_href=contact_href,
@@ -114,7 +121,7 @@ def read_flash(request: Request) -> Flash | None:
     if not raw:
         return None
     try:
-        data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")))
+        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         message, kind, undo = data["m"], data["k"], data["u"]
     except (ValueError, KeyError, TypeError):
         return None
@@ -170,7 +177,7 @@ def redirect(
         payload = json.dumps({"m": message, "k": kind, "u": undo}).encode()
         response.set_cookie(
             FLASH_COOKIE,
-            base64.urlsafe_b64encode(payload).decode("ascii"),
+            base64.urlsafe_b64encode(payload).decode("ascii").rstrip("="),
             max_age=60,
             httponly=True,
             samesite="strict",

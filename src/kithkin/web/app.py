@@ -1,0 +1,140 @@
+"""The FastAPI application: one Database per app, the guards, error handling, and `serve`."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Final
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+import kithkin
+from kithkin.errors import Ambiguous, KithkinError
+from kithkin.store import Database
+from kithkin.web import actions, api, guard, pages
+from kithkin.web.render import render
+
+STATIC: Final = Path(__file__).parent / "static"
+_WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
+
+
+def create_app(
+    db_url: str, *, allowed_hosts: Collection[str] | None = guard.LOOPBACK_HOSTS
+) -> FastAPI:
+    """The web UI and JSON API over the database at `db_url`.
+
+    `allowed_hosts` are the host names the app answers to (None: any); the default, the
+    loopback names, keeps pages on other sites from reaching it through DNS rebinding.
+    """
+    db = Database(db_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="kithkin",
+        version=kithkin.__version__,
+        description="Keeps and coaches an executive's networking practice. Local-first.",
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; kithkin never phones home
+        redoc_url=None,
+    )
+    app.state.db = db
+    hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
+
+    @app.middleware("http")
+    async def guard_requests(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response: Response
+        is_api = request.url.path == "/api" or request.url.path.startswith("/api/")
+        if not guard.host_allowed(request, hosts):
+            response = PlainTextResponse("unexpected Host header", status_code=400)
+        elif is_api and request.method not in guard.SAFE_METHODS and not guard.same_origin(request):
+            response = JSONResponse({"error": "cross-origin request refused"}, status_code=403)
+        elif is_api and request.method not in guard.SAFE_METHODS and not guard.is_json(request):
+            response = JSONResponse(
+                {"error": "send writes with Content-Type: application/json"}, status_code=415
+            )
+        else:
+            response = await call_next(request)
+        for name, value in guard.SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(KithkinError)
+    async def kithkin_error(request: Request, exc: KithkinError) -> Response:
+        if _is_api(request):
+            body: dict[str, object] = {"error": str(exc)}
+            if isinstance(exc, Ambiguous):
+                body["candidates"] = [{"id": i, "display_name": n} for i, n in exc.candidates]
+            return JSONResponse(body, status_code=exc.http_status)
+        return _error_page(request, exc.http_status, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+            )
+        message = "There is no such page." if exc.status_code == 404 else str(exc.detail)
+        return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        if _is_api(request):
+            first = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:3]
+            )
+            return JSONResponse(
+                {"error": f"invalid request: {first}", "detail": jsonable_encoder(errors)},
+                status_code=422,
+            )
+        if any(e["loc"] and e["loc"][0] == "path" for e in errors):
+            return _error_page(request, 404, "There is no such page.")
+        return _error_page(request, 400, "That request was not understood.")
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(actions.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def serve(
+    db_url: str, *, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False
+) -> None:
+    """Run the web UI with uvicorn until interrupted."""
+    import uvicorn
+
+    if host in _WILDCARD_HOSTS:
+        allowed: Collection[str] | None = None
+    else:
+        allowed = (*guard.LOOPBACK_HOSTS, guard.host_name(host))
+    app = create_app(db_url, allowed_hosts=allowed)
+    if open_browser:
+        shown = "127.0.0.1" if host in _WILDCARD_HOSTS else host
+        url = f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
