@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kithkin.demo import build_demo
-
 from kithkin.store import Database, backup, people, story
 from kithkin.store import search as search_seam
 from kithkin.store.schema import BACKUP_TABLES

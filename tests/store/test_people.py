@@ -170,7 +170,9 @@ def test_normalise_never_fails_unexpectedly(value: str) -> None:
 def test_search_pages_and_filters_by_tag(db: Database) -> None:
     with db.write() as conn:
         ids = [
-            people.add_person(conn, display_name=f"Chess Player {n}", tags=["club"] if n % 2 else [])
+            people.add_person(
+                conn, display_name=f"Chess Player {n}", tags=["club"] if n % 2 else []
+            )
             for n in range(6)
         ]
     with db.read() as conn:

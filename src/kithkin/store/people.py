@@ -36,8 +36,13 @@ def add_person(
     contacts: Iterable[tuple[str, str]] = (),
     tags: Iterable[str] = (),
     source: str = "manual",
+    uid: str | None = None,
 ) -> int:
-    """Store a new person; `contacts` are (kind, value) pairs. Returns the person's id."""
+    """Store a new person; `contacts` are (kind, value) pairs. Returns the person's id.
+
+    `uid` is the person's stable identity across exports (random unless given, e.g. by the
+    demo, which must be reproducible).
+    """
     name = _clean(display_name) or " ".join(
         part for part in (_clean(given_name), _clean(family_name)) if part
     )
@@ -46,7 +51,7 @@ def add_person(
     at = clock.now()
     result = conn.execute(
         insert(person).values(
-            uid=uuid.uuid4().hex,
+            uid=uid or uuid.uuid4().hex,
             display_name=name,
             given_name=_clean(given_name),
             family_name=_clean(family_name),
