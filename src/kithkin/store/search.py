@@ -11,7 +11,7 @@ import re
 
 from sqlalchemy import Connection, or_, select, text
 
-from kithkin.store.schema import contact_point, note, person, person_tag, story_fact, tag
+from kithkin.store.schema import note, person, person_tag, story_fact, tag
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # bm25 weights per column: name, organisation, title, story, notes, tags, contacts
@@ -29,47 +29,31 @@ def _uses_fts(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+# One statement builds index rows from the tables, for one person or for everyone.
+_INDEX_ROWS = (
+    "INSERT INTO person_fts(rowid, name, organisation, title, story, notes, tags, contacts) "
+    "SELECT p.id, "
+    "p.display_name || ' ' || coalesce(p.given_name, '') || ' ' || coalesce(p.family_name, ''), "
+    "coalesce(p.organisation, ''), coalesce(p.title, ''), "
+    "coalesce((SELECT group_concat(s.text, char(10)) FROM story_fact s "
+    "WHERE s.person_id = p.id), ''), "
+    "coalesce((SELECT group_concat(n.text, char(10)) FROM note n WHERE n.person_id = p.id), ''), "
+    "coalesce((SELECT group_concat(t.name, ' ') FROM person_tag pt JOIN tag t "
+    "ON t.id = pt.tag_id WHERE pt.person_id = p.id), ''), "
+    "coalesce((SELECT group_concat(c.value, ' ') FROM contact_point c "
+    "WHERE c.person_id = p.id), '') "
+    "FROM person p WHERE p.deleted_at IS NULL"
+)
+_INDEX_ONE = text(_INDEX_ROWS + " AND p.id = :id")
+_INDEX_ALL = text(_INDEX_ROWS)
+
+
 def reindex_person(conn: Connection, person_id: int) -> None:
     """Rewrite the person's index row from the tables (drops it when the person is gone)."""
     if not _uses_fts(conn):
         return
     conn.execute(text("DELETE FROM person_fts WHERE rowid = :id"), {"id": person_id})
-    row = conn.execute(
-        select(person).where(person.c.id == person_id, person.c.deleted_at.is_(None))
-    ).first()
-    if row is None:
-        return
-    names = " ".join(part for part in (row.display_name, row.given_name, row.family_name) if part)
-    story = "\n".join(
-        conn.scalars(select(story_fact.c.text).where(story_fact.c.person_id == person_id))
-    )
-    notes = "\n".join(conn.scalars(select(note.c.text).where(note.c.person_id == person_id)))
-    tags = " ".join(
-        conn.scalars(
-            select(tag.c.name)
-            .join(person_tag, person_tag.c.tag_id == tag.c.id)
-            .where(person_tag.c.person_id == person_id)
-        )
-    )
-    contacts = " ".join(
-        conn.scalars(select(contact_point.c.value).where(contact_point.c.person_id == person_id))
-    )
-    conn.execute(
-        text(
-            "INSERT INTO person_fts(rowid, name, organisation, title, story, notes, tags, "
-            "contacts) VALUES (:id, :name, :org, :title, :story, :notes, :tags, :contacts)"
-        ),
-        {
-            "id": person_id,
-            "name": names,
-            "org": row.organisation or "",
-            "title": row.title or "",
-            "story": story,
-            "notes": notes,
-            "tags": tags,
-            "contacts": contacts,
-        },
-    )
+    conn.execute(_INDEX_ONE, {"id": person_id})
 
 
 def rebuild(conn: Connection) -> int:
@@ -77,10 +61,8 @@ def rebuild(conn: Connection) -> int:
     if not _uses_fts(conn):
         return 0
     conn.execute(text("DELETE FROM person_fts"))
-    ids = list(conn.scalars(select(person.c.id).where(person.c.deleted_at.is_(None))))
-    for person_id in ids:
-        reindex_person(conn, person_id)
-    return len(ids)
+    conn.execute(_INDEX_ALL)
+    return int(conn.scalar(text("SELECT count(*) FROM person_fts")) or 0)
 
 
 def words(query: str) -> list[str]:
@@ -98,7 +80,7 @@ def search(
         match = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
         params = {"match": match, "limit": limit, "tag": tag_name}
         rows = conn.execute(_SEARCH, params)
-        return [(int(r.rowid), float(r.score), str(r.snip)) for r in rows]
+        return [(int(r.rowid), float(r.score), " ".join(str(r.snip).split())) for r in rows]
     return _search_like(conn, terms, limit, tag_name)
 
 
