@@ -92,7 +92,13 @@ def _engine(url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True)
+        try:
+            engine = create_engine(parsed, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise DatabaseError(
+                f"{url}: PostgreSQL needs its driver: install kithkin with the 'postgres' extra"
+            ) from exc
+        return engine
     raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r} in {url!r}")
 
 
