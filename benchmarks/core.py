@@ -25,7 +25,7 @@ from pathlib import Path
 from kithkin.demo import build_demo
 from kithkin.store import Database, backup, people, story
 from kithkin.store import search as search_seam
-from kithkin.store.schema import BACKUP_TABLES
+from kithkin.store.schema import backup_tables
 
 WORDS = ["sailboat", "porto", "cio", "acme", "marathon", "board", "security", "chess"]
 
@@ -101,7 +101,7 @@ def main() -> None:
                 backup.export(conn, io.StringIO())
 
             def select_all() -> None:
-                for table in BACKUP_TABLES:
+                for table in backup_tables():
                     list(conn.execute(table.select()))
 
             rows.append(

@@ -19,7 +19,7 @@ from kithkin import clock
 from kithkin.errors import BadBackup
 from kithkin.store import search
 from kithkin.store.migrations import HEAD
-from kithkin.store.schema import BACKUP_TABLES, UTCDateTime
+from kithkin.store.schema import UTCDateTime, backup_tables
 
 FORMAT: Final = "kithkin-backup"
 VERSION: Final = 1
@@ -35,7 +35,7 @@ def export(conn: Connection, out: IO[str]) -> dict[str, int]:
         f'"schema": {json.dumps(HEAD)},\n"exported_at": {json.dumps(clock.now().isoformat())},\n'
     )
     out.write('"tables": {')
-    for index, table in enumerate(BACKUP_TABLES):
+    for index, table in enumerate(backup_tables()):
         columns = [c.name for c in table.columns]
         out.write("," if index else "")
         out.write(f'\n{json.dumps(table.name)}: {{"columns": {json.dumps(columns)}, "rows": [')
@@ -55,12 +55,16 @@ def restore(conn: Connection, path: Path) -> dict[str, int]:
 
     No activity row is added, so the restored database holds exactly the backup's rows.
     """
-    for table in BACKUP_TABLES:
-        if table.name != "setting" and conn.scalar(select(func.count()).select_from(table)):
-            raise BadBackup(
-                f"{path}: the target database already holds {table.name} rows; "
-                "restore into an empty database (use --db NEW.db)"
-            )
+    held = [
+        table.name
+        for table in backup_tables()
+        if table.name != "setting" and conn.scalar(select(func.count()).select_from(table))
+    ]
+    if held:
+        raise BadBackup(
+            f"{path}: the target database is not empty (it holds {', '.join(sorted(held))} "
+            "rows); restore into an empty database (use --db NEW.db)"
+        )
     try:
         with path.open(encoding="utf-8") as handle:
             data = json.load(handle)
@@ -75,8 +79,11 @@ def restore(conn: Connection, path: Path) -> dict[str, int]:
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise BadBackup(f'{path}: no "tables" object')
+    if conn.dialect.name == "sqlite":
+        # Rows may point at rows restored later (a merged person at the one it joined).
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     counts: dict[str, int] = {}
-    for table in BACKUP_TABLES:
+    for table in backup_tables():
         section = tables.get(table.name, {"columns": [], "rows": []})
         counts[table.name] = _restore_table(conn, table, section, path)
     search.rebuild(conn)

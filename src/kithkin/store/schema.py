@@ -176,16 +176,11 @@ setting = Table(
     Column("value", Text, nullable=False),
 )
 
-# Tables in the order a backup writes and restores them (parents before children).
-BACKUP_TABLES: tuple[Table, ...] = (
-    person,
-    contact_point,
-    tag,
-    person_tag,
-    story_fact,
-    note,
-    interaction,
-    interaction_participant,
-    activity,
-    setting,
-)
+
+def backup_tables() -> tuple[Table, ...]:
+    """Every table, parents before children: the order a backup writes and restores them.
+
+    Tables defined in other schema modules join `metadata` when those modules are imported,
+    so this is computed on call, not at import time.
+    """
+    return tuple(metadata.sorted_tables)
