@@ -92,7 +92,10 @@ def test_not_a_calendar_and_broken_files_are_problems(tmp_path: Path) -> None:
 
 
 names = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=30
+    # no backslash: icalendar writes "\\N" for backslash-N and reads it back as a newline
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters="\\"),
+    min_size=1,
+    max_size=30,
 ).filter(lambda s: s.strip() and s == s.strip())
 
 
@@ -132,6 +135,7 @@ def test_events_written_by_icalendar_read_back(
     path.write_bytes(calendar.to_ical())
     (record,) = _events(path)
     assert record.summary == " ".join(summary.split())
+    assert not record.recurring
     assert record.start == local.astimezone(UTC)
     assert record.end - record.start == timedelta(minutes=minutes)
     assert [a.address for a in record.attendees] == [address.lower() for _, address in who]

@@ -94,9 +94,13 @@ def read_calendar(
         except Exception as exc:  # the library raises many kinds on broken input
             yield SourceProblem(name, f"calendar {number}", f"cannot expand events: {exc}")
             continue
+        per_uid: dict[str, int] = {}
+        for event in occurrences:
+            uid = str(event.get("UID") or "")
+            per_uid[uid] = per_uid.get(uid, 0) + 1
         for event in occurrences:
             try:
-                record = _record(name, event, zone)
+                record = _record(name, event, zone, per_uid)
             except (ValueError, TypeError, AttributeError, KeyError) as exc:
                 uid = str(event.get("UID", "?"))
                 yield SourceProblem(name, f"event {uid}", f"skipped: {exc}")
@@ -105,7 +109,7 @@ def read_calendar(
                 yield record
 
 
-def _record(name: str, event: Any, zone: tzinfo) -> EventRecord | None:
+def _record(name: str, event: Any, zone: tzinfo, per_uid: dict[str, int]) -> EventRecord | None:
     if event.name != "VEVENT":
         return None
     raw_start = event.get("DTSTART")
@@ -143,9 +147,7 @@ def _record(name: str, event: Any, zone: tzinfo) -> EventRecord | None:
         status=_text(event.get("STATUS"), upper=True),
         organizer=_attendee(organizer) if organizer is not None else None,
         attendees=tuple(_attendee(a) for a in attendees),
-        recurring=event.get("RRULE") is not None
-        or event.get("RECURRENCE-ID") is not None
-        or event.get("RDATE") is not None,
+        recurring=event.get("RRULE") is not None or per_uid.get(str(event.get("UID") or ""), 0) > 1,
     )
 
 
