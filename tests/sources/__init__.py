@@ -1,0 +1,1 @@
+"""Tests of the source readers (one module per format)."""
