@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import shared_data
 
 from kithkin.sources.calendar import EventRecord, read_calendar
 from kithkin.sources.records import SourceProblem
+from tests.conftest import shared_data
 
 WIDE = {"start": datetime(1990, 1, 1, tzinfo=UTC), "end": datetime(2031, 1, 1, tzinfo=UTC)}
 BERLIN = ZoneInfo("Europe/Berlin")

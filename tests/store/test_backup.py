@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 from kithkin import clock
 from kithkin.errors import BadBackup
 from kithkin.model import STORY_FIELDS
-from kithkin.store import Database, backup, interactions, people, story, trash
+from kithkin.store import (
+    Database,
+    backup,
+    duplicates,
+    interactions,
+    people,
+    sources,
+    story,
+    trash,
+)
 from kithkin.store import settings as store_settings
 
 
@@ -57,6 +66,24 @@ def _fill(db: Database) -> None:
             subject="Q3",
             thread_key="t1",
         )
+        # provenance of an imported record, a photo (bytes) and a "not the same" decision
+        record = sources.save_record(
+            conn,
+            record_id=None,
+            source="vcard",
+            source_id="urn:uuid:1",
+            source_file="a.vcf",
+            place="card 1 (line 1)",
+            raw="BEGIN:VCARD\r\nFN:Dana Ødegård\r\nEND:VCARD\r\n",
+            content_hash="0" * 64,
+            fields={"display_name": "Dana Ødegård", "notes": ["✓"]},
+            person_id=a,
+        )
+        sources.add_note(conn, a, "from the card", record_id=record)
+        sources.add_photo(
+            conn, a, "image/jpeg", bytes(range(256)), source="vcard", record_id=record
+        )
+        duplicates.dismiss(conn, a, b)
         c = people.add_person(conn, display_name="Gone")
         trash.delete_person(conn, c)
         d = people.add_person(conn, display_name="Dup", contacts=[("email", "dup@x.example")])
@@ -74,6 +101,11 @@ def test_export_then_import_into_an_empty_database_round_trips_every_row(
     with target.write() as conn:
         counts = backup.restore(conn, path)
     assert counts["person"] == 4 and counts["interaction_participant"] == 2
+    assert (counts["source_record"], counts["person_photo"], counts["duplicate_decision"]) == (
+        1,
+        1,
+        1,
+    )
     assert _tables(_export(target)) == _tables(first)
     with target.read() as conn:  # the search index is rebuilt, undo still works
         assert [h.person.display_name for h in people.search_people(conn, "bergen")] == [
@@ -81,6 +113,9 @@ def test_export_then_import_into_an_empty_database_round_trips_every_row(
         ]
     with target.write() as conn:
         assert "merged Dup" in trash.undo(conn)
+    with target.read() as conn:
+        assert sources.photo(conn, 1) == ("image/jpeg", bytes(range(256)))
+        assert duplicates.dismissed(conn) == {(1, 2)}
 
 
 person_rows = st.lists(

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kithkin import __version__
-from kithkin.cli import admin, people, story
+from kithkin.cli import admin, contacts, people, story
 from kithkin.cli.common import Context
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -35,6 +35,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
 for module in (people, story, admin):
     for command in module.COMMANDS:
         cli.add_command(command)
+admin.import_cmd.add_command(contacts.import_contacts)
+admin.export_cmd.add_command(contacts.export_contacts)
+people.people_cmd.add_command(contacts.duplicates)
+people.people_cmd.add_command(contacts.not_duplicates)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -185,17 +185,47 @@ def person_delete(ctx: Context, ref: str) -> None:
     click.echo(f"deleted #{person_id} {name} (kithkin undo brings them back)")
 
 
-@click.command("people")
+class _ListOrSubcommand(click.Group):
+    """`kithkin people [QUERY]` lists people; `kithkin people duplicates` runs a subcommand.
+
+    A first word that names a subcommand is that subcommand, not a QUERY."""
+
+    _SUBCOMMAND = "kithkin.people.subcommand"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        subcommand = bool(args) and args[0] in self.commands
+        ctx.meta[self._SUBCOMMAND] = subcommand
+        if not subcommand:  # `people QUERY --json`: options may follow the query
+            ctx.allow_interspersed_args = True
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        if ctx.meta.get(self._SUBCOMMAND):
+            return [p for p in params if not isinstance(p, click.Argument)]
+        return params
+
+
+@click.group("people", cls=_ListOrSubcommand, invoke_without_command=True)
 @click.argument("query", required=False)
 @click.option("--tag", help="Only people with this tag.")
 @click.option("--limit", default=100, show_default=True, help="At most this many.")
 @click.option("--offset", default=0, help="Skip this many (paging).")
 @json_option
 @pass_ctx
+@click.pass_context
 def people_cmd(
-    ctx: Context, query: str | None, tag: str | None, limit: int, offset: int, as_json: bool
+    click_ctx: click.Context,
+    ctx: Context,
+    tag: str | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    query: str | None = None,
 ) -> None:
     """List people, or those whose name, organisation or address contains QUERY."""
+    if click_ctx.invoked_subcommand is not None:
+        return
     from kithkin.store import people
 
     with ctx.db.read() as conn:

@@ -36,6 +36,21 @@ def record(
     return int(key[0])
 
 
+def revise(
+    conn: Connection, activity_id: int, summary: str, *, payload: dict[str, Any] | None = None
+) -> None:
+    """Rewrite the summary of a running action (an import that commits batch by batch keeps
+    one row, up to date with what each committed batch did)."""
+    conn.execute(
+        activity.update()
+        .where(activity.c.id == activity_id)
+        .values(
+            summary=summary,
+            payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
+        )
+    )
+
+
 def get(conn: Connection, activity_id: int) -> Activity | None:
     row = conn.execute(select(activity).where(activity.c.id == activity_id)).first()
     return _activity(row) if row is not None else None

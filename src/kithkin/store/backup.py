@@ -7,13 +7,14 @@ database streams out without being held in memory.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Final
 
-from sqlalchemy import Connection, Date, Table, func, insert, select
+from sqlalchemy import Connection, Date, LargeBinary, Table, func, insert, select
 
 from kithkin import clock
 from kithkin.errors import BadBackup
@@ -127,6 +128,8 @@ def _rows(section: dict[str, Any], name: str, path: Path) -> Iterator[Any]:
 def _dump(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):  # photos: base64 text, read back by the column's type
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -141,4 +144,6 @@ def _load(table: Table, column: str, value: Any) -> Any:
         return parsed
     if isinstance(kind, Date):
         return date.fromisoformat(value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value, validate=True)
     return value

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from kithkin import clock
 from kithkin.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from kithkin.model import ContactPoint, Note, Person, PersonSummary, SearchHit, StoryFact
-from kithkin.store import activity, search
-from kithkin.store.contacts import normalize
+from kithkin.store import activity, search, settings
+from kithkin.store.contacts import DEFAULT_REGION, normalize
 from kithkin.store.schema import contact_point, note, person, person_tag, story_fact, tag
 
 EDITABLE: Final = ("display_name", "given_name", "family_name", "organisation", "title")
@@ -351,9 +351,19 @@ def _live_row(conn: Connection, person_id: int) -> Any:
 
 
 def _insert_contact(
-    conn: Connection, person_id: int, kind: str, value: str, *, label: str | None, source: str
+    conn: Connection,
+    person_id: int,
+    kind: str,
+    value: str,
+    *,
+    label: str | None,
+    source: str,
+    region: str | None = None,
+    source_record_id: int | None = None,
 ) -> int:
-    key = normalize(kind, value)
+    if kind == "phone" and region is None:
+        region = settings.default_region(conn)
+    key = normalize(kind, value, region=region or DEFAULT_REGION)
     owner = conn.execute(
         select(contact_point.c.person_id, person.c.display_name)
         .join(person, person.c.id == contact_point.c.person_id)
@@ -380,6 +390,7 @@ def _insert_contact(
                 label=_clean(label),
                 source=source,
                 created_at=clock.now(),
+                source_record_id=source_record_id,
             )
         )
     except IntegrityError as exc:  # a concurrent writer won the race for this address

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -80,6 +81,7 @@ contact_point = Table(
     Column("label", Text),
     Column("source", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="SET NULL")),
     UniqueConstraint("kind", "normalized", name="uq_contact_point_kind_normalized"),
 )
 Index("ix_contact_point_person", contact_point.c.person_id)
@@ -110,6 +112,7 @@ story_fact = Table(
     Column("learned_where", Text),
     Column("source", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="SET NULL")),
 )
 Index("ix_story_fact_person", story_fact.c.person_id)
 
@@ -120,6 +123,7 @@ note = Table(
     Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="SET NULL")),
 )
 Index("ix_note_person", note.c.person_id)
 
@@ -175,6 +179,57 @@ setting = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+
+# -- provenance of imported contacts (migration 0002) -------------------------------------------
+
+# One row per record of a source (a vCard, a CSV row): where it came from, the record exactly as
+# read, a hash of its content (an unchanged record is skipped on re-import), the values it
+# offered (`fields`, JSON: what "the previous import set", so a newer export only overwrites
+# what the user has not edited) and the person it became. Contact points, story facts and
+# notes created from it point back through their `source_record_id`.
+source_record = Table(
+    "source_record",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("source_id", Text, nullable=False),
+    Column("source_file", Text, nullable=False),
+    Column("place", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("fields", Text, nullable=False),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="SET NULL")),
+    Column("first_imported_at", UTCDateTime, nullable=False),
+    Column("last_imported_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source", "source_id", name="uq_source_record_source"),
+)
+Index("ix_source_record_person", source_record.c.person_id)
+
+person_photo = Table(
+    "person_photo",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_person_photo_person", person_photo.c.person_id)
+
+# Pairs the user said are not the same person (person_a < person_b): never proposed again.
+duplicate_decision = Table(
+    "duplicate_decision",
+    metadata,
+    Column("person_a", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_b", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("decision", String(16), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+)
+Index("ix_duplicate_decision_b", duplicate_decision.c.person_b)
 
 
 def backup_tables() -> tuple[Table, ...]:

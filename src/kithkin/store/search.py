@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Connection, or_, select, text
+from sqlalchemy import Connection, bindparam, or_, select, text
 
 from kithkin.store.schema import note, person, person_tag, story_fact, tag
 
@@ -46,6 +46,7 @@ _INDEX_ROWS = (
 )
 _INDEX_ONE = text(_INDEX_ROWS + " AND p.id = :id")
 _INDEX_ALL = text(_INDEX_ROWS)
+_INDEX_SOME = text(_INDEX_ROWS + " AND p.id IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
 def reindex_person(conn: Connection, person_id: int) -> None:
@@ -54,6 +55,14 @@ def reindex_person(conn: Connection, person_id: int) -> None:
         return
     conn.execute(text("DELETE FROM person_fts WHERE rowid = :id"), {"id": person_id})
     conn.execute(_INDEX_ONE, {"id": person_id})
+
+
+def index_new_people(conn: Connection, person_ids: list[int]) -> None:
+    """Index people just added in bulk (an import), in one statement per thousand."""
+    if not _uses_fts(conn) or not person_ids:
+        return
+    for start in range(0, len(person_ids), 1000):
+        conn.execute(_INDEX_SOME, {"ids": person_ids[start : start + 1000]})
 
 
 def rebuild(conn: Connection) -> int:

@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from kithkin.errors import InvalidInput
 from kithkin.model import Me
 from kithkin.store import activity
-from kithkin.store.contacts import normalize
+from kithkin.store.contacts import DEFAULT_REGION, normalize
 from kithkin.store.schema import setting
 
 
@@ -21,6 +22,28 @@ def get(conn: Connection, key: str, default: Any = None) -> Any:
 def put(conn: Connection, key: str, value: Any) -> None:
     conn.execute(delete(setting).where(setting.c.key == key))
     conn.execute(insert(setting).values(key=key, value=json.dumps(value, sort_keys=True)))
+
+
+def default_region(conn: Connection) -> str:
+    """The region (ISO 3166 code) phone numbers without a country code are read in."""
+    return str(get(conn, "default_region", DEFAULT_REGION)).upper()
+
+
+def check_region(region: str) -> str:
+    """A region code as phonenumbers knows it (upper case); InvalidInput if it knows none."""
+    import phonenumbers
+
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInput(f"unknown region {region!r}: use a two-letter code such as US or GB")
+    return code
+
+
+def set_default_region(conn: Connection, region: str) -> str:
+    code = check_region(region)
+    put(conn, "default_region", code)
+    activity.record(conn, "setting.region", f"phone numbers default to region {code}")
+    return code
 
 
 def get_me(conn: Connection) -> Me:

@@ -8,10 +8,10 @@ happens to rows older than `TRASH_DAYS` the next time anything is deleted.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound, NothingToUndo
@@ -23,15 +23,20 @@ from kithkin.store.schema import (
 )
 from kithkin.store.schema import (
     contact_point,
+    duplicate_decision,
     interaction_participant,
     note,
     person,
+    person_photo,
     person_tag,
+    source_record,
     story_fact,
 )
 
 TRASH_DAYS: Final = 30
 _FILLABLE: Final = ("given_name", "family_name", "organisation", "title")
+# Rows that belong to one person and move with them on a merge (undo moves them back by id).
+_MOVED_BY_ID: Final = (contact_point, story_fact, note, source_record, person_photo)
 
 
 def delete_person(conn: Connection, person_id: int) -> int:
@@ -74,7 +79,8 @@ def restore_person(conn: Connection, person_id: int) -> None:
 
 
 def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
-    """Fold `other` into `keep`: every contact point, fact, note, tag and interaction moves.
+    """Fold `other` into `keep`: every contact point, fact, note, tag, interaction, imported
+    record (with its provenance), photo and "not the same person" decision moves.
 
     Empty name/organisation/title fields of `keep` are filled from `other`. Returns the
     activity id that `undo` reverses.
@@ -84,10 +90,11 @@ def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
     keep = _live_row(conn, keep_id)
     other = _live_row(conn, other_id)
     moved: dict[str, list[Any]] = {}
-    for table in (contact_point, story_fact, note):
+    for table in _MOVED_BY_ID:
         ids = list(conn.scalars(select(table.c.id).where(table.c.person_id == other_id)))
         conn.execute(update(table).where(table.c.id.in_(ids)).values(person_id=keep_id))
         moved[table.name] = ids
+    moved.update(_move_decisions(conn, keep_id, other_id))
 
     keep_tags = set(
         conn.scalars(select(person_tag.c.tag_id).where(person_tag.c.person_id == keep_id))
@@ -252,9 +259,10 @@ def _unmerge(conn: Connection, payload: dict[str, Any]) -> None:
     keep_id, other_id, moved = payload["keep"], payload["other"], payload["moved"]
     if conn.scalar(select(person.c.id).where(person.c.id == other_id)) is None:
         raise NothingToUndo(f"#{other_id} has been purged from the trash; the merge is final")
-    for table in (contact_point, story_fact, note):
-        ids = moved[table.name]
+    for table in _MOVED_BY_ID:
+        ids = moved.get(table.name, [])  # merges made before 0002 moved fewer tables
         conn.execute(update(table).where(table.c.id.in_(ids)).values(person_id=other_id))
+    _restore_decisions(conn, keep_id, moved)
     added_tags = moved["tags_added"]
     conn.execute(
         delete(person_tag).where(
@@ -290,3 +298,50 @@ def _unmerge(conn: Connection, payload: dict[str, Any]) -> None:
     )
     search.reindex_person(conn, keep_id)
     search.reindex_person(conn, other_id)
+
+
+def _move_decisions(conn: Connection, keep_id: int, other_id: int) -> dict[str, list[Any]]:
+    """Move the user's not-the-same-person decisions about `other` over to `keep` (the one
+    about the pair itself is dropped); returns what undo needs to put them back."""
+    side = (duplicate_decision.c.person_a == other_id) | (duplicate_decision.c.person_b == other_id)
+    rows = list(conn.execute(select(duplicate_decision).where(side)))
+    conn.execute(delete(duplicate_decision).where(side))
+    added: list[list[int]] = []
+    for row in rows:
+        third = row.person_b if row.person_a == other_id else row.person_a
+        if third == keep_id:
+            continue
+        a, b = min(keep_id, third), max(keep_id, third)
+        held = conn.scalar(
+            select(func.count()).where(
+                duplicate_decision.c.person_a == a, duplicate_decision.c.person_b == b
+            )
+        )
+        if not held:
+            conn.execute(
+                insert(duplicate_decision).values(
+                    person_a=a, person_b=b, decision=row.decision, decided_at=row.decided_at
+                )
+            )
+            added.append([a, b])
+    return {
+        "decisions_other": [
+            [r.person_a, r.person_b, r.decision, r.decided_at.isoformat()] for r in rows
+        ],
+        "decisions_added": added,
+    }
+
+
+def _restore_decisions(conn: Connection, keep_id: int, moved: dict[str, Any]) -> None:
+    for a, b in moved.get("decisions_added", []):
+        conn.execute(
+            delete(duplicate_decision).where(
+                duplicate_decision.c.person_a == a, duplicate_decision.c.person_b == b
+            )
+        )
+    for a, b, decision, at in moved.get("decisions_other", []):
+        conn.execute(
+            insert(duplicate_decision).values(
+                person_a=a, person_b=b, decision=decision, decided_at=datetime.fromisoformat(at)
+            )
+        )

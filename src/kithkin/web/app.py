@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 import kithkin
 from kithkin.errors import Ambiguous, KithkinError
 from kithkin.store import Database
-from kithkin.web import actions, api, guard, pages
+from kithkin.web import actions, api, contacts, contacts_api, guard, pages
 from kithkin.web.render import render
 
 STATIC: Final = Path(__file__).parent / "static"
@@ -62,9 +62,17 @@ def create_app(
             response = PlainTextResponse("unexpected Host header", status_code=400)
         elif is_api and request.method not in guard.SAFE_METHODS and not guard.same_origin(request):
             response = JSONResponse({"error": "cross-origin request refused"}, status_code=403)
-        elif is_api and request.method not in guard.SAFE_METHODS and not guard.is_json(request):
+        elif (
+            is_api
+            and request.method not in guard.SAFE_METHODS
+            and not guard.is_json(request)
+            and not contacts.is_upload(request)
+        ):
             response = JSONResponse(
-                {"error": "send writes with Content-Type: application/json"}, status_code=415
+                {"error": "send writes with Content-Type: application/json"}
+                if request.url.path != contacts.UPLOAD_PATH
+                else {"error": "upload files as multipart/form-data with X-Kithkin-Upload: 1"},
+                status_code=415,
             )
         else:
             response = await call_next(request)
@@ -108,8 +116,10 @@ def create_app(
         return _error_page(request, 400, "That request was not understood.")
 
     app.include_router(api.router)
+    app.include_router(contacts_api.router)
     app.include_router(pages.router)
     app.include_router(actions.router)
+    app.include_router(contacts.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

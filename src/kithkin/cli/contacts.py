@@ -1,0 +1,214 @@
+"""`kithkin import contacts`, `kithkin export contacts`, `kithkin people duplicates` and
+`kithkin people not-duplicates`: contacts in and out, and one person per person."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, resolve, warn
+
+if TYPE_CHECKING:
+    from kithkin.ingest.contacts import ImportSummary
+    from kithkin.ingest.identity import Report
+
+_MIN_SCORE = 0.6  # kithkin.ingest.identity.DEFAULT_MIN_SCORE, kept here so --help stays light
+
+
+@click.command("contacts")
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="PATH...",
+)
+@click.option(
+    "--region",
+    metavar="CC",
+    help="Country phone numbers without a country code belong to (default: the "
+    "default_region setting, else US).",
+)
+@click.option(
+    "--batch-size",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Records stored per transaction.",
+)
+@json_option
+@pass_ctx
+def import_contacts(
+    ctx: Context, paths: tuple[Path, ...], region: str | None, batch_size: int, as_json: bool
+) -> None:
+    """Import contacts from vCard files (2.1, 3.0, 4.0), LinkedIn Connections.csv or its
+    export zip, and Google Contacts CSV: files, folders or zip archives (PATH...).
+
+    Re-running is safe: unchanged records change nothing, a newer export updates what
+    changed but never what you edited by hand. Someone whose email, profile URL or phone is
+    already known is merged into that person; likely duplicates are only proposed
+    (`kithkin people duplicates`)."""
+    from kithkin.ingest.contacts import describe, import_contacts, read_paths
+
+    ignored: list[str] = []
+    items: Any = read_paths(list(paths), ignored)
+    label = describe([str(p) for p in paths])
+    if sys.stderr.isatty():
+        with click.progressbar(
+            items, label="importing contacts", file=sys.stderr, show_pos=True
+        ) as bar:
+            summary = import_contacts(
+                ctx.db, bar, label=label, batch_size=batch_size, region=region
+            )
+    else:
+        summary = import_contacts(ctx.db, items, label=label, batch_size=batch_size, region=region)
+    if as_json:
+        emit_json({**summary.as_json(), "ignored": ignored})
+        return
+    print_summary(summary, ignored)
+
+
+def print_summary(summary: ImportSummary, ignored: list[str]) -> None:
+    for what, n in summary.counts().items():
+        click.echo(f"{what:<10} {n:>6}")
+    for problem in summary.problems:
+        click.echo(str(problem))
+    if summary.warnings:
+        click.echo(f"{len(summary.warnings)} stored with something left out:")
+        for problem in summary.warnings:
+            click.echo(f"  {problem}")
+    if ignored:
+        shown = ", ".join(ignored[:3]) + (
+            f" and {len(ignored) - 3} more" if len(ignored) > 3 else ""
+        )
+        files = "1 file that holds" if len(ignored) == 1 else f"{len(ignored)} files that hold"
+        click.echo(f"ignored {files} no contacts: {shown}", err=True)
+
+
+@click.command("contacts")
+@click.option(
+    "--vcard",
+    "vcard",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every person as vCard 4.0 to this file ('-': standard output).",
+)
+@click.option("--tag", help="Only people with this tag.")
+@pass_ctx
+def export_contacts(ctx: Context, vcard: Path, tag: str | None) -> None:
+    """Export people as vCard 4.0, one card per person: names, organisation, title, contact
+    points with their labels, tags and notes (`kithkin import contacts` reads it back)."""
+    from kithkin.sources.vcard_export import to_vcard
+    from kithkin.store import people
+
+    def cards(conn: Any) -> Any:
+        offset = 0
+        while page := people.list_people(conn, tag_name=tag, limit=500, offset=offset):
+            for summary in page:
+                yield to_vcard(people.get_person(conn, summary.id))
+            offset += len(page)
+
+    written = 0
+    with ctx.db.read() as conn:
+        if str(vcard) == "-":
+            for card in cards(conn):
+                sys.stdout.write(card)
+                written += 1
+            sys.stdout.flush()
+        else:
+            partial = vcard.with_name(vcard.name + ".partial")
+            with partial.open("w", encoding="utf-8", newline="") as handle:
+                for card in cards(conn):
+                    handle.write(card)
+                    written += 1
+            partial.replace(vcard)
+    click.echo(f"wrote {written} cards to {vcard}", err=True)
+
+
+@click.command("duplicates")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=_MIN_SCORE,
+    show_default=True,
+    help="Only pairs scored at least this (0-1).",
+)
+@click.option("--limit", default=50, show_default=True, help="At most this many pairs.")
+@json_option
+@pass_ctx
+def duplicates(ctx: Context, min_score: float, limit: int, as_json: bool) -> None:
+    """Likely duplicates, best first: pairs of people who are probably one person, with a
+    score and the evidence. `kithkin person merge` joins a pair; `kithkin people
+    not-duplicates` dismisses it for good."""
+    from kithkin.ingest.identity import find_duplicates
+    from kithkin.store import people
+
+    with ctx.db.read() as conn:
+        report = find_duplicates(conn, min_score=min_score)
+        shown = report.proposals[:limit]
+        names = people.summaries_by_id(conn, [i for p in shown for i in (p.a, p.b)])
+    if as_json:
+        emit_json(
+            {
+                "pairs": [
+                    {
+                        "a": names[p.a],
+                        "b": names[p.b],
+                        "score": p.score,
+                        "evidence": list(p.evidence),
+                        "reason": p.reason,
+                    }
+                    for p in shown
+                ],
+                **_figures(report),
+            }
+        )
+        return
+    for proposal in shown:
+        a, b = names[proposal.a], names[proposal.b]
+        click.echo(
+            f"{proposal.score:.2f}  #{a.id} {a.display_name}{_org(a.organisation)}  ~  "
+            f"#{b.id} {b.display_name}{_org(b.organisation)}"
+        )
+        click.echo(f"      {proposal.reason}")
+    click.echo(
+        f"{len(report.proposals)} likely duplicates among {report.people} people "
+        f"({report.compared} pairs compared of {report.all_pairs})",
+        err=True,
+    )
+    if shown:
+        click.echo(
+            "merge one: kithkin person merge '#A' '#B'; dismiss: people not-duplicates", err=True
+        )
+    for key, size in report.skipped_blocks[:5]:
+        warn(f"{size} people share the key {key!r}; that block was not searched")
+
+
+def _figures(report: Report) -> dict[str, Any]:
+    return {
+        "people": report.people,
+        "compared": report.compared,
+        "all_pairs": report.all_pairs,
+        "skipped_blocks": [{"key": k, "size": n} for k, n in report.skipped_blocks],
+    }
+
+
+def _org(organisation: str | None) -> str:
+    return f" ({organisation})" if organisation else ""
+
+
+@click.command("not-duplicates")
+@click.argument("first", metavar="PERSON")
+@click.argument("second", metavar="OTHER")
+@pass_ctx
+def not_duplicates(ctx: Context, first: str, second: str) -> None:
+    """Say PERSON and OTHER are not the same person: the pair is not proposed again."""
+    from kithkin.store import duplicates as store_duplicates
+
+    with ctx.db.write() as conn:
+        a, b = resolve(conn, first), resolve(conn, second)
+        added = store_duplicates.dismiss(conn, a, b)
+    click.echo(f"#{a} and #{b} are not the same person" + ("" if added else " (already noted)"))

@@ -1,0 +1,1 @@
+"""Ingest: source records -> identity resolution -> store, idempotent, batch by batch."""
