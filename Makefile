@@ -4,8 +4,8 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
-# Debian packages the test tiers drive for real: a browser for the web UI.
-TEST_DEBS := chromium
+# Debian packages the test tiers drive for real: a browser for the web UI, an IMAP server.
+TEST_DEBS := chromium dovecot-imapd openssl
 
 .PHONY: setup demo test test-deps lint typecheck pytest bench
 
