@@ -1,0 +1,51 @@
+"""Where an IMAP password comes from: never the command line (it would sit in shell history
+and in every process listing).
+
+In order: the environment variable KITHKIN_IMAP_PASSWORD; the system keyring, when the
+optional `keyring` package is installed (service "kithkin-imap", account "user@host":
+`keyring set kithkin-imap ana@mail.example`); a prompt on the terminal when allowed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import importlib
+import os
+
+from kithkin.sources.mail.imap import ImapError, parse_imap_url
+
+ENV_VAR = "KITHKIN_IMAP_PASSWORD"
+KEYRING_SERVICE = "kithkin-imap"
+
+
+def imap_password(url: str, *, prompt: bool) -> str:
+    """The password for the account an IMAP URL names; raises `ImapError` when there is none."""
+    parsed = parse_imap_url(url)
+    account = f"{parsed.user}@{parsed.host}"
+    password = os.environ.get(ENV_VAR)
+    if password:
+        return password
+    password = _from_keyring(account)
+    if password:
+        return password
+    if prompt:
+        password = getpass.getpass(f"IMAP password for {account}: ")
+        if password:
+            return password
+        raise ImapError(f"{parsed}: no password given")
+    raise ImapError(
+        f"{parsed}: no password: set {ENV_VAR}, or store one in the system keyring "
+        f"(keyring set {KEYRING_SERVICE} {account})"
+    )
+
+
+def _from_keyring(account: str) -> str | None:
+    try:
+        keyring = importlib.import_module("keyring")  # optional: not a dependency of kithkin
+    except ImportError:
+        return None
+    try:
+        password = keyring.get_password(KEYRING_SERVICE, account)
+    except Exception:  # no usable backend (a server without a desktop session), a locked store
+        return None
+    return password if isinstance(password, str) else None

@@ -1,0 +1,103 @@
+"""Both cores: the tasks of `plan` run in a process pool, records come back in plan order.
+
+A few tasks are in flight at a time (two per worker), so memory stays bounded whatever the
+size of the mail; each worker reads only the byte range of the mbox it is given.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar, overload
+
+from kithkin.sources.mail.records import MessageRecord, from_values, to_values
+from kithkin.sources.mail.walk import Task, plan, run
+from kithkin.sources.records import SourceProblem
+
+PART_BYTES = 8 << 20  # an mbox is cut into byte ranges of this size
+
+Item = MessageRecord | SourceProblem
+T = TypeVar("T")
+
+
+def _run_all(task: Task, transform: Callable[[MessageRecord], Any] | None = None) -> list[Any]:
+    if transform is not None:
+        return [transform(item) if isinstance(item, MessageRecord) else item for item in run(task)]
+    return [to_values(item) if isinstance(item, MessageRecord) else item for item in run(task)]
+
+
+def read_many(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    workers: int = 2,
+    start_offsets: Mapping[str, int] | None = None,
+    part_bytes: int = PART_BYTES,
+) -> Iterator[Item]:
+    """What `read_mail` yields for each path in turn, read by `workers` processes.
+    `start_offsets` maps an mbox path (as given) to where its earlier reading ended."""
+    offsets = start_offsets or {}
+    tasks = (
+        task
+        for path in paths
+        for task in plan(path, start_offset=offsets.get(os.fspath(path), 0), part_bytes=part_bytes)
+    )
+    return run_tasks(tasks, workers=workers if workers > 1 else 0)
+
+
+@overload
+def run_tasks(
+    tasks: Iterable[Task | SourceProblem], *, workers: int = 2, transform: None = None
+) -> Iterator[Item]: ...
+@overload
+def run_tasks(
+    tasks: Iterable[Task | SourceProblem],
+    *,
+    workers: int = 2,
+    transform: Callable[[MessageRecord], T],
+) -> Iterator[T | SourceProblem]: ...
+def run_tasks(
+    tasks: Iterable[Task | SourceProblem],
+    *,
+    workers: int = 2,
+    transform: Callable[[MessageRecord], Any] | None = None,
+) -> Iterator[Any]:
+    """The records of planned tasks (`walk.plan`, perhaps filtered: an import leaves out
+    what it has read before), in order, read by a pool of `workers` processes (0: in this
+    process). One worker already frees this process for other work, such as storing.
+
+    `transform` (a picklable function: module-level, or a partial of one) is applied to each
+    record where it is read, in the worker: what it returns comes back instead."""
+    if workers <= 0:
+        for task in tasks:
+            if isinstance(task, SourceProblem):
+                yield task
+                continue
+            for item in run(task):
+                yield transform(item) if transform and isinstance(item, MessageRecord) else item
+        return
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    window: deque[Future[list[Any]] | SourceProblem] = deque()
+    try:
+        for task in tasks:
+            if isinstance(task, SourceProblem):
+                window.append(task)
+            else:
+                window.append(pool.submit(_run_all, task, transform))
+            while len(window) > 2 * workers:
+                yield from _take(window.popleft(), transform is None)
+        while window:
+            yield from _take(window.popleft(), transform is None)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _take(slot: Future[list[Any]] | SourceProblem, records: bool) -> Iterator[Any]:
+    if isinstance(slot, SourceProblem):
+        yield slot
+        return
+    for item in slot.result():
+        yield item if isinstance(item, SourceProblem) or not records else from_values(item)
