@@ -134,6 +134,49 @@ class Interaction:
 
 
 @dataclass(frozen=True)
+class MailThread:
+    """A mail conversation as a person's page shows it."""
+
+    id: int
+    subject: str | None
+    first_at: datetime | None
+    last_at: datetime | None
+    message_count: int
+    last_from_address: str | None
+    last_from_name: str | None
+    last_from_me: bool  # who wrote last: me, or them (waiting for my answer)
+    with_them: int = 0  # how many of its messages are interactions with the person
+
+
+@dataclass(frozen=True)
+class MeetingAttendee:
+    address: str
+    name: str | None
+    partstat: str | None  # ACCEPTED, DECLINED, TENTATIVE, NEEDS-ACTION
+    role: str | None  # REQ-PARTICIPANT, OPT-PARTICIPANT, CHAIR, ORGANIZER, ...
+    person_id: int | None  # the person they are (None: not a person, or in the trash)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A calendar meeting (one occurrence), past or upcoming, with who is invited but me."""
+
+    id: int
+    uid: str
+    summary: str | None
+    location: str | None
+    start: datetime
+    end: datetime
+    all_day: bool
+    status: str | None
+    my_partstat: str | None
+    counted: bool  # it happens with me in it (not cancelled, not declined by me)
+    organizer_address: str | None
+    interaction_id: int | None  # once it has happened
+    attendees: tuple[MeetingAttendee, ...] = ()
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
     kind: str  # "interaction" or an activity action such as "story.add"

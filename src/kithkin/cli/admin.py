@@ -132,7 +132,7 @@ def export_cmd(ctx: click.Context, output: Path | None) -> None:
 
 @click.group("import")
 def import_cmd() -> None:
-    """Bring data in: a kithkin backup (contacts, mail and calendars come next)."""
+    """Bring data in: contacts, mail, calendars, or a kithkin backup."""
 
 
 @import_cmd.command("backup")

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kithkin import __version__
-from kithkin.cli import admin, contacts, people, story
+from kithkin.cli import admin, circle, contacts, mail, people, story, today
 from kithkin.cli.common import Context
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -32,10 +32,11 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Context(database_url(db))
 
 
-for module in (people, story, admin):
+for module in (people, story, admin, circle, today):
     for command in module.COMMANDS:
         cli.add_command(command)
 admin.import_cmd.add_command(contacts.import_contacts)
+mail.register(admin.import_cmd)
 admin.export_cmd.add_command(contacts.export_contacts)
 people.people_cmd.add_command(contacts.duplicates)
 people.people_cmd.add_command(contacts.not_duplicates)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.model import PersonSummary
-from kithkin.store import interactions, people, trash
+from kithkin.store import interactions, mail_threads, people, trash
 from kithkin.web.render import database, render
 
 PAGE_SIZE: Final = 50
@@ -70,6 +70,7 @@ def person_page(request: Request, person_id: int) -> HTMLResponse:
     with database(request).read() as conn:
         person = people.get_person(conn, person_id)
         entries = interactions.timeline(conn, person_id, limit=100)
+        threads = mail_threads.threads_of(conn, person_id, limit=20)
         tags = [name for name, _ in people.all_tags(conn) if name not in person.tags]
     return render(
         request,
@@ -80,6 +81,7 @@ def person_page(request: Request, person_id: int) -> HTMLResponse:
             "completeness": person.story_completeness(),
             "gaps": person.story_gaps(),
             "timeline": entries,
+            "threads": threads,
             "known_tags": tags,
         },
     )

@@ -49,7 +49,11 @@ def read_many(
 
 @overload
 def run_tasks(
-    tasks: Iterable[Task | SourceProblem], *, workers: int = 2, transform: None = None
+    tasks: Iterable[Task | SourceProblem],
+    *,
+    workers: int = 2,
+    transform: None = None,
+    ahead: int = 2,
 ) -> Iterator[Item]: ...
 @overload
 def run_tasks(
@@ -57,19 +61,23 @@ def run_tasks(
     *,
     workers: int = 2,
     transform: Callable[[MessageRecord], T],
+    ahead: int = 2,
 ) -> Iterator[T | SourceProblem]: ...
 def run_tasks(
     tasks: Iterable[Task | SourceProblem],
     *,
     workers: int = 2,
     transform: Callable[[MessageRecord], Any] | None = None,
+    ahead: int = 2,
 ) -> Iterator[Any]:
     """The records of planned tasks (`walk.plan`, perhaps filtered: an import leaves out
     what it has read before), in order, read by a pool of `workers` processes (0: in this
     process). One worker already frees this process for other work, such as storing.
 
     `transform` (a picklable function: module-level, or a partial of one) is applied to each
-    record where it is read, in the worker: what it returns comes back instead."""
+    record where it is read, in the worker: what it returns comes back instead. `ahead`
+    tasks per worker are in flight: a caller that works on batches of records between
+    reads wants enough of them to keep the workers busy meanwhile."""
     if workers <= 0:
         for task in tasks:
             if isinstance(task, SourceProblem):
@@ -87,7 +95,7 @@ def run_tasks(
                 window.append(task)
             else:
                 window.append(pool.submit(_run_all, task, transform))
-            while len(window) > 2 * workers:
+            while len(window) > ahead * workers:
                 yield from _take(window.popleft(), transform is None)
         while window:
             yield from _take(window.popleft(), transform is None)

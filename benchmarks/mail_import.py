@@ -1,0 +1,189 @@
+"""Mail import end to end: kithkin's messages/second (parse + resolve + store into a fresh
+SQLite file) against parsing alone with the stdlib `email` package, one table.
+
+    uv run python benchmarks/mail_import.py [--messages N] [--sample N] [--repeat N]
+
+Inputs: the Enron inbox corpus (5,340 message files) and one mbox of N messages (default
+200,000) built by `mail_parse.build_mbox` from the real corpora, each copy with fresh
+Message-IDs. Rows, each run in a fresh process:
+
+- kithkin import: `ingest.mail.import_mail` into a new database (a worker process parses
+  while the main one stores, for the mbox; the small Enron folder is parsed in-process), the
+  time of the call itself;
+- kithkin re-import: the same mailbox again (unchanged), into the same database;
+- email full / email headers / raw read: `mail_parse`'s baselines (parse only, no storing).
+
+Peak RSS is each process's high-water mark (VmHWM), the main one and the largest worker,
+sampled from /proc while the import runs; "main CPU s" is the storing process's own CPU time
+(on a busy machine the wall time says more about the neighbours). Times are best of
+--repeat runs: these machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import mail_parse  # the generator and baselines of benchmarks/mail_parse.py
+
+ENRON = mail_parse.ENRON
+
+
+def child_import(db: str, path: str, workers: int | None) -> dict[str, Any]:
+    from kithkin.ingest.mail import import_mail
+    from kithkin.store import Database
+
+    database = Database(f"sqlite:///{db}")
+    start, cpu = time.perf_counter(), time.process_time()
+    summary = import_mail(database, [path], workers=workers)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    database.dispose()
+    return {"count": summary.read, "new": summary.new, "seconds": seconds, "cpu": cpu}
+
+
+def _hwm(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for kid in children.get(todo.pop(), []):
+            out.append(kid)
+            todo.append(kid)
+    return out
+
+
+def measure_import(db: Path, path: Path, workers: int | None) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--child", str(db), str(path), str(workers)]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    main_peak = worker_peak = 0.0
+    while process.poll() is None:
+        main_peak = max(main_peak, _hwm(process.pid))
+        for pid in _descendants(process.pid):
+            worker_peak = max(worker_peak, _hwm(pid))
+        time.sleep(0.05)
+    out, _ = process.communicate()
+    if process.returncode:
+        sys.exit(f"the import failed ({process.returncode})")
+    result: dict[str, Any] = json.loads(out)
+    result["rss_mb"], result["worker_mb"] = main_peak, worker_peak
+    return result
+
+
+def kithkin_rows(
+    label: str, path: Path, folder: Path, repeat: int, workers: int | None
+) -> list[tuple[str, str, dict[str, Any]]]:
+    best: dict[str, Any] = {}
+    again: dict[str, Any] = {}
+    for n in range(repeat):
+        db = folder / f"{label.split()[0]}-{n}.db"
+        first = measure_import(db, path, workers)
+        if not best or first["seconds"] < best["seconds"]:
+            best = first
+        second = measure_import(db, path, workers)
+        if not again or second["seconds"] < again["seconds"]:
+            again = second
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    assert again["new"] == 0
+    again["count"] = best["count"]  # the messages the re-import did not have to read again
+    return [
+        (label, "kithkin import (end to end)", best),
+        (label, "kithkin re-import, unchanged", again),
+    ]
+
+
+def baseline_rows(label: str, path: Path, sample: int) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (label, "email full + getaddresses", mail_parse.measure("full", path, sample=sample)),
+        (label, "email BytesHeaderParser", mail_parse.measure("headers", path, sample=sample)),
+        (label, "raw read (floor)", mail_parse.measure("raw", path)),
+    ]
+
+
+def print_table(rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+    rates = {(label, name): r["count"] / r["seconds"] for label, name, r in rows}
+    head = (
+        f"{'input':<24} {'run':<30} {'messages':>9} {'seconds':>8} {'msg/s':>9} "
+        f"{'x full':>7} {'x headers':>9} {'main CPU s':>10} {'peak RSS MB (main, worker)':>27}"
+    )
+    print(head)
+    print("-" * len(head))
+    for label, name, r in rows:
+        rate = rates[(label, name)]
+        full = rate / rates[(label, "email full + getaddresses")]
+        headers = rate / rates[(label, "email BytesHeaderParser")]
+        rss = f"{r['rss_mb']:.0f}, {r['worker_mb']:.0f}" if "worker_mb" in r else "-"
+        cpu = f"{r['cpu']:.2f}" if "cpu" in r else "-"
+        print(
+            f"{label:<24} {name:<30} {r['count']:>9,} {r['seconds']:>8.2f} {rate:>9,.0f} "
+            f"{full:>6.1f}x {headers:>8.1f}x {cpu:>10} {rss:>27}"
+        )
+    for label in dict.fromkeys(label for label, _, _ in rows):
+        first = next(r for lb, n, r in rows if lb == label and n.startswith("kithkin import"))
+        again = next(r for lb, n, r in rows if lb == label and "re-import" in n)
+        print(
+            f"{label}: unchanged re-import {again['seconds']:.3f} s, "
+            f"{first['seconds'] / again['seconds']:.0f}x faster than the first import"
+        )
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        db, path, workers = sys.argv[2:5]
+        print(json.dumps(child_import(db, path, None if workers == "None" else int(workers))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=200_000, help="size of the big mbox")
+    parser.add_argument("--sample", type=int, default=20_000, help="mbox messages for baselines")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each import (best)")
+    parser.add_argument("--workers", type=int, default=None, help="parsing processes (auto)")
+    args = parser.parse_args()
+    if not ENRON.exists():
+        sys.exit(f"the corpora are not in {mail_parse.DATA}")
+    with tempfile.TemporaryDirectory(prefix="kithkin-bench-") as name:
+        folder = Path(name)
+        rows = kithkin_rows("enron-inbox (files)", ENRON, folder, args.repeat, args.workers)
+        rows += baseline_rows("enron-inbox (files)", ENRON, 0)
+        mbox = folder / "big.mbox"
+        started = time.perf_counter()
+        count = mail_parse.build_mbox(mbox, args.messages)
+        size = mbox.stat().st_size
+        print(
+            f"built {mbox.name}: {count:,} messages, {size / 1e6:,.0f} MB "
+            f"in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
+        label = f"mbox ({count:,}, {size / 1e9:.1f} GB)"
+        rows += kithkin_rows(label, mbox, folder, args.repeat, args.workers)
+        rows += baseline_rows(label, mbox, args.sample)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""`kithkin circle ...`, `kithkin strength` and `kithkin fading`: the people who matter most,
+how strong each relationship is, and the conversations that are fading."""
+
+from __future__ import annotations
+
+import click
+
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, resolve, warn, when
+
+
+@click.group()
+def circle() -> None:
+    """Your circle: the ~10 people you keep in touch with regularly, each on a cadence."""
+
+
+@circle.command("list")
+@json_option
+@pass_ctx
+def circle_list(ctx: Context, as_json: bool) -> None:
+    """List the circle: each member's cadence, last touch, and whether they are due."""
+    from kithkin.practices import circle as practice
+
+    found = practice.load(ctx.db)
+    if as_json:
+        emit_json(practice.to_json(found))
+        return
+    if found.warning:
+        warn(found.warning)
+    if not found.members:
+        click.echo("your circle is empty: kithkin circle add PERSON (or kithkin circle suggest)")
+        return
+    for s in found.members:
+        mark = {"overdue": "!!", "due": "! ", "ok": "  "}[s.state]
+        tier = f"{s.member.tier} {s.member.score:.0f}"
+        click.echo(
+            f"{mark} #{s.member.person_id:<5} {s.member.display_name:<28} {tier:<12} {s.reason}"
+        )
+    size, cadence = len(found.members), found.default_cadence
+    click.echo(f"{size} of a cap of {found.cap}; default cadence {cadence} days", err=True)
+
+
+@circle.command("add")
+@click.argument("refs", metavar="PERSON...", nargs=-1, required=True)
+@click.option("--cadence", type=int, metavar="DAYS", help="Their own cadence, in days.")
+@pass_ctx
+def circle_add(ctx: Context, refs: tuple[str, ...], cadence: int | None) -> None:
+    """Put one or more PERSONs in the circle (they are tagged `circle` too)."""
+    from kithkin.store import circle as store
+    from kithkin.store import people
+
+    with ctx.db.write() as conn:
+        for ref in refs:
+            person_id = resolve(conn, ref)
+            name = people.get_person(conn, person_id).display_name
+            added = store.add_member(conn, person_id, cadence_days=cadence)
+            click.echo(f"{'added' if added else 'already in the circle:'} #{person_id} {name}")
+        size, cap = len(store.member_ids(conn)), store.cap(conn)
+    from kithkin.practices.circle import cap_warning
+
+    warning = cap_warning(size, cap)
+    if warning:
+        warn(warning)
+
+
+@circle.command("remove")
+@click.argument("refs", metavar="PERSON...", nargs=-1, required=True)
+@pass_ctx
+def circle_remove(ctx: Context, refs: tuple[str, ...]) -> None:
+    """Take one or more PERSONs out of the circle (and off the `circle` tag)."""
+    from kithkin.store import circle as store
+
+    with ctx.db.write() as conn:
+        for ref in refs:
+            person_id = resolve(conn, ref)
+            removed = store.remove_member(conn, person_id)
+            click.echo(f"{'removed' if removed else 'was not in the circle:'} #{person_id}")
+
+
+@circle.command("cap")
+@click.argument("n", type=int, required=False)
+@json_option
+@pass_ctx
+def circle_cap(ctx: Context, n: int | None, as_json: bool) -> None:
+    """Show the circle's cap, or set it to N people (default 10)."""
+    from kithkin.store import circle as store
+
+    with ctx.db.write() as conn:
+        if n is not None:
+            store.set_cap(conn, n)
+        cap, size = store.cap(conn), len(store.member_ids(conn))
+    if as_json:
+        emit_json({"cap": cap, "members": size})
+        return
+    click.echo(f"cap {cap}; {size} in the circle")
+    from kithkin.practices.circle import cap_warning
+
+    warning = cap_warning(size, cap)
+    if warning:
+        warn(warning)
+
+
+@circle.command("cadence")
+@click.argument("args", metavar="[PERSON] DAYS", nargs=-1, required=True)
+@click.option("--tag", help="Set the cadence of every member with this tag instead.")
+@click.option("--default", "as_default", is_flag=True, help="Set the default cadence instead.")
+@pass_ctx
+def circle_cadence(ctx: Context, args: tuple[str, ...], tag: str | None, as_default: bool) -> None:
+    """How often to be in touch: `PERSON DAYS`, `--tag TAG DAYS` or `--default DAYS`.
+
+    DAYS 0 removes a person's or a tag's own cadence."""
+    from kithkin.store import circle as store
+
+    expected = 1 if (tag or as_default) else 2
+    if len(args) != expected or not args[-1].isdigit():
+        raise click.UsageError("give PERSON DAYS, --tag TAG DAYS, or --default DAYS")
+    days = int(args[-1])
+    with ctx.db.write() as conn:
+        if as_default:
+            store.set_default_cadence(conn, days)
+            said = f"default cadence: every {days} days"
+        elif tag:
+            store.set_tag_cadence(conn, tag, days or None)
+            said = f"members tagged {tag}: " + (f"every {days} days" if days else "no own cadence")
+        else:
+            person_id = resolve(conn, args[0])
+            store.set_cadence(conn, person_id, days or None)
+            said = f"#{person_id}: " + (f"every {days} days" if days else "their tags' or default")
+    click.echo(said)
+
+
+@circle.command("suggest")
+@click.option("--limit", default=5, show_default=True, help="At most this many to add.")
+@json_option
+@pass_ctx
+def circle_suggest(ctx: Context, limit: int, as_json: bool) -> None:
+    """Who deserves a place (strong, two-way, recent), and members who silently dropped out."""
+    from kithkin.practices import circle as practice
+
+    found = practice.suggestions(ctx.db, limit=limit)
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        click.echo("nothing to suggest: the circle looks right")
+    for s in found:
+        verb = "add   " if s.action == "add" else "remove"
+        click.echo(f"{verb} #{s.person_id:<5} {s.display_name:<28} {s.reason}")
+
+
+@click.command("strength")
+@click.argument("ref", metavar="PERSON")
+@json_option
+@pass_ctx
+def strength_cmd(ctx: Context, ref: str, as_json: bool) -> None:
+    """How strong your relationship with PERSON is (0-100), and the inputs behind the number."""
+    from kithkin import clock
+    from kithkin.practices import refresh, strength
+
+    now = clock.now()
+    with ctx.db.read() as conn:
+        person_id = resolve(conn, ref)
+        summary = refresh.of_person(conn, person_id, now)
+    data = strength.report(person_id, summary, now)
+    if as_json:
+        emit_json(data)
+        return
+    lines = data["explanation"]
+    click.echo(lines[0])
+    for line in lines[1:]:
+        click.echo(f"  {line}")
+    click.echo(f"  last touch (mine): {when(summary.last_touch_at) or 'never'}")
+    if summary.waiting_since:
+        click.echo(f"  waiting for your answer since {when(summary.waiting_since)}")
+
+
+@click.command("fading")
+@json_option
+@pass_ctx
+def fading_cmd(ctx: Context, as_json: bool) -> None:
+    """Conversations that are fading, and why; wrap them up or pause instead of chasing."""
+    from kithkin.practices import today
+
+    agenda = today.load(ctx.db)
+    items = [i for i in [*agenda.items, *agenda.muted] if i.section == "fading"]
+    if as_json:
+        emit_json([today.item_json(i) for i in items])
+        return
+    if not items:
+        click.echo("no conversation is fading")
+    for i in items:
+        click.echo(f"[{i.key}] {i.people[0][1]}: {i.reason}")
+        click.echo(f"    {i.advice}")
+
+
+COMMANDS = [circle, strength_cmd, fading_cmd]

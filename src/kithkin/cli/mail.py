@@ -1,0 +1,192 @@
+"""`kithkin import mail` and `kithkin import calendar`: mailboxes and calendars in."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn
+
+if TYPE_CHECKING:
+    from kithkin.ingest.mail import MailSummary
+
+
+@click.command("mail")
+@click.argument("locations", nargs=-1, required=True, metavar="PATH|URL...")
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 16),
+    default=None,
+    help="Processes that parse mail while this one stores it (default: 1 for large "
+    "mailboxes, none for small ones; 0: parse here).",
+)
+@click.option(
+    "--batch-size",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Messages stored per transaction (an interrupted import resumes after the last one).",
+)
+@json_option
+@pass_ctx
+def import_mail(
+    ctx: Context, locations: tuple[str, ...], workers: int | None, batch_size: int, as_json: bool
+) -> None:
+    """Import mail: mbox files (Gmail Takeout too), Maildirs, message files and folders of
+    them, and IMAP folders (imaps://user@host/Folder, read-only).
+
+    Only headers are read. Person-to-person mail makes people and interactions; a reply
+    between you and someone on a discussion list counts (weaker); newsletters, notifications
+    and spam never do. Re-running reads only what is new; an interrupted import resumes.
+    IMAP passwords come from KITHKIN_IMAP_PASSWORD, the system keyring or a prompt."""
+    from kithkin.ingest.mail import import_mail as run_import
+    from kithkin.ingest.mail import is_imap
+
+    for location in locations:
+        if not is_imap(location) and not Path(location).expanduser().exists():
+            raise click.BadParameter(f"{location}: no such file or folder", param_hint="PATH")
+    progress = _Progress() if sys.stderr.isatty() else None
+    started = time.perf_counter()
+    try:
+        summary = run_import(
+            ctx.db,
+            list(locations),
+            workers=workers,
+            batch_size=batch_size,
+            progress=progress,
+            password=_password,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    seconds = time.perf_counter() - started
+    if as_json:
+        emit_json({**summary.as_json(), "seconds": round(seconds, 3)})
+        return
+    _print(summary, seconds)
+
+
+def _password(url: str) -> str:
+    from kithkin.sources.mail.credentials import imap_password
+
+    return imap_password(url, prompt=sys.stdin.isatty())
+
+
+class _Progress:
+    """Messages read and their rate, on one line of standard error."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.started = time.perf_counter()
+        self.shown = 0.0
+
+    def __call__(self, n: int) -> None:
+        self.count += n
+        now = time.perf_counter()
+        if now - self.shown >= 0.2:
+            self.shown = now
+            rate = self.count / max(now - self.started, 1e-6)
+            click.echo(
+                f"\rimporting mail: {self.count:,} messages, {rate:,.0f}/s", nl=False, err=True
+            )
+
+    def close(self) -> None:
+        if self.count:
+            self.shown = 0.0
+            self(0)
+            click.echo(err=True)
+
+
+def _print(summary: MailSummary, seconds: float) -> None:
+    rate = summary.read / seconds if seconds > 0 else 0.0
+    click.echo(f"messages read   {summary.read:>8,}  ({rate:,.0f}/s)")
+    click.echo(f"  new           {summary.new:>8,}")
+    click.echo(f"  known already {summary.duplicates:>8,}")
+    click.echo(f"  flags updated {summary.flags_updated:>8,}")
+    for category in ("person", "list", "bulk", "spam"):
+        if summary.by_category.get(category):
+            click.echo(f"  {category:<13} {summary.by_category[category]:>8,}")
+    click.echo(f"new people      {summary.new_people:>8,}")
+    click.echo(f"interactions    {summary.interactions:>8,}")
+    click.echo(f"new threads     {summary.new_threads:>8,}")
+    if summary.files_skipped:
+        click.echo(f"files unchanged {summary.files_skipped:>8,} (not read again)")
+    for location in summary.unchanged_sources:
+        click.echo(f"unchanged: {location}")
+    if summary.undated:
+        click.echo(f"{summary.undated} person messages have no date: stored, no interaction")
+    if summary.problems:
+        click.echo(f"skipped {len(summary.problems)}:")
+        for problem in summary.problems:
+            click.echo(f"  {problem}")
+    if not summary.me_known:
+        warn(
+            "kithkin does not know your addresses (kithkin init --email ...), so it cannot "
+            "tell mail you sent from mail you received"
+        )
+
+
+@click.command("calendar")
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.ics...",
+)
+@click.option(
+    "--zone",
+    metavar="ZONE",
+    help="Time zone of floating times and all-day events, e.g. Europe/Berlin "
+    "(default: this computer's).",
+)
+@json_option
+@pass_ctx
+def import_calendar(ctx: Context, paths: tuple[Path, ...], zone: str | None, as_json: bool) -> None:
+    """Import calendars (.ics): meetings with other people become interactions once they
+    have happened, and upcoming ones are kept for their briefs. Cancelled meetings and
+    meetings you declined do not count. Re-running updates what changed."""
+    from kithkin.ingest.calendar import import_calendar as run_import
+
+    summary = run_import(ctx.db, list(paths), zone=_zone(zone))
+    if as_json:
+        emit_json(summary.as_json())
+        return
+    data: dict[str, Any] = summary.as_json()
+    for key in (
+        "events",
+        "meetings",
+        "updated",
+        "unchanged",
+        "removed",
+        "interactions",
+        "upcoming",
+        "cancelled",
+        "declined",
+        "alone",
+        "new_people",
+    ):
+        click.echo(f"{key.replace('_', ' '):<14} {data[key]:>6}")
+    for problem in summary.problems:
+        click.echo(str(problem))
+
+
+def _zone(name: str | None) -> Any:
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown time zone {name!r}", param_hint="--zone") from None
+
+
+def register(import_group: click.Group) -> None:
+    """Add the commands to `kithkin import`."""
+    import_group.add_command(import_mail)
+    import_group.add_command(import_calendar)

@@ -1,0 +1,354 @@
+"""Mail -> people, interactions, threads and stored messages: `kithkin import mail`.
+
+    summary = import_mail(db, ["~/Mail/archive.mbox", "imaps://me@mail.example/INBOX"])
+
+Locations are read one after the other: mbox files, Maildirs (nested folders too), single
+message files and folders of them (parsed by worker processes, `sources.mail.parallel`,
+while this process stores), and IMAP folders (read-only).
+
+Crash-safe and incremental: records are stored `batch_size` at a time, each batch in one
+transaction together with how far reading got (the mbox's end offset and the hash of the
+bytes before it, the message files read, the last IMAP UID). A killed import leaves whole
+batches only, and the next run takes up where the last committed batch ended; a run over
+unchanged mail reads (almost) nothing (`ingest.mail_plan`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, islice
+from typing import Any, Final
+
+from sqlalchemy import Connection
+
+from kithkin.ingest.address_book import AddressBook
+from kithkin.ingest.mail_batch import MailRun, MailSummary, store_batch
+from kithkin.ingest.mail_plan import FolderPlan, MboxStart, filter_tasks, tail_hash
+from kithkin.ingest.mail_prepare import Prepared, prepare
+from kithkin.ingest.threads import Threader
+from kithkin.sources.mail import MessageRecord, SourceProblem
+from kithkin.sources.mail.parallel import PART_BYTES, run_tasks
+from kithkin.sources.mail.walk import MboxPart, Task, plan
+from kithkin.store import Database, activity, settings
+from kithkin.store import mail as store_mail
+
+BATCH_SIZE: Final = 2000
+# Up to this many reading tasks (256 message files, or 8 MB of mbox, each), a mailbox is
+# parsed in this process: a worker process takes longer to start than it would save.
+SMALL_TASKS: Final = 12
+# Reading tasks in flight per worker: more than a batch's worth (2,000 messages are 8 tasks
+# of 256 message files, or one or two 8 MB parts of an mbox), so the workers go on parsing
+# while a batch is stored, and no more (their records wait in this process's memory).
+AHEAD_FILES: Final = 10
+AHEAD_MBOX: Final = 3
+CACHE_MB: Final = 32  # SQLite page cache of the connection that stores the batches
+_UID = re.compile(r";UID=(\d+)$")
+Item = Prepared | SourceProblem
+Progress = Callable[[int], None]
+
+__all__ = ["BATCH_SIZE", "MailSummary", "import_mail", "is_imap"]
+
+
+def is_imap(location: str) -> bool:
+    return location.lower().startswith(("imap://", "imaps://"))
+
+
+def import_mail(
+    db: Database,
+    locations: Sequence[str],
+    *,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    password: Callable[[str], str] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> MailSummary:
+    """Import every location in turn; returns what was done. `workers`: parsing processes
+    (0: parse in this process; None: one for large mailboxes, none for small ones, where
+    starting a process costs more than it saves); `password(url)` gives an IMAP password."""
+    summary = MailSummary(label=_describe(locations))
+    with db.read() as conn:
+        me = frozenset(settings.get_me(conn).addresses)
+    summary.me_known = bool(me)
+    run = MailRun(me=me, book=AddressBook(), threads=Threader(), summary=summary)
+    for location in locations:
+        if is_imap(location):
+            if password is None:
+                raise ValueError("an IMAP location needs a password function")
+            _import_imap(db, location, run, password, ssl_context, batch_size, progress)
+        else:
+            _import_path(db, location, run, workers, batch_size, progress)
+    if summary.activity_id is None and (summary.new or summary.flags_updated):
+        with db.write() as conn:
+            _log(conn, summary)
+    return summary
+
+
+# -- files and folders -------------------------------------------------------------------------
+
+
+@dataclass
+class _PathRun:
+    source: store_mail.SourceState
+    plan: FolderPlan
+    mbox_ids: dict[str, int] = field(default_factory=dict)
+    # The message file of the last record seen and its first Message-ID: recorded as read
+    # once a record of another file follows (a file may hold several messages).
+    unrecorded: str | None = None
+    first_id: str | None = None
+    wrote: bool = False
+
+
+def _import_path(
+    db: Database,
+    location: str,
+    run: MailRun,
+    workers: int | None,
+    batch_size: int,
+    progress: Progress | None,
+) -> None:
+    path = os.path.abspath(os.path.expanduser(location))
+    tasks = plan(path, part_bytes=PART_BYTES)
+    first = next(tasks, None)
+    folder = os.path.isdir(path)
+    if first is None or (isinstance(first, SourceProblem) and not folder):
+        if first is not None:  # the path itself cannot be read
+            run.summary.problems.append(first)
+        return
+    kind = "folder" if folder else "mbox" if isinstance(first, MboxPart) else "file"
+    with db.read() as conn:
+        source = store_mail.source_state(conn, path)
+        files = store_mail.files_of(conn, source.id) if source is not None else {}
+        mboxes: dict[str, Any] = store_mail.mboxes_under(conn, path) if kind == "folder" else {}
+    if kind == "mbox":
+        mboxes[path] = source
+    if source is None:
+        with db.write() as conn:
+            source = store_mail.open_source(conn, path, kind)
+    state = _PathRun(source, FolderPlan(files=files, mboxes=mboxes))
+    if kind == "mbox":
+        state.mbox_ids[path] = source.id
+    todo: Iterator[Task | SourceProblem] = filter_tasks(chain([first], tasks), state.plan)
+    if workers is None:
+        ahead = list(islice(todo, SMALL_TASKS + 1))
+        workers = 1 if len(ahead) > SMALL_TASKS else 0
+        todo = chain(ahead, todo)
+    with db.writer(cache_mb=CACHE_MB) as writer:
+        in_flight = AHEAD_MBOX if kind == "mbox" else AHEAD_FILES
+        parsed = run_tasks(
+            todo, workers=workers, transform=partial(prepare, run.me), ahead=in_flight
+        )
+        for chunk in _chunks(parsed, batch_size):
+            with writer.begin():
+                _store(writer, chunk, run, state)
+                _log(writer, run.summary)
+            if progress is not None:
+                progress(len(chunk))
+    _finish(db, path, run, state)
+
+
+def _store(conn: Connection, chunk: list[Item], run: MailRun, state: _PathRun) -> None:
+    starts = state.plan.starts
+    for item in chunk:  # nested mbox files are sources of their own
+        name = item.source_file
+        if isinstance(item, Prepared) and name in starts and name not in state.mbox_ids:
+            state.mbox_ids[name] = store_mail.open_source(conn, name, "mbox").id
+    store_batch(conn, chunk, run, state.source.id, state.mbox_ids)
+    ends: dict[str, tuple[int, int]] = {}
+    files: list[tuple[str, str, int, str | None, int | None]] = []
+    for item in chunk:
+        if not isinstance(item, Prepared):
+            continue
+        name = item.source_file
+        if name in starts:
+            end, count = ends.get(name, (0, 0))
+            ends[name] = (max(end, item.offset + item.length), count + 1)
+        elif name != state.unrecorded:
+            files += _record_file(state)
+            state.unrecorded = name if name in state.plan.to_record else None
+            state.first_id = item.message_id
+    state.plan.problems, problems = [], state.plan.problems
+    run.summary.problems += problems
+    _add_files(conn, state, files)
+    from_files = sum(1 for i in chunk if isinstance(i, Prepared) and i.source_file not in starts)
+    if from_files:
+        store_mail.save_progress(conn, state.source.id, messages=from_files)
+    for name, (end, count) in ends.items():
+        store_mail.save_progress(
+            conn,
+            state.mbox_ids[name],
+            messages=count,
+            end_offset=end,
+            tail_hash=tail_hash(name, end),
+            done=False,
+        )
+    _renames(conn, run, state)
+    state.wrote = True
+
+
+def _record_file(state: _PathRun) -> list[tuple[str, str, int, str | None, int | None]]:
+    name = state.unrecorded
+    if name is None:
+        return []
+    state.unrecorded = None
+    key, size, replaced = state.plan.to_record.pop(name)
+    return [(name, key, size, state.first_id, replaced)]
+
+
+def _add_files(
+    conn: Connection, state: _PathRun, files: list[tuple[str, str, int, str | None, int | None]]
+) -> None:
+    store_mail.add_files(
+        conn,
+        state.source.id,
+        [(path, key, size, mid) for path, key, size, mid, _ in files],
+        [replaced for *_, replaced in files if replaced is not None],
+    )
+
+
+def _renames(conn: Connection, run: MailRun, state: _PathRun) -> None:
+    renamed, state.plan.renamed = state.plan.renamed, []
+    if not renamed:
+        return
+    store_mail.move_files(conn, [(file_id, path) for file_id, path, _, _ in renamed])
+    store_mail.set_flags_by_message_id(
+        conn, [(mid, flags, path) for _, path, mid, flags in renamed]
+    )
+    run.summary.flags_updated += len(renamed)
+
+
+def _finish(db: Database, path: str, run: MailRun, state: _PathRun) -> None:
+    plan_ = state.plan
+    run.summary.files_skipped += plan_.skipped
+    run.summary.problems += plan_.problems
+    unchanged = [name for name, start in plan_.starts.items() if start.start is None]
+    if state.source.kind == "mbox" and path in unchanged:
+        run.summary.unchanged_sources.append(path)
+    stale = [
+        (name, start)
+        for name, start in plan_.starts.items()
+        if start.start is not None or not _marked(plan_, name, start)
+    ]
+    if not (state.wrote or stale or plan_.renamed or state.unrecorded or not state.source.done):
+        return
+    with db.write() as conn:
+        _add_files(conn, state, _record_file(state))
+        _renames(conn, run, state)
+        for name, start in stale:
+            source_id = state.mbox_ids.get(name)
+            if source_id is None:
+                source_id = store_mail.open_source(conn, name, "mbox").id
+            store_mail.save_progress(
+                conn, source_id, done=True, size=start.size, mtime_ns=start.mtime_ns
+            )
+        if state.source.kind != "mbox":
+            store_mail.save_progress(conn, state.source.id, done=True)
+
+
+def _marked(plan_: FolderPlan, name: str, start: MboxStart) -> bool:
+    """Whether an unchanged mbox is recorded as read to its end at this size and time."""
+    known = plan_.mboxes.get(name)
+    return (
+        known is not None
+        and known.done
+        and (known.size, known.mtime_ns)
+        == (
+            start.size,
+            start.mtime_ns,
+        )
+    )
+
+
+# -- IMAP ------------------------------------------------------------------------------------
+
+
+def _import_imap(
+    db: Database,
+    location: str,
+    run: MailRun,
+    password: Callable[[str], str],
+    ssl_context: ssl.SSLContext | None,
+    batch_size: int,
+    progress: Progress | None,
+) -> None:
+    from kithkin.sources.mail.imap import ImapSession, parse_imap_url
+
+    url = parse_imap_url(location)
+    key = str(url)
+    with db.read() as conn:
+        known = store_mail.source_state(conn, key)
+    since = known.last_uid or 0 if known is not None else 0
+    validity = known.uidvalidity if known is not None else None
+    source_id = known.id if known is not None else None
+    with ImapSession(url, password=password(location), ssl_context=ssl_context) as session:
+        read = session.read(since_uid=since, uidvalidity=validity)
+        stream = (prepare(run.me, r) if isinstance(r, MessageRecord) else r for r in read)
+        for chunk in _chunks(stream, batch_size):
+            with db.write() as conn:  # one batch per network round trip: no warm cache needed
+                if source_id is None:
+                    source_id = store_mail.open_source(conn, key, "imap").id
+                store_batch(conn, chunk, run, source_id, {})
+                uids = [_uid(i) for i in chunk if isinstance(i, Prepared)]
+                values: dict[str, Any] = {"messages": len(uids)}
+                if session.state is not None:
+                    values["uidvalidity"] = session.state.uidvalidity
+                if uids:
+                    values["last_uid"] = max(uids)
+                store_mail.save_progress(conn, source_id, **values)
+                _log(conn, run.summary)
+            if progress is not None:
+                progress(len(chunk))
+        state = session.state
+    if state is None:
+        return
+    if known is None or not known.done or known.uidvalidity != state.uidvalidity:
+        with db.write() as conn:
+            if source_id is None:
+                source_id = store_mail.open_source(conn, key, "imap").id
+            store_mail.save_progress(
+                conn, source_id, done=True, uidvalidity=state.uidvalidity, last_uid=state.last_uid
+            )
+    elif state.last_uid == since:
+        run.summary.unchanged_sources.append(key)
+
+
+def _uid(record: Prepared) -> int:
+    found = _UID.search(record.source_file)
+    return int(found[1]) if found else 0
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _chunks(stream: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(stream)
+    while chunk := list(islice(iterator, max(1, size))):
+        yield chunk
+
+
+def _describe(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:2])
+    return shown + (f" and {len(names) - 2} more" if len(names) > 2 else "") if names else "-"
+
+
+def _log(conn: Connection, summary: MailSummary) -> None:
+    text = (
+        f"imported mail from {summary.label}: {summary.new} messages, "
+        f"{summary.new_people} new people, {summary.interactions} interactions"
+    )
+    payload = {
+        "read": summary.read,
+        "new": summary.new,
+        "new_people": summary.new_people,
+        "interactions": summary.interactions,
+        "problems": len(summary.problems),
+    }
+    if summary.activity_id is None:
+        summary.activity_id = activity.record(conn, "import.mail", text, payload=payload)
+    else:
+        activity.revise(conn, summary.activity_id, text, payload=payload)

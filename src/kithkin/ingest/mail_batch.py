@@ -1,0 +1,272 @@
+"""One batch of mail records into the store, in the caller's transaction.
+
+A batch is a few thousand records: stored messages are found in one query, threads in a few
+(`Threader.prepare`), new people are made in one bulk insert, interactions and messages in
+one each. A message already stored (the same Message-ID, from another folder or an earlier
+run) is not stored again; read again where it was before, its flags are brought up to date.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from kithkin import clock
+from kithkin.ingest.address_book import AddressBook
+from kithkin.ingest.correspondents import Correspondent, a_person
+from kithkin.ingest.mail_people import list_answer, with_whom
+from kithkin.ingest.mail_prepare import Prepared
+from kithkin.ingest.mail_rules import list_address
+from kithkin.ingest.threads import Thread, Threader, resolve
+from kithkin.sources.mail import SourceProblem
+from kithkin.store import mail as store_mail
+from kithkin.store.mail import NewInteraction, StoredMessage
+
+
+@dataclass
+class MailSummary:
+    """What one mail import did."""
+
+    label: str
+    read: int = 0  # records read (messages)
+    new: int = 0  # messages stored
+    duplicates: int = 0  # already stored (another copy, or an earlier run)
+    flags_updated: int = 0
+    interactions: int = 0
+    new_people: int = 0
+    new_threads: int = 0
+    undated: int = 0  # person mail without any date: stored, no interaction
+    by_category: Counter[str] = field(default_factory=Counter)
+    unchanged_sources: list[str] = field(default_factory=list)
+    files_skipped: int = 0  # message files already read, not opened again
+    problems: list[SourceProblem] = field(default_factory=list)
+    me_known: bool = True  # whether "me" has addresses (else nothing is from or to me)
+    activity_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "read": self.read,
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "flags_updated": self.flags_updated,
+            "by_category": dict(sorted(self.by_category.items())),
+            "new_people": self.new_people,
+            "interactions": self.interactions,
+            "new_threads": self.new_threads,
+            "undated": self.undated,
+            "files_unchanged": self.files_skipped,
+            "unchanged_sources": self.unchanged_sources,
+            "skipped": [
+                {"file": p.source_file, "place": p.place, "message": p.message}
+                for p in self.problems
+            ],
+            "me_known": self.me_known,
+            "activity_id": self.activity_id,
+        }
+
+
+@dataclass
+class MailRun:
+    """The state one import keeps across its batches."""
+
+    me: frozenset[str]
+    book: AddressBook
+    threads: Threader
+    summary: MailSummary
+    lists: set[str] = field(default_factory=set)  # list posting addresses met so far
+    lists_loaded: bool = False
+
+
+@dataclass
+class _Fresh:
+    """A message new to the store, and what this batch decides about it."""
+
+    message: Prepared
+    thread: Thread | None = None
+    with_: list[Correspondent] = field(default_factory=list)
+    answer: str | None = None  # list mail: the direction of an answer across me
+
+
+def store_batch(
+    conn: Connection,
+    items: Sequence[Prepared | SourceProblem],
+    run: MailRun,
+    source_id: int,
+    sources: Mapping[str, int],
+) -> None:
+    """Store a batch; messages come from source `source_id`, or `sources[their file]`."""
+    summary = run.summary
+    messages: list[Prepared] = []
+    for read in items:
+        if isinstance(read, SourceProblem):
+            summary.problems.append(read)
+        else:
+            messages.append(read)
+    summary.read += len(messages)
+    parents = [m.parent for m in messages if m.parent is not None]
+    stored = store_mail.stored_messages(conn, [*(m.message_id for m in messages), *parents])
+    if not run.lists_loaded:
+        run.lists.update(a for i in store_mail.list_ids(conn) if (a := list_address(i)))
+        run.lists_loaded = True
+    fresh: dict[str, _Fresh] = {}
+    flags: list[tuple[int, str, str, int]] = []
+    for message in messages:
+        known = stored.get(message.message_id)
+        if message.message_id in fresh or known is not None:
+            summary.duplicates += 1
+            where = sources.get(message.source_file, source_id)
+            if known is not None and _moved_flags(known, message, where):
+                flags.append((known.id, message.flags, message.source_file, message.offset))
+            continue
+        if message.list_address is not None:
+            run.lists.add(message.list_address)
+        fresh[message.message_id] = _Fresh(message)
+    store_mail.set_flags(conn, flags)
+    summary.flags_updated += len(flags)
+    if not fresh:
+        return
+    run.threads.prepare(conn, [f.message for f in fresh.values()])
+    for new in fresh.values():
+        new.thread = run.threads.assign(conn, new.message)
+        if new.message.category == "person":
+            new.with_ = with_whom(new.message.people, run.lists)
+    run.threads.flush(conn)
+    replies = _answers(conn, fresh, stored, run)
+    wanted = [c for f in fresh.values() for c in f.with_]
+    wanted += [c for _, c in replies]
+    run.book.ensure(conn, wanted)
+    interactions = [i for f in fresh.values() if (i := _interaction(f, run)) is not None]
+    interactions += [
+        i for stored_reply, c in replies if (i := _reply(stored_reply, c, run)) is not None
+    ]
+    ids = store_mail.add_interactions(conn, interactions, source="mail")
+    summary.interactions += len(ids)
+    now = clock.now()
+    rows = []
+    for new in fresh.values():
+        message = new.message
+        thread = resolve(new.thread) if new.thread is not None else None
+        rows.append(
+            (
+                *message.row,
+                thread.id if thread is not None else None,
+                ids.get(message.message_id),
+                sources.get(message.source_file, source_id),
+                now,
+            )
+        )
+    store_mail.add_messages(conn, rows)
+    store_mail.link_interactions(
+        conn, [(s.id, ids[s.message_id]) for s, _ in replies if s.message_id in ids]
+    )
+    summary.new += len(fresh)
+    summary.by_category.update(f.message.category for f in fresh.values())
+    summary.new_people = run.book.created
+    summary.new_threads = run.threads.created
+
+
+def _moved_flags(known: StoredMessage, message: Prepared, source_id: int) -> bool:
+    """Whether a message read again where it was stored from has other flags now."""
+    return (
+        known.flags != message.flags
+        and known.source_id == source_id
+        and known.folder == message.folder
+    )
+
+
+def _answers(
+    conn: Connection,
+    fresh: dict[str, _Fresh],
+    stored: dict[str, StoredMessage],
+    run: MailRun,
+) -> list[tuple[StoredMessage, Correspondent]]:
+    """List answers across me: those of this batch (marked on the message), and earlier
+    stored ones whose parent arrives only now (returned, with who they are with)."""
+    me = run.me
+    if not me:
+        return []
+    for item in fresh.values():
+        message = item.message
+        if message.category != "list" or message.parent is None:
+            continue
+        parent = fresh.get(message.parent)
+        parent_sender = parent.message.sender if parent is not None else None
+        if parent is None and message.parent in stored:
+            parent_sender = stored[message.parent].from_address
+        if not _a_person(parent_sender, run):
+            continue
+        way = list_answer(message.sender, parent_sender, me)
+        if way is None or not _a_person(message.sender, run):
+            continue
+        other = message.sender if way == "to_me" else parent_sender
+        assert other is not None
+        item.answer = way
+        item.with_ = [(other, "list", "", other)]
+    out: list[tuple[StoredMessage, Correspondent]] = []
+    senders = {
+        mid: f.message.sender for mid, f in fresh.items() if _a_person(f.message.sender, run)
+    }
+    for child in store_mail.unlinked_replies(conn, senders):
+        parent_sender = senders[child.in_reply_to or ""]
+        way = list_answer(child.from_address, parent_sender, me)
+        if way is None or not _a_person(child.from_address, run) or child.date is None:
+            continue
+        other = child.from_address if way == "to_me" else parent_sender
+        assert other is not None
+        out.append((child, (other, "list", "", other)))
+    return out
+
+
+def _a_person(address: str | None, run: MailRun) -> bool:
+    return address is not None and address not in run.lists and a_person(address)
+
+
+def _interaction(item: _Fresh, run: MailRun) -> NewInteraction | None:
+    message = item.message
+    if not item.with_:
+        return None
+    if message.date is None:
+        run.summary.undated += 1
+        return None
+    people = _people(item.with_, run)
+    if not people or item.thread is None:
+        return None
+    return NewInteraction(
+        kind="email",
+        direction=item.answer or message.direction,
+        occurred_at=message.date,
+        subject=message.subject,
+        thread_key=str(resolve(item.thread).id),
+        source_id=message.message_id,
+        participants=people,
+    )
+
+
+def _reply(child: StoredMessage, who: Correspondent, run: MailRun) -> NewInteraction | None:
+    people = _people([who], run)
+    if not people or child.date is None:
+        return None
+    return NewInteraction(
+        kind="email",
+        direction="from_me" if child.from_address in run.me else "to_me",
+        occurred_at=child.date,
+        subject=child.subject,
+        thread_key=str(child.thread_id) if child.thread_id is not None else None,
+        source_id=child.message_id,
+        participants=people,
+    )
+
+
+def _people(with_: Sequence[Correspondent], run: MailRun) -> tuple[tuple[int, str], ...]:
+    person = run.book.person
+    out: dict[int, str] = {}
+    for key, role, _, _ in with_:
+        person_id = person(key)
+        if person_id is not None:
+            out.setdefault(person_id, role)
+    return tuple(out.items())

@@ -1,0 +1,356 @@
+"""Today: the daily entry point. Every line is actionable and says why it is there.
+
+Four sections, in this order:
+
+- meetings today and tomorrow, each attendee with a digest of their brief;
+- people waiting for my reply (a person I answer, whose message is recent and personal);
+- circle members who are due or overdue (or who silently dropped out);
+- fading conversations to wrap up or pause.
+
+A person appears once outside meetings (waiting wins over due, due over fading). Every item
+has a key ("waiting:12") and a fingerprint of what its reason rests on (the message waited
+on, the last touch and cadence...). Snoozing or dismissing stores both: the item stays away
+until its reason changes — a new fingerprint — or, when snoozed, until the snooze ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from kithkin import clock
+from kithkin.practices import circle, fading, strength
+from kithkin.practices.fading import days
+
+if TYPE_CHECKING:
+    from kithkin.store import Database
+    from kithkin.store.agenda import Mute, Planned
+
+WAITING_DAYS: Final = 14  # older unanswered messages leave Today (the person page keeps them)
+WAITING_SHOWN: Final = 20
+FADING_SHOWN: Final = 5
+FADING_ACTIVE_DAYS: Final = 90  # a conversation whose last message is older is over already
+SNOOZE_DAYS: Final = 7
+MEETINGS_SHOWN: Final = 20
+BRIEFS_PER_MEETING: Final = 4  # a big meeting gets the digests of its first four attendees
+DIGESTS_SHOWN: Final = 8  # the next eight people I meet get a digest; every one has a brief
+SECTIONS: Final = (
+    ("meetings", "Meetings today and tomorrow"),
+    ("waiting", "Waiting for your reply"),
+    ("circle", "Your circle: due and overdue"),
+    ("fading", "Fading: wrap up or pause"),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # "circle:12", "waiting:40", "fading:7", "meeting:i123"
+    section: str
+    kind: str  # due, overdue, waiting, fading, meeting
+    reason: str  # one line
+    fingerprint: str
+    people: tuple[tuple[int, str], ...]  # (person id, name); one, except for meetings
+    at: datetime | None = None
+    advice: str = ""
+    score: float = 0.0  # how strongly it applies (fading: the fading score)
+    briefs: tuple[dict[str, Any], ...] = ()  # meetings: a digest of each attendee's brief
+
+    @property
+    def person_id(self) -> int | None:
+        return self.people[0][0] if self.people else None
+
+
+@dataclass(frozen=True)
+class Agenda:
+    now: datetime
+    items: list[Item]
+    hidden: int  # items snoozed or dismissed, whose reason has not changed
+    warnings: list[str] = field(default_factory=list)
+    muted: list[Item] = field(default_factory=list)
+
+    def section(self, name: str) -> list[Item]:
+        return [i for i in self.items if i.section == name]
+
+
+def fingerprint(*parts: object) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+
+
+def is_muted(item: Item, mute: Mute | None, now: datetime) -> bool:
+    if mute is None or mute.fingerprint != item.fingerprint:
+        return False  # never muted, or its reason changed since
+    return mute.action == "dismiss" or (mute.until is not None and now < mute.until)
+
+
+def circle_items(statuses: Sequence[circle.Status]) -> list[Item]:
+    return [
+        Item(
+            key=f"circle:{s.member.person_id}",
+            section="circle",
+            kind=s.state,
+            reason=s.reason,
+            fingerprint=fingerprint("circle", s.member.last_touch_at, s.cadence),
+            people=((s.member.person_id, s.member.display_name),),
+            at=s.due_at,
+            advice="Reach out: a call, a coffee, or a note about something of theirs.",
+        )
+        for s in statuses
+        if s.state in ("due", "overdue")
+    ]
+
+
+def waiting_item(person_id: int, name: str, row: Any, subject: str | None, now: datetime) -> Item:
+    info = strength.waiting_info(row)
+    about = f" “{subject}”" if subject else ""
+    since = row.waiting_since
+    if info.get("kind") == "followup":
+        count = int(info.get("count", 2))
+        times = "twice" if count == 2 else f"{count} times"
+        reason = f"wrote {times}, first {days(now - since)} ago:{about}"
+    elif info.get("kind") == "new":
+        reason = f"wrote to you {days(now - since)} ago:{about}"
+    else:
+        reason = f"answered you {days(now - since)} ago:{about} — the ball is in your court"
+    return Item(
+        key=f"waiting:{person_id}",
+        section="waiting",
+        kind="waiting",
+        reason=reason.replace(": —", " —").rstrip(":"),
+        fingerprint=fingerprint("waiting", row.waiting_interaction_id),
+        people=((person_id, name),),
+        at=since,
+        advice="Answer, even briefly; or say when you will.",
+    )
+
+
+def fading_item(
+    person_id: int, name: str, row: Any, subject: str | None, now: datetime
+) -> Item | None:
+    signals = strength.signals_from_json(strength.inputs_of(row)["fading"])
+    if signals.last_at is None or now - signals.last_at > timedelta(days=FADING_ACTIVE_DAYS):
+        return None  # over long ago: nothing left to wrap up
+    since = signals.unanswered_since
+    if since is not None and row.last_mutual_at is not None and row.last_mutual_at > since:
+        return None  # we met or talked since my unanswered messages: alive elsewhere
+    found = fading.assess(signals, now)
+    if not found.fading:
+        return None
+    about = f"“{subject}”: " if subject else ""
+    return Item(
+        key=f"fading:{person_id}",
+        section="fading",
+        kind="fading",
+        reason=about + found.reason,
+        fingerprint=fingerprint(
+            "fading", signals.unanswered, signals.unanswered_since, signals.replies
+        ),
+        people=((person_id, name),),
+        at=signals.last_at,
+        advice=found.advice,
+        score=found.score,
+    )
+
+
+def meeting_items(
+    meetings: Sequence[Planned], digests: Mapping[int, dict[str, Any]], now: datetime
+) -> list[Item]:
+    out = []
+    for m in meetings:
+        local = m.at.astimezone()
+        day = "today" if local.date() == now.astimezone().date() else "tomorrow"
+        what = m.subject or m.kind.capitalize()
+        reason = f"{day} {local:%H:%M}: {what}"
+        if not all(n.split()[0] in what for _, n in m.people):
+            reason += " with " + ", ".join(n for _, n in m.people)
+        if m.at < now:
+            reason += " (earlier today: log how it went)"
+        out.append(
+            Item(
+                key=f"meeting:{m.key}",
+                section="meetings",
+                kind="meeting",
+                reason=reason,
+                fingerprint=fingerprint("meeting", m.at, tuple(p for p, _ in m.people)),
+                people=m.people,
+                at=m.at,
+                briefs=tuple(digests[p] for p, _ in m.people if p in digests),
+            )
+        )
+    return out
+
+
+def assemble(
+    now: datetime,
+    meetings: Sequence[Item],
+    waiting: Sequence[Item],
+    due: Sequence[Item],
+    fadings: Sequence[Item],
+    mutes: Mapping[str, Mute],
+    warnings: Sequence[str] = (),
+) -> Agenda:
+    """The agenda: sections in order, each person once outside meetings, muted items out."""
+    items: list[Item] = []
+    muted: list[Item] = []
+    seen: set[int] = set()
+    for group in (meetings, waiting, due, fadings):
+        for item in group:
+            if is_muted(item, mutes.get(item.key), now):
+                muted.append(item)
+                continue
+            if item.section != "meetings":
+                pid = item.person_id
+                if pid in seen:
+                    continue
+                if pid is not None:
+                    seen.add(pid)
+            items.append(item)
+    return Agenda(now, items, len(muted), list(warnings), muted)
+
+
+def day_window(now: datetime) -> tuple[datetime, datetime]:
+    """From the start of today to the end of tomorrow, in local time."""
+    local = now.astimezone()
+    start = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+    return start, start + timedelta(days=2)
+
+
+def load(db: Database, now: datetime | None = None) -> Agenda:
+    """Today's agenda as of `now` (relationships refreshed first, only where they changed)."""
+    from kithkin.practices import brief
+    from kithkin.store import agenda, people, relationships
+
+    now = now or clock.now()
+    state = circle.load(db, now)
+    start, end = day_window(now)
+    with db.read() as conn:
+        meetings = agenda.planned(conn, start, end)
+        waiting_rows = relationships.waiting(conn, now - timedelta(days=WAITING_DAYS), now)
+
+        answered = agenda.answered_elsewhere(conn, [r.waiting_interaction_id for r in waiting_rows])
+        waiting_rows = [r for r in waiting_rows if r.waiting_interaction_id not in answered]
+        active = now - timedelta(days=FADING_ACTIVE_DAYS)
+        fading_rows = relationships.fading(conn, now, active)
+        subjects = agenda.subjects_of(conn, [r.waiting_interaction_id for r in waiting_rows])
+        thread_keys = [strength.inputs_of(r).get("fading_thread") for r in fading_rows]
+        threads = agenda.thread_subjects(conn, [k for k in thread_keys if k])
+        ids = [r.person_id for r in waiting_rows + fading_rows]
+        names = {pid: s.display_name for pid, s in people.summaries_by_id(conn, ids).items()}
+        mutes = agenda.mutes(conn)
+    meetings = meetings[:MEETINGS_SHOWN]
+    upcoming = [m for m in meetings if m.at >= now] + [m for m in meetings if m.at < now]
+    briefed = list(
+        dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
+    )[:DIGESTS_SHOWN]
+    digests = {
+        pid: digest(b, now)
+        for pid, b in brief.load_many(db, briefed, now, recent=10, upcoming=False).items()
+    }
+    waiting_rows.sort(
+        key=lambda r: (strength.waiting_info(r).get("kind") == "reply", -strength.current(r, now))
+    )
+    waits = [
+        waiting_item(
+            r.person_id, names[r.person_id], r, subjects.get(r.waiting_interaction_id), now
+        )
+        for r in waiting_rows[:WAITING_SHOWN]
+    ]
+    fades: list[Item] = []
+    strengths = {f"fading:{r.person_id}": strength.current(r, now) for r in fading_rows}
+    for r, key in zip(fading_rows, thread_keys, strict=True):
+        made = fading_item(
+            r.person_id, names[r.person_id], r, threads.get(key) if key else None, now
+        )
+        if made is not None:
+            fades.append(made)
+    fades = sorted(fades, key=lambda i: (-i.score, -strengths[i.key]))[:FADING_SHOWN]
+    warnings = [state.warning] if state.warning else []
+    return assemble(
+        now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
+        fades, mutes, warnings,
+    )  # fmt: skip
+
+
+def digest(b: Any, now: datetime) -> dict[str, Any]:
+    """What Today shows of a brief: enough to walk in prepared; the brief has the rest."""
+    last = "never met"
+    if b.recent:
+        first = b.recent[0]
+        last = f"{first.kind} {days(now - first.at)} ago" + (
+            f": {first.about}" if first.about else ""
+        )
+    return {
+        "person_id": b.person_id,
+        "display_name": b.display_name,
+        "headline": b.headline,
+        "strength": b.strength,
+        "gaps": b.gaps,
+        "starters": b.starters[:2],
+        "loops": [loop.text for loop in b.loops if loop.kind != "meeting"][:3],
+        "last": last,
+    }
+
+
+def find(agenda: Agenda, key: str) -> Item | None:
+    return next((i for i in [*agenda.items, *agenda.muted] if i.key == key), None)
+
+
+def mute(
+    db: Database, key: str, action: str, *, days_: int = SNOOZE_DAYS, now: datetime | None = None
+) -> Item:
+    """Snooze (for `days_`) or dismiss the item `key` of today's agenda; returns it."""
+    from kithkin.errors import InvalidInput, NotFound
+    from kithkin.store import agenda as store
+
+    now = now or clock.now()
+    if action == "snooze" and not 1 <= days_ <= 365:
+        raise InvalidInput(f"snooze for {days_} days? give 1 to 365")
+    item = find(load(db, now), key.strip())
+    if item is None:
+        raise NotFound(f"no item {key!r} on today's agenda (kithkin today lists them)")
+    until = now + timedelta(days=days_) if action == "snooze" else None
+    with db.write() as conn:
+        store.mute(
+            conn, item.key, item.fingerprint, action, until=until,
+            about=f"{item.reason}", person_id=item.person_id,
+        )  # fmt: skip
+    return item
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """One agenda item as JSON, with the commands that act on it."""
+    from kithkin.model import to_jsonable
+
+    first = item.person_id
+    return {
+        "key": item.key,
+        "section": item.section,
+        "kind": item.kind,
+        "reason": item.reason,
+        "advice": item.advice,
+        "at": to_jsonable(item.at),
+        "people": [{"id": pid, "display_name": name} for pid, name in item.people],
+        "briefs": to_jsonable(list(item.briefs)),
+        "actions": {
+            "brief": [f"kithkin brief '#{pid}'" for pid, _ in item.people],
+            "log": f"kithkin log call '#{first}'" if first is not None else None,
+            "snooze": f"kithkin today snooze {item.key} --days {SNOOZE_DAYS}",
+            "dismiss": f"kithkin today dismiss {item.key}",
+        },
+    }
+
+
+def to_json(agenda: Agenda) -> dict[str, Any]:
+    """The agenda as the CLI's --json and the API give it: sections of items, each with its
+    reason and the commands that act on it."""
+    return {
+        "now": agenda.now.isoformat(),
+        "sections": [
+            {"name": name, "title": title, "items": [item_json(i) for i in agenda.section(name)]}
+            for name, title in SECTIONS
+        ],
+        "hidden": agenda.hidden,
+        "warnings": agenda.warnings,
+    }

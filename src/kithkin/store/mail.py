@@ -1,0 +1,396 @@
+"""Mail in the store: sources and how far reading got, files read, messages, and the people
+and interactions a mail import adds in bulk.
+
+Everything here is written for batches of thousands: statements are compiled once
+(`store.bulk`), ids are read back by a natural key in one IN query per chunk, and no
+function issues one SELECT per row. Activity rows are the import's business (one per run).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final, NamedTuple
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from kithkin import clock
+from kithkin.store import search
+from kithkin.store.bulk import Bulk, among, chunks
+from kithkin.store.schema import contact_point, interaction, interaction_participant, person
+from kithkin.store.schema_mail import mail_file, mail_message, mail_source
+
+# -- sources and files -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceState:
+    id: int
+    location: str
+    kind: str
+    size: int | None
+    mtime_ns: int | None
+    end_offset: int
+    tail_hash: str | None
+    uidvalidity: int | None
+    last_uid: int | None
+    messages: int
+    done: bool
+
+
+def source_state(conn: Connection, location: str) -> SourceState | None:
+    row = conn.execute(select(mail_source).where(mail_source.c.location == location)).first()
+    return _state(row) if row is not None else None
+
+
+def _state(row: Any) -> SourceState:
+    return SourceState(
+        id=row.id,
+        location=row.location,
+        kind=row.kind,
+        size=row.size,
+        mtime_ns=row.mtime_ns,
+        end_offset=row.end_offset,
+        tail_hash=row.tail_hash,
+        uidvalidity=row.uidvalidity,
+        last_uid=row.last_uid,
+        messages=row.messages,
+        done=bool(row.done),
+    )
+
+
+def open_source(conn: Connection, location: str, kind: str) -> SourceState:
+    """The source's state, made (nothing read yet) when it is new."""
+    found = source_state(conn, location)
+    if found is not None:
+        return found
+    at = clock.now()
+    conn.execute(
+        insert(mail_source).values(
+            location=location,
+            kind=kind,
+            end_offset=0,
+            messages=0,
+            done=False,
+            first_imported_at=at,
+            last_imported_at=at,
+        )
+    )
+    made = source_state(conn, location)
+    assert made is not None
+    return made
+
+
+def save_progress(conn: Connection, source_id: int, *, messages: int = 0, **values: Any) -> None:
+    """Record how far reading got (end_offset, tail_hash, size, mtime_ns, uidvalidity,
+    last_uid, done); `messages` read are added to the source's count."""
+    unknown = set(values) - {c.name for c in mail_source.columns}
+    if unknown:
+        raise ValueError(f"not columns of mail_source: {sorted(unknown)}")
+    conn.execute(
+        update(mail_source)
+        .where(mail_source.c.id == source_id)
+        .values(
+            **values,
+            messages=mail_source.c.messages + messages,
+            last_imported_at=clock.now(),
+        )
+    )
+
+
+def mboxes_under(conn: Connection, folder: str) -> dict[str, SourceState]:
+    """The mbox files inside a folder that were read before, by path."""
+    prefix = folder.rstrip("/") + "/"
+    rows = conn.execute(
+        select(mail_source).where(
+            mail_source.c.kind == "mbox",
+            mail_source.c.location.startswith(prefix, autoescape=True),
+        )
+    )
+    return {row.location: _state(row) for row in rows}
+
+
+def list_ids(conn: Connection) -> list[str]:
+    """Every List-Id of the stored mail."""
+    rows = conn.execute(
+        select(mail_message.c.list_id).where(mail_message.c.list_id.is_not(None)).distinct()
+    )
+    return [str(value) for (value,) in rows]
+
+
+class FileState(NamedTuple):  # a tuple: thousands are read at the start of a re-import
+    id: int
+    path: str
+    size: int
+    message_id: str | None
+
+
+def files_of(conn: Connection, source_id: int) -> dict[str, FileState]:
+    """The files of a folder source already read, by key (folder + Maildir unique name)."""
+    rows = conn.execute(
+        select(
+            mail_file.c.key,
+            mail_file.c.id,
+            mail_file.c.path,
+            mail_file.c.size,
+            mail_file.c.message_id,
+        ).where(mail_file.c.source_id == source_id)
+    ).all()
+    return {row[0]: FileState._make(row[1:]) for row in rows}
+
+
+_ADD_FILE = Bulk.insert(mail_file, ("source_id", "path", "key", "size", "message_id"))
+_MOVE_FILE = Bulk(
+    update(mail_file).where(mail_file.c.id == bindparam("file_id")).values(path=bindparam("to")),
+    ("file_id", "to"),
+    insert_keys=False,
+)
+
+
+def add_files(
+    conn: Connection,
+    source_id: int,
+    files: Sequence[tuple[str, str, int, str | None]],
+    replacing: Sequence[int] = (),
+) -> None:
+    """Remember files read: (path, key, size, message id), instead of the rows `replacing`
+    (what was known of them before: they changed)."""
+    for part in chunks(list(replacing)):
+        conn.execute(delete(mail_file).where(mail_file.c.id.in_(part)))
+    _ADD_FILE.execute(conn, [(source_id, *row) for row in files])
+
+
+def move_files(conn: Connection, moves: Sequence[tuple[int, str]]) -> None:
+    """Files renamed since they were read (a Maildir file whose flags changed): (id, new path)."""
+    _MOVE_FILE.execute(conn, moves)
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+MESSAGE_COLUMNS: Final = (
+    "message_id",
+    "category",
+    "direction",
+    "date",
+    "date_estimated",
+    "from_address",
+    "from_name",
+    "subject",
+    "recipients",
+    "in_reply_to",
+    "list_id",
+    "list_name",
+    "list_unsubscribe",
+    "list_unsubscribe_post",
+    "precedence",
+    "auto_submitted",
+    "has_dkim",
+    "flags",
+    "folder",
+    "source_file",
+    "source_offset",
+    "size",
+    "thread_id",
+    "interaction_id",
+    "source_id",
+    "imported_at",
+)
+_ADD_MESSAGES = Bulk.insert(mail_message, MESSAGE_COLUMNS)
+_SET_FLAGS = Bulk(
+    update(mail_message)
+    .where(mail_message.c.id == bindparam("row_id"))
+    .values(
+        flags=bindparam("new_flags"),
+        source_file=bindparam("new_file"),
+        source_offset=bindparam("new_offset"),
+    ),
+    ("row_id", "new_flags", "new_file", "new_offset"),
+    insert_keys=False,
+)
+_SET_FLAGS_BY_ID = Bulk(
+    update(mail_message)
+    .where(mail_message.c.message_id == bindparam("mid"))
+    .values(flags=bindparam("new_flags"), source_file=bindparam("new_file")),
+    ("mid", "new_flags", "new_file"),
+    insert_keys=False,
+)
+_LINK = Bulk(
+    update(mail_message)
+    .where(mail_message.c.id == bindparam("row_id"))
+    .values(interaction_id=bindparam("iid")),
+    ("row_id", "iid"),
+    insert_keys=False,
+)
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """What a batch needs to know of a message stored before it."""
+
+    id: int
+    message_id: str
+    category: str
+    date: datetime | None
+    from_address: str | None
+    subject: str | None
+    in_reply_to: str | None
+    thread_id: int | None
+    interaction_id: int | None
+    flags: str
+    folder: str
+    source_id: int | None
+
+
+_KNOWN_COLUMNS = (
+    mail_message.c.id,
+    mail_message.c.message_id,
+    mail_message.c.category,
+    mail_message.c.date,
+    mail_message.c.from_address,
+    mail_message.c.subject,
+    mail_message.c.in_reply_to,
+    mail_message.c.thread_id,
+    mail_message.c.interaction_id,
+    mail_message.c.flags,
+    mail_message.c.folder,
+    mail_message.c.source_id,
+)
+
+
+def stored_messages(conn: Connection, message_ids: Iterable[str]) -> dict[str, StoredMessage]:
+    found: dict[str, StoredMessage] = {}
+    for part in chunks(list(dict.fromkeys(message_ids))):
+        for row in conn.execute(
+            select(*_KNOWN_COLUMNS).where(among(conn, mail_message.c.message_id, part))
+        ):
+            found[row.message_id] = StoredMessage(**row._mapping)
+    return found
+
+
+def unlinked_replies(conn: Connection, parent_ids: Iterable[str]) -> list[StoredMessage]:
+    """List messages answering one of `parent_ids` that are no interaction (yet)."""
+    out: list[StoredMessage] = []
+    for part in chunks(list(dict.fromkeys(parent_ids))):
+        rows = conn.execute(
+            select(*_KNOWN_COLUMNS).where(
+                among(conn, mail_message.c.in_reply_to, part),
+                mail_message.c.interaction_id.is_(None),
+                mail_message.c.category == "list",
+            )
+        )
+        out.extend(StoredMessage(**row._mapping) for row in rows)
+    return out
+
+
+def add_messages(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert messages: tuples of values in `MESSAGE_COLUMNS` order."""
+    _ADD_MESSAGES.execute(conn, rows)
+
+
+def set_flags(conn: Connection, changes: Sequence[tuple[int, str, str, int]]) -> None:
+    """(row id, flags, source file, offset) of messages read again where they were before."""
+    _SET_FLAGS.execute(conn, changes)
+
+
+def set_flags_by_message_id(conn: Connection, changes: Sequence[tuple[str, str, str]]) -> None:
+    """(Message-ID, flags, source file) of messages whose Maildir file was renamed."""
+    _SET_FLAGS_BY_ID.execute(conn, changes)
+
+
+def link_interactions(conn: Connection, links: Sequence[tuple[int, int]]) -> None:
+    """(message row id, interaction id): messages stored earlier that became interactions."""
+    _LINK.execute(conn, links)
+
+
+# -- people and interactions -------------------------------------------------------------------
+
+_ADD_PERSON = Bulk.insert(person, ("uid", "display_name", "created_at", "updated_at"))
+_ADD_EMAIL = Bulk.insert(
+    contact_point, ("person_id", "kind", "value", "normalized", "source", "created_at")
+)
+_ADD_INTERACTION = Bulk.insert(
+    interaction,
+    (
+        "kind",
+        "direction",
+        "occurred_at",
+        "subject",
+        "thread_key",
+        "source",
+        "source_id",
+        "created_at",
+    ),
+)
+_ADD_PARTICIPANT = Bulk.insert(interaction_participant, ("interaction_id", "person_id", "role"))
+
+
+def address_book(conn: Connection) -> dict[str, int | None]:
+    """Every email address known, to the id of its person; None for people in the trash
+    (whose mail is not theirs again until they are restored)."""
+    rows = conn.execute(
+        select(contact_point.c.normalized, contact_point.c.person_id, person.c.deleted_at)
+        .join(person, person.c.id == contact_point.c.person_id)
+        .where(contact_point.c.kind == "email")
+    )
+    return {key: (pid if deleted is None else None) for key, pid, deleted in rows}
+
+
+def add_people(
+    conn: Connection, people: Sequence[tuple[str, str, str]], *, source: str
+) -> dict[str, int]:
+    """New people, one per (display name, address as written, normalised address); returns
+    {normalised address: person id}. Indexed for search; no activity rows."""
+    if not people:
+        return {}
+    at = clock.now()
+    uids = [uuid.uuid4().hex for _ in people]
+    made = _ADD_PERSON.insert_ids(
+        conn, [(uid, name, at, at) for uid, (name, _, _) in zip(uids, people, strict=True)], "uid"
+    )
+    ids = dict(zip(uids, made, strict=True))
+    _ADD_EMAIL.execute(
+        conn,
+        [
+            (ids[uid], "email", value, key, source, at)
+            for uid, (_, value, key) in zip(uids, people, strict=True)
+        ],
+    )
+    search.index_new_people(conn, [ids[uid] for uid in uids])
+    return {key: ids[uid] for uid, (_, _, key) in zip(uids, people, strict=True)}
+
+
+@dataclass(frozen=True)
+class NewInteraction:
+    kind: str
+    direction: str
+    occurred_at: datetime
+    subject: str | None
+    thread_key: str | None
+    source_id: str
+    participants: tuple[tuple[int, str], ...]  # (person id, role), one role per person
+
+
+def add_interactions(
+    conn: Connection, items: Sequence[NewInteraction], *, source: str
+) -> dict[str, int]:
+    """Insert interactions and their participants; returns {source_id: interaction id}."""
+    if not items:
+        return {}
+    at = clock.now()
+    made = _ADD_INTERACTION.insert_ids(
+        conn,
+        [
+            (i.kind, i.direction, i.occurred_at, i.subject, i.thread_key, source, i.source_id, at)
+            for i in items
+        ],
+        "source_id",
+        interaction.c.source == source,
+    )
+    ids = {i.source_id: made_id for i, made_id in zip(items, made, strict=True)}
+    _ADD_PARTICIPANT.execute(
+        conn,
+        [(ids[i.source_id], pid, role) for i in items for pid, role in i.participants],
+    )
+    return ids

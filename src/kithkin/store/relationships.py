@@ -1,0 +1,294 @@
+"""The `relationship` table: a cache of each relationship's strength and signals, and what it
+takes to keep it fresh incrementally.
+
+`practices.strength` computes the rows; this module reads what it needs and writes the
+results. A refresh recomputes only the people whose interactions changed since the last one:
+
+- interactions added since (their ids are above the interaction mark),
+- people merged, or a merge undone, since (activity rows above the activity mark),
+- people whose next planned interaction has now happened (`next_event_at` has passed).
+
+Checking costs two MAX() lookups on primary keys and one indexed range, so a refresh with
+nothing to do is nearly free however large the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, NamedTuple
+
+from sqlalchemy import (
+    Connection,
+    String,
+    case,
+    delete,
+    distinct,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+
+from kithkin.store import settings
+from kithkin.store.bulk import Bulk, chunks
+from kithkin.store.schema import activity, interaction, interaction_participant, person
+from kithkin.store.schema_circle import relationship
+from kithkin.store.schema_mail import mail_message
+
+MARK_KEY: Final = "relationships.mark"
+GATHERING_KINDS: Final = ("meeting", "call", "coffee", "meal", "event")
+_ROLE_RANK: Final = {"with": 0, "from": 0, "to": 0, "cc": 1, "bcc": 1, "list": 2}
+COLUMNS: Final = tuple(c.name for c in relationship.columns)
+_ADD = Bulk.insert(relationship, COLUMNS)
+
+
+class HistoryRow(NamedTuple):
+    """One interaction with one person, with what the mail tables know of it."""
+
+    person_id: int
+    interaction_id: int
+    at: datetime
+    kind: str
+    direction: str
+    role: str
+    people: int  # participants (people other than me) in the interaction
+    thread: str | None
+    category: str | None  # mail_message.category, when it came from mail
+    size: int | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a refresh has to do, and the marks to record afterwards."""
+
+    added: frozenset[int]  # people with interactions added since the last refresh
+    redo: frozenset[int]  # people whose whole history must be read again
+    since: int  # the interaction mark of the last refresh: added interactions have greater ids
+    interaction_mark: int
+    activity_mark: int
+    changed: bool  # anything to write (people to recompute, or marks that moved)
+
+    @property
+    def person_ids(self) -> frozenset[int]:
+        return self.added | self.redo
+
+
+def plan(conn: Connection, now: datetime) -> Plan:
+    """Who needs recomputing (read-only; cheap when nothing changed)."""
+    mark = settings.get(conn, MARK_KEY, {"interaction": 0, "activity": 0})
+    top_i = int(conn.scalar(select(func.max(interaction.c.id))) or 0)
+    top_a = int(conn.scalar(select(func.max(activity.c.id))) or 0)
+    added: set[int] = set()
+    redo: set[int] = set()
+    if top_i > mark["interaction"]:
+        added.update(  # no DISTINCT: SQLite would walk its whole index on person_id for it
+            conn.scalars(
+                select(interaction_participant.c.person_id).where(
+                    interaction_participant.c.interaction_id > mark["interaction"]
+                )
+            )
+        )
+    if top_a > mark["activity"]:
+        redo.update(_people_moved(conn, mark["activity"]))
+    redo.update(
+        conn.scalars(
+            select(relationship.c.person_id).where(
+                relationship.c.next_event_at.is_not(None), relationship.c.next_event_at <= now
+            )
+        )
+    )
+    moved = top_i != mark["interaction"] or top_a != mark["activity"]
+    return Plan(
+        frozenset(added - redo),
+        frozenset(redo),
+        mark["interaction"],
+        top_i,
+        top_a,
+        bool(added or redo) or moved,
+    )
+
+
+def _people_moved(conn: Connection, since: int) -> set[int]:
+    """People whose interactions moved through a merge (or the undo of one) after `since`."""
+    out: set[int] = set()
+    rows = conn.execute(
+        select(activity.c.action, activity.c.person_id, activity.c.payload).where(
+            activity.c.id > since, activity.c.action.in_(("person.merge", "undo"))
+        )
+    )
+    for action, person_id, payload in rows:
+        if person_id is not None:
+            out.add(int(person_id))
+        data = json.loads(payload) if payload else {}
+        if action == "undo" and "activity_id" in data:
+            original = conn.scalar(
+                select(activity.c.payload).where(activity.c.id == data["activity_id"])
+            )
+            data = json.loads(original) if original else {}
+        out.update(int(data[k]) for k in ("keep", "other") if isinstance(data.get(k), int))
+    return out
+
+
+def histories(
+    conn: Connection, person_ids: Iterable[int] | None, *, after: int | None = None
+) -> dict[int, list[HistoryRow]]:
+    """Every interaction of each person (one row per interaction, their strongest role), or
+    only those with ids above `after` (the ones added since a refresh; `person_ids` None:
+    whoever took part in them).
+
+    Built for refreshing thousands of people at once: dates are read as stored and parsed
+    here (SQLAlchemy's per-row conversion would double the time), and participants are
+    counted only for interactions of kinds that gather several people.
+    """
+    out: dict[int, dict[int, HistoryRow]] = {}
+    others = interaction_participant.alias("others")
+    ip = interaction_participant
+    people = case(
+        (
+            interaction.c.kind.in_(GATHERING_KINDS),
+            select(func.count(distinct(others.c.person_id)))
+            .where(others.c.interaction_id == interaction.c.id)
+            .scalar_subquery(),
+        ),
+        else_=1,
+    )
+    parts: Iterable[Sequence[int] | None] = (
+        [None] if person_ids is None else chunks(sorted(set(person_ids)), 500)
+    )
+    for part in parts:
+        query = select(
+            ip.c.person_id,
+            interaction.c.id,
+            type_coerce(interaction.c.occurred_at, String),
+            interaction.c.kind,
+            interaction.c.direction,
+            ip.c.role,
+            people,
+            interaction.c.thread_key,
+            mail_message.c.category,
+            mail_message.c.size,
+        ).select_from(
+            ip.join(interaction, interaction.c.id == ip.c.interaction_id).outerjoin(
+                mail_message, mail_message.c.interaction_id == interaction.c.id
+            )
+        )
+        if part is not None:
+            query = query.where(ip.c.person_id.in_(part))
+        if after is not None:
+            query = query.where(ip.c.interaction_id > after)
+        for pid, iid, at, kind, direction, role, n, thread, category, size in conn.execute(query):
+            mine = out.setdefault(pid, {})
+            found = mine.get(iid)
+            if found is None or _ROLE_RANK.get(role, 3) < _ROLE_RANK.get(found.role, 3):
+                mine[iid] = HistoryRow(
+                    pid, iid, _utc(at), kind, direction, role, n or 1, thread, category, size
+                )
+    return {pid: list(rows.values()) for pid, rows in out.items()}
+
+
+def _utc(value: Any) -> datetime:
+    """A stored naive-UTC timestamp (a string on SQLite, a datetime elsewhere), made aware."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def save(conn: Connection, rows: Sequence[dict[str, Any]], *, forget: Iterable[int] = ()) -> None:
+    """Replace the rows of these people (and drop those of `forget`: nobody to relate to)."""
+    ids = [r["person_id"] for r in rows] + list(forget)
+    for part in chunks(ids):
+        conn.execute(delete(relationship).where(relationship.c.person_id.in_(part)))
+    _ADD.execute(
+        conn,
+        [
+            tuple(json.dumps(r[c], sort_keys=True) if c == "inputs" else r[c] for c in COLUMNS)
+            for r in rows
+        ],
+    )
+
+
+def set_mark(conn: Connection, interaction_mark: int, activity_mark: int) -> None:
+    settings.put(conn, MARK_KEY, {"interaction": interaction_mark, "activity": activity_mark})
+
+
+# -- reads ------------------------------------------------------------------------------------
+
+# People in the trash are left out in Python, not in SQL: without statistics, SQLite answers
+# "deleted_at IS NULL" with its index on deleted_at — every person in the network.
+_WHO = person.c.id == relationship.c.person_id
+
+
+def _live(query: Any) -> Any:
+    return (
+        select(relationship, person.c.deleted_at.label("trashed_at"))
+        .join(person, _WHO)
+        .where(*query)
+    )
+
+
+def _alive(rows: Iterable[Any]) -> list[Any]:
+    return [r for r in rows if r.trashed_at is None]
+
+
+def rows_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, Any]:
+    out: dict[int, Any] = {}
+    for part in chunks(sorted(set(person_ids))):
+        for row in conn.execute(select(relationship).where(relationship.c.person_id.in_(part))):
+            out[int(row.person_id)] = row
+    return out
+
+
+def waiting(conn: Connection, since: datetime, until: datetime, *, limit: int = 100) -> list[Any]:
+    """Live people with messages of theirs unanswered, the last of them written between `since`
+    and `until`, the strongest relationships first."""
+    r = relationship.c
+    return _alive(
+        conn.execute(
+            _live(
+                [r.waiting_last_at >= since, r.waiting_last_at <= until, r.waiting_since <= until]
+            )
+            .order_by(r.score.desc(), r.person_id)
+            .limit(limit)
+        )
+    )
+
+
+def fading(
+    conn: Connection, now: datetime, active_since: datetime, *, limit: int = 50
+) -> list[Any]:
+    """Live people whose conversation is fading at `now` (the strongest bounds first), whose
+    last message was written since `active_since`, and with whom I have not met or talked
+    since my first unanswered message."""
+    r = relationship.c
+    return _alive(
+        conn.execute(
+            _live(
+                [
+                    r.fading_last_at >= active_since,
+                    r.fading_from <= now,
+                    or_(
+                        r.unanswered_since.is_(None),
+                        r.last_mutual_at.is_(None),
+                        r.last_mutual_at <= r.unanswered_since,
+                    ),
+                ]
+            )
+            .order_by(r.fading.desc(), r.person_id)
+            .limit(limit)
+        )
+    )
+
+
+def strongest(conn: Connection, min_score: float, *, limit: int = 200) -> list[Any]:
+    """Live people whose stored score (what the current one decays from) reaches `min_score`."""
+    return _alive(
+        conn.execute(
+            _live([relationship.c.score >= min_score])
+            .order_by(relationship.c.score.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,168 @@
+"""The circle, strength, fading, briefs and Today through the CLI, in-process (text and --json)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+Run = Any
+
+
+def _ok(run: Run, *args: str) -> str:
+    result = run(*args)
+    assert result.code == 0, result.err
+    return str(result.out)
+
+
+@pytest.fixture
+def network(run: Run) -> Run:
+    """Dana (tagged circle, met 40 days ago), Sam (wrote yesterday), Lee (meeting tomorrow)."""
+    _ok(run, "init", "--name", "Alex", "--email", "alex@corp.example")
+    _ok(
+        run, "person", "add", "Dana Whitfield", "--org", "Acme", "--tag", "circle", "--tag", "board"
+    )
+    _ok(run, "person", "add", "Sam Okafor")
+    _ok(run, "person", "add", "Lee Chen", "--title", "CTO")
+    now = datetime.now().replace(microsecond=0)
+
+    def at(days: float) -> str:
+        return (now - timedelta(days=days)).isoformat(timespec="minutes")
+
+    _ok(run, "log", "coffee", "Dana", "--at", at(40), "--subject", "sailing season")
+    _ok(run, "story", "set", "Dana", "passions", "sails a 22-foot boat")
+    _ok(run, "note", "add", "Dana", "I promised to send our hiring plan.")
+    for d in (30, 20, 10):
+        _ok(run, "log", "email", "Sam", "--direction", "from_me", "--at", at(d + 1))
+        _ok(run, "log", "email", "Sam", "--direction", "to_me", "--at", at(d))
+        _ok(run, "log", "email", "Sam", "--direction", "from_me", "--at", at(d - 0.5))
+    _ok(
+        run,
+        "log",
+        "email",
+        "Sam",
+        "--direction",
+        "to_me",
+        "--at",
+        at(1),
+        "--subject",
+        "Board seat?",
+    )
+    tomorrow = (now + timedelta(days=1)).replace(hour=10, minute=0).isoformat(timespec="minutes")
+    _ok(run, "log", "meeting", "Lee", "--at", tomorrow, "--subject", "Catch-up with Lee")
+    return run
+
+
+def test_circle_list_is_seeded_from_the_tag_and_says_who_is_due(network: Run) -> None:
+    out = _ok(network, "circle", "list")
+    assert "Dana Whitfield" in out and "overdue by" in out and "every 14 days" in out
+    data = json.loads(_ok(network, "circle", "list", "--json"))
+    assert data["cap"] == 10 and data["default_cadence"] == 14 and data["warning"] is None
+    [member] = data["members"]
+    assert member["display_name"] == "Dana Whitfield" and member["state"] == "overdue"
+    assert set(member) >= {
+        "person_id",
+        "cadence",
+        "cadence_from",
+        "due_at",
+        "dropped",
+        "score",
+        "tier",
+        "reason",
+        "last_touch_at",
+        "waiting_since",
+    }
+
+
+def test_add_remove_cadences_and_the_cap_warning(network: Run) -> None:
+    assert "added #2 Sam Okafor" in _ok(network, "circle", "add", "Sam", "--cadence", "7")
+    assert "already in the circle" in _ok(network, "circle", "add", "Sam")
+    assert "#1: every 30 days" in _ok(network, "circle", "cadence", "Dana", "30")
+    _ok(network, "circle", "cadence", "--tag", "board", "21")
+    _ok(network, "circle", "cadence", "--default", "10")
+    data = json.loads(_ok(network, "circle", "list", "--json"))
+    cadences = {m["display_name"]: (m["cadence"], m["cadence_from"]) for m in data["members"]}
+    assert cadences == {"Dana Whitfield": (30, "own"), "Sam Okafor": (7, "own")}
+    _ok(network, "circle", "cadence", "Dana", "0")  # back to her tag's
+    data = json.loads(_ok(network, "circle", "list", "--json"))
+    assert data["tag_cadences"] == {"board": 21} and data["default_cadence"] == 10
+    assert {m["cadence_from"] for m in data["members"]} == {"tag board", "own"}
+    capped = network("circle", "cap", "1")
+    assert capped.code == 0 and "past its cap of 1" in capped.err
+    assert json.loads(_ok(network, "circle", "cap", "--json")) == {"cap": 1, "members": 2}
+    assert "removed #2" in _ok(network, "circle", "remove", "Sam")
+    bad = network("circle", "cadence", "Dana")
+    assert bad.code != 0 and "PERSON DAYS" in bad.err
+    wrong = network("circle", "cadence", "Sam", "9")
+    assert wrong.code == 1 and "not in the circle" in wrong.err
+
+
+def test_suggest_strength_and_fading_json(network: Run) -> None:
+    suggested = json.loads(_ok(network, "circle", "suggest", "--json"))
+    assert all(
+        set(s) == {"person_id", "display_name", "action", "score", "reason"} for s in suggested
+    )
+    text = _ok(network, "strength", "Sam")
+    assert text.startswith("strength ") and "reciprocity:" in text and "recency:" in text
+    data = json.loads(_ok(network, "strength", "Sam", "--json"))
+    assert data["tier"] in ("strong", "moderate", "weak", "none") and 0 <= data["score"] <= 100
+    assert data["counts"]["all"] == 10 and data["waiting_since"]
+    assert isinstance(json.loads(_ok(network, "fading", "--json")), list)
+
+
+def test_brief_and_briefs_tomorrow(network: Run) -> None:
+    out = _ok(network, "brief", "Dana")
+    assert "Dana Whitfield — Acme" in out
+    assert "you don't know where they went to school" in out
+    assert "[mine] I promised to send our hiring plan." in out
+    assert "conversation starters" in out and "to close:" in out
+    data = json.loads(_ok(network, "brief", "Dana", "--json"))
+    assert set(data) >= {
+        "person_id",
+        "headline",
+        "story",
+        "gaps",
+        "recent",
+        "loops",
+        "starters",
+        "exit_line",
+        "strength",
+    }
+    assert 2 <= len(data["starters"]) <= 3
+    tomorrow = json.loads(_ok(network, "briefs", "--tomorrow", "--json"))
+    assert [b["display_name"] for m in tomorrow for b in m["briefs"]] == ["Lee Chen"]
+    assert tomorrow[0]["meeting"]["subject"] == "Catch-up with Lee"
+    assert "Lee Chen — CTO" in _ok(network, "briefs", "--tomorrow")
+
+
+def test_today_snooze_and_dismiss(network: Run) -> None:
+    out = _ok(network, "today")
+    assert "Meetings today and tomorrow" in out and "Catch-up with Lee" in out
+    assert "[waiting:2] Sam Okafor — wrote to you 1 day ago: “Board seat?”" in out
+    assert "[circle:1] Dana Whitfield — overdue by" in out
+    data = json.loads(_ok(network, "today", "--json"))
+    assert [s["name"] for s in data["sections"]] == ["meetings", "waiting", "circle", "fading"]
+    item = data["sections"][1]["items"][0]
+    assert set(item) == {
+        "key",
+        "section",
+        "kind",
+        "reason",
+        "advice",
+        "at",
+        "people",
+        "briefs",
+        "actions",
+    }
+    assert item["actions"]["snooze"] == "kithkin today snooze waiting:2 --days 7"
+    assert "snoozed waiting:2 for 3 days" in _ok(
+        network, "today", "snooze", "waiting:2", "--days", "3"
+    )
+    assert "dismissed circle:1" in _ok(network, "today", "dismiss", "circle:1")
+    after = json.loads(_ok(network, "today", "--json"))
+    assert after["hidden"] == 2
+    assert [len(s["items"]) for s in after["sections"]][1:3] == [0, 0]
+    missing = network("today", "dismiss", "waiting:99")
+    assert missing.code == 1 and "no item 'waiting:99'" in missing.err

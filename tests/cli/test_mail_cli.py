@@ -1,0 +1,92 @@
+"""`kithkin import mail` and `kithkin import calendar` through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ingest.mailbox import message, write_maildir, write_mbox
+
+ME = "ana@kithkin.example"
+
+
+def test_import_mail_prints_a_summary_and_json(run: Any, tmp_path: Path) -> None:
+    assert run("init", "--email", ME).code == 0
+    box = write_mbox(
+        tmp_path / "in.mbox",
+        [
+            message("1@a", "Dana <dana@acme.example>", [ME], "Hi"),
+            message("2@a", ME, ["Dana <dana@acme.example>"], "Re: Hi", day=1, reply_to="1@a"),
+            message("3@n", "News <news@shop.example>", [ME], "Deals", Precedence="bulk"),
+        ],
+    )
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "broken.eml").write_bytes(b"no header here\n\nbody\n")
+    result = run("import", "mail", str(box), str(folder))
+    assert result.code == 0, result.err
+    assert "messages read" in result.out and "new people             1" in result.out
+    assert "interactions           2" in result.out and "bulk" in result.out
+    assert f"{folder / 'broken.eml'}: file: not a mail message" in result.out
+    assert "importing mail" not in result.err  # no progress bar off a terminal
+    again = run("import", "mail", str(box), "--json")
+    data = json.loads(again.out)
+    assert (data["read"], data["new"], data["unchanged_sources"]) == (0, 0, [str(box)])
+    assert data["me_known"] is True and data["seconds"] >= 0
+    stats = json.loads(run("stats", "--json").out)
+    assert (stats["people"], stats["interactions"], stats["threads"]) == (1, 2, 1)
+
+
+def test_import_mail_warns_when_it_does_not_know_me(run: Any, tmp_path: Path) -> None:
+    root = tmp_path / "md"
+    write_maildir(root, [(message("x@a", "Dana <dana@acme.example>", [ME]), "S")])
+    result = run("import", "mail", str(root))
+    assert result.code == 0
+    assert "kithkin init --email" in result.err
+
+
+def test_import_mail_errors_name_the_place(run: Any, tmp_path: Path) -> None:
+    missing = run("import", "mail", str(tmp_path / "nope.mbox"))
+    assert missing.code == 2 and "nope.mbox: no such file or folder" in missing.err
+    secret = run("import", "mail", "imaps://ana:hunter2@mail.example/INBOX")
+    assert secret.code == 1 and "hunter2" not in secret.err
+    assert "a password does not belong in the URL" in secret.err
+
+
+def test_import_calendar(run: Any, tmp_path: Path) -> None:
+    assert run("init", "--email", ME).code == 0
+    cal = tmp_path / "work.ics"
+    cal.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:m1\r\nSUMMARY:Board prep\r\nDTSTART:20240304T090000Z\r\n"
+        "DTEND:20240304T100000Z\r\nORGANIZER;CN=Ana:mailto:ana@kithkin.example\r\n"
+        "ATTENDEE;CN=Dana;PARTSTAT=ACCEPTED:mailto:dana@acme.example\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    result = run("import", "calendar", str(cal))
+    assert result.code == 0, result.err
+    assert "meetings            1" in result.out and "interactions        1" in result.out
+    data = json.loads(run("import", "calendar", str(cal), "--json").out)
+    assert (data["meetings"], data["unchanged"], data["interactions"]) == (0, 1, 0)
+    bad = run("import", "calendar", str(cal), "--zone", "Mars/Olympus")
+    assert bad.code == 2 and "unknown time zone" in bad.err
+    notes = tmp_path / "notes.ics"
+    notes.write_text("hello\n", encoding="utf-8")
+    broken = json.loads(run("import", "calendar", str(notes), "--json").out)
+    assert broken["problems"][0]["message"].startswith("not an iCalendar file")
+
+
+def test_the_progress_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from kithkin.cli.mail import _Progress
+
+    progress = _Progress()
+    progress(1500)
+    progress(500)
+    progress.close()
+    err = capsys.readouterr().err
+    assert err.startswith("\rimporting mail: 1,500 messages, ")
+    assert "\rimporting mail: 2,000 messages, " in err and err.endswith("/s\n")

@@ -1,0 +1,199 @@
+"""The relationship table: refreshed only where interactions changed; the circle's store."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from kithkin import clock
+from kithkin.errors import InvalidInput
+from kithkin.practices import refresh, today
+from kithkin.store import Database, backup, interactions, people, relationships, trash
+from kithkin.store import circle as store_circle
+from kithkin.store.schema import activity
+from kithkin.store.schema_circle import relationship
+from kithkin.store.schema_mail import mail_message
+
+NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+
+
+def computed(db: Database) -> dict[int, datetime]:
+    with db.read() as conn:
+        return {r.person_id: r.computed_at for r in conn.execute(select(relationship))}
+
+
+def mail(db: Database, pid: int, direction: str, days_ago: float, **kw: object) -> int:
+    role = "from" if direction == "to_me" else "to"
+    with db.write() as conn:
+        iid, _ = interactions.log_interaction(
+            conn,
+            kind="email",
+            direction=direction,
+            participants=[(pid, role)],
+            occurred_at=NOW - timedelta(days=days_ago),
+            record_activity=False,
+            **kw,  # type: ignore[arg-type]
+        )
+    return iid
+
+
+@pytest.fixture
+def two(db: Database) -> tuple[int, int]:
+    clock.freeze(NOW - timedelta(days=100))
+    with db.write() as conn:
+        a = people.add_person(conn, display_name="Ann")
+        b = people.add_person(conn, display_name="Bo")
+    for d in (50, 40, 30):
+        mail(db, a, "from_me", d + 1)
+        mail(db, a, "to_me", d)
+        mail(db, b, "to_me", d)
+    clock.freeze(NOW)
+    return a, b
+
+
+def test_refresh_computes_once_then_only_where_interactions_changed(
+    db: Database, two: tuple[int, int]
+) -> None:
+    a, b = two
+    assert refresh.refresh(db, NOW) == 2
+    first = computed(db)
+    with db.read() as conn:
+        activities = conn.scalar(select(func.count()).select_from(activity))
+    assert refresh.refresh(db, NOW) == 0  # nothing changed: nothing written
+    assert computed(db) == first
+    later = NOW + timedelta(hours=1)
+    clock.freeze(later)
+    mail(db, b, "from_me", 0)
+    assert refresh.refresh(db, later) == 1
+    after = computed(db)
+    assert after[a] == first[a] and after[b] == later
+    with db.read() as conn:
+        assert conn.scalar(select(func.count()).select_from(activity)) == activities
+
+
+def test_merges_and_their_undo_recompute_both_people(db: Database, two: tuple[int, int]) -> None:
+    a, b = two
+    refresh.refresh(db, NOW)
+    with db.write() as conn:
+        trash.merge_people(conn, a, b)
+    assert refresh.refresh(db, NOW) == 2
+    with db.read() as conn:
+        rows = relationships.rows_of(conn, [a, b])
+    assert set(rows) == {a} and rows[a].n_all == 9  # Bo's mail is Ann's now; Bo has none
+    with db.write() as conn:
+        trash.undo(conn)
+    assert refresh.refresh(db, NOW) == 2
+    with db.read() as conn:
+        assert relationships.rows_of(conn, [a, b])[b].n_all == 3
+
+
+def test_a_planned_meeting_counts_once_it_has_happened(db: Database, two: tuple[int, int]) -> None:
+    a, _ = two
+    with db.write() as conn:
+        interactions.log_interaction(
+            conn,
+            kind="meeting",
+            direction="both",
+            participants=[a],
+            occurred_at=NOW + timedelta(days=2),
+        )
+    refresh.refresh(db, NOW)
+    with db.read() as conn:
+        row = relationships.rows_of(conn, [a])[a]
+    assert row.next_event_at == NOW + timedelta(days=2) and row.last_touch_at < NOW
+    assert refresh.refresh(db, NOW + timedelta(days=1)) == 0
+    assert refresh.refresh(db, NOW + timedelta(days=3)) == 1
+    with db.read() as conn:
+        assert relationships.rows_of(conn, [a])[a].last_touch_at == NOW + timedelta(days=2)
+
+
+def test_bulk_mail_never_waits_and_mail_answered_elsewhere_leaves_today(
+    db: Database, two: tuple[int, int]
+) -> None:
+    a, _ = two
+    mail(db, a, "from_me", 29)
+    pending = mail(db, a, "to_me", 1, subject="Dinner?", thread_key="d")
+    with db.write() as conn:
+        row = {
+            "message_id": "m1",
+            "category": "person",
+            "direction": "to_me",
+            "date_estimated": False,
+            "recipients": 1,
+            "has_dkim": False,
+            "folder": "INBOX",
+            "source_file": "x",
+            "source_offset": 0,
+            "size": 900,
+            "imported_at": NOW,
+        }
+        conn.execute(insert(mail_message).values(**row, interaction_id=pending, flags="S"))
+    assert f"waiting:{a}" in [i.key for i in today.load(db, NOW).items]
+    with db.write() as conn:  # read and answered from the phone: the R flag
+        conn.execute(mail_message.update().values(flags="RS"))
+    assert f"waiting:{a}" not in [i.key for i in today.load(db, NOW).items]
+    with db.write() as conn:
+        conn.execute(mail_message.update().values(flags="S", category="bulk"))
+        conn.execute(relationship.delete())  # recompute with the category known
+    with db.write() as conn:
+        refresh.recompute(conn, [a], NOW)
+        assert relationships.rows_of(conn, [a])[a].waiting_since is None
+
+
+def test_the_circle_is_seeded_from_the_tag_once_and_keeps_the_tag_in_step(db: Database) -> None:
+    with db.write() as conn:
+        dana = people.add_person(conn, display_name="Dana", tags=["circle"])
+        sam = people.add_person(conn, display_name="Sam")
+        assert store_circle.seed_from_tag(conn) == 1
+        assert store_circle.seed_from_tag(conn) == 0
+        assert store_circle.add_member(conn, sam, cadence_days=30)
+        assert not store_circle.add_member(conn, sam)
+        assert "circle" in people.get_person(conn, sam).tags
+        assert store_circle.remove_member(conn, dana)
+        assert "circle" not in people.get_person(conn, dana).tags
+        people.add_tag(conn, dana, "circle")  # after the first use, the tag adds nobody
+        assert [m.person_id for m in store_circle.members(conn)] == [sam]
+        with pytest.raises(InvalidInput, match="cadence of 0 days"):
+            store_circle.set_cadence(conn, sam, 0)
+        with pytest.raises(InvalidInput, match="not in the circle"):
+            store_circle.set_cadence(conn, dana, 7)
+        with pytest.raises(InvalidInput, match="a cap of 0"):
+            store_circle.set_cap(conn, 0)
+        store_circle.set_tag_cadence(conn, "board", 30)
+        store_circle.set_tag_cadence(conn, "mentor", 21)
+        store_circle.set_tag_cadence(conn, "board", None)
+        assert store_circle.tag_cadences(conn) == {"mentor": 21}
+
+
+def test_the_new_tables_round_trip_through_a_backup(
+    db: Database, two: tuple[int, int], tmp_path: Path
+) -> None:
+    a, _ = two
+    with db.write() as conn:
+        store_circle.add_member(conn, a, cadence_days=10)
+        store_circle.set_tag_cadence(conn, "board", 30)
+    today.load(db, NOW)
+    key = today.load(db, NOW).items[0].key
+    today.mute(db, key, "snooze", days_=2, now=NOW)
+    out = io.StringIO()
+    with db.read() as conn:
+        backup.export(conn, out)
+    tables = json.loads(out.getvalue())["tables"]
+    for name in ("relationship", "circle_member", "circle_tag_cadence", "agenda_mute"):
+        assert tables[name]["rows"], name
+    path = tmp_path / "b.json"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    target = Database(f"sqlite:///{tmp_path / 'r.db'}")
+    with target.write() as conn:
+        backup.restore(conn, path)
+    again = io.StringIO()
+    with target.read() as conn:
+        backup.export(conn, again)
+    assert json.loads(again.getvalue())["tables"] == tables
+    assert refresh.refresh(target, NOW) == 0  # the marks came along: nothing to redo
+    target.dispose()

@@ -1,0 +1,171 @@
+"""Today: assembling the agenda, muting items until their reason changes, on a small network."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kithkin import clock
+from kithkin.errors import NotFound
+from kithkin.practices import today
+from kithkin.practices.today import Item
+from kithkin.store import Database, interactions, people
+from kithkin.store.agenda import Mute
+
+NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+
+
+def item(key: str, section: str, pid: int, fp: str = "x") -> Item:
+    return Item(key, section, section, "why", fp, ((pid, f"P{pid}"),))
+
+
+def test_each_person_once_outside_meetings_and_sections_in_order() -> None:
+    agenda = today.assemble(
+        NOW,
+        [item("meeting:i1", "meetings", 1)],
+        [item("waiting:1", "waiting", 1), item("waiting:2", "waiting", 2)],
+        [item("circle:2", "circle", 2), item("circle:3", "circle", 3)],
+        [item("fading:3", "fading", 3), item("fading:4", "fading", 4)],
+        {},
+    )
+    assert [i.key for i in agenda.items] == [
+        "meeting:i1",
+        "waiting:1",
+        "waiting:2",
+        "circle:3",
+        "fading:4",
+    ]
+
+
+def test_muted_items_stay_away_until_their_reason_changes() -> None:
+    waiting = item("waiting:1", "waiting", 1, fp="mail-40")
+    dismissed = {"waiting:1": Mute("waiting:1", "mail-40", "dismiss", None, NOW)}
+    assert today.assemble(NOW, [], [waiting], [], [], dismissed).hidden == 1
+    changed = item("waiting:1", "waiting", 1, fp="mail-41")  # a new message of theirs
+    assert today.assemble(NOW, [], [changed], [], [], dismissed).items == [changed]
+    snoozed = {"waiting:1": Mute("waiting:1", "mail-40", "snooze", NOW + timedelta(days=3), NOW)}
+    assert today.assemble(NOW, [], [waiting], [], [], snoozed).hidden == 1
+    later = NOW + timedelta(days=4)
+    assert today.assemble(later, [], [waiting], [], [], snoozed).items == [waiting]
+
+
+def network(db: Database) -> dict[str, int]:
+    """Dana (circle, overdue), Sam (wrote to me yesterday), Lee (met tomorrow)."""
+    clock.freeze(NOW - timedelta(days=60))
+    with db.write() as conn:
+        ids = {
+            "dana": people.add_person(conn, display_name="Dana Whitfield", tags=["circle"]),
+            "sam": people.add_person(conn, display_name="Sam <b>Okafor</b>"),
+            "lee": people.add_person(conn, display_name="Lee Chen", organisation="Globex"),
+        }
+        log = interactions.log_interaction
+        log(
+            conn,
+            kind="coffee",
+            direction="both",
+            participants=[ids["dana"]],
+            occurred_at=NOW - timedelta(days=40),
+        )
+        for d in (30, 20, 10):
+            log(
+                conn,
+                kind="email",
+                direction="from_me",
+                participants=[(ids["sam"], "to")],
+                occurred_at=NOW - timedelta(days=d + 1),
+                thread_key=f"s{d}",
+            )
+            log(
+                conn,
+                kind="email",
+                direction="to_me",
+                participants=[(ids["sam"], "from")],
+                occurred_at=NOW - timedelta(days=d),
+                thread_key=f"s{d}",
+            )
+            log(
+                conn,
+                kind="email",
+                direction="from_me",
+                participants=[(ids["sam"], "to")],
+                occurred_at=NOW - timedelta(days=d - 0.5),
+                thread_key=f"s{d}",
+            )
+        log(
+            conn,
+            kind="email",
+            direction="to_me",
+            participants=[(ids["sam"], "from")],
+            occurred_at=NOW - timedelta(days=1),
+            subject="Board <seat>?",
+            thread_key="new",
+        )
+        log(
+            conn,
+            kind="meeting",
+            direction="both",
+            participants=[ids["lee"]],
+            occurred_at=NOW + timedelta(days=1),
+            subject="Catch-up with Lee",
+        )
+    clock.freeze(NOW)
+    return ids
+
+
+def test_today_on_a_small_network(db: Database) -> None:
+    ids = network(db)
+    agenda = today.load(db, NOW)
+    keys = [i.key for i in agenda.items]
+    meeting = agenda.section("meetings")[0]
+    assert meeting.reason.startswith("tomorrow ") and "Catch-up with Lee" in meeting.reason
+    assert meeting.briefs[0]["display_name"] == "Lee Chen"
+    assert meeting.briefs[0]["last"] == "never met"
+    waiting = agenda.section("waiting")[0]
+    assert waiting.key == f"waiting:{ids['sam']}"
+    assert waiting.reason == "wrote to you 1 day ago: “Board <seat>?”"
+    circle = agenda.section("circle")[0]
+    assert circle.key == f"circle:{ids['dana']}" and circle.kind == "overdue"
+    assert "last touch 6 weeks ago" in circle.reason
+    assert keys.index(waiting.key) < keys.index(circle.key)
+    data = today.to_json(agenda)
+    assert [s["name"] for s in data["sections"]] == ["meetings", "waiting", "circle", "fading"]
+    assert data["sections"][1]["items"][0]["actions"]["dismiss"] == (
+        f"kithkin today dismiss waiting:{ids['sam']}"
+    )
+
+
+def test_dismissed_until_the_reason_changes_then_back(db: Database) -> None:
+    ids = network(db)
+    key = f"waiting:{ids['sam']}"
+    today.mute(db, key, "dismiss", now=NOW)
+    agenda = today.load(db, NOW)
+    assert key not in [i.key for i in agenda.items] and agenda.hidden == 1
+    with db.write() as conn:  # Sam writes again: a new reason
+        interactions.log_interaction(
+            conn,
+            kind="email",
+            direction="to_me",
+            participants=[(ids["sam"], "from")],
+            occurred_at=NOW - timedelta(hours=1),
+            subject="Following up",
+            thread_key="new",
+        )
+    again = today.load(db, NOW)
+    assert key in [i.key for i in again.items]
+    assert "wrote twice" in today.find(again, key).reason  # type: ignore[union-attr]
+
+
+def test_snoozed_for_some_days_and_logging_a_touch_clears_an_item(db: Database) -> None:
+    ids = network(db)
+    key = f"circle:{ids['dana']}"
+    today.mute(db, key, "snooze", days_=3, now=NOW)
+    assert key not in [i.key for i in today.load(db, NOW).items]
+    assert key in [i.key for i in today.load(db, NOW + timedelta(days=3, hours=1)).items]
+    with db.write() as conn:
+        interactions.log_interaction(
+            conn, kind="call", direction="from_me", participants=[ids["dana"]], occurred_at=NOW
+        )
+    assert key not in [i.key for i in today.load(db, NOW + timedelta(hours=1)).items]
+    with pytest.raises(NotFound, match="no item 'circle:999'"):
+        today.mute(db, "circle:999", "dismiss", now=NOW)
