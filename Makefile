@@ -13,8 +13,10 @@ setup:  ## the Python environment, from uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	@$(UV) sync --frozen --quiet
 
-demo: setup  ## build the fictional demo network and open the web UI on it
-	$(UV) run kithkin demo
+demo: setup  ## build the fictional demo network, print its Today agenda, open the web UI on it
+	$(UV) run kithkin demo --no-serve
+	@db=$$($(UV) run python -c 'from kithkin.config import demo_db_path; print(demo_db_path())'); \
+	$(UV) run kithkin --db "$$db" today && $(UV) run kithkin --db "$$db" serve
 
 test-deps:  ## Debian packages the tests need (skipped when already present)
 	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
