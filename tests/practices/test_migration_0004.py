@@ -7,7 +7,13 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect
 
 from kithkin.store import Database
-from kithkin.store.schema_circle import agenda_mute, circle_member, circle_tag_cadence, relationship
+from kithkin.store.schema_circle import (
+    agenda_mute,
+    circle_member,
+    circle_tag_cadence,
+    relationship,
+    relationship_inputs,
+)
 
 
 def test_0004_adds_the_circle_tables_as_the_schema_describes_them(tmp_path: Path) -> None:
@@ -29,7 +35,13 @@ def test_0004_adds_the_circle_tables_as_the_schema_describes_them(tmp_path: Path
         assert db.revision() >= "0004"
         with db.read() as conn:
             found = inspect(conn)
-            for table in (relationship, circle_member, circle_tag_cadence, agenda_mute):
+            for table in (
+                relationship,
+                relationship_inputs,
+                circle_member,
+                circle_tag_cadence,
+                agenda_mute,
+            ):
                 columns = {c["name"] for c in found.get_columns(table.name)}
                 assert columns == {c.name for c in table.columns}, table.name
                 indexes = {i["name"] for i in found.get_indexes(table.name)}

@@ -184,7 +184,13 @@ def test_the_new_tables_round_trip_through_a_backup(
     with db.read() as conn:
         backup.export(conn, out)
     tables = json.loads(out.getvalue())["tables"]
-    for name in ("relationship", "circle_member", "circle_tag_cadence", "agenda_mute"):
+    for name in (
+        "relationship",
+        "relationship_inputs",
+        "circle_member",
+        "circle_tag_cadence",
+        "agenda_mute",
+    ):
         assert tables[name]["rows"], name
     path = tmp_path / "b.json"
     path.write_text(out.getvalue(), encoding="utf-8")
@@ -197,3 +203,13 @@ def test_the_new_tables_round_trip_through_a_backup(
     assert json.loads(again.getvalue())["tables"] == tables
     assert refresh.refresh(target, NOW) == 0  # the marks came along: nothing to redo
     target.dispose()
+
+
+def test_a_strength_line_for_the_person_page(db: Database, two: tuple[int, int]) -> None:
+    a, b = two
+    with db.read() as conn:
+        line = refresh.strength_line(conn, a, NOW)
+        assert (
+            line.startswith("relationship: ") and "/100): last two-way contact 4 weeks ago" in line
+        )
+        assert refresh.strength_line(conn, b, NOW) == "relationship: none (0/100)"

@@ -103,6 +103,8 @@ class Summary:
     last_mutual_at: datetime | None
     waiting_since: datetime | None
     waiting_last_at: datetime | None
+    waiting_kind: str | None  # new, followup, reply
+    waiting_count: int
     waiting_interaction_id: int | None
     weight: float
     reciprocity: float
@@ -204,26 +206,20 @@ def explain(s: Summary, now: datetime) -> list[str]:
 
 
 def summary_of_row(row: Any) -> Summary:
-    """A stored relationship row as a Summary."""
+    """A stored relationship row (read with its inputs) as a Summary."""
     data = {name: getattr(row, name) for name in Summary.__dataclass_fields__ if name != "inputs"}
-    return Summary(**data, inputs=json.loads(row.inputs))
+    return Summary(**data, inputs=inputs_of(row))
 
 
 def inputs_of(row: Any) -> dict[str, Any]:
-    """A stored row's inputs (JSON)."""
-    value: dict[str, Any] = json.loads(row.inputs)
+    """A stored row's inputs (JSON), when it was read with them."""
+    value: dict[str, Any] = json.loads(row.inputs) if row.inputs else {}
     return value
 
 
 def recent_ids(inputs: dict[str, Any]) -> list[int]:
     """The latest interactions of a stored relationship, newest first."""
     return [int(i) for i in inputs.get("tally", {}).get("recent", [])][::-1]
-
-
-def waiting_info(row: Any) -> dict[str, Any]:
-    """What a stored row knows of the messages waiting for me (kind, count, answer rate)."""
-    info: dict[str, Any] = inputs_of(row).get("waiting", {})
-    return info
 
 
 def current(row: Any, now: datetime) -> float:

@@ -127,6 +127,8 @@ class Tally:
             last_mutual_at=last_mutual,
             waiting_since=wait.since if wait.real else None,
             waiting_last_at=wait.last_at if wait.real else None,
+            waiting_kind=wait.kind if wait.real else None,
+            waiting_count=wait.count if wait.real else 0,
             waiting_interaction_id=wait.interaction_id if wait.real else None,
             weight=round(weight, 6),
             reciprocity=round(reciprocity, 6),

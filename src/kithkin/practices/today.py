@@ -103,14 +103,13 @@ def circle_items(statuses: Sequence[circle.Status]) -> list[Item]:
 
 
 def waiting_item(person_id: int, name: str, row: Any, subject: str | None, now: datetime) -> Item:
-    info = strength.waiting_info(row)
     about = f" “{subject}”" if subject else ""
     since = row.waiting_since
-    if info.get("kind") == "followup":
-        count = int(info.get("count", 2))
+    if row.waiting_kind == "followup":
+        count = int(row.waiting_count)
         times = "twice" if count == 2 else f"{count} times"
         reason = f"wrote {times}, first {days(now - since)} ago:{about}"
-    elif info.get("kind") == "new":
+    elif row.waiting_kind == "new":
         reason = f"wrote to you {days(now - since)} ago:{about}"
     else:
         reason = f"answered you {days(now - since)} ago:{about} — the ball is in your court"
@@ -127,9 +126,14 @@ def waiting_item(person_id: int, name: str, row: Any, subject: str | None, now: 
 
 
 def fading_item(
-    person_id: int, name: str, row: Any, subject: str | None, now: datetime
+    person_id: int,
+    name: str,
+    row: Any,
+    inputs: dict[str, Any],
+    subject: str | None,
+    now: datetime,
 ) -> Item | None:
-    signals = strength.signals_from_json(strength.inputs_of(row)["fading"])
+    signals = strength.signals_from_json(inputs["fading"])
     if signals.last_at is None or now - signals.last_at > timedelta(days=FADING_ACTIVE_DAYS):
         return None  # over long ago: nothing left to wrap up
     since = signals.unanswered_since
@@ -234,7 +238,8 @@ def load(db: Database, now: datetime | None = None) -> Agenda:
         active = now - timedelta(days=FADING_ACTIVE_DAYS)
         fading_rows = relationships.fading(conn, now, active)
         subjects = agenda.subjects_of(conn, [r.waiting_interaction_id for r in waiting_rows])
-        thread_keys = [strength.inputs_of(r).get("fading_thread") for r in fading_rows]
+        fading_inputs = relationships.inputs_for(conn, [r.person_id for r in fading_rows])
+        thread_keys = [fading_inputs[r.person_id].get("fading_thread") for r in fading_rows]
         threads = agenda.thread_subjects(conn, [k for k in thread_keys if k])
         ids = [r.person_id for r in waiting_rows + fading_rows]
         names = {pid: s.display_name for pid, s in people.summaries_by_id(conn, ids).items()}
@@ -248,9 +253,7 @@ def load(db: Database, now: datetime | None = None) -> Agenda:
         pid: digest(b, now)
         for pid, b in brief.load_many(db, briefed, now, recent=10, upcoming=False).items()
     }
-    waiting_rows.sort(
-        key=lambda r: (strength.waiting_info(r).get("kind") == "reply", -strength.current(r, now))
-    )
+    waiting_rows.sort(key=lambda r: (r.waiting_kind == "reply", -strength.current(r, now)))
     waits = [
         waiting_item(
             r.person_id, names[r.person_id], r, subjects.get(r.waiting_interaction_id), now
@@ -260,8 +263,9 @@ def load(db: Database, now: datetime | None = None) -> Agenda:
     fades: list[Item] = []
     strengths = {f"fading:{r.person_id}": strength.current(r, now) for r in fading_rows}
     for r, key in zip(fading_rows, thread_keys, strict=True):
+        subject = threads.get(key) if key else None
         made = fading_item(
-            r.person_id, names[r.person_id], r, threads.get(key) if key else None, now
+            r.person_id, names[r.person_id], r, fading_inputs[r.person_id], subject, now
         )
         if made is not None:
             fades.append(made)

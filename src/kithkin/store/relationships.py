@@ -1,12 +1,14 @@
 """The `relationship` table: a cache of each relationship's strength and signals, and what it
 takes to keep it fresh incrementally.
 
-`practices.strength` computes the rows; this module reads what it needs and writes the
+`practices.refresh` computes the rows; this module reads what it needs and writes the
 results. A refresh recomputes only the people whose interactions changed since the last one:
 
-- interactions added since (their ids are above the interaction mark),
-- people merged, or a merge undone, since (activity rows above the activity mark),
-- people whose next planned interaction has now happened (`next_event_at` has passed).
+- interactions added since (their ids are above the interaction mark): these are read alone
+  and added to the person's stored tally (`histories(..., after=mark)`),
+- people merged, or a merge undone, since (activity rows above the activity mark), and
+- people whose next planned interaction has now happened (`next_event_at` has passed):
+  these are read again from their whole history.
 
 Checking costs two MAX() lookups on primary keys and one indexed range, so a refresh with
 nothing to do is nearly free however large the database.
@@ -35,7 +37,7 @@ from sqlalchemy import (
 from kithkin.store import settings
 from kithkin.store.bulk import Bulk, chunks
 from kithkin.store.schema import activity, interaction, interaction_participant, person
-from kithkin.store.schema_circle import relationship
+from kithkin.store.schema_circle import relationship, relationship_inputs
 from kithkin.store.schema_mail import mail_message
 
 MARK_KEY: Final = "relationships.mark"
@@ -43,6 +45,7 @@ GATHERING_KINDS: Final = ("meeting", "call", "coffee", "meal", "event")
 _ROLE_RANK: Final = {"with": 0, "from": 0, "to": 0, "cc": 1, "bcc": 1, "list": 2}
 COLUMNS: Final = tuple(c.name for c in relationship.columns)
 _ADD = Bulk.insert(relationship, COLUMNS)
+_ADD_INPUTS = Bulk.insert(relationship_inputs, ("person_id", "inputs"))
 
 
 class HistoryRow(NamedTuple):
@@ -198,16 +201,15 @@ def _utc(value: Any) -> datetime:
 
 
 def save(conn: Connection, rows: Sequence[dict[str, Any]], *, forget: Iterable[int] = ()) -> None:
-    """Replace the rows of these people (and drop those of `forget`: nobody to relate to)."""
+    """Replace the rows of these people (and drop those of `forget`: nobody to relate to);
+    each row is the `relationship` columns and its `inputs` (a dict)."""
     ids = [r["person_id"] for r in rows] + list(forget)
     for part in chunks(ids):
         conn.execute(delete(relationship).where(relationship.c.person_id.in_(part)))
-    _ADD.execute(
-        conn,
-        [
-            tuple(json.dumps(r[c], sort_keys=True) if c == "inputs" else r[c] for c in COLUMNS)
-            for r in rows
-        ],
+        conn.execute(delete(relationship_inputs).where(relationship_inputs.c.person_id.in_(part)))
+    _ADD.execute(conn, [tuple(r[c] for c in COLUMNS) for r in rows])
+    _ADD_INPUTS.execute(
+        conn, [(r["person_id"], json.dumps(r["inputs"], separators=(",", ":"))) for r in rows]
     )
 
 
@@ -219,7 +221,8 @@ def set_mark(conn: Connection, interaction_mark: int, activity_mark: int) -> Non
 
 # People in the trash are left out in Python, not in SQL: without statistics, SQLite answers
 # "deleted_at IS NULL" with its index on deleted_at — every person in the network.
-_WHO = person.c.id == relationship.c.person_id
+_ID = relationship.c.person_id
+_WHO = person.c.id == _ID
 
 
 def _live(query: Any) -> Any:
@@ -235,10 +238,26 @@ def _alive(rows: Iterable[Any]) -> list[Any]:
 
 
 def rows_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, Any]:
+    """The stored rows of these people, with their `inputs` (JSON text)."""
     out: dict[int, Any] = {}
     for part in chunks(sorted(set(person_ids))):
-        for row in conn.execute(select(relationship).where(relationship.c.person_id.in_(part))):
+        for row in conn.execute(
+            select(relationship, relationship_inputs.c.inputs)
+            .outerjoin(relationship_inputs, relationship_inputs.c.person_id == _ID)
+            .where(_ID.in_(part))
+        ):
             out[int(row.person_id)] = row
+    return out
+
+
+def inputs_for(conn: Connection, person_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The inputs of these people's rows."""
+    out: dict[int, dict[str, Any]] = {}
+    for part in chunks(sorted(set(person_ids))):
+        for pid, text in conn.execute(
+            select(relationship_inputs).where(relationship_inputs.c.person_id.in_(part))
+        ):
+            out[int(pid)] = json.loads(text)
     return out
 
 

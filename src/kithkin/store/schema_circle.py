@@ -2,9 +2,10 @@
 
 - `relationship`: one row per person I have interacted with: the strength of the relationship
   (score 0–100, tier), when I last touched them and they last reached me, whether a message of
-  theirs waits for my answer, counts per window, the fading signals, and the inputs of it all
-  (JSON). It is a cache of what `practices.strength` computes from the interactions, refreshed
-  only for the people whose interactions changed (see `store.relationships`).
+  theirs waits for my answer, counts per window, the fading signals; `relationship_inputs`
+  holds the inputs of it all (JSON). Both are a cache of what `practices.strength` computes
+  from the interactions, refreshed only for the people whose interactions changed (see
+  `store.relationships`).
 - `circle_member`: the circle (practice P1), each member with an optional cadence of their own.
 - `circle_tag_cadence`: a cadence for every member carrying a tag.
 - `agenda_mute`: Today items snoozed or dismissed, with a fingerprint of their reason, so an item
@@ -28,6 +29,8 @@ relationship = Table(
     Column("last_mutual_at", UTCDateTime),  # the last two-way contact (met, or an answer)
     Column("waiting_since", UTCDateTime),  # their message I have not answered
     Column("waiting_last_at", UTCDateTime),  # and the last of them (Today shows recent ones)
+    Column("waiting_kind", String(8)),  # new (they opened it), followup, reply
+    Column("waiting_count", Integer, nullable=False),  # how many of theirs wait
     Column("waiting_interaction_id", Integer, ForeignKey("interaction.id", ondelete="SET NULL")),
     Column("weight", Float, nullable=False),  # decayed weight of our interactions at computed_at
     Column("reciprocity", Float, nullable=False),  # 0 (one-way) to 1 (balanced, or met)
@@ -40,13 +43,22 @@ relationship = Table(
     Column("fading_from", UTCDateTime),  # from when the conversation counts as fading, if ever
     Column("fading_last_at", UTCDateTime),  # its last message, when it can fade
     Column("unanswered_since", UTCDateTime),  # my first message since their last one
-    Column("inputs", Text, nullable=False),  # JSON: everything above is computed from
     Column("computed_at", UTCDateTime, nullable=False),
 )
 Index("ix_relationship_score", relationship.c.score)
 Index("ix_relationship_waiting", relationship.c.waiting_last_at)
 Index("ix_relationship_fading", relationship.c.fading_last_at)
 Index("ix_relationship_next_event", relationship.c.next_event_at)
+
+# The inputs of each relationship row (JSON: the weighted sums, counts by kind, the fading
+# signals, and the running tally a refresh adds new interactions to), apart from it so the
+# agenda's range scans over `relationship` stay narrow.
+relationship_inputs = Table(
+    "relationship_inputs",
+    metadata,
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("inputs", Text, nullable=False),
+)
 
 circle_member = Table(
     "circle_member",

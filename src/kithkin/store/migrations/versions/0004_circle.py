@@ -29,6 +29,8 @@ def upgrade() -> None:
         sa.Column("last_mutual_at", sa.DateTime),
         sa.Column("waiting_since", sa.DateTime),
         sa.Column("waiting_last_at", sa.DateTime),
+        sa.Column("waiting_kind", sa.String(8)),
+        sa.Column("waiting_count", sa.Integer, nullable=False),
         sa.Column("waiting_interaction_id", sa.Integer, _fk("interaction", "SET NULL")),
         sa.Column("weight", sa.Float, nullable=False),
         sa.Column("reciprocity", sa.Float, nullable=False),
@@ -41,8 +43,12 @@ def upgrade() -> None:
         sa.Column("fading_from", sa.DateTime),
         sa.Column("fading_last_at", sa.DateTime),
         sa.Column("unanswered_since", sa.DateTime),
-        sa.Column("inputs", sa.Text, nullable=False),
         sa.Column("computed_at", sa.DateTime, nullable=False),
+    )
+    op.create_table(
+        "relationship_inputs",
+        sa.Column("person_id", sa.Integer, _fk("person", "CASCADE"), primary_key=True),
+        sa.Column("inputs", sa.Text, nullable=False),
     )
     op.create_index("ix_relationship_score", "relationship", ["score"])
     op.create_index("ix_relationship_waiting", "relationship", ["waiting_last_at"])
@@ -71,5 +77,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("agenda_mute", "circle_tag_cadence", "circle_member", "relationship"):
+    tables = ("agenda_mute", "circle_tag_cadence", "circle_member", "relationship_inputs")
+    for table in (*tables, "relationship"):
         op.drop_table(table)
