@@ -15,32 +15,11 @@ from typing import Any, NamedTuple
 from kithkin.ingest.correspondents import Correspondent, Role, a_person, normal_address
 from kithkin.ingest.mail_rules import classify, direction, list_address, thread_subject
 from kithkin.sources.mail import Address, MessageRecord
+from kithkin.store.mail import MESSAGE_COLUMNS
 
-# The columns of a message's row that `prepare` fills (store.mail.MESSAGE_COLUMNS begins so).
-ROW_COLUMNS = (
-    "message_id",
-    "category",
-    "direction",
-    "date",
-    "date_estimated",
-    "from_address",
-    "from_name",
-    "subject",
-    "recipients",
-    "in_reply_to",
-    "list_id",
-    "list_name",
-    "list_unsubscribe",
-    "list_unsubscribe_post",
-    "precedence",
-    "auto_submitted",
-    "has_dkim",
-    "flags",
-    "folder",
-    "source_file",
-    "source_offset",
-    "size",
-)
+# The columns of a message's row that `prepare` fills: the store's columns up to its own
+# (thread, interaction, source and import time, which the batch writer adds).
+ROW_COLUMNS = MESSAGE_COLUMNS[: MESSAGE_COLUMNS.index("thread_id")]
 
 
 class Prepared(NamedTuple):
