@@ -17,7 +17,9 @@ the product says nothing; scored here anyway): AUC, and precision / recall / F1 
 rule (score ≥ 0.4) against the baseline's natural rule (a week of silence), then each at the
 F1-best threshold chosen on the older threads (train: threads started before the split year)
 and measured on the newer ones (test). "Its silence part alone" is the fading score without
-the slower / shorter / one-sided signals, to show what they add here.
+the slower / shorter / one-sided signals, to show what they add here; the other indented rows
+are the score without momentum, and with the shorter / one-sided signals weighed in (they are
+only said in the reason: weighed in, they rank endings worse on these threads).
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ from kithkin.sources.mail.walk import read_mail
 MBOX = Path(__file__).resolve().parents[2] / "shared/data/mail/lists/ksummit.lists.linux.dev.mbox"
 OFFSETS_HOURS = (2, 6, 12, 24, 48, 96, 192, 384)
 SPLIT_YEAR = 2024
+# The shipped score against itself without momentum, and with the signals it leaves out of
+# the score (shorter replies, a one-sided run) weighed in as they once were.
+VARIANTS = {
+    "  without momentum": {"with_momentum": False},
+    "  + shorter replies in the score": {"weights": {**fading.WEIGHTS, "shorter": 0.15}},
+    "  + one-sidedness in the score": {"weights": {**fading.WEIGHTS, "one_sided": 0.2}},
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class Cut:
     two_way: bool
     model: float  # fading score: higher = more likely over
     silence_part: float  # the part of it that my unanswered messages and the silence make
+    variants: dict[str, float]  # the score without one of its parts, or with more
     silence: float  # days since the last message: the baseline's score
     over: bool  # truth: nothing within the horizon
 
@@ -100,6 +110,10 @@ def cuts_of(thread: Sequence[Post], horizon: timedelta, end: datetime) -> list[C
             messages = [fading.Message(p.at, p.author == last.author, p.size) for p in seen]
             signals = fading.signals(messages)
             found = fading.assess(signals, now, two_way_only=False)
+            variants = {
+                name: fading.assess(signals, now, two_way_only=False, **options).score
+                for name, options in VARIANTS.items()
+            }
             nxt = bisect_right(times, now)
             over = nxt >= len(times) or times[nxt] > now + horizon
             out.append(
@@ -108,6 +122,7 @@ def cuts_of(thread: Sequence[Post], horizon: timedelta, end: datetime) -> list[C
                     two_way=signals.two_way,
                     model=found.score,
                     silence_part=found.parts["unanswered"],
+                    variants=variants,
                     silence=(now - last.at).total_seconds() / 86_400,
                     over=over,
                 )
@@ -149,6 +164,10 @@ def best_threshold(scores: Sequence[float], truth: Sequence[bool]) -> float:
     return max(candidates, key=lambda t: prf(scores, truth, t)[2]) if candidates else 0.0
 
 
+def _variant(name: str) -> Callable[[Cut], float]:
+    return lambda c: c.variants[name]
+
+
 def report(name: str, cuts: Sequence[Cut]) -> None:
     truth = [c.over for c in cuts]
     train = [c for c in cuts if c.thread_start.year < SPLIT_YEAR]
@@ -161,6 +180,7 @@ def report(name: str, cuts: Sequence[Cut]) -> None:
           f"{'P':>6} {'R':>6} {'F1':>6}")  # fmt: skip
     methods: list[tuple[str, Callable[[Cut], float], float]] = [
         ("fading (score ≥ 0.4)", lambda c: c.model, fading.THRESHOLD),
+        *[(name, _variant(name), fading.THRESHOLD) for name in VARIANTS],
         ("  its silence part alone (≥ 0.5)", lambda c: c.silence_part, 0.5),
         ("silence alone (≥ 7 days)", lambda c: c.silence, 7.0),
     ]

@@ -62,6 +62,30 @@ def test_a_lively_conversation_is_not_fading() -> None:
     assert fading.assess(s, s.last_at).reason == ""  # type: ignore[arg-type]
 
 
+def test_a_busy_conversation_that_just_went_quiet_is_given_more_time() -> None:
+    """The same last exchange and the same silence: the thread that was busy in the days
+    before is less likely over (momentum) than the one that was calm."""
+    calm = [Message(day(k * 3), k % 2 == 1) for k in range(8)]  # one message every 3 days
+    busy = [*calm[:-4], *(Message(day(12 + k * 0.4), k % 2 == 1) for k in range(4))]
+    now = day(13.2 + 2)
+    quiet, lively = fading.signals(calm), fading.signals(busy)
+    assert fading.momentum(quiet, now) < fading.momentum(lively, now)
+    assert (
+        fading.assess(lively, lively.last_at + timedelta(days=2)).score
+        < fading.assess(  # type: ignore[operator]
+            lively,
+            lively.last_at + timedelta(days=2),
+            with_momentum=False,  # type: ignore[operator]
+        ).score
+    )
+    later = lively.last_at + timedelta(days=fading.MOMENTUM_DAYS + 1)  # type: ignore[operator]
+    assert fading.momentum(lively, later) == 0  # momentum is gone a few days on
+    assert (
+        fading.assess(lively, later).score
+        == fading.assess(lively, later, with_momentum=False).score
+    )
+
+
 def test_only_two_way_conversations_fade() -> None:
     mine = [Message(day(k * 7), True) for k in range(6)]
     s = fading.signals(mine)

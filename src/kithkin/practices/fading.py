@@ -6,7 +6,8 @@ the thread it belongs to (their reply time is measured within a thread). From it
 and how fast they answer lately, how long their messages were and are, how many of my
 messages since their last one got no answer, how one-sided the last messages are. At a given
 moment (`assess`) the silence since my unanswered messages is weighed against their usual
-reply time, and the signals make a score from 0 to 1, a one-line reason ("your last 3
+reply time and the conversation's momentum (a busy thread that just went quiet is more often
+pausing than over), and the signals make a score from 0 to 1, a one-line reason ("your last 3
 messages got no answer; their reply time grew from 1 day to 9 days") and a piece of advice:
 wrap up, or pause, rather than chase.
 
@@ -20,19 +21,24 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 MIN_REPLIES: Final = 2  # answers of theirs before a conversation counts as two-way
 THRESHOLD: Final = 0.4  # a score from here on is fading
-WEIGHTS: Final = {"unanswered": 0.7, "slower": 0.3, "shorter": 0.15, "one_sided": 0.2}
+# Shorter replies and a one-sided run are said in the reason but weigh nothing in the score:
+# on real list threads, adding either to the score ranked endings worse (benchmarks/fading.py
+# prints the comparison), while slower replies helped a little.
+WEIGHTS: Final = {"unanswered": 0.7, "slower": 0.3, "shorter": 0.0, "one_sided": 0.0}
 MIN_PATIENCE: Final = 2.0  # days: the time scale of a silence, whatever their rhythm
 MAX_PATIENCE: Final = 14.0
 RECENT: Final = 3  # the last replies (and sizes) compared with the ones before
 WINDOW: Final = 6  # the last messages one-sidedness looks at
 KEEP: Final = 60  # the latest reply times, gaps and sizes a conversation remembers
+MOMENTUM_DAYS: Final = 3.0  # messages this recent say the conversation was busy a moment ago
+MOMENTUM_KEEP: Final = 12  # the latest message times a conversation remembers for it
 DAY: Final = 86_400.0
 WRAP_UP: Final = (
     "Wrap up: send one short, warm closing note that asks for nothing, then stop chasing."
@@ -69,6 +75,7 @@ class Signals:
     recent_count: int
     share_mine_before: float  # share of mine before the last WINDOW messages
     last_at: datetime | None
+    recent: tuple[float, ...] = ()  # POSIX times of the last MOMENTUM_KEEP messages, anyone's
 
     @property
     def two_way(self) -> bool:
@@ -110,12 +117,16 @@ class Conversation:
         self.window: list[bool] = []  # the last WINDOW messages: mine or not
         self.before_mine = self.before = 0  # the messages before the window
         self.last: float | None = None  # POSIX times
+        self.times: list[float] = []  # the last MOMENTUM_KEEP messages' times
 
     def feed(self, m: Message) -> None:
         at = m.at.timestamp()
         if self.last is not None:
             _keep(self.gaps, round((at - self.last) / DAY, 4))
         self.last = at
+        self.times.append(at)
+        if len(self.times) > MOMENTUM_KEEP:
+            del self.times[0]
         self.messages += 1
         thread = m.thread or ""
         if m.mine:
@@ -158,6 +169,7 @@ class Conversation:
             recent_count=len(self.window),
             share_mine_before=self.before_mine / self.before if self.before else 0.5,
             last_at=_when(self.last),
+            recent=tuple(self.times),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -165,7 +177,7 @@ class Conversation:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Conversation:
-        talk = cls()
+        talk = cls()  # a conversation stored before a field existed keeps its default
         talk.__dict__.update(data)
         return talk
 
@@ -180,18 +192,26 @@ def _when(posix: float | None) -> datetime | None:
     return None if posix is None else datetime.fromtimestamp(posix, UTC)
 
 
-def assess(s: Signals, now: datetime | None, *, two_way_only: bool = True) -> Fading:
+def assess(
+    s: Signals,
+    now: datetime | None,
+    *,
+    two_way_only: bool = True,
+    weights: Mapping[str, float] = WEIGHTS,
+    with_momentum: bool = True,
+) -> Fading:
     """How much the conversation is fading at `now` (None: once the silence is long enough).
-    Only two-way conversations can fade, unless `two_way_only` is False (benchmarks)."""
+    Only two-way conversations can fade, unless `two_way_only` is False; other `weights` and
+    no momentum are for the benchmark's comparisons."""
     parts = {
-        "unanswered": _unanswered(s, now),
+        "unanswered": _unanswered(s, now, with_momentum),
         "slower": _slower(s),
         "shorter": _shorter(s),
         "one_sided": _one_sided(s),
     }
     keep = 1.0
     for name, strength in parts.items():
-        keep *= 1 - WEIGHTS[name] * strength
+        keep *= 1 - weights[name] * strength
     score = 1 - keep if (s.two_way or not two_way_only) else 0.0
     fading = score >= THRESHOLD
     reason = _reason(s, parts, now) if score > 0 else ""
@@ -205,8 +225,8 @@ def upper_bound(s: Signals) -> float:
 
 
 def fading_from(s: Signals) -> datetime | None:
-    """The moment from which `assess` says fading (the score only grows with the silence),
-    or None if these signals never get there."""
+    """The moment from which `assess` says fading (the score only grows with time: the silence
+    lengthens and the momentum fades), or None if these signals never get there."""
     if not s.two_way or upper_bound(s) < THRESHOLD:
         return None
     if s.unanswered_since is None or not s.unanswered:
@@ -219,8 +239,20 @@ def fading_from(s: Signals) -> datetime | None:
         return s.unanswered_since
     if share >= 1:
         return None  # silence alone never gets there
-    tau = min(MAX_PATIENCE, max(MIN_PATIENCE, 5 * expected_reply(s)))
-    return s.unanswered_since + timedelta(days=-tau * math.log(1 - share) + 1e-6)
+    # Without momentum the crossing has a closed form; momentum only delays it, and is gone
+    # MOMENTUM_DAYS after the last message: if the closed form falls before that, bisect.
+    calm = s.unanswered_since + timedelta(days=-_patience(s, 0) * math.log(1 - share) + 1e-6)
+    settled = (s.last_at or s.unanswered_since) + timedelta(days=MOMENTUM_DAYS, seconds=1)
+    if calm >= settled:
+        return calm
+    lo, hi = calm, settled  # not fading at lo (or only just), fading at hi
+    while hi - lo > timedelta(milliseconds=100):
+        mid = lo + (hi - lo) / 2
+        if assess(s, mid).fading:
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def expected_reply(s: Signals) -> float:
@@ -228,7 +260,20 @@ def expected_reply(s: Signals) -> float:
     return max(s.latency_typical or s.gap_typical or 2.0, 0.25)
 
 
-def _unanswered(s: Signals, now: datetime | None) -> float:
+def momentum(s: Signals, now: datetime) -> int:
+    """The conversation's messages in the MOMENTUM_DAYS before `now`: a busy conversation
+    that has just gone quiet is pausing more often than ending (benchmarks/fading.py)."""
+    end = now.timestamp()
+    return sum(1 for at in s.recent if end - MOMENTUM_DAYS * DAY <= at <= end)
+
+
+def _patience(s: Signals, busy: int) -> float:
+    """The time scale of a silence, in days: five of their usual reply times (at least
+    `MIN_PATIENCE` days, at most `MAX_PATIENCE`), longer while the conversation was busy."""
+    return min(MAX_PATIENCE, max(MIN_PATIENCE, 5 * expected_reply(s))) * (1 + busy)
+
+
+def _unanswered(s: Signals, now: datetime | None, with_momentum: bool = True) -> float:
     """My unanswered messages, by how many (one: 0.6, three or more: 1) and by how long the
     silence has lasted (`silence`); with `now` None, as the silence tends to forever."""
     if not s.unanswered or s.unanswered_since is None:
@@ -237,16 +282,14 @@ def _unanswered(s: Signals, now: datetime | None) -> float:
     if now is None:
         return count
     waited = (now - s.unanswered_since).total_seconds() / DAY
-    return count * silence(waited, expected_reply(s))
+    busy = momentum(s, now) if with_momentum else 0
+    return count * silence(waited, _patience(s, busy))
 
 
-def silence(waited: float, expected: float) -> float:
-    """How telling a silence of `waited` days is, 0-1 (never quite 1): it grows as
-    1 − e^(−waited/τ), τ being five of their usual reply times, at least `MIN_PATIENCE` days
-    and at most `MAX_PATIENCE`. (On real list threads this alone ranks endings as well as the
-    raw silence does: benchmarks/fading.py.)"""
-    tau = min(MAX_PATIENCE, max(MIN_PATIENCE, 5 * expected))
-    return 1 - math.exp(-max(0.0, waited) / tau)
+def silence(waited: float, patience: float) -> float:
+    """How telling a silence of `waited` days is, 0-1 (never quite 1): 1 − e^(−waited/τ),
+    τ being the `patience` in days."""
+    return 1 - math.exp(-max(0.0, waited) / patience)
 
 
 def _count(s: Signals) -> float:

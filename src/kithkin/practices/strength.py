@@ -152,6 +152,7 @@ def signals_json(s: fading.Signals) -> dict[str, Any]:
     for key in ("unanswered_since", "last_at"):
         value = getattr(s, key)
         data[key] = value.isoformat() if value is not None else None
+    data["recent"] = list(s.recent)
     return data
 
 
@@ -160,6 +161,7 @@ def signals_from_json(data: dict[str, Any]) -> fading.Signals:
     for key in ("unanswered_since", "last_at"):
         raw = values.get(key)
         values[key] = datetime.fromisoformat(raw) if raw else None
+    values["recent"] = tuple(values.get("recent", ()))  # absent from summaries stored before it
     return fading.Signals(**values)
 
 
