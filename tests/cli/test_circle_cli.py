@@ -110,6 +110,13 @@ def test_suggest_strength_and_fading_json(network: Run) -> None:
     assert data["tier"] in ("strong", "moderate", "weak", "none") and 0 <= data["score"] <= 100
     assert data["counts"]["all"] == 10 and data["waiting_since"]
     assert isinstance(json.loads(_ok(network, "fading", "--json")), list)
+    # `person show` gives the same number and the inputs behind it
+    shown = _ok(network, "person", "show", "Sam")
+    assert f"Relationship: strength {data['score']:.0f}/100 ({data['tier']})" in shown
+    assert "reciprocity:" in shown
+    person = json.loads(_ok(network, "person", "show", "Sam", "--json"))
+    assert person["strength"]["score"] == data["score"]
+    assert person["strength"]["explanation"] == data["explanation"]
 
 
 def test_brief_and_briefs_tomorrow(network: Run) -> None:

@@ -159,6 +159,17 @@ def test_brief_page_is_escaped_and_logs_a_meeting(client: Any, seeded: dict[str,
     assert client.get("/brief/999").status_code == 404
 
 
+def test_person_page_says_how_strong_the_relationship_is(
+    client: Any, seeded: dict[str, int]
+) -> None:
+    sam = seeded["sam"]
+    api = client.get(f"/api/strength/{sam}").json()
+    page = client.get(f"/people/{sam}").text
+    assert f"{api['explanation'][0]}" in page and "reciprocity:" in page
+    assert f'href="/brief/{sam}"' in page and XSS not in page
+    assert 'href="/circle"' in page  # the main navigation reaches Today and the circle
+
+
 def test_the_json_api(client: Any, seeded: dict[str, int]) -> None:
     agenda = client.get("/api/today").json()
     assert [s["name"] for s in agenda["sections"]] == ["meetings", "waiting", "circle", "fading"]

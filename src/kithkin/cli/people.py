@@ -75,21 +75,31 @@ def person_add(
 @json_option
 @pass_ctx
 def person_show(ctx: Context, ref: str, as_json: bool) -> None:
-    """Show a PERSON (a name, an email address or #id): contacts, story, notes, timeline."""
+    """Show a PERSON (a name, an email address or #id): contacts, story, notes, how strong
+    the relationship is and why, timeline."""
+    from kithkin import clock
+    from kithkin.practices import refresh, strength
     from kithkin.store import interactions, people
 
+    now = clock.now()
     with ctx.db.read() as conn:
         found = people.get_person(conn, resolve(conn, ref))
         events = interactions.timeline(conn, found.id, limit=15)
+        relationship = strength.report(found.id, refresh.of_person(conn, found.id, now), now)
     if as_json:
         emit_json(
             {
                 **_person_json(found),
+                "strength": relationship,
                 "timeline": events,
             }
         )
         return
     _print_person(found)
+    first, *inputs = relationship["explanation"]
+    click.echo(f"\nRelationship: {first}")
+    for line in inputs:
+        click.echo(f"  {line}")
     if events:
         click.echo("\nTimeline")
         for event in events:

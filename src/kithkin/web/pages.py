@@ -7,7 +7,9 @@ from typing import Final
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from kithkin import clock
 from kithkin.model import PersonSummary
+from kithkin.practices import refresh, strength
 from kithkin.store import interactions, mail_threads, people, trash
 from kithkin.web.render import database, render
 
@@ -72,6 +74,8 @@ def person_page(request: Request, person_id: int) -> HTMLResponse:
         entries = interactions.timeline(conn, person_id, limit=100)
         threads = mail_threads.threads_of(conn, person_id, limit=20)
         tags = [name for name, _ in people.all_tags(conn) if name not in person.tags]
+        now = clock.now()
+        relationship = strength.report(person_id, refresh.of_person(conn, person_id, now), now)
     return render(
         request,
         "person.html",
@@ -83,6 +87,7 @@ def person_page(request: Request, person_id: int) -> HTMLResponse:
             "timeline": entries,
             "threads": threads,
             "known_tags": tags,
+            "relationship": relationship,
         },
     )
 
