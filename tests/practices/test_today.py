@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -169,3 +170,44 @@ def test_snoozed_for_some_days_and_logging_a_touch_clears_an_item(db: Database) 
     assert key not in [i.key for i in today.load(db, NOW + timedelta(hours=1)).items]
     with pytest.raises(NotFound, match="no item 'circle:999'"):
         today.mute(db, "circle:999", "dismiss", now=NOW)
+
+
+def test_an_inbox_imported_without_sent_mail_still_shows_who_waits(
+    db: Database, tmp_path: Path
+) -> None:
+    """Like an Enron inbox: none of my sent mail. Today says so, and lists as waiting the
+    colleague and the outsider who answered me before — not the newsletter that writes to me
+    alone, nor the one-off sender."""
+    from kithkin.ingest.mail import import_mail
+    from kithkin.store import settings
+    from tests.ingest.mailbox import BASE, message, write_mbox
+
+    me = "ana@corp.example"
+    with db.write() as conn:
+        settings.set_me(conn, name="Ana", addresses=[me])
+    mails = [
+        message(f"n{k}@news", "Risk News <editor@risknews.example>", [me], f"Update {k}", day=k)
+        for k in range(18)
+    ]
+    mails += [
+        message("c1@corp", "Cole Park <cole@corp.example>", [me], "Budget", day=5),
+        message("c2@corp", "Cole Park <cole@corp.example>", [me], "Budget, again", day=16),
+        message("o1@out", "Omar Diaz <omar@out.example>", [me], "RE: your talk", day=3),
+        message("o2@out", "Omar Diaz <omar@out.example>", [me], "slides", day=17),
+        message("x1@once", "Xu Li <xu@once.example>", [me], "Hello", day=17),
+    ]
+    import_mail(db, [str(write_mbox(tmp_path / "inbox.mbox", mails))], workers=0)
+    clock.freeze(BASE + timedelta(days=18))
+    agenda = today.load(db)
+    waiting = [i.people[0][1] for i in agenda.section("waiting")]
+    assert waiting == ["Omar Diaz", "Cole Park"]  # as many messages: the latest first
+    assert "wrote to you directly 2 times" in agenda.section("waiting")[0].reason
+    assert any("import your Sent folder" in w for w in agenda.warnings)
+    # once my sent mail is there, kithkin knows whom I answer and says nothing of the kind
+    sent = [
+        message(f"s{k}@corp", f"Ana <{me}>", ["Cole Park <cole@corp.example>"], "Hi", day=k)
+        for k in range(2)
+    ]
+    import_mail(db, [str(write_mbox(tmp_path / "sent.mbox", sent))], workers=0)
+    agenda = today.load(db)
+    assert not any("import your Sent folder" in w for w in agenda.warnings)

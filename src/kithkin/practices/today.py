@@ -27,10 +27,14 @@ from kithkin.practices.fading import days
 
 if TYPE_CHECKING:
     from kithkin.store import Database
-    from kithkin.store.agenda import Mute, Planned
+    from kithkin.store.agenda import Mute, Planned, WroteToMe
 
 WAITING_DAYS: Final = 14  # older unanswered messages leave Today (the person page keeps them)
 WAITING_SHOWN: Final = 20
+# A year of mail in which I sent fewer than this share of what people sent me: the import
+# lacks my Sent folder, so who waits is guessed from who writes to me directly.
+BLIND_SHARE: Final = 0.05
+BLIND_MIN_RECEIVED: Final = 20
 FADING_SHOWN: Final = 5
 FADING_ACTIVE_DAYS: Final = 90  # a conversation whose last message is older is over already
 SNOOZE_DAYS: Final = 7
@@ -121,6 +125,38 @@ def waiting_item(person_id: int, name: str, row: Any, subject: str | None, now: 
         fingerprint=fingerprint("waiting", row.waiting_interaction_id),
         people=((person_id, name),),
         at=since,
+        advice="Answer, even briefly; or say when you will.",
+    )
+
+
+def my_domains(conn: Any) -> frozenset[str]:
+    """The domains of my addresses: people there are colleagues."""
+    from kithkin.store import settings
+
+    return frozenset(a.rsplit("@", 1)[-1] for a in settings.get_me(conn).addresses if "@" in a)
+
+
+def likely_waiting(w: WroteToMe, colleagues: frozenset[str]) -> bool:
+    """Without my sent mail: someone who answered me before (a reply of theirs), or a colleague
+    — not a sender of newsletters and invoices that happen to be addressed to me alone."""
+    return w.replies > 0 or w.address.rsplit("@", 1)[-1] in colleagues
+
+
+def direct_item(w: WroteToMe, name: str, subject: str | None, now: datetime) -> Item:
+    """Someone who keeps writing to me directly, when my sent mail is not there to tell
+    whether I answered (`agenda.written_to_me`)."""
+    about = f": “{subject}”" if subject else ""
+    return Item(
+        key=f"waiting:{w.person_id}",
+        section="waiting",
+        kind="waiting",
+        reason=(
+            f"wrote to you directly {w.count} times this year, the last {days(now - w.last_at)} "
+            f"ago{about} (your sent mail is not imported: answered?)"
+        ),
+        fingerprint=fingerprint("waiting", w.interaction_id),
+        people=((w.person_id, name),),
+        at=w.first_at,
         advice="Answer, even briefly; or say when you will.",
     )
 
@@ -233,15 +269,33 @@ def load(db: Database, now: datetime | None = None) -> Agenda:
         meetings = agenda.planned(conn, start, end)
         waiting_rows = relationships.waiting(conn, now - timedelta(days=WAITING_DAYS), now)
 
-        answered = agenda.answered_elsewhere(conn, [r.waiting_interaction_id for r in waiting_rows])
+        sent, received = agenda.mail_counts(conn, now - timedelta(days=365), now)
+        blind = received >= BLIND_MIN_RECEIVED and sent < BLIND_SHARE * received
+        direct = (
+            agenda.written_to_me(conn, now - timedelta(days=WAITING_DAYS), now) if blind else []
+        )
+        shown = {r.person_id for r in waiting_rows}
+        colleagues = my_domains(conn)
+        direct = [w for w in direct if w.person_id not in shown and likely_waiting(w, colleagues)]
+        ids_waited = [r.waiting_interaction_id for r in waiting_rows]
+        answered = agenda.answered_elsewhere(
+            conn, [*ids_waited, *(w.interaction_id for w in direct)]
+        )
         waiting_rows = [r for r in waiting_rows if r.waiting_interaction_id not in answered]
+        direct = [w for w in direct if w.interaction_id not in answered]
         active = now - timedelta(days=FADING_ACTIVE_DAYS)
         fading_rows = relationships.fading(conn, now, active)
-        subjects = agenda.subjects_of(conn, [r.waiting_interaction_id for r in waiting_rows])
+        subjects = agenda.subjects_of(
+            conn,
+            [
+                *(r.waiting_interaction_id for r in waiting_rows),
+                *(w.interaction_id for w in direct),
+            ],
+        )
         fading_inputs = relationships.inputs_for(conn, [r.person_id for r in fading_rows])
         thread_keys = [fading_inputs[r.person_id].get("fading_thread") for r in fading_rows]
         threads = agenda.thread_subjects(conn, [k for k in thread_keys if k])
-        ids = [r.person_id for r in waiting_rows + fading_rows]
+        ids = [r.person_id for r in waiting_rows + fading_rows] + [w.person_id for w in direct]
         names = {pid: s.display_name for pid, s in people.summaries_by_id(conn, ids).items()}
         mutes = agenda.mutes(conn)
     meetings = meetings[:MEETINGS_SHOWN]
@@ -260,6 +314,10 @@ def load(db: Database, now: datetime | None = None) -> Agenda:
         )
         for r in waiting_rows[:WAITING_SHOWN]
     ]
+    waits += [
+        direct_item(w, names[w.person_id], subjects.get(w.interaction_id), now)
+        for w in direct[: max(0, WAITING_SHOWN - len(waits))]
+    ]
     fades: list[Item] = []
     strengths = {f"fading:{r.person_id}": strength.current(r, now) for r in fading_rows}
     for r, key in zip(fading_rows, thread_keys, strict=True):
@@ -271,6 +329,13 @@ def load(db: Database, now: datetime | None = None) -> Agenda:
             fades.append(made)
     fades = sorted(fades, key=lambda i: (-i.score, -strengths[i.key]))[:FADING_SHOWN]
     warnings = [state.warning] if state.warning else []
+    if blind:
+        warnings.append(
+            f"This year's imported mail holds {sent} message{'s' * (sent != 1)} you sent and "
+            f"{received} you received: import your Sent folder too (kithkin import mail PATH), "
+            "so kithkin can tell whom you answered. Until then, people who write to you "
+            "directly are listed as waiting."
+        )
     return assemble(
         now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
         fades, mutes, warnings,

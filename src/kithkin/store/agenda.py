@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Final
+from datetime import datetime, timedelta
+from typing import Any, Final
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, or_, select
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
@@ -231,4 +231,135 @@ def subjects_of(conn: Connection, interaction_ids: Iterable[int]) -> dict[int, s
         ):
             line = subject or (summary or "").strip().split("\n")[0] or None
             out[int(iid)] = line if line is None or len(line) <= 80 else line[:77] + "…"
+    return out
+
+
+# -- mail whose answers the import cannot see ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WroteToMe:
+    """Someone who wrote to me directly, again and again (see `written_to_me`)."""
+
+    person_id: int
+    count: int  # their direct messages in the year before `until`
+    first_at: datetime  # the first of those since `since`
+    last_at: datetime
+    interaction_id: int  # their last message
+    address: str  # the address they wrote from, last
+    replies: int  # how many of those messages answer something (of mine, most likely)
+
+
+def mail_counts(conn: Connection, since: datetime, until: datetime) -> tuple[int, int]:
+    """(mail I sent, mail I received) among the interactions dated between `since` and `until`
+    (bulk mail makes none): a mailbox imported without its Sent folder shows almost nothing of
+    the first. Reads the interaction table by its date index."""
+    sent = received = 0
+    for direction, count in conn.execute(
+        select(interaction.c.direction, func.count())
+        .where(
+            interaction.c.occurred_at >= since,
+            interaction.c.occurred_at <= until,
+            interaction.c.kind == "email",
+        )
+        .group_by(interaction.c.direction)
+    ):
+        if direction in ("from_me", "both"):
+            sent += int(count)
+        elif direction == "to_me":
+            received += int(count)
+    return sent, received
+
+
+def written_to_me(
+    conn: Connection,
+    since: datetime,
+    until: datetime,
+    *,
+    within: float = 365.0,
+    most_recipients: int = 3,
+    limit: int = 100,
+) -> list[WroteToMe]:
+    """Live people who wrote to me directly (person mail with me among at most
+    `most_recipients` recipients) at least twice in the `within` days before `until`, the last
+    time between `since` and `until`, with nothing of mine (mail, meeting, call, note) since:
+    whom Today can still show as waiting when my sent mail was not imported. Most messages
+    first, then the latest."""
+    p = interaction_participant.c
+    rows = conn.execute(
+        select(
+            p.person_id,
+            interaction.c.occurred_at,
+            interaction.c.id,
+            mail_message.c.from_address,
+            mail_message.c.in_reply_to.is_not(None) | _reply_subject(mail_message.c.subject),
+        )
+        .select_from(
+            interaction.join(interaction_participant, p.interaction_id == interaction.c.id)
+            .join(mail_message, mail_message.c.interaction_id == interaction.c.id)
+            .join(person, person.c.id == p.person_id)
+        )
+        .where(
+            interaction.c.direction == "to_me",
+            p.role == "from",
+            mail_message.c.category == "person",
+            mail_message.c.recipients <= most_recipients,
+            interaction.c.occurred_at >= until - timedelta(days=within),
+            interaction.c.occurred_at <= until,
+            person.c.deleted_at.is_(None),
+        )
+        .order_by(p.person_id, interaction.c.occurred_at)
+    ).all()
+    found: dict[int, list[tuple[datetime, int, str, bool]]] = {}
+    for pid, at, iid, address, reply in rows:
+        found.setdefault(int(pid), []).append((at, int(iid), address or "", bool(reply)))
+    candidates = {
+        pid: seen for pid, seen in found.items() if len(seen) >= 2 and seen[-1][0] >= since
+    }
+    if not candidates:
+        return []
+    touched = _touched_after(conn, {pid: seen[-1][0] for pid, seen in candidates.items()})
+    out = [
+        WroteToMe(
+            person_id=pid,
+            count=len(seen),
+            first_at=next(at for at, *_ in seen if at >= since),
+            last_at=seen[-1][0],
+            interaction_id=seen[-1][1],
+            address=seen[-1][2],
+            replies=sum(1 for *_, reply in seen if reply),
+        )
+        for pid, seen in candidates.items()
+        if pid not in touched
+    ]
+    out.sort(key=lambda w: (-w.count, -w.last_at.timestamp(), w.person_id))
+    return out[:limit]
+
+
+def _reply_subject(subject: Any) -> Any:
+    """A subject that answers: "Re:", "RE :", "AW:", "SV:" (portable SQL, no regex)."""
+    lowered = func.lower(func.ltrim(subject))
+    return or_(*(lowered.like(f"{prefix}%") for prefix in ("re:", "re :", "aw:", "sv:")))
+
+
+def _touched_after(conn: Connection, last_at: dict[int, datetime]) -> set[int]:
+    """The people among `last_at`'s with something of mine after that moment: a message I
+    sent, or a meeting, call or note (which need no sent mail to be known)."""
+    p = interaction_participant.c
+    out: set[int] = set()
+    for part in chunks(sorted(last_at)):
+        for pid, at in conn.execute(
+            select(p.person_id, func.max(interaction.c.occurred_at))
+            .select_from(
+                interaction.join(interaction_participant, p.interaction_id == interaction.c.id)
+            )
+            .where(
+                p.person_id.in_(part),
+                (interaction.c.direction.in_(("from_me", "both")))
+                | interaction.c.kind.in_((*MEETING_KINDS, "note")),
+            )
+            .group_by(p.person_id)
+        ):
+            if at is not None and at > last_at[int(pid)]:
+                out.add(int(pid))
     return out
