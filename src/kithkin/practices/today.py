@@ -331,7 +331,7 @@ def load(db: Database, now: datetime | None = None) -> Agenda:
     warnings = [state.warning] if state.warning else []
     if blind:
         warnings.append(
-            f"This year's imported mail holds {sent} message{'s' * (sent != 1)} you sent and "
+            f"The latest mail imported holds {sent} message{'s' * (sent != 1)} you sent and "
             f"{received} you received: import your Sent folder too (kithkin import mail PATH), "
             "so kithkin can tell whom you answered. Until then, people who write to you "
             "directly are listed as waiting."
