@@ -69,7 +69,8 @@ def main() -> None:
             strongest = conn.execute(
                 text(
                     "SELECT p.display_name, round(r.score), r.n_all FROM relationship r "
-                    "JOIN person p ON p.id = r.person_id ORDER BY r.score DESC, r.n_all DESC LIMIT 8"
+                    "JOIN person p ON p.id = r.person_id "
+                    "ORDER BY r.score DESC, r.n_all DESC LIMIT 8"
                 )
             ).all()
         print(

@@ -40,12 +40,18 @@ def imap_password(url: str, *, prompt: bool) -> str:
 
 
 def _from_keyring(account: str) -> str | None:
+    return from_keyring(KEYRING_SERVICE, account)
+
+
+def from_keyring(service: str, account: str) -> str | None:
+    """The password the system keyring keeps for `account` of `service`, when the optional
+    `keyring` package is installed and has a usable backend; else None."""
     try:
         keyring = importlib.import_module("keyring")  # optional: not a dependency of kithkin
     except ImportError:
         return None
     try:
-        password = keyring.get_password(KEYRING_SERVICE, account)
+        password = keyring.get_password(service, account)
     except Exception:  # no usable backend (a server without a desktop session), a locked store
         return None
-    return password if isinstance(password, str) else None
+    return password if isinstance(password, str) and password else None
