@@ -656,3 +656,25 @@ def _entry_by(conn: Connection, where: Any) -> OutboxEntry | None:
 
 def _entry(row: Any) -> OutboxEntry:
     return OutboxEntry(**{c.name: getattr(row, c.name) for c in outbox.columns})
+
+
+# -- the original of an unsubscribe header -----------------------------------------------------
+
+
+def unsubscribe_original(conn: Connection, uri: str) -> tuple[str, int] | None:
+    """Where the latest message (not from a spam folder) whose List-Unsubscribe carries `uri`
+    and a List-Unsubscribe-Post lives: (source file, offset), for checking its DKIM signature
+    before a one-click unsubscribe. A scan of the table: it runs once per unsubscribe."""
+    escaped = uri.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    m = mail_message.c
+    row = conn.execute(
+        select(m.source_file, m.source_offset)
+        .where(
+            m.list_unsubscribe.like(f"%{escaped}%", escape="\\"),
+            m.list_unsubscribe_post.is_not(None),
+            m.category != "spam",
+        )
+        .order_by(m.date.desc(), m.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (str(row.source_file), int(row.source_offset))

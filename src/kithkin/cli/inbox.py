@@ -1,0 +1,237 @@
+"""`kithkin inbox ...`: inbox hygiene — every subscription ranked by what it costs you, the
+person mail it buries, and leaving it safely (a dry run first; `--apply` acts through the
+outbox)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
+
+if TYPE_CHECKING:
+    from kithkin.outbound.unsubscribe import Step
+    from kithkin.practices.hygiene import Subscription
+
+
+@click.group()
+def inbox() -> None:
+    """Inbox hygiene: subscriptions ranked by cost, buried mail, safe unsubscribing."""
+
+
+def subscription_json(s: Subscription) -> dict[str, Any]:
+    from kithkin.model import to_jsonable
+    from kithkin.outbound.unsubscribe import short_id
+
+    return {"id": short_id(s.key), **to_jsonable(s)}
+
+
+@inbox.command("subscriptions")
+@click.option("--all", "show_all", is_flag=True, help="Also those that look like spam or kept.")
+@click.option("--limit", default=30, show_default=True, help="Show at most this many.")
+@json_option
+@pass_ctx
+def inbox_subscriptions(ctx: Context, show_all: bool, limit: int, as_json: bool) -> None:
+    """Every subscription in the imported mail, the costliest first: messages a month, last
+    received, your engagement, how it can be left, DKIM, and the cost explained."""
+    from kithkin.outbound.unsubscribe import short_id
+    from kithkin.practices import hygiene
+
+    with ctx.db.read() as conn:
+        subs = hygiene.subscriptions(conn)
+    if as_json:
+        emit_json([subscription_json(s) for s in subs])
+        return
+    shown = [s for s in subs if show_all or (not s.looks_like_spam and not s.rule)]
+    if not subs:
+        click.echo("no subscriptions: import some mail first (kithkin import mail PATH)")
+        return
+    for s in shown[:limit]:
+        read = "" if s.read_rate is None else f", {s.read_rate:.0%} read"
+        dkim = "" if s.dkim_share is None else f", DKIM {s.dkim_share:.0%}"
+        last = when(s.last_at) or "-"
+        click.echo(
+            f"{short_id(s.key)}  {s.cost:>3}  {s.label[:40]:<40} {s.per_month:>6.1f}/month  "
+            f"last {last}  {s.replies_sent} replies{read}  leave: {s.how}{dkim}"
+        )
+        click.echo(f"         {s.explanation}")
+        note = s.offer_note if not s.offerable else f"{s.offer_note}: kithkin inbox unsubscribe "
+        click.echo(f"         {note}{short_id(s.key) if s.offerable else ''}")
+    hidden = len(subs) - len(shown)
+    spam = sum(1 for s in subs if s.looks_like_spam)
+    click.echo(
+        f"{len(subs)} subscriptions; {sum(1 for s in subs if s.offerable)} can be left; "
+        f"{spam} look like spam (report them instead)"
+        + (f"; {hidden} hidden (--all)" if hidden and not show_all else ""),
+        err=True,
+    )
+
+
+@inbox.command("buried")
+@click.option("--limit", default=30, show_default=True, help="Show at most this many.")
+@json_option
+@pass_ctx
+def inbox_buried(ctx: Context, limit: int, as_json: bool) -> None:
+    """Mail from real people (your circle and colleagues first) that you never answered and
+    that arrived among heavy list traffic."""
+    from kithkin.practices import hygiene
+
+    with ctx.db.read() as conn:
+        found = hygiene.buried(hygiene.read(conn, details=True), limit=limit)
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        click.echo("nothing buried: no unanswered person mail on days of heavy list traffic")
+    for b in found:
+        click.echo(f"{when(b.at)}  [{b.tier}] {b.name}: {b.subject or '(no subject)'}")
+        click.echo(f"         {b.reason}")
+
+
+def _print_steps(steps: list[Step], applied: bool) -> None:
+    for step in steps:
+        click.echo(f"{step.id}  {step.label}")
+        for note in step.notes:
+            click.echo(f"         passed over: {note}")
+        if applied:
+            click.echo(f"         {step.status}: {step.outcome or step.plan}")
+        else:
+            verb = "would" if step.allowed else ""
+            click.echo(f"         {verb + ' ' if verb else ''}{step.plan}")
+
+
+@inbox.command("unsubscribe")
+@click.argument("refs", metavar="ID...", nargs=-1, required=True)
+@click.option("--apply", "do_apply", is_flag=True, help="Do it (without: a dry run).")
+@click.option("--retry", is_flag=True, help="Try again an attempt a crash left unfinished.")
+@json_option
+@pass_ctx
+def inbox_unsubscribe(
+    ctx: Context, refs: tuple[str, ...], do_apply: bool, retry: bool, as_json: bool
+) -> None:
+    """Leave subscriptions (ids from `kithkin inbox subscriptions`): a dry run that says
+    exactly what would be done; with --apply, one-click (RFC 8058, DKIM-verified), a mailto
+    by your SMTP server, or the web link for you to open. Never for spam."""
+    from kithkin.outbound import unsubscribe
+
+    if do_apply:
+        steps = unsubscribe.apply(ctx.db, refs, retry=retry)
+    else:
+        steps = unsubscribe.plan(ctx.db, refs)
+    if as_json:
+        emit_json({"applied": do_apply, "steps": steps})
+        return
+    _print_steps(steps, do_apply)
+    if not do_apply and any(s.allowed for s in steps):
+        click.echo("dry run: nothing was sent; add --apply to do it", err=True)
+
+
+def _rule(ctx: Context, refs: tuple[str, ...], rule: str | None) -> None:
+    from kithkin.outbound.unsubscribe import find, short_id
+    from kithkin.practices import hygiene
+    from kithkin.store import hygiene as store
+
+    with ctx.db.write() as conn:
+        subs = hygiene.subscriptions(conn)
+        for ref in refs:
+            s = find(subs, ref)
+            store.set_rule(conn, s.key, rule, label=s.label)
+            said = {"keep": "kept (never proposed again)", "digest": "read as a digest"}
+            click.echo(f"{short_id(s.key)}  {s.label}: {said.get(rule or '', 'no rule')}")
+
+
+@inbox.command("keep")
+@click.argument("refs", metavar="ID...", nargs=-1, required=True)
+@click.option("--clear", is_flag=True, help="Remove the rule instead.")
+@pass_ctx
+def inbox_keep(ctx: Context, refs: tuple[str, ...], clear: bool) -> None:
+    """Keep subscriptions: they are never proposed for unsubscribing again."""
+    _rule(ctx, refs, None if clear else "keep")
+
+
+@inbox.command("digest")
+@click.argument("refs", metavar="ID...", nargs=-1, required=True)
+@click.option("--clear", is_flag=True, help="Remove the rule instead.")
+@pass_ctx
+def inbox_digest(ctx: Context, refs: tuple[str, ...], clear: bool) -> None:
+    """Mark subscriptions as read in a digest: kept, and not counted against you."""
+    _rule(ctx, refs, None if clear else "digest")
+
+
+@inbox.command("outbox")
+@json_option
+@pass_ctx
+def inbox_outbox(ctx: Context, as_json: bool) -> None:
+    """Every unsubscribe recorded, with its status and outcome."""
+    from kithkin.store import hygiene as store
+
+    with ctx.db.read() as conn:
+        entries = store.actions(conn)
+    if as_json:
+        emit_json(entries)
+        return
+    if not entries:
+        click.echo("the outbox is empty")
+    for e in entries:
+        click.echo(
+            f"#{e.id:<4} {when(e.created_at)}  {e.status:<8} {e.method:<9} {e.subscription_key}"
+        )
+        if e.outcome:
+            click.echo(f"       {e.outcome}")
+
+
+@inbox.command("smtp")
+@click.option("--host", help="The SMTP server mailto unsubscribes are sent through.")
+@click.option("--port", type=int, default=587, show_default=True)
+@click.option(
+    "--security", type=click.Choice(["starttls", "ssl", "none"]), default="starttls",
+    show_default=True,
+)  # fmt: skip
+@click.option("--user", "username", help="Log in as this user (password: KITHKIN_SMTP_PASSWORD "
+              "or the system keyring, service kithkin-smtp).")  # fmt: skip
+@click.option("--from", "from_address", help="The address the unsubscribe mail is sent from.")
+@json_option
+@pass_ctx
+def inbox_smtp(
+    ctx: Context,
+    host: str | None,
+    port: int,
+    security: str,
+    username: str | None,
+    from_address: str | None,
+    as_json: bool,
+) -> None:
+    """Show or set the SMTP server for mailto unsubscribes (never the password)."""
+    from kithkin.outbound import unsubscribe
+
+    if host is None:
+        with ctx.db.read() as conn:
+            found = unsubscribe.smtp_settings(conn)
+    else:
+        if not from_address:
+            from kithkin.store import settings
+
+            with ctx.db.read() as conn:
+                mine = settings.get_me(conn).addresses
+            from_address = mine[0] if mine else ""
+        with ctx.db.write() as conn:
+            found = unsubscribe.set_smtp(
+                conn,
+                host=host,
+                port=port,
+                security=security,
+                username=username,
+                from_address=from_address,
+            )
+    if as_json:
+        emit_json(found)
+        return
+    if found is None:
+        warn("no SMTP server set: kithkin inbox smtp --host HOST [--port 587] --from ADDRESS")
+        return
+    login = f", as {found.username}" if found.username else ""
+    click.echo(f"{found.host}:{found.port} ({found.security}{login}), from {found.from_address}")
+
+
+COMMANDS = [inbox]
