@@ -3,14 +3,13 @@ RSA key, the public key served from a dict instead of the DNS."""
 
 from __future__ import annotations
 
-import base64
-import subprocess
 from pathlib import Path
 
 import dkim
 import pytest
 
 from kithkin.outbound.dkim import DnsTxt, verify_one_click
+from tests.outbound.local import new_dkim_key
 
 SELECTOR = b"s1"
 DOMAIN = b"news.example"
@@ -21,16 +20,7 @@ SIGNED = [b"from", b"to", b"subject", b"list-unsubscribe", b"list-unsubscribe-po
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
     """(private key PEM, DNS TXT record) of a new 2048-bit RSA key."""
-    path = tmp_path_factory.mktemp("dkim") / "key.pem"
-    subprocess.run(
-        ["openssl", "genrsa", "-out", str(path), "2048"], check=True, capture_output=True
-    )
-    public = subprocess.run(
-        ["openssl", "rsa", "-in", str(path), "-pubout", "-outform", "DER"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    return Path(path).read_bytes(), b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    return new_dkim_key(tmp_path_factory.mktemp("dkim") / "key.pem")
 
 
 @pytest.fixture

@@ -5,103 +5,24 @@ from __future__ import annotations
 
 import re
 import ssl
-import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from kithkin.outbound.oneclick import Resolve, UnsafeTarget, check_target, post_one_click
-
-
-@dataclass
-class Hit:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Server:
-    base: str
-    port: int
-    hits: list[Hit] = field(default_factory=list)
-    names: list[str | None] = field(default_factory=list)  # TLS SNI names seen
-    release: threading.Event = field(default_factory=threading.Event)
-    redirect_to: str = ""
-
-
-def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = self.rfile.read(length)
-            server.hits.append(Hit("POST", self.path, dict(self.headers.items()), body))
-            if self.path == "/slow":
-                server.release.wait(5)
-            if self.path == "/redirect":
-                self.send_response(302)
-                self.send_header("Location", server.redirect_to)
-            elif self.path == "/fail":
-                self.send_response(500)
-            else:
-                self.send_response(200)
-                self.send_header("Set-Cookie", "tracker=1")
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def do_GET(self) -> None:
-            server.hits.append(Hit("GET", self.path, dict(self.headers.items()), b""))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
-
-
-class _Quiet(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a client that hung up early (the timeout test) is expected
-
-
-def _serve(context: ssl.SSLContext | None = None) -> Iterator[Server]:
-    httpd = _Quiet(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    port = httpd.server_address[1]
-    scheme = "https" if context is not None else "http"
-    server = Server(f"{scheme}://127.0.0.1:{port}", port)
-    httpd.RequestHandlerClass = _handler(server)
-    if context is not None:
-        context.sni_callback = lambda sock, name, ctx: server.names.append(name)  # type: ignore[assignment, func-returns-value]
-        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+from tests.outbound.local import Server, self_signed, serve, tls_context
 
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    yield from _serve()
+    yield from serve()
 
 
 @pytest.fixture
 def other() -> Iterator[Server]:
-    yield from _serve()
+    yield from serve()
 
 
 def no_resolving(host: str, port: int) -> list[str]:
@@ -275,25 +196,12 @@ def test_a_name_that_does_not_resolve() -> None:
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for unsub.test: (certificate, key)."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=unsub.test"),
-            *("-addext", "subjectAltName=DNS:unsub.test"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return self_signed(tmp_path_factory.mktemp("tls"), "DNS:unsub.test")
 
 
 @pytest.fixture
 def tls_server(certificate: tuple[Path, Path]) -> Iterator[Server]:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(*certificate)
-    yield from _serve(context)
+    yield from serve(tls_context(certificate))
 
 
 def test_https_to_a_pinned_address_keeps_the_name(

@@ -3,25 +3,19 @@ message sent to a real aiosmtpd server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import socket
 import ssl
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,6 +32,7 @@ from kithkin.outbound.smtp import (
     send_unsubscribe,
     smtp_password,
 )
+from tests.outbound.local import Handler, smtp_server
 
 # --- mailto: URIs -----------------------------------------------------------------------------
 
@@ -163,65 +158,6 @@ def test_a_message_needs_a_sender_and_a_message_id() -> None:
 # --- sending to a real SMTP server on 127.0.0.1 -----------------------------------------------
 
 
-@dataclass
-class Received:
-    sender: str
-    recipients: list[str]
-    message: EmailMessage
-
-
-@dataclass
-class Handler:
-    received: list[Received] = field(default_factory=list)
-    logins: list[tuple[bytes, bytes]] = field(default_factory=list)
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
-    ) -> str:
-        if address.startswith("nobody@"):
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
-        return "250 2.0.0 Ok: queued as 42"
-
-    def authenticate(
-        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
-    ) -> AuthResult:
-        assert isinstance(auth_data, LoginPassword)
-        self.logins.append((auth_data.login, auth_data.password))
-        return AuthResult(success=auth_data.password == b"s3cret", handled=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _controller(handler: Handler, **options: Any) -> Iterator[int]:
-    port = free_port()
-    controller = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=port,
-        server_hostname="smtp.test",  # else aiosmtpd asks socket.getfqdn(), maybe the DNS
-        authenticator=handler.authenticate,
-        auth_require_tls=False,
-        **options,
-    )
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
-
-
 @pytest.fixture
 def handler() -> Handler:
     return Handler()
@@ -229,7 +165,7 @@ def handler() -> Handler:
 
 @pytest.fixture
 def smtp_port(handler: Handler) -> Iterator[int]:
-    yield from _controller(handler)
+    yield from smtp_server(handler)
 
 
 def plain(port: int, **options: Any) -> SmtpSettings:
@@ -357,7 +293,7 @@ def test_starttls_with_the_servers_own_certificate(
 ) -> None:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(*certificate)
-    for port in _controller(handler, tls_context=context, require_starttls=True):
+    for port in smtp_server(handler, tls_context=context, require_starttls=True):
         settings = plain(port, security="starttls", username="alex", cafile=str(certificate[0]))
         send_unsubscribe(TARGET, settings=settings, password="s3cret", message_id="t1@k")
         assert handler.logins == [(b"alex", b"s3cret")]

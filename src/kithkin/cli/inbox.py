@@ -183,10 +183,10 @@ def inbox_outbox(ctx: Context, as_json: bool) -> None:
 
 @inbox.command("smtp")
 @click.option("--host", help="The SMTP server mailto unsubscribes are sent through.")
-@click.option("--port", type=int, default=587, show_default=True)
+@click.option("--port", type=int, default=587, show_default=True, help="The server's port.")
 @click.option(
     "--security", type=click.Choice(["starttls", "ssl", "none"]), default="starttls",
-    show_default=True,
+    show_default=True, help="STARTTLS, TLS from the start, or none (loopback only for a login).",
 )  # fmt: skip
 @click.option("--user", "username", help="Log in as this user (password: KITHKIN_SMTP_PASSWORD "
               "or the system keyring, service kithkin-smtp).")  # fmt: skip

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final, Literal
 
-from kithkin.errors import Ambiguous, InvalidInput, NotFound
+from kithkin.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     import ssl
@@ -103,14 +103,16 @@ def find(subs: Sequence[Subscription], ref: str) -> Subscription:
         return found[0]
     if not found:
         raise NotFound(f"no subscription matches {ref!r} (kithkin inbox subscriptions)")
-    raise Ambiguous(
-        f"{ref!r} matches {len(found)} subscriptions; use an id",
-        candidates=[(0, f"{short_id(s.key)} {s.label}") for s in found[:10]],
-    )
+    shown = ", ".join(f"{short_id(s.key)} {s.label}" for s in found[:6])
+    more = f" and {len(found) - 6} more" if len(found) > 6 else ""
+    raise InvalidInput(f"{ref!r} matches {len(found)} subscriptions ({shown}{more}): use an id")
 
 
-def plan(db: Database, refs: Sequence[str], options: Options | None = None) -> list[Step]:
-    """The dry run: for each subscription, what would be done and how (no network)."""
+def plan(
+    db: Database, refs: Sequence[str], options: Options | None = None, *, retry: bool = False
+) -> list[Step]:
+    """The dry run: for each subscription, what would be done and how (no network). With
+    `retry`, an attempt a crash left unfinished is planned again."""
     from kithkin.practices import hygiene
 
     options = options or options_from_env()
@@ -118,7 +120,9 @@ def plan(db: Database, refs: Sequence[str], options: Options | None = None) -> l
         subs = hygiene.subscriptions(conn)
         chosen = list(dict.fromkeys(find(subs, ref).key for ref in refs))
         smtp = options.smtp or smtp_settings(conn)
-        steps = [_plan_one(conn, next(s for s in subs if s.key == key), smtp) for key in chosen]
+        steps = [
+            _plan_one(conn, next(s for s in subs if s.key == key), smtp, retry) for key in chosen
+        ]
     return steps
 
 
@@ -132,17 +136,27 @@ def apply(
     if smtp is None:
         with db.read() as conn:
             smtp = smtp_settings(conn)
-    return [_apply_one(db, step, options, smtp, retry) for step in plan(db, refs, options)]
+    steps = plan(db, refs, options, retry=retry)
+    return [_apply_one(db, step, options, smtp, retry) for step in steps]
 
 
 # -- the dry run ------------------------------------------------------------------------------
 
 
-def _plan_one(conn: Connection, sub: Subscription, smtp: SmtpSettings | None) -> Step:
+def _plan_one(
+    conn: Connection, sub: Subscription, smtp: SmtpSettings | None, retry: bool = False
+) -> Step:
     from kithkin.store import hygiene as store
 
     base = Step(short_id(sub.key), sub.key, sub.label, None, None, "", False)
-    if not sub.offerable:
+    if sub.state == "trying" and not retry:
+        return replace(
+            base,
+            status="refused",
+            plan=f"nothing will be done: {sub.offer_note}; if a crash interrupted it, check "
+            "whether it went out, then --retry",
+        )
+    if not sub.offerable and not (sub.state == "trying" and retry):
         return replace(base, plan=f"nothing will be done: {sub.offer_note}", status="refused")
     notes: list[str] = []
     for method in sub.methods:
@@ -279,7 +293,7 @@ def _fallback(db: Database, step: Step, smtp: SmtpSettings | None, why: str) -> 
         if sub is None:
             return None
         rest = replace(sub, methods=tuple(m for m in sub.methods if m.kind != "one-click"))
-        again = _plan_one(conn, rest, smtp)
+        again = _plan_one(conn, rest, smtp, retry=True)
     if not again.allowed:
         return None
     return replace(again, notes=(*step.notes, why))
