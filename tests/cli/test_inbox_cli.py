@@ -135,3 +135,37 @@ def test_keep_and_digest_rules(mailbox: Run) -> None:
     assert "read as a digest" in _ok(mailbox, "inbox", "unsubscribe", "shop.example")
     unknown = mailbox("inbox", "keep", "nothing-like-it")
     assert unknown.code != 0 and "no subscription matches" in unknown.err
+
+
+def test_the_next_import_says_when_an_unsubscribe_was_ignored(
+    mailbox: Run, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from kithkin import clock
+    from tests.ingest.mailbox import BASE
+
+    clock.freeze(BASE + timedelta(days=5))
+    _ok(mailbox, "inbox", "unsubscribe", "shop.example", "--apply")
+    later = [
+        (
+            message(
+                f"s{d}@shop.example",
+                "Shop <offers@shop.example>",
+                [ME],
+                f"Offer {d}",
+                day=d,
+                Precedence="bulk",
+                List_Unsubscribe="<https://shop.example/leave?u=77>",
+            ),
+            "",
+        )
+        for d in (8, 9)
+    ]
+    write_maildir(tmp_path / "mail" / "INBOX", later, start=500)
+    clock.freeze(BASE + timedelta(days=10))
+    result = mailbox("import", "mail", str(tmp_path / "mail"))
+    assert result.code == 0, result.err
+    assert "Shop (s" in result.err and "unsubscribe ignored: 2 messages since" in result.err
+    data = json.loads(_ok(mailbox, "import", "mail", str(tmp_path / "mail"), "--json"))
+    assert [s["label"] for s in data["unsubscribe_ignored"]] == ["Shop"]

@@ -64,10 +64,24 @@ def import_mail(
         if progress is not None:
             progress.close()
     seconds = time.perf_counter() - started
+    from kithkin.outbound.unsubscribe import ignored, short_id
+
+    still = ignored(ctx.db)
     if as_json:
-        emit_json({**summary.as_json(), "seconds": round(seconds, 3)})
+        emit_json(
+            {
+                **summary.as_json(),
+                "seconds": round(seconds, 3),
+                "unsubscribe_ignored": [
+                    {"id": short_id(s.key), "label": s.label, "since": s.received_since}
+                    for s in still
+                ],
+            }
+        )
         return
     _print(summary, seconds)
+    for s in still:
+        warn(f"{s.label} ({short_id(s.key)}): {s.offer_note}")
 
 
 def _password(url: str) -> str:
