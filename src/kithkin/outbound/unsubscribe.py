@@ -141,16 +141,17 @@ def apply(
 
 
 def ignored(db: Database) -> list[Subscription]:
-    """Subscriptions left (an unsubscribe done) that kept sending past the grace period: what
-    an import reports, so "did it work?" is answered by the next mail that arrives. Reads
-    nothing more when no unsubscribe was ever done."""
+    """Subscriptions left (an unsubscribe done, or its link given) that kept sending past the
+    grace period: what an import reports, so "did it work?" is answered by the next mail that
+    arrives. Reads nothing more when no unsubscribe was ever done."""
     from kithkin.practices import hygiene
     from kithkin.store import hygiene as store
 
     with db.read() as conn:
         if not store.actions(conn, action=ACTION, status="done"):
             return []
-        return [s for s in hygiene.subscriptions(conn) if s.state == "ignored"]
+        subs = hygiene.subscriptions(conn)
+    return [s for s in subs if s.state == "ignored" or (s.state == "shown" and s.received_since)]
 
 
 # -- the dry run ------------------------------------------------------------------------------

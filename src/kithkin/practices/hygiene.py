@@ -87,7 +87,8 @@ class Subscription:
     looks_like_spam: bool  # that, or a one-off unsolicited sender
     spam_reason: str | None
     rule: str | None  # keep, digest (the user's)
-    state: str  # unsubscribe: none, pending, trying, done, failed, refused, ignored
+    state: str  # unsubscribe: none, pending, trying, done, failed, refused, ignored, shown
+    # (shown: its web link was given to the user to open)
     state_at: datetime | None  # when the latest unsubscribe was recorded, or finished
     received_since: int  # messages dated after the grace period of a done unsubscribe
     outbox_id: int | None  # the latest unsubscribe in the outbox
@@ -361,6 +362,11 @@ def offerable(sub: Subscription) -> tuple[bool, str]:
             f"unsubscribe ignored: {n} message{'s' if n != 1 else ''} since you unsubscribed"
             f"{when}; report as spam instead"
         )
+    if sub.state == "shown":
+        still = f"; it still sends ({sub.received_since} since)" if sub.received_since else ""
+        return False, (
+            f"you were given its link{when}: open it to leave (kithkin never does){still}"
+        )
     if sub.state == "done":
         return False, f"unsubscribed{when}; checking that it stops"
     if sub.state in ("pending", "trying"):
@@ -497,10 +503,12 @@ def unsubscribe_state(
         return action.status, action.finished_at or action.created_at, 0
     done = action.finished_at or action.created_at
     ends = done + GRACE
+    since = 0
     if last_at is not None and last_at > ends and now > ends:
         since = sum(n for d, n in days.items() if d > ends.date()) or 1
-        return "ignored", done, since
-    return "done", done, 0
+    if action.method == "web":  # a link given to the user: whether they opened it is theirs
+        return "shown", done, since
+    return ("ignored" if since else "done"), done, since
 
 
 def unsubscribe_target(header: str) -> str | None:

@@ -19,7 +19,17 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 import kithkin
 from kithkin.errors import Ambiguous, KithkinError
 from kithkin.store import Database
-from kithkin.web import actions, api, contacts, contacts_api, guard, mail_api, pages, today
+from kithkin.web import (
+    actions,
+    api,
+    contacts,
+    contacts_api,
+    guard,
+    inbox,
+    mail_api,
+    pages,
+    today,
+)
 from kithkin.web.render import render
 
 STATIC: Final = Path(__file__).parent / "static"
@@ -118,7 +128,9 @@ def create_app(
     app.include_router(api.router)
     app.include_router(contacts_api.router)
     app.include_router(mail_api.router)
+    app.include_router(inbox.api)
     app.include_router(today.router)
+    app.include_router(inbox.pages)
     app.include_router(pages.router)
     app.include_router(actions.router)
     app.include_router(contacts.router)

@@ -1,0 +1,334 @@
+"""The Inbox page (inbox hygiene) and its JSON API, over `practices.hygiene` and
+`outbound.unsubscribe`, with the CLI's behaviour (`cli/inbox.py`).
+
+Pages: `GET /inbox` (subscriptions ranked by cost, what looks like spam, what you keep, the
+buried mail, the outbox), `GET /inbox/unsubscribe/{id}` (the dry run), `POST` there (do it,
+through the outbox), `POST /inbox/rules` (keep, digest, clear). Nothing is fetched on the
+user's behalf from a page: a web link is shown for the user to open.
+
+API (`api`): `GET /api/inbox/subscriptions`, `GET /api/inbox/buried`, `POST
+/api/inbox/unsubscribe` (a dry run unless `apply`), `PUT /api/inbox/rules/{id}`,
+`GET /api/inbox/outbox`; the same JSON as the CLI's `--json`.
+
+The outside world is reached with `app.state.unsubscribe_options` when set (tests inject a
+DNS and loopback there), else `unsubscribe.options_from_env()`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime
+from typing import Annotated, Final, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from kithkin.errors import InvalidInput, KithkinError
+from kithkin.model import to_jsonable
+from kithkin.outbound import unsubscribe
+from kithkin.outbound.unsubscribe import Options, Step, find, short_id
+from kithkin.practices import hygiene
+from kithkin.practices.hygiene import Subscription
+from kithkin.store import hygiene as store
+from kithkin.web.render import Form, checked_form, database, redirect, render
+from kithkin.web.schemas import ErrorOut
+
+SHOWN: Final = 40  # subscriptions listed before "show all"
+BURIED_SHOWN: Final = 30
+OUTBOX_SHOWN: Final = 20
+RULE_SAID: Final = {
+    "keep": "kept: never proposed for unsubscribing again",
+    "digest": "read as a digest: kept, and not counted against you",
+    None: "no rule any more: it is ranked with the others again",
+}
+_LINK: Final = re.compile(r"^https?://", re.IGNORECASE)
+
+pages = APIRouter(include_in_schema=False)
+Posted = Annotated[Form, Depends(checked_form)]
+
+
+def options(request: Request) -> Options:
+    """The options the web UI unsubscribes with (see the module's docstring)."""
+    found = getattr(request.app.state, "unsubscribe_options", None)
+    return found if isinstance(found, Options) else unsubscribe.options_from_env()
+
+
+def link_of(step: Step) -> str | None:
+    """The web link a step gives the user to open (http or https only), else None."""
+    if step.method == "web" and step.target and _LINK.match(step.target):
+        return step.target
+    return None
+
+
+def _labels(subs: list[Subscription]) -> dict[str, str]:
+    """Subscription keys (and the aliases outbox entries may be under) to their labels."""
+    out = {s.key: s.label for s in subs}
+    for s in subs:
+        for alias in s.aliases:
+            out.setdefault(alias, s.label)
+    return out
+
+
+# -- pages --------------------------------------------------------------------------------------
+
+
+@pages.get("/inbox")
+def inbox_page(
+    request: Request, show_all: Annotated[bool, Query(alias="all")] = False
+) -> HTMLResponse:
+    with database(request).read() as conn:
+        reads = hygiene.read(conn, details=True)
+        subs = hygiene.subscriptions(reads)
+        buried = hygiene.buried(reads, limit=BURIED_SHOWN)
+        outbox = store.actions(conn, action=unsubscribe.ACTION)
+    ranked = [(short_id(s.key), s) for s in subs if not s.looks_like_spam and not s.rule]
+    return render(
+        request,
+        "inbox.html",
+        {
+            "ranked": ranked if show_all else ranked[:SHOWN],
+            "more": 0 if show_all else max(0, len(ranked) - SHOWN),
+            "spam": [(short_id(s.key), s) for s in subs if s.looks_like_spam and not s.rule],
+            "kept": [(short_id(s.key), s) for s in subs if s.rule],
+            "total": len(subs),
+            "offerable": sum(1 for s in subs if s.offerable),
+            "buried": buried,
+            "outbox": list(reversed(outbox))[:OUTBOX_SHOWN],
+            "labels": _labels(subs),
+        },
+    )
+
+
+def _unfinished(request: Request, key: str) -> store.OutboxEntry | None:
+    """The subscription's outbox entry whose attempt began and never finished, if any."""
+    with database(request).read() as conn:
+        found = store.actions(conn, subscription_key=key, status="trying")
+    return found[-1] if found else None
+
+
+@pages.get("/inbox/unsubscribe/{sub_id}")
+def dry_run_page(request: Request, sub_id: str) -> HTMLResponse:
+    [step] = unsubscribe.plan(database(request), [sub_id], options(request))
+    return render(
+        request,
+        "inbox_unsubscribe.html",
+        {
+            "step": step,
+            "applied": False,
+            "link": link_of(step),
+            "unfinished": _unfinished(request, step.key),
+            "entry": None,
+        },
+    )
+
+
+@pages.post("/inbox/unsubscribe/{sub_id}")
+def apply_page(request: Request, sub_id: str, form: Posted) -> HTMLResponse:
+    db = database(request)
+    retry = form.text("retry") in ("1", "on", "yes")
+    [step] = unsubscribe.apply(db, [sub_id], options(request), retry=retry)
+    entry = None
+    if step.outbox_id is not None:
+        with db.read() as conn:
+            entry = store.entry_of(conn, step.outbox_id)
+    return render(
+        request,
+        "inbox_unsubscribe.html",
+        {
+            "step": step,
+            "applied": True,
+            "link": link_of(step),
+            "unfinished": None,
+            "entry": entry,
+        },
+    )
+
+
+def _back(form: Form) -> str:
+    value = form.text("next")
+    ok = value.startswith("/") and not value.startswith(("//", "/\\"))
+    return value if ok else "/inbox"
+
+
+@pages.post("/inbox/rules")
+def rules_form(request: Request, form: Posted) -> RedirectResponse:
+    choice = form.text("rule")
+    rule = None if choice == "clear" else choice
+    try:
+        if choice not in ("keep", "digest", "clear"):
+            raise InvalidInput(f"unknown rule {choice!r}: use keep, digest or clear")
+        with database(request).write() as conn:
+            sub = find(hygiene.subscriptions(conn), form.text("sub_id"))
+            store.set_rule(conn, sub.key, rule, label=sub.label)
+            said = f"{sub.label}: {RULE_SAID[rule]}."
+    except KithkinError as exc:
+        return redirect(_back(form), str(exc), kind="error")
+    return redirect(_back(form), said)
+
+
+# -- the JSON API -------------------------------------------------------------------------------
+
+api = APIRouter(
+    prefix="/api/inbox",
+    tags=["inbox"],
+    responses={
+        400: {"model": ErrorOut, "description": "Invalid input"},
+        403: {"model": ErrorOut, "description": "Cross-origin write refused"},
+        404: {"model": ErrorOut, "description": "Not found"},
+        409: {"model": ErrorOut, "description": "Several subscriptions match"},
+        415: {"model": ErrorOut, "description": "Writes must be sent as application/json"},
+    },
+)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MethodOut(BaseModel):
+    kind: Literal["one-click", "mailto", "web"]
+    target: str
+
+
+class SubscriptionOut(BaseModel):
+    id: str = Field(description="The short id the CLI and the other endpoints take")
+    key: str
+    kind: str
+    label: str
+    list_id: str | None
+    sender: str | None
+    domain: str | None
+    messages: int
+    spam_messages: int
+    per_month: float
+    first_at: datetime | None
+    last_at: datetime | None
+    replies_sent: int
+    read_rate: float | None
+    methods: list[MethodOut]
+    how: str
+    dkim_share: float | None
+    spam_only: bool
+    looks_like_spam: bool
+    spam_reason: str | None
+    rule: str | None
+    state: str
+    state_at: datetime | None
+    received_since: int
+    outbox_id: int | None
+    buried: int
+    buried_circle: int
+    buried_colleagues: int
+    cost: int
+    aliases: list[str]
+    explanation: str
+    offerable: bool
+    offer_note: str
+
+
+class BuriedOut(BaseModel):
+    message: int
+    at: datetime
+    day: str
+    person_id: int | None
+    name: str
+    address: str | None
+    subject: str | None
+    tier: Literal["circle", "colleague", "other"]
+    traffic: int
+    reason: str
+
+
+class StepOut(BaseModel):
+    id: str
+    key: str
+    label: str
+    method: str | None
+    target: str | None
+    plan: str
+    allowed: bool
+    status: str
+    outcome: str | None
+    outbox_id: int | None
+    notes: list[str]
+
+
+class UnsubscribeIn(_In):
+    ids: list[str] = Field(min_length=1, description="Subscription ids (or keys)")
+    apply: bool = Field(False, description="Do it; without, a dry run")
+    retry: bool = Field(False, description="Try again an attempt a crash left unfinished")
+
+
+class UnsubscribeOut(BaseModel):
+    applied: bool
+    steps: list[StepOut]
+
+
+class RuleIn(_In):
+    rule: Literal["keep", "digest"] | None = Field(description="null: no rule")
+
+
+class OutboxOut(BaseModel):
+    id: int
+    action: str
+    subscription_key: str
+    method: str
+    target: str
+    status: str
+    created_at: datetime
+    tried_at: datetime | None
+    finished_at: datetime | None
+    attempts: int
+    outcome: str | None
+    message_id: str | None
+
+
+def subscription_out(s: Subscription) -> SubscriptionOut:
+    return SubscriptionOut.model_validate({"id": short_id(s.key), **to_jsonable(s)})
+
+
+@api.get("/subscriptions", summary="Every subscription, the costliest first")
+def get_subscriptions(request: Request) -> list[SubscriptionOut]:
+    with database(request).read() as conn:
+        subs = hygiene.subscriptions(conn)
+    return [subscription_out(s) for s in subs]
+
+
+@api.get("/buried", summary="Unanswered person mail that arrived among heavy list traffic")
+def get_buried(
+    request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[BuriedOut]:
+    with database(request).read() as conn:
+        found = hygiene.buried(hygiene.read(conn, details=True), limit=limit)
+    return [BuriedOut.model_validate(to_jsonable(b)) for b in found]
+
+
+@api.post("/unsubscribe", summary="Leave subscriptions: a dry run, or (apply) through the outbox")
+def post_unsubscribe(request: Request, body: UnsubscribeIn) -> UnsubscribeOut:
+    db = database(request)
+    if body.apply:
+        steps = unsubscribe.apply(db, body.ids, options(request), retry=body.retry)
+    else:
+        steps = unsubscribe.plan(db, body.ids, options(request))
+    return UnsubscribeOut(
+        applied=body.apply, steps=[StepOut.model_validate(to_jsonable(s)) for s in steps]
+    )
+
+
+@api.put("/rules/{sub_id}", summary="Keep a subscription, read it as a digest, or neither")
+def put_rule(request: Request, sub_id: str, body: RuleIn) -> SubscriptionOut:
+    with database(request).write() as conn:
+        reads = hygiene.read(conn)
+        sub = find(hygiene.subscriptions(reads), sub_id)
+        store.set_rule(conn, sub.key, body.rule, label=sub.label)
+        again = dataclasses.replace(reads, rules=store.rules(conn))
+    return subscription_out(next(s for s in hygiene.subscriptions(again) if s.key == sub.key))
+
+
+@api.get("/outbox", summary="Every unsubscribe recorded, with its status and outcome")
+def get_outbox(request: Request) -> list[OutboxOut]:
+    with database(request).read() as conn:
+        entries = store.actions(conn)
+    return [OutboxOut.model_validate(to_jsonable(e)) for e in entries]

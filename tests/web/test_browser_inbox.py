@@ -1,0 +1,285 @@
+"""The Inbox in a real browser: a one-click unsubscribe from a DKIM-signed list, end to end.
+
+Debian's Chromium driven by Playwright, against uvicorn (see test_browser.py for the tier). The
+list's mail is signed at test time with a fresh RSA key whose public half a dict serves instead
+of the DNS; its one-click URL is an HTTPS server on 127.0.0.1 (a self-signed certificate the
+app is told to trust) that records what it is sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import dkim
+import pytest
+
+from kithkin.ingest.mail import import_mail
+from kithkin.outbound.unsubscribe import Options
+from kithkin.store import Database, settings
+from kithkin.web.app import create_app
+from tests.ingest.mailbox import message, write_maildir
+from tests.web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium
+
+pytestmark = pytest.mark.browser
+__all__ = ["chromium"]  # a fixture, shared with test_browser.py
+
+ME = "ana@kithkin.example"
+SIGNED = [b"from", b"to", b"subject", b"list-unsubscribe", b"list-unsubscribe-post"]
+KEY_NAME = b"s1._domainkey.news.example."
+
+
+@dataclass
+class Hit:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Unsubscribes:
+    """The list's one-click endpoint: what it was sent."""
+
+    url: str
+    certificate: Path
+    hits: list[Hit] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
+    """(private key PEM, DNS TXT record) of a new 2048-bit RSA key."""
+    path = tmp_path_factory.mktemp("dkim") / "key.pem"
+    subprocess.run(
+        ["openssl", "genrsa", "-out", str(path), "2048"], check=True, capture_output=True
+    )
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", str(path), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return path.read_bytes(), b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1: (certificate, key)."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def endpoint(certificate: tuple[Path, Path]) -> Iterator[Unsubscribes]:
+    """An HTTPS server on 127.0.0.1 answering 200 to every POST, recording each."""
+    found: list[Hit] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            found.append(Hit(self.path, dict(self.headers.items()), body))
+            self.send_response(200)
+            self.send_header("Set-Cookie", "tracker=1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    port = httpd.server_address[1]
+    try:
+        yield Unsubscribes(f"https://127.0.0.1:{port}/unsub/abc", certificate[0], found)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def _mailbox(root: Path, url: str, keys: tuple[bytes, bytes]) -> Path:
+    """Weekly News (one-click, signed) posting every day and a dozen times on day 10, when
+    Dana's mail came and was never answered; a quiet club list (mailto only)."""
+    news = {
+        "List_Id": "Weekly News <weekly.news.example>",
+        "List_Unsubscribe": f"<{url}>",
+        "List_Unsubscribe_Post": "List-Unsubscribe=One-Click",
+    }
+    days = [*range(20), *(10 + i / 100 for i in range(12))]
+    inbox: list[tuple[bytes, str]] = []
+    for k, day in enumerate(days):
+        data = message(
+            f"n{k}@news.example",
+            "Weekly News <editor@news.example>",
+            [ME],
+            f"This week {k}",
+            day=day,
+            **news,
+        )
+        signature: bytes = dkim.sign(data, b"s1", b"news.example", keys[0], include_headers=SIGNED)
+        inbox.append((signature + data, ""))
+    for k in range(4):
+        inbox.append(
+            (
+                message(
+                    f"c{k}@club.example",
+                    "Zed <zed@club.example>",
+                    ["club@club.example"],
+                    f"Club {k}",
+                    day=k * 6,
+                    List_Id="Book Club <club.example>",
+                    List_Unsubscribe="<mailto:club-off@club.example>",
+                ),
+                "S",
+            )
+        )
+    inbox.append(
+        (
+            message("d1@acme", "Dana Whitfield <dana@acme.example>", [ME], "Board seat?", day=10.2),
+            "",
+        )
+    )
+    write_maildir(root / "INBOX", inbox)
+    return root
+
+
+@pytest.fixture
+def inbox_url(
+    db_url: str, tmp_path: Path, endpoint: Unsubscribes, keys: tuple[bytes, bytes]
+) -> Iterator[str]:
+    """The app, its mail imported and told how to reach the outside world (a fake DNS,
+    loopback allowed, the test certificate trusted), served by uvicorn on 127.0.0.1."""
+    import uvicorn
+
+    db = Database(db_url)
+    with db.write() as conn:
+        settings.set_me(conn, name="Ana", addresses=[ME])
+    import_mail(db, [str(_mailbox(tmp_path / "mail", endpoint.url, keys))], workers=0)
+    db.dispose()
+    records = {KEY_NAME: keys[1]}
+
+    def dns(name: bytes, timeout: float = 5) -> bytes | None:
+        return records.get(name)
+
+    app = create_app(db_url)
+    app.state.unsubscribe_options = Options(
+        allow_loopback=True,
+        dns=dns,
+        verify=ssl.create_default_context(cafile=str(endpoint.certificate)),
+        timeout=5,
+    )
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive(), "uvicorn stopped while starting"
+        assert time.monotonic() < deadline, "uvicorn did not start in 15 s"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+
+
+def test_one_click_unsubscribe_from_a_signed_list(
+    chromium: Path, inbox_url: str, endpoint: Unsubscribes
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith((inbox_url, "data:")) else problems.append(r.url)
+                ),
+            )
+            page.goto(f"{inbox_url}/")
+            page.get_by_role("link", name="Inbox", exact=True).click()
+            expect(page.locator("h1")).to_contain_text("Inbox")
+
+            # the signed list ranks first, its cost explained
+            first = page.locator("#subscriptions li.sub").first
+            expect(first).to_contain_text("Weekly News")
+            expect(first).to_contain_text(
+                "30 a month, none read, you never replied; 1 message from real people arrived "
+                "the same days and is still unanswered"
+            )
+            expect(first).to_contain_text("can be left by one-click (RFC 8058)")
+            expect(page.locator("#buried")).to_contain_text("Board seat?")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "inbox-page.png"), full_page=True)
+
+            # the dry run says what it would do; nothing is sent yet
+            first.get_by_role("link", name="Unsubscribe…").click()
+            dry = page.locator("#dry-run")
+            expect(dry).to_contain_text("check the DKIM signature of its latest message")
+            expect(dry).to_contain_text(f"POST List-Unsubscribe=One-Click to {endpoint.url}")
+            page.screenshot(path=str(ARTIFACTS / "inbox-dry-run.png"), full_page=True)
+            assert endpoint.hits == []
+
+            # confirmed: one POST, the exact body, no cookie of ours or anyone's
+            page.get_by_role("button", name="Confirm: unsubscribe").click()
+            outcome = page.locator("#outcome")
+            expect(outcome.locator("#status")).to_have_text("done")
+            expect(outcome).to_contain_text(f"POST {endpoint.url} → 200 OK")
+            expect(outcome).to_contain_text("Recorded in the outbox as #1")
+            page.screenshot(path=str(ARTIFACTS / "inbox-outcome.png"), full_page=True)
+            [hit] = endpoint.hits
+            assert (hit.path, hit.body) == ("/unsub/abc", b"List-Unsubscribe=One-Click")
+            assert "Cookie" not in hit.headers and "cookie" not in hit.headers
+
+            # back on the Inbox: unsubscribed, and in the outbox
+            page.get_by_role("link", name="Inbox", exact=True).click()
+            weekly = page.locator("#subscriptions li.sub", has_text="Weekly News")
+            expect(weekly).to_contain_text("unsubscribed on")
+            expect(weekly.get_by_role("link", name="Unsubscribe…")).to_have_count(0)
+            expect(page.locator("#outbox")).to_contain_text("Weekly News")
+            expect(page.locator("#outbox")).to_contain_text("done")
+
+            # keep the club: it moves to the kept ones
+            club = page.locator("#subscriptions li.sub", has_text="Book Club")
+            club.get_by_role("button", name="Keep").click()
+            expect(page.locator(".flash")).to_contain_text("Book Club: kept")
+            expect(page.locator("#kept")).to_contain_text("Book Club")
+            expect(page.locator("#subscriptions li.sub", has_text="Book Club")).to_have_count(0)
+            page.screenshot(path=str(ARTIFACTS / "inbox-kept.png"), full_page=True)
+        finally:
+            browser.close()
+    assert len(endpoint.hits) == 1
+    assert problems == []  # no script errors, no CSP violations, no request off the app
