@@ -271,6 +271,27 @@ def test_an_attempt_a_crash_left_unfinished_is_only_retried_on_request(
     assert (done.status, done.attempts) == ("done", 2)
 
 
+def test_an_action_recorded_but_never_begun_goes_on_without_asking(
+    db: Database,
+    mailbox: Path,
+    keys: tuple[bytes, bytes],
+    options: Callable[..., unsubscribe.Options],
+    handler: Handler,
+    smtp_port: int,
+) -> None:
+    smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
+    [dry] = unsubscribe.plan(db, ["dev.lists.example"], options(smtp=smtp))
+    with db.write() as conn:  # a crash right after recording: nothing was sent
+        entry = store.record_action(
+            conn, action="unsubscribe", subscription_key=dry.key, method="mailto",
+            target=dry.target or "",
+        )  # fmt: skip
+    [step] = unsubscribe.apply(db, [dry.id], options(smtp=smtp))
+    assert step.status == "done" and step.outbox_id == entry.id
+    [mail] = handler.received
+    assert mail.message["Message-ID"] == entry.message_id
+
+
 def test_web_links_are_given_never_fetched_and_spam_is_refused(
     db: Database,
     mailbox: Path,

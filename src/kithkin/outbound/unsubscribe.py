@@ -170,7 +170,9 @@ def _plan_one(
             plan=f"nothing will be done: {sub.offer_note}; if a crash interrupted it, check "
             "whether it went out, then --retry",
         )
-    if not sub.offerable and not (sub.state == "trying" and retry):
+    # recorded but never begun (a crash in between): nothing went out, so go on with it
+    resumable = sub.state == "pending" or (sub.state == "trying" and retry)
+    if not sub.offerable and not resumable:
         return replace(base, plan=f"nothing will be done: {sub.offer_note}", status="refused")
     notes: list[str] = []
     for method in sub.methods:
