@@ -38,6 +38,7 @@ from kithkin.store import Database, activity, settings
 from kithkin.store import mail as store_mail
 
 BATCH_SIZE: Final = 2000
+FIRST_BATCH: Final = 250
 # Up to this many reading tasks (256 message files, or 8 MB of mbox, each), a mailbox is
 # parsed in this process: a worker process takes longer to start than it would save.
 SMALL_TASKS: Final = 12
@@ -326,9 +327,13 @@ def _uid(record: Prepared) -> int:
 
 
 def _chunks(stream: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """Batches of `size`, the first ones smaller (FIRST_BATCH, doubling): storing starts as
+    soon as the workers have parsed a little, instead of waiting for a whole batch."""
     iterator = iter(stream)
-    while chunk := list(islice(iterator, max(1, size))):
+    step = min(FIRST_BATCH, size)
+    while chunk := list(islice(iterator, max(1, step))):
         yield chunk
+        step = min(step * 2, size)
 
 
 def _describe(names: Sequence[str]) -> str:

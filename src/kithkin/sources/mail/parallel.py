@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -86,8 +87,7 @@ def run_tasks(
             for item in run(task):
                 yield transform(item) if transform and isinstance(item, MessageRecord) else item
         return
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(_start_method()))
     window: deque[Future[list[Any]] | SourceProblem] = deque()
     try:
         for task in tasks:
@@ -101,6 +101,17 @@ def run_tasks(
             yield from _take(window.popleft(), transform is None)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_method() -> str:
+    """How workers start: forked, when this process runs one thread (a fork copies it in
+    milliseconds, where a fresh interpreter takes a good part of a second to import what
+    parsing needs); else from a fork server, since forking a process whose other threads may
+    hold locks (a web server's) can leave the child stuck on them."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _take(slot: Future[list[Any]] | SourceProblem, records: bool) -> Iterator[Any]:
