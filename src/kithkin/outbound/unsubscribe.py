@@ -25,6 +25,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Final, Literal
 
 from kithkin.errors import InvalidInput, NotFound
@@ -248,7 +249,8 @@ def _apply_one(
             if fallback is None:
                 return replace(step, status="refused", outcome=refused)
             return _apply_one(db, fallback, options, smtp, retry)
-    domain = (smtp.from_address.rpartition("@")[2] if smtp else "") or "kithkin.invalid"
+    sender = parseaddr(smtp.from_address)[1] if smtp else ""
+    domain = sender.rpartition("@")[2] or "kithkin.invalid"  # of the mailto's Message-ID
     with db.write() as conn:
         entry = store.record_action(
             conn,
