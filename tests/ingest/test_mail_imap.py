@@ -111,6 +111,19 @@ def test_imap_import_then_nothing_then_only_the_new_message(
     assert (again["read"], again["new"]) == (0, 0)
     assert again["unchanged_sources"] == [server.url("INBOX")]
 
+    with server.admin() as admin:  # read on another device: the next import sees it
+        assert admin.select('"INBOX"')[0] == "OK"
+        typ, answer = admin.uid("STORE", "1", "+FLAGS", "(\\Seen \\Answered)")
+        assert typ == "OK", answer
+    flagged = json.loads(run("import", "mail", server.url("INBOX"), "--json").out)
+    assert (flagged["read"], flagged["flags_updated"]) == (0, 1)
+    assert flagged["unchanged_sources"] == []
+    with db.read() as conn:
+        intro = conn.execute(
+            text("SELECT flags FROM mail_message WHERE message_id = 'intro@acme.example'")
+        ).scalar()
+    assert intro == "RS"
+
     with server.admin() as admin:
         data = _message("later@acme.example", "Jürgen Müller <juergen@acme.example>", "Also")
         typ, answer = admin.append('"INBOX"', None, None, data.as_bytes())

@@ -305,6 +305,9 @@ def _import_imap(
             if progress is not None:
                 progress(len(chunk))
         state = session.state
+        changed = 0
+        if state is not None and source_id is not None and since and not state.reset:
+            changed = _refresh_imap_flags(db, run, source_id, session.flags(since))
     if state is None:
         return
     if known is None or not known.done or known.uidvalidity != state.uidvalidity:
@@ -314,8 +317,30 @@ def _import_imap(
             store_mail.save_progress(
                 conn, source_id, done=True, uidvalidity=state.uidvalidity, last_uid=state.last_uid
             )
-    elif state.last_uid == since:
+    elif state.last_uid == since and not changed:
         run.summary.unchanged_sources.append(key)
+
+
+def _refresh_imap_flags(db: Database, run: MailRun, source_id: int, now: dict[int, str]) -> int:
+    """Messages read in earlier runs whose flags changed on the server since (read,
+    answered...): hygiene's read rates and the waiting list follow them."""
+    with db.read() as conn:
+        stored = store_mail.flags_of_source(conn, source_id)
+    changes = [
+        (row_id, now[uid], source_file, 0)
+        for row_id, source_file, flags in stored
+        if (uid := _uid_of(source_file)) in now and now[uid] != flags
+    ]
+    if changes:
+        with db.write() as conn:
+            store_mail.set_flags(conn, changes)
+        run.summary.flags_updated += len(changes)
+    return len(changes)
+
+
+def _uid_of(source_file: str) -> int:
+    found = _UID.search(source_file)
+    return int(found[1]) if found else 0
 
 
 def _uid(record: Prepared) -> int:

@@ -294,6 +294,13 @@ def set_flags(conn: Connection, changes: Sequence[tuple[int, str, str, int]]) ->
     _SET_FLAGS.execute(conn, changes)
 
 
+def flags_of_source(conn: Connection, source_id: int) -> list[tuple[int, str, str]]:
+    """(row id, source file, flags) of the messages read from one source (an IMAP folder)."""
+    m = mail_message.c
+    rows = conn.execute(select(m.id, m.source_file, m.flags).where(m.source_id == source_id))
+    return [(int(i), str(f), str(g or "")) for i, f, g in rows]
+
+
 def set_flags_by_message_id(conn: Connection, changes: Sequence[tuple[str, str, str]]) -> None:
     """(Message-ID, flags, source file) of messages whose Maildir file was renamed."""
     _SET_FLAGS_BY_ID.execute(conn, changes)

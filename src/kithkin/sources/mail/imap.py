@@ -193,6 +193,21 @@ class ImapSession:
                 yield _record(fetched, url, prefix)
                 self.state = replace(self.state, last_uid=max(self.state.last_uid, fetched.uid))
 
+    def flags(self, up_to_uid: int, folder: str | None = None) -> dict[int, str]:
+        """The flags (Maildir letters) of the messages with UIDs up to `up_to_uid`, in one
+        FETCH: what changed on the server since they were read (read, answered, flagged).
+        Call after `read` of the same folder (the folder stays selected, read-only)."""
+        if up_to_uid < 1:
+            return {}
+        conn = self._connected()
+        url = self.url.with_folder(folder) if folder is not None else self.url
+        typ, data = self._call(
+            partial(conn.uid, "FETCH", f"1:{up_to_uid}", "(UID FLAGS)"), "FETCH", url
+        )
+        if typ != "OK":
+            raise ImapError(f"{url}: cannot read the flags: {_text(data)}")
+        return {f.uid: f.flags for f in _fetched(data) if f.uid <= up_to_uid}
+
     def _uids_after(self, conn: imaplib.IMAP4, url: ImapUrl, exists: int, since: int) -> list[int]:
         uids: list[int] = []
         for first in range(1, exists + 1, _SEARCH_WINDOW):
