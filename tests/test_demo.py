@@ -19,6 +19,7 @@ from kithkin.errors import InvalidInput
 from kithkin.model import Person
 from kithkin.store import Database, backup, people, settings, stats
 from kithkin.store.schema import contact_point, interaction, interaction_participant
+from kithkin.store.schema_mail import mail_message
 
 TODAY = date(2026, 3, 14)
 NOW = datetime(2026, 3, 14, 6, 0, tzinfo=UTC)  # the demo's "now": 06:00 UTC on TODAY
@@ -243,3 +244,29 @@ def _normalised_export(db: Database) -> dict[str, Any]:
     data = json.loads(out.getvalue())
     del data["exported_at"]
     return dict(data["tables"])
+
+
+def test_the_demo_inbox_has_subscriptions_to_rank_and_buried_mail(
+    built: tuple[Database, DemoSummary],
+) -> None:
+    from kithkin import clock
+    from kithkin.practices import hygiene
+
+    db, summary = built
+    clock.freeze(
+        datetime.combine(date.today(), datetime.min.time(), tzinfo=UTC) + timedelta(hours=6)
+    )
+    with db.read() as conn:
+        subs = hygiene.subscriptions(conn)
+        buried = hygiene.buried(hygiene.read(conn, details=True))
+        held = conn.execute(select(func.count()).select_from(mail_message)).scalar_one()
+    assert summary.mail_messages == held > 1_000
+    labels = [s.label for s in subs]
+    assert labels[0] == "Vendor Webinars"  # unread, daily, burying circle mail: the costliest
+    roundtable = subs[labels.index("CIO Roundtable")]
+    assert roundtable.replies_sent == 4 and roundtable.read_rate and roundtable.read_rate > 0.5
+    spam = subs[labels.index("Prize Desk")]
+    assert spam.spam_only and not spam.offerable and "report as spam" in spam.offer_note
+    assert subs[labels.index("Board Portal")].how == "none"
+    assert buried and buried[0].tier == "circle"
+    assert all(b.person_id is not None for b in buried)

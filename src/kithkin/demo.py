@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from kithkin import clock
+from kithkin import clock, demo_mail
 from kithkin import demo_people as dp
 from kithkin import demo_words as w
 from kithkin.demo_people import Person, Touch
@@ -62,6 +62,7 @@ class DemoSummary:
     organisations: int
     complete_stories: int
     empty_stories: int
+    mail_messages: int  # the demo's inbox: lists, newsletters, spam and person mail
 
 
 def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> DemoSummary:
@@ -81,6 +82,11 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
                 )
             plan.run()
             _write(conn, plan)
+            clock.freeze(plan.end)
+            mail = demo_mail.write_mail(
+                conn, random.Random(seed + 1), plan.end, w.ME_ADDRESSES[0], plan.people,
+                plan.touches, seed,
+            )  # fmt: skip
             held = stats.stats(conn)
     finally:
         clock.freeze(None)
@@ -99,6 +105,7 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
         organisations=len({p.org.name for p in plan.people if p.org}),
         complete_stories=known.count(len(dp.CORE)),
         empty_stories=known.count(0),
+        mail_messages=mail,
     )
 
 

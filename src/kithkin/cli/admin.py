@@ -259,6 +259,7 @@ def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: 
             f"{summary.empty_stories} empty"
         )
         click.echo(f"  notes            {summary.notes}")
+        click.echo(f"  inbox            {summary.mail_messages} messages: lists, newsletters, spam")
         click.echo(f"try: kithkin --db {path} people --tag circle")
     if not no_serve:
         _serve(url, "127.0.0.1", port, open_browser=False)
