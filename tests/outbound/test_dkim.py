@@ -75,7 +75,7 @@ def test_a_signature_without_the_post_field(keys: tuple[bytes, bytes], dns: DnsT
 def test_a_url_changed_after_signing(keys: tuple[bytes, bytes], dns: DnsTxt) -> None:
     raw = signed(keys, newsletter()).replace(b"news.example/u/123", b"evil.example/u/123")
     verdict = verify_one_click(raw, dns=dns)
-    assert not verdict.ok
+    assert not verdict.ok and verdict.forged  # the signer's own key says it was altered
     assert verdict.reason.startswith("the DKIM signature by news.example does not verify")
 
 
@@ -107,6 +107,7 @@ def test_a_message_without_the_post_field(keys: tuple[bytes, bytes], dns: DnsTxt
 def test_no_signature(dns: DnsTxt) -> None:
     assert verify_one_click(newsletter(), dns=dns).reason == "no DKIM signature"
     assert not verify_one_click(newsletter(), dns=dns).ok
+    assert not verify_one_click(newsletter(), dns=dns).forged
 
 
 def test_an_unknown_key(keys: tuple[bytes, bytes], caplog: pytest.LogCaptureFixture) -> None:
@@ -114,7 +115,7 @@ def test_an_unknown_key(keys: tuple[bytes, bytes], caplog: pytest.LogCaptureFixt
         return None
 
     verdict = verify_one_click(signed(keys, newsletter()), dns=nothing)
-    assert not verdict.ok
+    assert not verdict.ok and not verdict.forged  # no key to judge by: not a failed check
     assert verdict.reason == (
         "the DKIM signature by news.example does not verify "
         "(no DKIM key published at s1._domainkey.news.example)"

@@ -204,7 +204,7 @@ def test_a_list_that_keeps_sending_is_flagged_ignored(
     assert "unsubscribe ignored" in sub.offer_note and "report as spam" in sub.offer_note
 
 
-def test_a_failing_signature_falls_back_to_mailto(
+def test_an_unsigned_offer_falls_back_to_mailto(
     db: Database,
     tmp_path: Path,
     keys: tuple[bytes, bytes],
@@ -216,10 +216,8 @@ def test_a_failing_signature_falls_back_to_mailto(
     with db.write() as conn:
         settings.set_me(conn, name="Me", addresses=[ME])
     url = f"{http.base}/u/t0k3n"
-    tampered = news(0, url, keys).replace(b"/u/t0k3n", b"/u/other")  # changed after signing
-    write_maildir(
-        tmp_path / "m", [(tampered, ""), *((news(k, url, keys, sign=False), "") for k in (1, 2))]
-    )
+    # the latest message offering one-click carries no signature: one-click is out
+    write_maildir(tmp_path / "m", [(news(k, url, keys, sign=k == 0), "") for k in (0, 1, 2)])
     import_mail(db, [str(tmp_path / "m")], workers=0)
     clock.freeze(BASE + timedelta(days=3))
     smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
@@ -235,6 +233,32 @@ def test_a_failing_signature_falls_back_to_mailto(
     assert mail.message["Message-ID"] == entry.message_id
     assert unsubscribe.apply(db, ["weekly"], options(smtp=smtp))[0].status == "refused"
     assert len(handler.received) == 1  # never twice
+
+
+def test_a_signature_that_fails_with_the_signers_key_is_reported_not_unsubscribed(
+    db: Database,
+    tmp_path: Path,
+    keys: tuple[bytes, bytes],
+    options: Callable[..., unsubscribe.Options],
+    http: Server,
+    handler: Handler,
+    smtp_port: int,
+) -> None:
+    with db.write() as conn:
+        settings.set_me(conn, name="Me", addresses=[ME])
+    url = f"{http.base}/u/t0k3n"
+    signed = [news(k, url, keys) for k in (0, 1)]
+    tampered = news(2, url, keys).replace(b"/u/t0k3n", b"/u/other")  # changed after signing
+    write_maildir(tmp_path / "m", [(m, "") for m in (*signed, tampered)])
+    import_mail(db, [str(tmp_path / "m")], workers=0)
+    clock.freeze(BASE + timedelta(days=3))
+    smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
+    [step] = unsubscribe.apply(db, ["weekly"], options(smtp=smtp))
+    assert step.status == "refused" and (step.outcome or "").startswith("report as spam instead")
+    assert "does not verify" in (step.outcome or "")
+    assert http.hits == [] and handler.received == []  # neither the link nor a mail
+    with db.read() as conn:
+        assert store.actions(conn) == []
 
 
 def test_an_attempt_a_crash_left_unfinished_is_only_retried_on_request(

@@ -42,6 +42,9 @@ class DkimVerdict:
     ok: bool
     reason: str
     domain: str | None = None
+    # The signer's key was found and no signature verifies with it: the message was altered
+    # or forged — authentication failed, unlike a key that cannot be had (offline, rotated).
+    forged: bool = False
 
 
 def verify_one_click(raw: bytes, *, dns: DnsTxt | None = None) -> DkimVerdict:
@@ -69,7 +72,12 @@ def verify_one_click(raw: bytes, *, dns: DnsTxt | None = None) -> DkimVerdict:
         verdicts.append(verdict)
     if len(verdicts) == 1:
         return verdicts[0]
-    return DkimVerdict(False, "; ".join(v.reason for v in verdicts), verdicts[0].domain)
+    return DkimVerdict(
+        False,
+        "; ".join(v.reason for v in verdicts),
+        verdicts[0].domain,
+        forged=all(v.forged for v in verdicts),
+    )
 
 
 def _check(
@@ -101,7 +109,9 @@ def _check(
             if lookup.missing
             else errors.last() or "the signature does not match the signed fields"
         )
-        return DkimVerdict(False, f"{by} does not verify ({why})", domain)
+        return DkimVerdict(
+            False, f"{by} does not verify ({why})", domain, forged=not lookup.missing
+        )
     missing = _uncovered(tags.get(b"h", b""), counts)
     if missing:
         return DkimVerdict(False, f"{by} verifies but does not cover {missing}", domain)

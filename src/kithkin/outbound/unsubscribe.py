@@ -11,7 +11,9 @@ For each subscription asked for, the first way out that is safe wins:
 3. **web link**: given to the user to open; never fetched (fetching links is how mail
    software unsubscribed people by accident).
 
-Never for what looks like spam (`practices.hygiene.offerable`): "report as spam instead".
+Never for what looks like spam (`practices.hygiene.offerable`), nor when the signature of the
+message offering one-click fails with its signer's key (authentication failed): "report as
+spam instead". A key that cannot be had (offline, rotated) only rules one-click out.
 
 With `apply`, every action is recorded in the outbox before it is tried and finished with its
 outcome; the same action asked again is the same row, so a done one is never sent twice. An
@@ -243,7 +245,9 @@ def _apply_one(
     if not step.allowed or step.method is None or step.target is None:
         return step
     if step.method == "one-click":
-        refused = _dkim_refusal(db, step.target, options)
+        refused, forged = _dkim_refusal(db, step.target, options)
+        if forged:  # failing authentication: it looks like spam, whatever way out it offers
+            return replace(step, status="refused", outcome=f"report as spam instead: {refused}")
         if refused is not None:
             fallback = _fallback(db, step, smtp, refused)
             if fallback is None:
@@ -284,8 +288,9 @@ def _apply_one(
     return replace(step, status="shown" if ok and step.method == "web" else status, outcome=outcome)
 
 
-def _dkim_refusal(db: Database, uri: str, options: Options) -> str | None:
-    """Why one-click must not be used for `uri` (its signed original fails), or None."""
+def _dkim_refusal(db: Database, uri: str, options: Options) -> tuple[str | None, bool]:
+    """Why one-click must not be used for `uri` (None: it may), and whether that is because
+    the signature failed with the signer's own key (the message was altered or forged)."""
     from kithkin.outbound.dkim import verify_one_click
     from kithkin.sources.mail.raw import read_raw
     from kithkin.store import hygiene as store
@@ -293,13 +298,15 @@ def _dkim_refusal(db: Database, uri: str, options: Options) -> str | None:
     with db.read() as conn:
         original = store.unsubscribe_original(conn, uri)
     if original is None:
-        return "one-click refused: the message offering it is not in the database"
+        return "one-click refused: the message offering it is not in the database", False
     try:
         raw = read_raw(*original)
     except NotFound as exc:
-        return f"one-click refused: {exc}"
+        return f"one-click refused: {exc}", False
     verdict = verify_one_click(raw, dns=options.dns)
-    return None if verdict.ok else f"one-click refused: {verdict.reason}"
+    if verdict.ok:
+        return None, False
+    return f"one-click refused: {verdict.reason}", verdict.forged
 
 
 def _fallback(db: Database, step: Step, smtp: SmtpSettings | None, why: str) -> Step | None:
