@@ -251,6 +251,41 @@ def test_a_renamed_maildir_file_updates_flags_without_being_read(
     assert (again.read, again.flags_updated, again.files_skipped) == (0, 0, 1)
 
 
+def test_an_unchanged_folder_is_not_even_listed_again(
+    me: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kithkin.sources.mail import walk
+
+    monkeypatch.setattr(walk, "RACY_NS", 0)  # the test's folders are seconds old
+    root = tmp_path / "md"
+    write_maildir(root / "INBOX", [(message("a@acme", DANA, [ME], "One"), "")])
+    write_maildir(root / "Archive", [(message("b@acme", DANA, [ME], "Two"), "S")])
+    import_mail(me, [str(root)], workers=0)
+
+    def no_planning(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an unchanged folder was listed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("kithkin.ingest.mail.plan", no_planning)
+        again = import_mail(me, [str(root)], workers=0)
+    assert (again.read, again.unchanged_sources) == (0, [str(root)])
+    # a message delivered into a nested folder changes that directory: it is read
+    write_maildir(root / "Archive", [(message("c@acme", BO, [ME], "Three"), "")], start=50)
+    later = import_mail(me, [str(root)], workers=0)
+    assert (later.read, later.new, later.files_skipped) == (1, 1, 2)
+    assert import_mail(me, [str(root)], workers=0).unchanged_sources == [str(root)]
+
+
+def test_a_folder_changed_a_moment_ago_is_listed_again(me: Database, tmp_path: Path) -> None:
+    """Within the same clock tick a second file could arrive without the directory's time
+    changing: a folder this fresh is never taken as unchanged."""
+    root = tmp_path / "md"
+    write_maildir(root, [(message("a@acme", DANA, [ME], "One"), "")])
+    import_mail(me, [str(root)], workers=0)
+    again = import_mail(me, [str(root)], workers=0)
+    assert (again.read, again.files_skipped, again.unchanged_sources) == (0, 1, [])
+
+
 def test_a_grown_mbox_is_read_from_where_it_ended(me: Database, tmp_path: Path) -> None:
     box = write_mbox(
         tmp_path / "grow.mbox", [message(f"{i}@a", DANA, [ME], f"m{i}", day=i) for i in range(3)]

@@ -41,7 +41,8 @@ mail_source = Table(
     Column("size", BigInteger),  # mbox: its size and mtime when reading started
     Column("mtime_ns", BigInteger),
     Column("end_offset", BigInteger, nullable=False, default=0),  # mbox: where reading got to
-    Column("tail_hash", String(64)),  # mbox: sha256 of the bytes just before end_offset
+    # mbox: sha256 of the bytes just before end_offset; folder: its `walk.folder_mark`
+    Column("tail_hash", String(64)),
     Column("uidvalidity", BigInteger),  # IMAP
     Column("last_uid", BigInteger),
     Column("messages", Integer, nullable=False, default=0),  # records read from it, all runs

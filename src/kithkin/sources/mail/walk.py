@@ -14,8 +14,10 @@ numbers by value ("2" before "10"), the others by code point.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from kithkin.sources.mail.mbox import header_start, read_mbox
 from kithkin.sources.mail.records import MessageRecord
 from kithkin.sources.records import SourceProblem
 
+RACY_NS = 2_000_000_000  # a folder changed this recently is not marked unchanged
 BATCH = 256  # message files per task
 _MBOX_SUFFIXES = (".mbox", ".mbx", ".mbs")
 
@@ -256,3 +259,23 @@ def _plan_folder(
         if name.startswith(".") and not sub.is_maildir:
             continue  # .git, .notmuch and the like; Maildir++ folders are Maildirs
         yield from _plan_folder(inside, (*parts, name), sub, root_folder, batch, part_bytes)
+
+
+def folder_mark(root: str) -> str | None:
+    """A fingerprint of a folder's directories (each one's path and modification time): it
+    changes when a file is added, removed or renamed anywhere below (a Maildir flag change
+    renames), not when a file's bytes change in place. Lists the directories without a
+    stat of any file. None when a directory changed in the last `RACY_NS` (a file added in
+    the same clock tick would leave its time as it is: the next import could not tell)."""
+    digest = hashlib.sha256()
+    recent = time.time_ns() - RACY_NS
+    for directory, subdirectories, _ in os.walk(root):
+        subdirectories.sort()
+        try:
+            mtime = os.stat(directory).st_mtime_ns
+        except OSError:
+            return None
+        if mtime >= recent:
+            return None
+        digest.update(f"{os.path.relpath(directory, root)}\0{mtime}\0".encode())
+    return digest.hexdigest()
