@@ -204,6 +204,15 @@ def test_a_list_that_keeps_sending_is_flagged_ignored(
     assert "unsubscribe ignored" in sub.offer_note and "report as spam" in sub.offer_note
 
 
+def _only_news(db: Database, folder: Path, messages: list[bytes]) -> None:
+    """A mailbox of just these Weekly News messages, imported; the clock three days on."""
+    with db.write() as conn:
+        settings.set_me(conn, name="Me", addresses=[ME])
+    write_maildir(folder, [(m, "") for m in messages])
+    import_mail(db, [str(folder)], workers=0)
+    clock.freeze(BASE + timedelta(days=3))
+
+
 def test_an_unsigned_offer_falls_back_to_mailto(
     db: Database,
     tmp_path: Path,
@@ -213,13 +222,9 @@ def test_an_unsigned_offer_falls_back_to_mailto(
     handler: Handler,
     smtp_port: int,
 ) -> None:
-    with db.write() as conn:
-        settings.set_me(conn, name="Me", addresses=[ME])
     url = f"{http.base}/u/t0k3n"
     # the latest message offering one-click carries no signature: one-click is out
-    write_maildir(tmp_path / "m", [(news(k, url, keys, sign=k == 0), "") for k in (0, 1, 2)])
-    import_mail(db, [str(tmp_path / "m")], workers=0)
-    clock.freeze(BASE + timedelta(days=3))
+    _only_news(db, tmp_path / "m", [news(k, url, keys, sign=k == 0) for k in (0, 1, 2)])
     smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
     [step] = unsubscribe.apply(db, ["weekly"], options(smtp=smtp))
     assert step.method == "mailto" and step.status == "done", step
@@ -244,14 +249,10 @@ def test_a_signature_that_fails_with_the_signers_key_is_reported_not_unsubscribe
     handler: Handler,
     smtp_port: int,
 ) -> None:
-    with db.write() as conn:
-        settings.set_me(conn, name="Me", addresses=[ME])
     url = f"{http.base}/u/t0k3n"
     signed = [news(k, url, keys) for k in (0, 1)]
     tampered = news(2, url, keys).replace(b"/u/t0k3n", b"/u/other")  # changed after signing
-    write_maildir(tmp_path / "m", [(m, "") for m in (*signed, tampered)])
-    import_mail(db, [str(tmp_path / "m")], workers=0)
-    clock.freeze(BASE + timedelta(days=3))
+    _only_news(db, tmp_path / "m", [*signed, tampered])
     smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
     [step] = unsubscribe.apply(db, ["weekly"], options(smtp=smtp))
     assert step.status == "refused" and (step.outcome or "").startswith("report as spam instead")

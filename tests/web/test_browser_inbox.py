@@ -8,15 +8,12 @@ app is told to trust) that records what it is sent.
 
 from __future__ import annotations
 
-import base64
 import socket
 import ssl
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 
 import dkim
@@ -27,6 +24,7 @@ from kithkin.outbound.unsubscribe import Options
 from kithkin.store import Database, settings
 from kithkin.web.app import create_app
 from tests.ingest.mailbox import message, write_maildir
+from tests.outbound.local import Hit, Server, dns_of, new_dkim_key, self_signed, serve, tls_context
 from tests.web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium
 
 pytestmark = pytest.mark.browser
@@ -38,84 +36,35 @@ KEY_NAME = b"s1._domainkey.news.example."
 
 
 @dataclass
-class Hit:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
 class Unsubscribes:
-    """The list's one-click endpoint: what it was sent."""
+    """The list's one-click endpoint (an HTTPS server on 127.0.0.1) and what it was sent."""
 
     url: str
     certificate: Path
-    hits: list[Hit] = field(default_factory=list)
+    server: Server
+
+    @property
+    def hits(self) -> list[Hit]:
+        return [hit for hit in self.server.hits if hit.method == "POST"]
 
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
     """(private key PEM, DNS TXT record) of a new 2048-bit RSA key."""
-    path = tmp_path_factory.mktemp("dkim") / "key.pem"
-    subprocess.run(
-        ["openssl", "genrsa", "-out", str(path), "2048"], check=True, capture_output=True
-    )
-    public = subprocess.run(
-        ["openssl", "rsa", "-in", str(path), "-pubout", "-outform", "DER"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    return path.read_bytes(), b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    return new_dkim_key(tmp_path_factory.mktemp("dkim") / "key.pem")
 
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1: (certificate, key)."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
-            *("-addext", "subjectAltName=IP:127.0.0.1"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return self_signed(tmp_path_factory.mktemp("tls"), "IP:127.0.0.1")
 
 
 @pytest.fixture
 def endpoint(certificate: tuple[Path, Path]) -> Iterator[Unsubscribes]:
     """An HTTPS server on 127.0.0.1 answering 200 to every POST, recording each."""
-    found: list[Hit] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            found.append(Hit(self.path, dict(self.headers.items()), body))
-            self.send_response(200)
-            self.send_header("Set-Cookie", "tracker=1")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(*certificate)
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    port = httpd.server_address[1]
-    try:
-        yield Unsubscribes(f"https://127.0.0.1:{port}/unsub/abc", certificate[0], found)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    for server in serve(tls_context(certificate)):
+        yield Unsubscribes(f"{server.base}/unsub/abc", certificate[0], server)
 
 
 def _mailbox(root: Path, url: str, keys: tuple[bytes, bytes]) -> Path:
@@ -177,15 +126,10 @@ def inbox_url(
         settings.set_me(conn, name="Ana", addresses=[ME])
     import_mail(db, [str(_mailbox(tmp_path / "mail", endpoint.url, keys))], workers=0)
     db.dispose()
-    records = {KEY_NAME: keys[1]}
-
-    def dns(name: bytes, timeout: float = 5) -> bytes | None:
-        return records.get(name)
-
     app = create_app(db_url)
     app.state.unsubscribe_options = Options(
         allow_loopback=True,
-        dns=dns,
+        dns=dns_of({KEY_NAME: keys[1]}),
         verify=ssl.create_default_context(cafile=str(endpoint.certificate)),
         timeout=5,
     )
