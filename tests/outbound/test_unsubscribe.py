@@ -64,6 +64,12 @@ def smtp_port(handler: Handler) -> Iterator[int]:
     yield from smtp_server(handler)
 
 
+@pytest.fixture
+def smtp(smtp_port: int) -> SmtpSettings:
+    """The local SMTP server as the user's settings (plain: loopback only)."""
+    return SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
+
+
 def news(k: int, url: str, keys: tuple[bytes, bytes], *, sign: bool = True) -> bytes:
     data = message(
         f"n{k}@news.example",
@@ -220,12 +226,11 @@ def test_an_unsigned_offer_falls_back_to_mailto(
     options: Callable[..., unsubscribe.Options],
     http: Server,
     handler: Handler,
-    smtp_port: int,
+    smtp: SmtpSettings,
 ) -> None:
     url = f"{http.base}/u/t0k3n"
     # the latest message offering one-click carries no signature: one-click is out
     _only_news(db, tmp_path / "m", [news(k, url, keys, sign=k == 0) for k in (0, 1, 2)])
-    smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
     [step] = unsubscribe.apply(db, ["weekly"], options(smtp=smtp))
     assert step.method == "mailto" and step.status == "done", step
     assert any("one-click refused" in note for note in step.notes)
@@ -247,13 +252,12 @@ def test_a_signature_that_fails_with_the_signers_key_is_reported_not_unsubscribe
     options: Callable[..., unsubscribe.Options],
     http: Server,
     handler: Handler,
-    smtp_port: int,
+    smtp: SmtpSettings,
 ) -> None:
     url = f"{http.base}/u/t0k3n"
     signed = [news(k, url, keys) for k in (0, 1)]
     tampered = news(2, url, keys).replace(b"/u/t0k3n", b"/u/other")  # changed after signing
     _only_news(db, tmp_path / "m", [*signed, tampered])
-    smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
     [step] = unsubscribe.apply(db, ["weekly"], options(smtp=smtp))
     assert step.status == "refused" and (step.outcome or "").startswith("report as spam instead")
     assert "does not verify" in (step.outcome or "")
@@ -268,9 +272,8 @@ def test_an_attempt_a_crash_left_unfinished_is_only_retried_on_request(
     keys: tuple[bytes, bytes],
     options: Callable[..., unsubscribe.Options],
     handler: Handler,
-    smtp_port: int,
+    smtp: SmtpSettings,
 ) -> None:
-    smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
     [dry] = unsubscribe.plan(db, ["dev.lists.example"], options(smtp=smtp))
     assert dry.method == "mailto" and "dev-request@lists.example" in dry.plan
     with db.write() as conn:  # what a crash in the middle of sending leaves
@@ -302,9 +305,8 @@ def test_an_action_recorded_but_never_begun_goes_on_without_asking(
     keys: tuple[bytes, bytes],
     options: Callable[..., unsubscribe.Options],
     handler: Handler,
-    smtp_port: int,
+    smtp: SmtpSettings,
 ) -> None:
-    smtp = SmtpSettings("127.0.0.1", smtp_port, security="none", from_address=ME, timeout=5)
     [dry] = unsubscribe.plan(db, ["dev.lists.example"], options(smtp=smtp))
     with db.write() as conn:  # a crash right after recording: nothing was sent
         entry = store.record_action(

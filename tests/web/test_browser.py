@@ -61,14 +61,19 @@ def test_a_missing_browser_skips_locally_and_fails_in_ci(
 @pytest.fixture
 def live_url(db_url: str) -> Iterator[str]:
     """The app served by uvicorn in a background thread on a free port of 127.0.0.1."""
+    yield from serve_app(create_app(db_url))
+
+
+def serve_app(app: Any) -> Iterator[str]:
+    """Serve `app` with uvicorn in a background thread on a free port of 127.0.0.1; yields
+    its base URL and stops it afterwards."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(db_url), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

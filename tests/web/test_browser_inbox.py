@@ -8,10 +8,7 @@ app is told to trust) that records what it is sent.
 
 from __future__ import annotations
 
-import socket
 import ssl
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +22,7 @@ from kithkin.store import Database, settings
 from kithkin.web.app import create_app
 from tests.ingest.mailbox import message, write_maildir
 from tests.outbound.local import Hit, Server, dns_of, new_dkim_key, self_signed, serve, tls_context
-from tests.web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium
+from tests.web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium, serve_app
 
 pytestmark = pytest.mark.browser
 __all__ = ["chromium"]  # a fixture, shared with test_browser.py
@@ -119,8 +116,6 @@ def inbox_url(
 ) -> Iterator[str]:
     """The app, its mail imported and told how to reach the outside world (a fake DNS,
     loopback allowed, the test certificate trusted), served by uvicorn on 127.0.0.1."""
-    import uvicorn
-
     db = Database(db_url)
     with db.write() as conn:
         settings.set_me(conn, name="Ana", addresses=[ME])
@@ -133,24 +128,7 @@ def inbox_url(
         verify=ssl.create_default_context(cafile=str(endpoint.certificate)),
         timeout=5,
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        assert time.monotonic() < deadline, "uvicorn did not start in 15 s"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    yield from serve_app(app)
 
 
 def test_one_click_unsubscribe_from_a_signed_list(

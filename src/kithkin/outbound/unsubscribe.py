@@ -116,17 +116,7 @@ def plan(
 ) -> list[Step]:
     """The dry run: for each subscription, what would be done and how (no network). With
     `retry`, an attempt a crash left unfinished is planned again."""
-    from kithkin.practices import hygiene
-
-    options = options or options_from_env()
-    with db.read() as conn:
-        subs = hygiene.subscriptions(conn)
-        chosen = list(dict.fromkeys(find(subs, ref).key for ref in refs))
-        smtp = options.smtp or smtp_settings(conn)
-        steps = [
-            _plan_one(conn, next(s for s in subs if s.key == key), smtp, retry) for key in chosen
-        ]
-    return steps
+    return _planned(db, refs, options or options_from_env(), retry)[0]
 
 
 def apply(
@@ -135,12 +125,22 @@ def apply(
     """Do what `plan` says, each action through the outbox; one step's failure does not stop
     the others."""
     options = options or options_from_env()
-    smtp = options.smtp
-    if smtp is None:
-        with db.read() as conn:
-            smtp = smtp_settings(conn)
-    steps = plan(db, refs, options, retry=retry)
-    return [_apply_one(db, step, options, smtp, retry) for step in steps]
+    steps, subs, smtp = _planned(db, refs, options, retry)
+    return [_apply_one(db, step, subs[step.key], options, smtp, retry) for step in steps]
+
+
+def _planned(
+    db: Database, refs: Sequence[str], options: Options, retry: bool
+) -> tuple[list[Step], dict[str, Subscription], SmtpSettings | None]:
+    """The steps, the subscriptions they are for (by key) and the SMTP settings, in one read."""
+    from kithkin.practices import hygiene
+
+    with db.read() as conn:
+        subs = hygiene.subscriptions(conn)
+        chosen = {s.key: s for s in (find(subs, ref) for ref in refs)}
+        smtp = options.smtp or smtp_settings(conn)
+        steps = [_plan_one(conn, sub, smtp, retry) for sub in chosen.values()]
+    return steps, chosen, smtp
 
 
 def ignored(db: Database) -> list[Subscription]:
@@ -238,7 +238,12 @@ def _mail_to(method: Method) -> str:
 
 
 def _apply_one(
-    db: Database, step: Step, options: Options, smtp: SmtpSettings | None, retry: bool
+    db: Database,
+    step: Step,
+    sub: Subscription,
+    options: Options,
+    smtp: SmtpSettings | None,
+    retry: bool,
 ) -> Step:
     from kithkin.store import hygiene as store
 
@@ -249,10 +254,10 @@ def _apply_one(
         if forged:  # failing authentication: it looks like spam, whatever way out it offers
             return replace(step, status="refused", outcome=f"report as spam instead: {refused}")
         if refused is not None:
-            fallback = _fallback(db, step, smtp, refused)
+            fallback = _fallback(db, step, sub, smtp, refused)
             if fallback is None:
                 return replace(step, status="refused", outcome=refused)
-            return _apply_one(db, fallback, options, smtp, retry)
+            return _apply_one(db, fallback, sub, options, smtp, retry)
     sender = parseaddr(smtp.from_address)[1] if smtp else ""
     domain = sender.rpartition("@")[2] or "kithkin.invalid"  # of the mailto's Message-ID
     with db.write() as conn:
@@ -309,15 +314,12 @@ def _dkim_refusal(db: Database, uri: str, options: Options) -> tuple[str | None,
     return f"one-click refused: {verdict.reason}", verdict.forged
 
 
-def _fallback(db: Database, step: Step, smtp: SmtpSettings | None, why: str) -> Step | None:
+def _fallback(
+    db: Database, step: Step, sub: Subscription, smtp: SmtpSettings | None, why: str
+) -> Step | None:
     """The next way out once one-click is refused: mailto, else the web link."""
-    from kithkin.practices import hygiene
-
+    rest = replace(sub, methods=tuple(m for m in sub.methods if m.kind != "one-click"))
     with db.read() as conn:
-        sub = next((s for s in hygiene.subscriptions(conn) if s.key == step.key), None)
-        if sub is None:
-            return None
-        rest = replace(sub, methods=tuple(m for m in sub.methods if m.kind != "one-click"))
         again = _plan_one(conn, rest, smtp, retry=True)
     if not again.allowed:
         return None

@@ -275,7 +275,7 @@ def load(db: Database, now: datetime | None = None) -> Agenda:
             agenda.written_to_me(conn, now - timedelta(days=WAITING_DAYS), now) if blind else []
         )
         shown = {r.person_id for r in waiting_rows}
-        colleagues = my_domains(conn)
+        colleagues = my_domains(conn) if direct else frozenset()
         direct = [w for w in direct if w.person_id not in shown and likely_waiting(w, colleagues)]
         ids_waited = [r.waiting_interaction_id for r in waiting_rows]
         answered = agenda.answered_elsewhere(
