@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 
 from kithkin.ingest import mail_batch
 from kithkin.ingest.mail import import_mail
+from kithkin.practices import hygiene
 from kithkin.store import Database, people, settings, stats, trash
 from kithkin.store.schema import interaction, interaction_participant, person
 from kithkin.store.schema_mail import mail_message
@@ -128,6 +129,63 @@ def test_bulk_and_spam_never_make_people(me: Database, tmp_path: Path) -> None:
     assert found["n1@news"].list_unsubscribe_post == "List-Unsubscribe=One-Click"
     assert found["n2@bot"].flags == "S" and found["n2@bot"].auto_submitted == "auto-generated"
     assert found["s1@x"].category == "spam" and found["s1@x"].folder == "Spam"
+
+
+def test_a_gmail_takeout_mbox_reads_its_labels(me: Database, tmp_path: Path) -> None:
+    """One mbox of all the mail, Gmail's labels on each message: spam and the Promotions
+    tab make nobody a person, read flags come from the Unread label (so hygiene has read
+    rates), and the rest is mail like any other."""
+    box = write_mbox(
+        tmp_path / "All mail Including Spam and Trash.mbox",
+        [
+            message("t1@acme", DANA, [ME], "Board pack", X_Gmail_Labels="Inbox,Important,Opened"),
+            message(
+                "t2@kk",
+                ANA,
+                [DANA],
+                "Re: Board pack",
+                day=1,
+                reply_to="t1@acme",
+                X_Gmail_Labels="Sent",
+            ),
+            message(
+                "t3@scam",
+                "Prince <prince@scam.example>",
+                [ME],
+                "Funds",
+                day=2,
+                X_Gmail_Labels="Spam,Unread",
+            ),
+            message(
+                "t4@shop",
+                "Shop Team <team@shop.example>",
+                [ME],
+                "Autumn sale",
+                day=3,
+                X_Gmail_Labels='"Category Promotions",Inbox,Unread',
+            ),
+            message(
+                "t5@acme",
+                BO,
+                [ME],
+                "Quick question",
+                day=4,
+                X_Gmail_Labels="Inbox,Category Updates,Unread",
+            ),
+        ],
+    )
+    summary = import_mail(me, [str(box)], workers=0)
+    assert summary.by_category == {"person": 3, "spam": 1, "bulk": 1}
+    found = {r.message_id: r for r in rows(me, "SELECT * FROM mail_message")}
+    assert {mid: found[mid].flags for mid in found} == {
+        "t1@acme": "S", "t2@kk": "S", "t3@scam": "", "t4@shop": "", "t5@acme": ""
+    }  # fmt: skip
+    assert found["t3@scam"].category == "spam" and found["t4@shop"].category == "bulk"
+    names = {r[0] for r in rows(me, "SELECT display_name FROM person")}
+    assert names == {"Dana Whitfield", "Bo Chen"}  # not the spammer, not the shop
+    with me.read() as conn:
+        shop = [s for s in hygiene.subscriptions(conn) if s.sender == "team@shop.example"]
+    assert [s.read_rate for s in shop] == [0.0]  # an mbox, yet its read rate is known
 
 
 def test_list_mail_counts_only_answers_across_me(me: Database, tmp_path: Path) -> None:

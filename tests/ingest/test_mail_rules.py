@@ -30,6 +30,7 @@ class Headers:
     in_reply_to: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     folder: str = "INBOX"
+    labels: tuple[str, ...] = ()
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,12 @@ class Headers:
         (Headers(from_=(("", "no.address@enron.com"),)), "bulk"),
         (Headers(folder="Spam"), "spam"),
         (Headers(folder="[Gmail]/Spam"), "spam"),
+        # a Google Takeout mbox: one folder, Gmail's labels on every message
+        (Headers(folder="All mail Including Spam and Trash", labels=("Spam", "Unread")), "spam"),
+        (Headers(labels=("Inbox", "Category Promotions", "Unread")), "bulk"),
+        (Headers(labels=("Category Social",)), "bulk"),
+        (Headers(labels=("Inbox", "Category Updates", "Opened")), "person"),
+        (Headers(labels=("Sent", "Opened", "Important")), "person"),
         (Headers(folder="Junk E-mail"), "spam"),
         (Headers(folder="spam-1", list_id="x.lists.y"), "spam"),
         (Headers(folder="lists/spamassassin-talk"), "person"),

@@ -7,8 +7,9 @@ Pure decisions on header values; the mail ingest applies them.
   between a list member and me counts, but weaker than direct mail;
 - **bulk**: newsletters, notifications, marketing, no-reply senders, Auto-Submitted, bulk
   precedence without a list, a robot posting to a list. Never a relationship by itself;
-- **spam**: whatever sits in a Spam or Junk folder. Never a relationship, and never
-  unsubscribed from (that only confirms the address to the sender).
+- **spam**: whatever sits in a Spam or Junk folder (or carries Gmail's Spam label, in a
+  Takeout mbox). Never a relationship, and never unsubscribed from (that only confirms the
+  address to the sender).
 
 What the corpora taught: list copies without a List-Id (Yahoo Groups, old vger) still say
 "Precedence: bulk" and carry a "[list]" tag or a reply subject, and are discussions, not
@@ -52,6 +53,9 @@ _LIST_HOST: Final = re.compile(
 # "'Ana Lima' via Kernel Dev": the name a list gives a sender when it rewrites From (DMARC).
 _VIA: Final = re.compile(r"^\s*'?(.*?)'?\s+via\s+\S+$")
 _LOCAL_WORDS: Final = re.compile(r"[._\-+]+")
+# Gmail's tabs (labels of a Takeout mbox) that hold no person's mail: "Updates" and "Forums"
+# do (receipts from a person, discussion lists), and are left to the rules below.
+_GMAIL_BULK: Final = frozenset({"category promotions", "category social"})
 _QUOTES: Final = "\"' "
 
 
@@ -78,6 +82,8 @@ class MailHeaders(Protocol):
     def references(self) -> Sequence[str]: ...
     @property
     def folder(self) -> str: ...
+    @property
+    def labels(self) -> Sequence[str]: ...
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -95,8 +101,11 @@ def is_spam_folder(folder: str) -> bool:
 
 
 def classify(message: MailHeaders) -> Category:
-    if is_spam_folder(message.folder):
+    labels = {label.lower() for label in message.labels} if message.labels else set()
+    if is_spam_folder(message.folder) or "spam" in labels:
         return "spam"
+    if labels & _GMAIL_BULK:
+        return "bulk"  # Gmail sorted it with the marketing or the social networks' mail
     senders = [address for _, address in message.from_ if address]
     auto = (message.auto_submitted or "").strip().lower()
     if auto and auto != "no":

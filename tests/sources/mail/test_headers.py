@@ -41,7 +41,7 @@ FIELD_NAMES = [
     "From", "To", "Cc", "Bcc", "Reply-To", "Subject", "Date", "Message-ID", "In-Reply-To",
     "References", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Precedence",
     "Auto-Submitted", "Return-Path", "DKIM-Signature", "X-Mailer", "User-Agent", "Status",
-    "X-Status", "Received", "Content-Type",
+    "X-Status", "X-Gmail-Labels", "Received", "Content-Type",
 ]  # fmt: skip
 
 
@@ -334,6 +334,34 @@ def test_a_list_mail_record() -> None:
     assert built.has_dkim and built.x_mailer == "Groups.io"
     assert built.flags == "FPRS"  # P given, S from Status R, R and F from X-Status A F
     assert built.problems == () and built.date_problem is None
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected", "flags"),
+    [
+        ("Inbox,Important,Opened", ("Inbox", "Important", "Opened"), "S"),
+        ("Inbox,Unread,Category Promotions", ("Inbox", "Unread", "Category Promotions"), ""),
+        ("Spam,Unread", ("Spam", "Unread"), ""),
+        ("Sent", ("Sent",), "S"),
+        ("Starred,Trash", ("Starred", "Trash"), "FST"),
+        ('Inbox,"Clients, 2024",Unread', ("Inbox", "Clients, 2024", "Unread"), ""),
+        ("=?UTF-8?Q?Entw=C3=BCrfe?=,Opened", ("Entwürfe", "Opened"), "S"),
+        ('Inbox,"broken,Unread', ("Inbox", '"broken', "Unread"), ""),
+    ],
+)
+def test_gmail_takeout_labels_are_kept_and_give_the_read_flag(
+    labels: str, expected: tuple[str, ...], flags: str
+) -> None:
+    built = record(f"From: a@b\nSubject: x\nX-Gmail-Labels: {labels}\n")
+    assert built.labels == expected
+    assert built.flags == flags
+
+
+def test_a_folded_gmail_label_line_unfolds_and_mbox_status_still_counts() -> None:
+    built = record("From: a@b\nStatus: RO\nX-Gmail-Labels: Inbox,\n Unread\n")
+    assert built.labels == ("Inbox", "Unread")
+    assert built.flags == "S"  # Status says read; Gmail's Unread adds no flag
+    assert record("From: a@b\n").labels == ()
 
 
 def test_a_missing_message_id_is_a_stable_hash_of_the_header() -> None:

@@ -23,7 +23,8 @@ import re
 _NAMES = (
     rb"a(?:uto-submitted)|bcc|cc|d(?:ate|kim-signature)|from|in-reply-to"
     rb"|list-(?:id|unsubscribe(?:-post)?)|message-id|precedence"
-    rb"|re(?:ferences|ply-to|turn-path)|s(?:tatus|ubject)|to|user-agent|x-(?:mailer|status)"
+    rb"|re(?:ferences|ply-to|turn-path)|s(?:tatus|ubject)|to|user-agent"
+    rb"|x-(?:gmail-labels|mailer|status)"
 )
 _FIELD = re.compile(rb"\n(" + _NAMES + rb")[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import operator
 import re
@@ -51,7 +52,8 @@ class MessageRecord:
     has_dkim: bool = False
     x_mailer: str | None = None  # X-Mailer, else User-Agent
     flags: str = ""  # Maildir letters, sorted: D draft, F flagged, P passed, R replied, S seen,
-    # T trashed; from the Maildir file name and from mbox Status / X-Status fields
+    # T trashed; from the Maildir file name, mbox Status / X-Status fields, Gmail labels
+    labels: tuple[str, ...] = ()  # Gmail's labels, from a Takeout mbox: "Inbox", "Spam"...
     size: int = 0
     problems: tuple[str, ...] = ()  # what was odd about the headers, for the import report
 
@@ -147,6 +149,8 @@ def build_record(
         values["x_mailer"] = text(found[b"user-agent"], problems)
     if b"status" in found or b"x-status" in found:
         flags = _status_flags(flags, found.get(b"status"), found.get(b"x-status"))
+    if values["labels"]:
+        flags = _label_flags(flags, values["labels"])
     values["flags"] = flags
     if problems:
         values["problems"] = tuple(problems)
@@ -265,6 +269,17 @@ def _return_path(values: Values, raw: bytes, problems: list[str]) -> None:
     values["return_path"] = (inner[1] if inner is not None else value).strip()
 
 
+def _labels(values: Values, raw: bytes, problems: list[str]) -> None:
+    """Gmail's labels (Google Takeout writes them as one CSV line, a label with a comma in
+    quotes, a label beyond ASCII as an encoded word)."""
+    value = text(raw, problems)
+    try:
+        labels = next(csv.reader([value], skipinitialspace=True, strict=True), [])
+    except csv.Error:  # a stray quote: the commas still separate
+        labels = value.split(",")
+    values["labels"] = tuple(clean for label in labels if (clean := " ".join(label.split())))
+
+
 def _dkim(values: Values, raw: bytes, problems: list[str]) -> None:
     values["has_dkim"] = True
 
@@ -287,11 +302,24 @@ _FIELDS: dict[bytes, Callable[[Values, bytes, list[str]], None]] = {
     b"auto-submitted": _plain("auto_submitted", lower=True),
     b"return-path": _return_path,
     b"dkim-signature": _dkim,
+    b"x-gmail-labels": _labels,
     b"x-mailer": _mailer,
     b"user-agent": _later,
     b"status": _later,
     b"x-status": _later,
 }
+
+
+# Gmail system labels as Maildir flags; a message without "Unread" has been read.
+_LABEL_FLAGS = {"starred": "F", "draft": "D", "drafts": "D", "trash": "T"}
+
+
+def _label_flags(flags: str, labels: tuple[str, ...]) -> str:
+    names = {label.lower() for label in labels}
+    letters = set(flags) | {_LABEL_FLAGS[n] for n in names if n in _LABEL_FLAGS}
+    if "unread" not in names:
+        letters.add("S")
+    return "".join(sorted(letters))
 
 
 def _status_flags(flags: str, status: bytes | None, x_status: bytes | None) -> str:
