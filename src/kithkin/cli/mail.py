@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 def import_mail(
     ctx: Context, locations: tuple[str, ...], workers: int | None, batch_size: int, as_json: bool
 ) -> None:
-    """Import mail: mbox files (Gmail Takeout too), Maildirs, message files and folders of
-    them, and IMAP folders (imaps://user@host/Folder, read-only).
+    """Import mail: mbox files (Gmail Takeout too), Maildirs, Apple Mail's folders
+    (~/Library/Mail/V10), message files and folders of them, and IMAP folders
+    (imaps://user@host/Folder, read-only).
 
     Only headers are read. Person-to-person mail makes people and interactions; a reply
     between you and someone on a discussion list counts (weaker); newsletters, notifications

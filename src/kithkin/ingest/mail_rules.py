@@ -8,8 +8,8 @@ Pure decisions on header values; the mail ingest applies them.
 - **bulk**: newsletters, notifications, marketing, no-reply senders, Auto-Submitted, bulk
   precedence without a list, a robot posting to a list. Never a relationship by itself;
 - **spam**: whatever sits in a Spam or Junk folder (or carries Gmail's Spam label, in a
-  Takeout mbox). Never a relationship, and never unsubscribed from (that only confirms the
-  address to the sender).
+  Takeout mbox, or Apple Mail's junk flag). Never a relationship, and never unsubscribed
+  from (that only confirms the address to the sender).
 
 What the corpora taught: list copies without a List-Id (Yahoo Groups, old vger) still say
 "Precedence: bulk" and carry a "[list]" tag or a reply subject, and are discussions, not
@@ -102,7 +102,7 @@ def is_spam_folder(folder: str) -> bool:
 
 def classify(message: MailHeaders) -> Category:
     labels = {label.lower() for label in message.labels} if message.labels else set()
-    if is_spam_folder(message.folder) or "spam" in labels:
+    if is_spam_folder(message.folder) or "spam" in labels or "junk" in labels:
         return "spam"
     if labels & _GMAIL_BULK:
         return "bulk"  # Gmail sorted it with the marketing or the social networks' mail

@@ -1,15 +1,21 @@
 """Message files: one message per file, whatever its name (`.eml`, Enron's `1.`, `msg_01.txt`,
-Maildir's `1220863087.12663_7.mindcrime:2,RS`).
+Maildir's `1220863087.12663_7.mindcrime:2,RS`, Apple Mail's `123.emlx`).
 
 Only the head of a file is read: one `os.read` of 16 KiB holds the whole header block of
 nearly every message (more is read only while no blank line has been seen). A file that
 starts with an mbox envelope line ("From sender date") is a message with its envelope, or,
 when it holds more than one message, an mbox (the caller reads it as one).
+
+Apple Mail's `.emlx` (and `.partial.emlx`): the message's byte count on the first line, the
+message, then a property list whose `flags` integer holds read (bit 0), deleted (1), answered
+(2), flagged (4), draft (6), forwarded (8) and junk (24); they become Maildir letters, and
+junk the label "Junk" (spam).
 """
 
 from __future__ import annotations
 
 import os
+import plistlib
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -38,7 +44,7 @@ _NOT_MAIL_NAMES = frozenset(
         "courierimapacl",
     }
 )
-_NOT_MAIL_SUFFIXES = (".msf", ".lock", ".sqlite", ".db", ".json", ".idx", ".index")
+_NOT_MAIL_SUFFIXES = (".msf", ".lock", ".sqlite", ".db", ".json", ".idx", ".index", ".plist")
 
 
 def is_candidate(name: str) -> bool:
@@ -60,12 +66,24 @@ def read_message_file(
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         return SourceProblem(path, "file", f"cannot be opened: {exc.strerror}")
+    junk = False
     try:
         data = os.read(fd, READ_SIZE)
         # A short read of a regular file means its end: no fstat needed for small files.
         size = len(data) if len(data) < READ_SIZE else os.fstat(fd).st_size
         start = 0
-        if data.startswith(b"From "):
+        message_end = size
+        if path.endswith(".emlx"):
+            count = data[: data.find(b"\n") + 1]
+            if not count.strip().isdigit():
+                return SourceProblem(
+                    path, "file", "not an Apple Mail message: its first line is no byte count"
+                )
+            start = len(count)
+            message_end = min(size, start + int(count))
+            emlx_flags, junk = _emlx_flags(fd, data, message_end, size)
+            flags = "".join(sorted(set(flags + emlx_flags)))
+        elif data.startswith(b"From "):
             start = header_start(data, 0, len(data))
             if start < 0:  # an envelope line without a date: still not a header field
                 start = data.find(b"\n") + 1
@@ -79,13 +97,13 @@ def read_message_file(
             return SourceProblem(
                 path, "file", "not a mail message: its first line is not a header field"
             )
-        stop = header_end(data, start)
-        while stop == len(data) < size and len(data) - start < HEADER_LIMIT:
+        stop = header_end(data, start, min(len(data), message_end))
+        while stop == len(data) < message_end and len(data) - start < HEADER_LIMIT:
             more = os.read(fd, _MORE)
             if not more:
                 break
             data += more
-            stop = header_end(data, start)
+            stop = header_end(data, start, min(len(data), message_end))
     except OSError as exc:
         return SourceProblem(path, "file", f"cannot be read: {exc.strerror}")
     finally:
@@ -98,17 +116,48 @@ def read_message_file(
             source_file=path,
             offset=0,
             length=size,
-            size=size - start,
+            size=message_end - start,
             folder=folder,
             flags=flags,
             estimate=lambda: _estimate(path, envelope),
         )
-        if stop == len(data) < size:
+        if stop == len(data) < message_end:
             cut = "header block over 1 MB; the rest unread"
             record = replace(record, problems=(*record.problems, cut))
+        if junk:
+            record = replace(record, labels=(*record.labels, "Junk"))
         return record
     except Exception as exc:  # the reader goes on whatever one message holds
         return SourceProblem(path, "file", f"unreadable header: {exc!r}")
+
+
+# Apple Mail's flag bits as Maildir letters
+_EMLX_BITS = (
+    (1 << 0, "S"),
+    (1 << 1, "T"),
+    (1 << 2, "R"),
+    (1 << 4, "F"),
+    (1 << 6, "D"),
+    (1 << 8, "P"),
+)
+_EMLX_JUNK = 1 << 24
+_PLIST_LIMIT = 1 << 16  # a property list larger than this is not read
+
+
+def _emlx_flags(fd: int, data: bytes, at: int, size: int) -> tuple[str, bool]:
+    """The Maildir letters, and whether Apple Mail took it for junk, of the property list
+    that follows the message in an .emlx file ("", False when it cannot be read)."""
+    if not 0 < size - at <= _PLIST_LIMIT:
+        return "", False
+    tail = data[at:] if size <= len(data) else os.pread(fd, size - at, at)
+    try:
+        info = plistlib.loads(tail.lstrip())
+    except Exception:  # a broken or foreign trailer: the message is still read
+        return "", False
+    bits = info.get("flags") if isinstance(info, dict) else None
+    if not isinstance(bits, int) or isinstance(bits, bool):
+        return "", False
+    return "".join(letter for bit, letter in _EMLX_BITS if bits & bit), bool(bits & _EMLX_JUNK)
 
 
 def _estimate(path: str, envelope: bytes) -> tuple[datetime | None, str]:

@@ -53,7 +53,7 @@ class MessageRecord:
     x_mailer: str | None = None  # X-Mailer, else User-Agent
     flags: str = ""  # Maildir letters, sorted: D draft, F flagged, P passed, R replied, S seen,
     # T trashed; from the Maildir file name, mbox Status / X-Status fields, Gmail labels
-    labels: tuple[str, ...] = ()  # Gmail's labels, from a Takeout mbox: "Inbox", "Spam"...
+    labels: tuple[str, ...] = ()  # Gmail's (a Takeout mbox): "Inbox", "Spam"...; Apple's "Junk"
     size: int = 0
     problems: tuple[str, ...] = ()  # what was odd about the headers, for the import report
 

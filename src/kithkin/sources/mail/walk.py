@@ -1,8 +1,10 @@
 """The entry point: any mail on disk, as records in a stable order.
 
 `read_mail(path)` takes an mbox file, a message file, a Maildir (with nested or Maildir++
-folders), or a folder of message files in any layout (Enron's `user/inbox/1.`), and yields a
-`MessageRecord` per message or a `SourceProblem` per thing it could not read, then goes on.
+folders), Apple Mail's folders (`~/Library/Mail/V10`: a mailbox is a directory `Name.mbox`
+holding `.emlx` files somewhere below it, and attachments beside them), or a folder of
+message files in any layout (Enron's `user/inbox/1.`), and yields a `MessageRecord` per
+message or a `SourceProblem` per thing it could not read, then goes on.
 
 Reading is planned as tasks first (`plan`): batches of message files, and byte ranges of an
 mbox. Running the tasks in order (`run`) is `read_mail`; running them in a process pool is
@@ -199,8 +201,9 @@ def _plan_root(root: Path, part_bytes: int | None) -> Iterator[Task | SourceProb
     root_folder = root.resolve().name
     if listing.is_maildir and any(name.startswith(".") for name in listing.folders):
         root_folder = "INBOX"  # Maildir++: the root is the inbox, .Name are the other folders
+    apple = (_mbox_stem(root_folder),) if root_folder.endswith(".mbox") else None
     batch: list[tuple[str, str, str, bool]] = []
-    yield from _plan_folder(str(root), (), listing, root_folder, batch, part_bytes)
+    yield from _plan_folder(str(root), (), listing, root_folder, batch, part_bytes, apple)
     if batch:
         yield FileBatch(tuple(batch))
 
@@ -212,11 +215,15 @@ def _plan_folder(
     root_folder: str,
     batch: list[tuple[str, str, str, bool]],
     part_bytes: int | None,
+    apple: tuple[str, ...] | None = None,
 ) -> Iterator[Task | SourceProblem]:
-    folder = folder_name(parts) or root_folder
-    maildir = listing.is_maildir
+    """`apple`: inside an Apple Mail mailbox, the names of the `.mbox` directories it is in
+    (the folder is theirs, not that of the directories that hold the files); there only
+    `.emlx` files are messages (not Info.plist, not the attachments)."""
+    folder = "/".join(apple) if apple else folder_name(parts) or root_folder
+    maildir = listing.is_maildir and apple is None
     for name in listing.files:
-        if not is_candidate(name):
+        if not is_candidate(name) or (apple is not None and not name.endswith(".emlx")):
             continue
         path = os.path.join(directory, name)
         if name.endswith(_MBOX_SUFFIXES):
@@ -227,7 +234,7 @@ def _plan_folder(
             size = os.stat(path).st_size
             yield from _mbox_parts(path, stem, size, 0, part_bytes, folder)
             continue
-        single = has_info(name) or name.endswith(".eml")
+        single = has_info(name) or name.endswith((".eml", ".emlx"))
         batch.append((path, folder, flags_of(name), not single))
         if len(batch) >= BATCH:
             yield FileBatch(tuple(batch))
@@ -258,7 +265,14 @@ def _plan_folder(
             continue
         if name.startswith(".") and not sub.is_maildir:
             continue  # .git, .notmuch and the like; Maildir++ folders are Maildirs
-        yield from _plan_folder(inside, (*parts, name), sub, root_folder, batch, part_bytes)
+        inner = apple
+        if name.endswith(".mbox"):  # a directory: an Apple Mail mailbox
+            inner = (*(apple or ()), _mbox_stem(name))
+        elif apple is not None and name == "Attachments":
+            continue
+        elif name == "MailData" and "Envelope Index" in sub.files:
+            continue  # Apple Mail's own index and settings, beside the accounts' mailboxes
+        yield from _plan_folder(inside, (*parts, name), sub, root_folder, batch, part_bytes, inner)
 
 
 def folder_mark(root: str) -> str | None:
