@@ -37,8 +37,8 @@ def import_mail(
     ctx: Context, locations: tuple[str, ...], workers: int | None, batch_size: int, as_json: bool
 ) -> None:
     """Import mail: mbox files (Gmail Takeout too), Maildirs, Apple Mail's folders
-    (~/Library/Mail/V10), message files and folders of them, and IMAP folders
-    (imaps://user@host/Folder, read-only).
+    (~/Library/Mail/V10), Thunderbird's, message files and folders of them, and IMAP
+    folders (imaps://user@host/Folder, read-only).
 
     Only headers are read. Person-to-person mail makes people and interactions; a reply
     between you and someone on a discussion list counts (weaker); newsletters, notifications

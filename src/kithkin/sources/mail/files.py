@@ -44,7 +44,9 @@ _NOT_MAIL_NAMES = frozenset(
         "courierimapacl",
     }
 )
-_NOT_MAIL_SUFFIXES = (".msf", ".lock", ".sqlite", ".db", ".json", ".idx", ".index", ".plist")
+# (Thunderbird keeps .msf indexes, and its filters, POP state and filter log in .dat, .html)
+_NOT_MAIL_SUFFIXES: tuple[str, ...] = (".msf", ".lock", ".sqlite", ".db", ".json", ".idx")
+_NOT_MAIL_SUFFIXES += (".index", ".plist", ".dat", ".html")
 
 
 def is_candidate(name: str) -> bool:

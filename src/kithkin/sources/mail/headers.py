@@ -24,7 +24,7 @@ _NAMES = (
     rb"a(?:uto-submitted)|bcc|cc|d(?:ate|kim-signature)|from|in-reply-to"
     rb"|list-(?:id|unsubscribe(?:-post)?)|message-id|precedence"
     rb"|re(?:ferences|ply-to|turn-path)|s(?:tatus|ubject)|to|user-agent"
-    rb"|x-(?:gmail-labels|mailer|status)"
+    rb"|x-(?:gmail-labels|m(?:ailer|ozilla-status)|status)"
 )
 _FIELD = re.compile(rb"\n(" + _NAMES + rb")[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE)
 

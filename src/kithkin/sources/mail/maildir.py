@@ -27,11 +27,14 @@ def has_info(name: str) -> bool:
 
 def folder_name(parts: tuple[str, ...]) -> str:
     """The folder a directory stands for, from its path below the root: Maildir++ names
-    (".Lists.ksummit") become "Lists/ksummit"."""
+    (".Lists.ksummit") become "Lists/ksummit", Thunderbird's sub-folder directories
+    ("Inbox.sbd") the folder they belong to ("Inbox")."""
     names: list[str] = []
     for part in parts:
         if part.startswith(".") and len(part) > 1:
             names.extend(piece for piece in part[1:].split(".") if piece)
+        elif part.endswith(".sbd") and len(part) > 4:
+            names.append(part[:-4])
         else:
             names.append(part)
     return "/".join(names)

@@ -52,7 +52,8 @@ class MessageRecord:
     has_dkim: bool = False
     x_mailer: str | None = None  # X-Mailer, else User-Agent
     flags: str = ""  # Maildir letters, sorted: D draft, F flagged, P passed, R replied, S seen,
-    # T trashed; from the Maildir file name, mbox Status / X-Status fields, Gmail labels
+    # T trashed; from the Maildir file name, mbox Status / X-Status fields, Thunderbird's
+    # X-Mozilla-Status, Gmail's labels, Apple Mail's flags
     labels: tuple[str, ...] = ()  # Gmail's (a Takeout mbox): "Inbox", "Spam"...; Apple's "Junk"
     size: int = 0
     problems: tuple[str, ...] = ()  # what was odd about the headers, for the import report
@@ -149,6 +150,8 @@ def build_record(
         values["x_mailer"] = text(found[b"user-agent"], problems)
     if b"status" in found or b"x-status" in found:
         flags = _status_flags(flags, found.get(b"status"), found.get(b"x-status"))
+    if b"x-mozilla-status" in found:
+        flags = _mozilla_flags(flags, found[b"x-mozilla-status"])
     if values["labels"]:
         flags = _label_flags(flags, values["labels"])
     values["flags"] = flags
@@ -285,7 +288,7 @@ def _dkim(values: Values, raw: bytes, problems: list[str]) -> None:
 
 
 def _later(values: Values, raw: bytes, problems: list[str]) -> None:
-    """Fields read after the others (User-Agent, Status, X-Status)."""
+    """Fields read after the others (User-Agent, Status, X-Status, X-Mozilla-Status)."""
 
 
 _FIELDS: dict[bytes, Callable[[Values, bytes, list[str]], None]] = {
@@ -307,6 +310,7 @@ _FIELDS: dict[bytes, Callable[[Values, bytes, list[str]], None]] = {
     b"user-agent": _later,
     b"status": _later,
     b"x-status": _later,
+    b"x-mozilla-status": _later,
 }
 
 
@@ -319,6 +323,20 @@ def _label_flags(flags: str, labels: tuple[str, ...]) -> str:
     letters = set(flags) | {_LABEL_FLAGS[n] for n in names if n in _LABEL_FLAGS}
     if "unread" not in names:
         letters.add("S")
+    return "".join(sorted(letters))
+
+
+# Thunderbird's X-Mozilla-Status (hexadecimal message flags) as Maildir letters: read,
+# replied, marked (starred), expunged, forwarded.
+_MOZILLA_FLAGS = ((0x1, "S"), (0x2, "R"), (0x4, "F"), (0x8, "T"), (0x1000, "P"))
+
+
+def _mozilla_flags(flags: str, raw: bytes) -> str:
+    try:
+        bits = int(raw.strip()[:8], 16)
+    except ValueError:
+        return flags
+    letters = set(flags) | {letter for bit, letter in _MOZILLA_FLAGS if bits & bit}
     return "".join(sorted(letters))
 
 
