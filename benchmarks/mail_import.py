@@ -18,8 +18,9 @@ Message-IDs. Rows, each run in a fresh process:
   only, no storing; kithkin's scanner reading every record in one process).
 
 Below the table, per input: how much faster an unchanged re-import is; the CPU a message
-may take for kithkin to run at 2x `BytesHeaderParser` on two cores, against what the floor
-and parsing alone already take; and the floor by table.
+may take for kithkin to run at 2x `BytesHeaderParser` on two cores, against what parsing
+alone, `prepare` and the hand-over between processes (measured on the first --sample
+messages) and the floor already take; and the floor by table.
 
 Peak RSS is each process's high-water mark (VmHWM), the main one and the largest worker,
 sampled from /proc while the import runs; "main CPU s" is the storing process's own CPU time
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -56,6 +58,40 @@ def child_import(db: str, path: str, workers: int | None) -> dict[str, Any]:
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     database.dispose()
     return {"count": summary.read, "new": summary.new, "seconds": seconds, "cpu": cpu}
+
+
+def child_stages(path: str, sample: int) -> dict[str, Any]:
+    """CPU seconds a message of the steps between parsing and storing, measured on the
+    first `sample` messages (all with 0): `prepare` (what a message is, in the worker) and
+    the hand-over between processes (pickled in the worker, unpickled in the storing
+    process, in tasks of 500 as the pool sends them)."""
+    from itertools import islice
+
+    from kithkin.ingest.mail_prepare import prepare
+    from kithkin.sources.mail import MessageRecord, read_mail
+
+    records = (r for r in read_mail(path) if isinstance(r, MessageRecord))
+    found = list(islice(records, sample or None))
+    clock = time.process_time
+    start = clock()
+    prepared = [prepare(frozenset(), record) for record in found]
+    prepared_at = clock()
+    sent = [pickle.dumps(prepared[at : at + 500], protocol=5) for at in range(0, len(found), 500)]
+    received = [item for blob in sent for item in pickle.loads(blob)]  # noqa: S301 (its own)
+    done = clock()
+    assert len(received) == len(found)
+    return {
+        "count": len(found),
+        "prepare": prepared_at - start,
+        "hand_over": done - prepared_at,
+    }
+
+
+def measure_stages(path: Path, sample: int) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--stages", str(path), str(sample)]
+    done = subprocess.run(args, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
 
 
 # Tables in an order their foreign keys accept; the rows of each are inserted in batches the
@@ -203,7 +239,9 @@ def baseline_rows(label: str, path: Path, sample: int) -> list[tuple[str, str, d
     ]
 
 
-def print_table(rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+def print_table(
+    rows: list[tuple[str, str, dict[str, Any]]], stages_of: dict[str, dict[str, Any]]
+) -> None:
     rates = {(label, name): r["count"] / r["seconds"] for label, name, r in rows}
     head = (
         f"{'input':<24} {'run':<30} {'messages':>9} {'seconds':>8} {'msg/s':>9} "
@@ -231,11 +269,19 @@ def print_table(rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         )
         budget = 1e6 * 2 / (2 * rates[(label, "email BytesHeaderParser")])
         parse = next(r for lb, n, r in rows if lb == label and "parse alone" in n)
-        needed = 1e6 * (floor["cpu"] + parse["cpu"]) / first["count"]
+        stages = stages_of[label]
+        steps = {
+            "parse": 1e6 * parse["cpu"] / parse["count"],
+            "prepare": 1e6 * stages["prepare"] / stages["count"],
+            "hand-over": 1e6 * stages["hand_over"] / stages["count"],
+            "store (floor)": 1e6 * floor["cpu"] / first["count"],
+        }
+        needed = sum(steps.values())
         print(
             f"{label}: 2x BytesHeaderParser on 2 cores leaves {budget:.0f} µs of CPU a message; "
-            f"storing alone (the floor) and parsing alone take {needed:.0f} µs of it "
-            f"({needed / budget:.0%}) before anything is decided or handed between processes"
+            + " + ".join(f"{name} {value:.0f}" for name, value in steps.items())
+            + f" = {needed:.0f} µs ({needed / budget:.0%}) before threads and people are "
+            "resolved"
         )
         parts = sorted(floor["by_table"].items(), key=lambda item: -item[1])
         print(
@@ -245,6 +291,9 @@ def print_table(rows: list[tuple[str, str, dict[str, Any]]]) -> None:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--stages":
+        print(json.dumps(child_stages(sys.argv[2], int(sys.argv[3]))))
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--floor":
         print(json.dumps(child_floor(*sys.argv[2:4])))
         return
@@ -264,6 +313,7 @@ def main() -> None:
         folder = Path(name)
         rows = kithkin_rows("enron-inbox (files)", ENRON, folder, args.repeat, args.workers)
         rows += baseline_rows("enron-inbox (files)", ENRON, 0)
+        stages_of = {"enron-inbox (files)": measure_stages(ENRON, 0)}
         mbox = folder / "big.mbox"
         started = time.perf_counter()
         count = mail_parse.build_mbox(mbox, args.messages)
@@ -276,7 +326,8 @@ def main() -> None:
         label = f"mbox ({count:,}, {size / 1e9:.1f} GB)"
         rows += kithkin_rows(label, mbox, folder, args.repeat, args.workers)
         rows += baseline_rows(label, mbox, args.sample)
-    print_table(rows)
+        stages_of[label] = measure_stages(mbox, args.sample)
+    print_table(rows, stages_of)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     "--workers",
     type=click.IntRange(0, 16),
     default=None,
-    help="Processes that parse mail while this one stores it (default: 1 for large "
-    "mailboxes, none for small ones; 0: parse here).",
+    help="Processes that parse mail while this one stores it (default: 2 for large "
+    "mailboxes, 1 on a single core, none for small ones; 0: parse here).",
 )
 @click.option(
     "--batch-size",
