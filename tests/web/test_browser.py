@@ -11,12 +11,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from kithkin.web.app import create_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +49,31 @@ def require_chromium(path: Path) -> Path:
 @pytest.fixture
 def chromium() -> Path:
     return require_chromium(CHROMIUM)
+
+
+@contextmanager
+def watched_page(chromium: Path, base_url: str) -> Iterator[tuple[Page, list[str]]]:
+    """A page of a headless Chromium (1280x900), and the problems seen on it as they come:
+    console errors, uncaught page errors, and any request to anywhere but `base_url`
+    (nothing may leave the machine)."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith((base_url, "data:")) else problems.append(r.url),
+            )
+            yield page, problems
+        finally:
+            browser.close()
 
 
 def test_a_missing_browser_skips_locally_and_fails_in_ci(
@@ -92,76 +121,62 @@ def serve_app(app: Any) -> Iterator[str]:
 def test_add_a_person_write_their_story_find_them_and_undo_a_delete(
     chromium: Path, live_url: str
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith((live_url, "data:")) else problems.append(r.url),
-            )
-            _add_person(page, live_url, expect)
-            person_url = page.url
+    with watched_page(chromium, live_url) as (page, problems):
+        _add_person(page, live_url, expect)
+        person_url = page.url
 
-            # Their story, as told at a dinner.
-            story = page.locator("form.add-fact")
-            story.locator("select[name=field]").select_option("passions")
-            story.locator("input[name=text]").fill("weekends on the water in a sailboat")
-            story.locator("input[name=learned_on]").fill("2025-03-14")
-            story.locator("input[name=learned_where]").fill("CIO summit dinner")
-            story.get_by_role("button", name="Add to story").click()
-            expect(page.locator(".flash")).to_contain_text("Added to their story (passions)")
-            story = page.locator("form.add-fact")
-            story.locator("select[name=field]").select_option("origin")
-            story.locator("input[name=text]").fill("Grew up in Lagos, moved to Rotterdam at 12")
-            story.get_by_role("button", name="Add to story").click()
-            expect(page.locator(".completeness")).to_contain_text("40 %")
+        # Their story, as told at a dinner.
+        story = page.locator("form.add-fact")
+        story.locator("select[name=field]").select_option("passions")
+        story.locator("input[name=text]").fill("weekends on the water in a sailboat")
+        story.locator("input[name=learned_on]").fill("2025-03-14")
+        story.locator("input[name=learned_where]").fill("CIO summit dinner")
+        story.get_by_role("button", name="Add to story").click()
+        expect(page.locator(".flash")).to_contain_text("Added to their story (passions)")
+        story = page.locator("form.add-fact")
+        story.locator("select[name=field]").select_option("origin")
+        story.locator("input[name=text]").fill("Grew up in Lagos, moved to Rotterdam at 12")
+        story.get_by_role("button", name="Add to story").click()
+        expect(page.locator(".completeness")).to_contain_text("40 %")
 
-            # Find them by a word of their story.
-            page.get_by_role("link", name="People", exact=True).click()
-            page.get_by_label("Search people").fill("sailboat")
-            page.get_by_role("button", name="Search").click()
-            expect(page.locator(".snippet mark")).to_have_text("sailboat")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "search-page.png"), full_page=True)
-            page.get_by_role("link", name="Marina Okafor").click()
-            expect(page).to_have_url(person_url)
-            expect(page.locator("#story")).to_contain_text("weekends on the water in a sailboat")
-            expect(page.locator("#story")).to_contain_text("learned on 2025-03-14 at CIO summit")
+        # Find them by a word of their story.
+        page.get_by_role("link", name="People", exact=True).click()
+        page.get_by_label("Search people").fill("sailboat")
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator(".snippet mark")).to_have_text("sailboat")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "search-page.png"), full_page=True)
+        page.get_by_role("link", name="Marina Okafor").click()
+        expect(page).to_have_url(person_url)
+        expect(page.locator("#story")).to_contain_text("weekends on the water in a sailboat")
+        expect(page.locator("#story")).to_contain_text("learned on 2025-03-14 at CIO summit")
 
-            # A note, and an interaction; both land on the timeline.
-            page.locator("#note-text").fill("Ask how the spring regatta went")
-            page.get_by_role("button", name="Add note").click()
-            expect(page.locator("#timeline")).to_contain_text("Ask how the spring regatta went")
-            log = page.locator("#log form")
-            log.locator("select[name=kind]").select_option("coffee")
-            log.locator("input[name=subject]").fill("Supply-chain visibility pilot")
-            log.get_by_role("button", name="Log it").click()
-            expect(page.locator("#timeline")).to_contain_text("Supply-chain visibility pilot")
+        # A note, and an interaction; both land on the timeline.
+        page.locator("#note-text").fill("Ask how the spring regatta went")
+        page.get_by_role("button", name="Add note").click()
+        expect(page.locator("#timeline")).to_contain_text("Ask how the spring regatta went")
+        log = page.locator("#log form")
+        log.locator("select[name=kind]").select_option("coffee")
+        log.locator("input[name=subject]").fill("Supply-chain visibility pilot")
+        log.get_by_role("button", name="Log it").click()
+        expect(page.locator("#timeline")).to_contain_text("Supply-chain visibility pilot")
 
-            page.screenshot(path=str(ARTIFACTS / "person-page.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "person-page.png"), full_page=True)
 
-            # Delete, then undo from the Trash.
-            page.locator("summary", has_text="Delete").click()
-            page.get_by_role("button", name="Delete Marina Okafor").click()
-            expect(page.locator(".flash")).to_contain_text("in the trash for 30 days")
-            page.get_by_role("link", name=re.compile(r"^Trash")).click()
-            expect(page.get_by_role("button", name="Restore Marina Okafor")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "trash-page.png"), full_page=True)
-            page.get_by_role("button", name="Undo last action").click()
-            expect(page.locator(".flash")).to_contain_text("Undone: deleted Marina Okafor")
-            expect(page.locator(".empty")).to_have_text("The trash is empty.")
-            page.goto(person_url)
-            expect(page.locator("h1")).to_have_text("Marina Okafor")
-        finally:
-            browser.close()
+        # Delete, then undo from the Trash.
+        page.locator("summary", has_text="Delete").click()
+        page.get_by_role("button", name="Delete Marina Okafor").click()
+        expect(page.locator(".flash")).to_contain_text("in the trash for 30 days")
+        page.get_by_role("link", name=re.compile(r"^Trash")).click()
+        expect(page.get_by_role("button", name="Restore Marina Okafor")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "trash-page.png"), full_page=True)
+        page.get_by_role("button", name="Undo last action").click()
+        expect(page.locator(".flash")).to_contain_text("Undone: deleted Marina Okafor")
+        expect(page.locator(".empty")).to_have_text("The trash is empty.")
+        page.goto(person_url)
+        expect(page.locator("h1")).to_have_text("Marina Okafor")
     assert problems == []  # no script errors, no CSP violations, no request off the app
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium, live_url
+from tests.web.test_browser import ARTIFACTS, chromium, live_url, watched_page
 
 pytestmark = pytest.mark.browser
 __all__ = ["chromium", "live_url"]  # fixtures, shared with test_browser.py
@@ -27,55 +27,39 @@ CARDS = (
 def test_import_a_vcard_review_the_duplicate_and_merge_it(
     chromium: Path, live_url: str, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     upload = tmp_path / "contacts.vcf"
     upload.write_text(CARDS, encoding="utf-8")
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+    with watched_page(chromium, live_url) as (page, problems):
+        page.goto(f"{live_url}/people")
+        page.get_by_role("link", name="Import", exact=True).click()
+        page.get_by_label("Contacts files").set_input_files(str(upload))
+        page.get_by_role("button", name="Import", exact=True).click()
+        summary = page.locator("#summary")
+        expect(summary).to_contain_text("Imported contacts.vcf")
+        expect(summary.locator(".count-new dd")).to_have_text("2")
+        expect(summary.locator(".count-skipped dd")).to_have_text("0")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "import-page.png"), full_page=True)
+
+        page.get_by_role("link", name="Review likely duplicates").click()
+        pair = page.locator(".pair").first
+        expect(pair).to_contain_text(
+            "same organisation Acme; names Bob Smith ~ Robert Smith (nickname)"
         )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith((live_url, "data:")) else problems.append(r.url),
-            )
-            page.goto(f"{live_url}/people")
-            page.get_by_role("link", name="Import", exact=True).click()
-            page.get_by_label("Contacts files").set_input_files(str(upload))
-            page.get_by_role("button", name="Import", exact=True).click()
-            summary = page.locator("#summary")
-            expect(summary).to_contain_text("Imported contacts.vcf")
-            expect(summary.locator(".count-new dd")).to_have_text("2")
-            expect(summary.locator(".count-skipped dd")).to_have_text("0")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "import-page.png"), full_page=True)
+        expect(pair.locator(".pair-side")).to_have_count(2)
+        page.screenshot(path=str(ARTIFACTS / "duplicates-page.png"), full_page=True)
+        pair.get_by_role("button", name="Merge", exact=True).click()
 
-            page.get_by_role("link", name="Review likely duplicates").click()
-            pair = page.locator(".pair").first
-            expect(pair).to_contain_text(
-                "same organisation Acme; names Bob Smith ~ Robert Smith (nickname)"
-            )
-            expect(pair.locator(".pair-side")).to_have_count(2)
-            page.screenshot(path=str(ARTIFACTS / "duplicates-page.png"), full_page=True)
-            pair.get_by_role("button", name="Merge", exact=True).click()
+        expect(page.locator(".flash")).to_contain_text("Merged Robert Smith")
+        expect(page.locator("h1")).to_have_text("Bob Smith")
+        contacts = page.locator("#contacts")
+        expect(contacts).to_contain_text("bob@acme.example")
+        expect(contacts).to_contain_text("robert.smith@home.example")
+        expect(page.locator("#notes")).to_contain_text("Sails on weekends")
+        page.screenshot(path=str(ARTIFACTS / "merged-person.png"), full_page=True)
 
-            expect(page.locator(".flash")).to_contain_text("Merged Robert Smith")
-            expect(page.locator("h1")).to_have_text("Bob Smith")
-            contacts = page.locator("#contacts")
-            expect(contacts).to_contain_text("bob@acme.example")
-            expect(contacts).to_contain_text("robert.smith@home.example")
-            expect(page.locator("#notes")).to_contain_text("Sails on weekends")
-            page.screenshot(path=str(ARTIFACTS / "merged-person.png"), full_page=True)
-
-            page.get_by_role("navigation", name="Main").get_by_role(
-                "link", name="Duplicates"
-            ).click()
-            expect(page.locator(".empty")).to_contain_text("No likely duplicates")
-        finally:
-            browser.close()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Duplicates").click()
+        expect(page.locator(".empty")).to_contain_text("No likely duplicates")
     assert problems == []  # no script errors, no CSP violations, no request off the app

@@ -22,7 +22,7 @@ from kithkin.store import Database, settings
 from kithkin.web.app import create_app
 from tests.ingest.mailbox import message, write_maildir
 from tests.outbound.local import Hit, Server, dns_of, new_dkim_key, self_signed, serve, tls_context
-from tests.web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium, serve_app
+from tests.web.test_browser import ARTIFACTS, chromium, serve_app, watched_page
 
 pytestmark = pytest.mark.browser
 __all__ = ["chromium"]  # a fixture, shared with test_browser.py
@@ -134,74 +134,58 @@ def inbox_url(
 def test_one_click_unsubscribe_from_a_signed_list(
     chromium: Path, inbox_url: str, endpoint: Unsubscribes
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+    with watched_page(chromium, inbox_url) as (page, problems):
+        page.goto(f"{inbox_url}/")
+        page.get_by_role("link", name="Inbox", exact=True).click()
+        expect(page.locator("h1")).to_contain_text("Inbox")
+
+        # the signed list ranks first, its cost explained
+        first = page.locator("#subscriptions li.sub").first
+        expect(first).to_contain_text("Weekly News")
+        expect(first).to_contain_text(
+            "30 a month, none read, you never replied; 1 message from real people arrived "
+            "the same days and is still unanswered"
         )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on(
-                "request",
-                lambda r: (
-                    None if r.url.startswith((inbox_url, "data:")) else problems.append(r.url)
-                ),
-            )
-            page.goto(f"{inbox_url}/")
-            page.get_by_role("link", name="Inbox", exact=True).click()
-            expect(page.locator("h1")).to_contain_text("Inbox")
+        expect(first).to_contain_text("can be left by one-click (RFC 8058)")
+        expect(page.locator("#buried")).to_contain_text("Board seat?")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "inbox-page.png"), full_page=True)
 
-            # the signed list ranks first, its cost explained
-            first = page.locator("#subscriptions li.sub").first
-            expect(first).to_contain_text("Weekly News")
-            expect(first).to_contain_text(
-                "30 a month, none read, you never replied; 1 message from real people arrived "
-                "the same days and is still unanswered"
-            )
-            expect(first).to_contain_text("can be left by one-click (RFC 8058)")
-            expect(page.locator("#buried")).to_contain_text("Board seat?")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "inbox-page.png"), full_page=True)
+        # the dry run says what it would do; nothing is sent yet
+        first.get_by_role("link", name="Unsubscribe…").click()
+        dry = page.locator("#dry-run")
+        expect(dry).to_contain_text("check the DKIM signature of its latest message")
+        expect(dry).to_contain_text(f"POST List-Unsubscribe=One-Click to {endpoint.url}")
+        page.screenshot(path=str(ARTIFACTS / "inbox-dry-run.png"), full_page=True)
+        assert endpoint.hits == []
 
-            # the dry run says what it would do; nothing is sent yet
-            first.get_by_role("link", name="Unsubscribe…").click()
-            dry = page.locator("#dry-run")
-            expect(dry).to_contain_text("check the DKIM signature of its latest message")
-            expect(dry).to_contain_text(f"POST List-Unsubscribe=One-Click to {endpoint.url}")
-            page.screenshot(path=str(ARTIFACTS / "inbox-dry-run.png"), full_page=True)
-            assert endpoint.hits == []
+        # confirmed: one POST, the exact body, no cookie of ours or anyone's
+        page.get_by_role("button", name="Confirm: unsubscribe").click()
+        outcome = page.locator("#outcome")
+        expect(outcome.locator("#status")).to_have_text("done")
+        expect(outcome).to_contain_text(f"POST {endpoint.url} → 200 OK")
+        expect(outcome).to_contain_text("Recorded in the outbox as #1")
+        page.screenshot(path=str(ARTIFACTS / "inbox-outcome.png"), full_page=True)
+        [hit] = endpoint.hits
+        assert (hit.path, hit.body) == ("/unsub/abc", b"List-Unsubscribe=One-Click")
+        assert "Cookie" not in hit.headers and "cookie" not in hit.headers
 
-            # confirmed: one POST, the exact body, no cookie of ours or anyone's
-            page.get_by_role("button", name="Confirm: unsubscribe").click()
-            outcome = page.locator("#outcome")
-            expect(outcome.locator("#status")).to_have_text("done")
-            expect(outcome).to_contain_text(f"POST {endpoint.url} → 200 OK")
-            expect(outcome).to_contain_text("Recorded in the outbox as #1")
-            page.screenshot(path=str(ARTIFACTS / "inbox-outcome.png"), full_page=True)
-            [hit] = endpoint.hits
-            assert (hit.path, hit.body) == ("/unsub/abc", b"List-Unsubscribe=One-Click")
-            assert "Cookie" not in hit.headers and "cookie" not in hit.headers
+        # back on the Inbox: unsubscribed, and in the outbox
+        page.get_by_role("link", name="Inbox", exact=True).click()
+        weekly = page.locator("#subscriptions li.sub", has_text="Weekly News")
+        expect(weekly).to_contain_text("unsubscribed on")
+        expect(weekly.get_by_role("link", name="Unsubscribe…")).to_have_count(0)
+        expect(page.locator("#outbox")).to_contain_text("Weekly News")
+        expect(page.locator("#outbox")).to_contain_text("done")
 
-            # back on the Inbox: unsubscribed, and in the outbox
-            page.get_by_role("link", name="Inbox", exact=True).click()
-            weekly = page.locator("#subscriptions li.sub", has_text="Weekly News")
-            expect(weekly).to_contain_text("unsubscribed on")
-            expect(weekly.get_by_role("link", name="Unsubscribe…")).to_have_count(0)
-            expect(page.locator("#outbox")).to_contain_text("Weekly News")
-            expect(page.locator("#outbox")).to_contain_text("done")
-
-            # keep the club: it moves to the kept ones
-            club = page.locator("#subscriptions li.sub", has_text="Book Club")
-            club.get_by_role("button", name="Keep").click()
-            expect(page.locator(".flash")).to_contain_text("Book Club: kept")
-            expect(page.locator("#kept")).to_contain_text("Book Club")
-            expect(page.locator("#subscriptions li.sub", has_text="Book Club")).to_have_count(0)
-            page.screenshot(path=str(ARTIFACTS / "inbox-kept.png"), full_page=True)
-        finally:
-            browser.close()
+        # keep the club: it moves to the kept ones
+        club = page.locator("#subscriptions li.sub", has_text="Book Club")
+        club.get_by_role("button", name="Keep").click()
+        expect(page.locator(".flash")).to_contain_text("Book Club: kept")
+        expect(page.locator("#kept")).to_contain_text("Book Club")
+        expect(page.locator("#subscriptions li.sub", has_text="Book Club")).to_have_count(0)
+        page.screenshot(path=str(ARTIFACTS / "inbox-kept.png"), full_page=True)
     assert len(endpoint.hits) == 1
     assert problems == []  # no script errors, no CSP violations, no request off the app

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kithkin.store import Database, interactions, people
-from tests.web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium, live_url
+from tests.web.test_browser import ARTIFACTS, chromium, live_url, watched_page
 
 pytestmark = pytest.mark.browser
 __all__ = ["chromium", "live_url"]  # fixtures, shared with test_browser.py
@@ -70,72 +70,58 @@ def _seed(db_url: str) -> None:
 
 
 def test_today_brief_snooze_log_and_the_circle(chromium: Path, live_url: str, db_url: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     _seed(db_url)
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith((live_url, "data:")) else problems.append(r.url),
-            )
-            page.goto(f"{live_url}/")
-            expect(page.locator("h1")).to_contain_text("Today")
-            meetings = page.locator("#meetings")
-            expect(meetings).to_contain_text("Catch-up with Lee")
-            expect(meetings.locator(".digest")).to_contain_text("Lee Chen")
-            waiting = page.locator("#waiting .agenda-item", has_text="Sam Okafor")
-            expect(waiting).to_contain_text("wrote to you 1 day ago: “Board seat?”")
-            circle = page.locator("#circle .agenda-item", has_text="Dana Whitfield")
-            expect(circle).to_contain_text("overdue by")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "today-page.png"), full_page=True)
+    with watched_page(chromium, live_url) as (page, problems):
+        page.goto(f"{live_url}/")
+        expect(page.locator("h1")).to_contain_text("Today")
+        meetings = page.locator("#meetings")
+        expect(meetings).to_contain_text("Catch-up with Lee")
+        expect(meetings.locator(".digest")).to_contain_text("Lee Chen")
+        waiting = page.locator("#waiting .agenda-item", has_text="Sam Okafor")
+        expect(waiting).to_contain_text("wrote to you 1 day ago: “Board seat?”")
+        circle = page.locator("#circle .agenda-item", has_text="Dana Whitfield")
+        expect(circle).to_contain_text("overdue by")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "today-page.png"), full_page=True)
 
-            # the brief before tomorrow's meeting
-            meetings.get_by_role("link", name="Brief").click()
-            expect(page).to_have_url(re.compile(r"/brief/\d+$"))
-            expect(page.locator("h1")).to_have_text("Brief: Lee Chen")
-            expect(page.locator("#starters li")).to_have_count(3)
-            expect(page.locator("#loops")).to_contain_text("Catch-up with Lee")
-            page.screenshot(path=str(ARTIFACTS / "brief-page.png"), full_page=True)
-            page.get_by_role("link", name="Today", exact=True).click()
+        # the brief before tomorrow's meeting
+        meetings.get_by_role("link", name="Brief").click()
+        expect(page).to_have_url(re.compile(r"/brief/\d+$"))
+        expect(page.locator("h1")).to_have_text("Brief: Lee Chen")
+        expect(page.locator("#starters li")).to_have_count(3)
+        expect(page.locator("#loops")).to_contain_text("Catch-up with Lee")
+        page.screenshot(path=str(ARTIFACTS / "brief-page.png"), full_page=True)
+        page.get_by_role("link", name="Today", exact=True).click()
 
-            # snooze Sam for three days: gone, and counted as snoozed
-            waiting = page.locator("#waiting .agenda-item", has_text="Sam Okafor")
-            waiting.get_by_label("Snooze for how many days").select_option("3")
-            waiting.get_by_role("button", name="Snooze").click()
-            expect(page.locator(".flash")).to_contain_text("Snoozed for 3 days: Sam Okafor")
-            expect(page.locator("#waiting")).to_have_count(0)
-            expect(page.locator("main")).to_contain_text("1 snoozed or dismissed")
+        # snooze Sam for three days: gone, and counted as snoozed
+        waiting = page.locator("#waiting .agenda-item", has_text="Sam Okafor")
+        waiting.get_by_label("Snooze for how many days").select_option("3")
+        waiting.get_by_role("button", name="Snooze").click()
+        expect(page.locator(".flash")).to_contain_text("Snoozed for 3 days: Sam Okafor")
+        expect(page.locator("#waiting")).to_have_count(0)
+        expect(page.locator("main")).to_contain_text("1 snoozed or dismissed")
 
-            # a call with Dana resets her cadence: she leaves the agenda
-            circle = page.locator("#circle .agenda-item", has_text="Dana Whitfield")
-            circle.get_by_label("What you did with Dana Whitfield").select_option("call")
-            circle.get_by_role("button", name="Log a touch").click()
-            expect(page.locator(".flash")).to_contain_text("Logged a call with Dana Whitfield")
-            expect(page.locator("#circle")).to_have_count(0)
+        # a call with Dana resets her cadence: she leaves the agenda
+        circle = page.locator("#circle .agenda-item", has_text="Dana Whitfield")
+        circle.get_by_label("What you did with Dana Whitfield").select_option("call")
+        circle.get_by_role("button", name="Log a touch").click()
+        expect(page.locator(".flash")).to_contain_text("Logged a call with Dana Whitfield")
+        expect(page.locator("#circle")).to_have_count(0)
 
-            # the circle: add Lee with his own cadence, then make room again
-            page.get_by_role("link", name="Circle", exact=True).click()
-            expect(page.locator("h1")).to_contain_text("Your circle")
-            page.get_by_label("Add a person (name, email or #id)").fill("Lee Chen")
-            page.get_by_label("Cadence (days)", exact=True).fill("21")
-            page.get_by_role("button", name="Add to circle").click()
-            expect(page.locator(".flash")).to_contain_text("Added Lee Chen to your circle.")
-            row = page.locator("#members tr", has_text="Lee Chen")
-            expect(row.get_by_label("Cadence in days for Lee Chen")).to_have_value("21")
-            expect(row).to_contain_text("own")
-            page.screenshot(path=str(ARTIFACTS / "circle-page.png"), full_page=True)
-            row.get_by_role("button", name="Remove Lee Chen").click()
-            expect(page.locator(".flash")).to_contain_text("Took Lee Chen out of your circle.")
-            expect(page.locator("#members tr", has_text="Lee Chen")).to_have_count(0)
-        finally:
-            browser.close()
+        # the circle: add Lee with his own cadence, then make room again
+        page.get_by_role("link", name="Circle", exact=True).click()
+        expect(page.locator("h1")).to_contain_text("Your circle")
+        page.get_by_label("Add a person (name, email or #id)").fill("Lee Chen")
+        page.get_by_label("Cadence (days)", exact=True).fill("21")
+        page.get_by_role("button", name="Add to circle").click()
+        expect(page.locator(".flash")).to_contain_text("Added Lee Chen to your circle.")
+        row = page.locator("#members tr", has_text="Lee Chen")
+        expect(row.get_by_label("Cadence in days for Lee Chen")).to_have_value("21")
+        expect(row).to_contain_text("own")
+        page.screenshot(path=str(ARTIFACTS / "circle-page.png"), full_page=True)
+        row.get_by_role("button", name="Remove Lee Chen").click()
+        expect(page.locator(".flash")).to_contain_text("Took Lee Chen out of your circle.")
+        expect(page.locator("#members tr", has_text="Lee Chen")).to_have_count(0)
     assert problems == []  # no script errors, no CSP violations, no request off the app

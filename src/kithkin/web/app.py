@@ -27,6 +27,7 @@ from kithkin.web import (
     guard,
     inbox,
     mail_api,
+    mail_import,
     pages,
     today,
 )
@@ -60,6 +61,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.db = db
+    app.state.mail_jobs = mail_import.MailJobs()
     hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
 
     @app.middleware("http")
@@ -128,6 +130,8 @@ def create_app(
     app.include_router(api.router)
     app.include_router(contacts_api.router)
     app.include_router(mail_api.router)
+    app.include_router(mail_import.api)
+    app.include_router(mail_import.pages)
     app.include_router(inbox.api)
     app.include_router(today.router)
     app.include_router(inbox.pages)

@@ -1,0 +1,329 @@
+"""Mail and calendars in from the browser: the page `/import/mail` and the API
+`/api/import/mail` (start, follow) and `/api/import/calendar`.
+
+A mail import runs in a thread of the server, since a large mailbox takes minutes: the page
+and `GET /api/import/mail/{id}` follow it (messages read so far, their rate) until it ends
+with the summary `kithkin import mail --json` prints. One mail import runs at a time. The
+locations are paths on this computer (the server is the user's own, on 127.0.0.1) or IMAP
+URLs; an IMAP password comes from KITHKIN_IMAP_PASSWORD or the system keyring, else from the
+form, and is then kept in memory for that import only: never stored, logged or shown.
+A calendar import is quick and runs in the request.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from kithkin import clock
+from kithkin.errors import Conflict, InvalidInput, KithkinError, NotFound
+from kithkin.store import Database
+from kithkin.web.render import Form, checked_form, database, redirect, render
+from kithkin.web.schemas import ErrorOut
+
+KEPT: Final = 20  # finished imports the page and the API still show
+Posted = Annotated[Form, Depends(checked_form)]
+
+
+@dataclass
+class MailJob:
+    """One mail import started from the browser or the API."""
+
+    id: str
+    locations: list[str]
+    started_at: datetime
+    state: str = "running"  # running, done, failed
+    read: int = 0  # messages read so far
+    finished_at: datetime | None = None
+    summary: dict[str, Any] | None = None  # as `kithkin import mail --json` prints it
+    error: str | None = None
+    _clock: float = field(default_factory=time.perf_counter, repr=False)
+    _seconds: float | None = field(default=None, repr=False)
+
+    @property
+    def seconds(self) -> float:
+        return self._seconds if self._seconds is not None else time.perf_counter() - self._clock
+
+    @property
+    def rate(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "locations": self.locations,
+            "state": self.state,
+            "read": self.read,
+            "per_second": round(self.rate, 1),
+            "seconds": round(self.seconds, 3),
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "summary": self.summary,
+            "error": self.error,
+        }
+
+
+class MailJobs:
+    """The mail imports of this server: at most one running, the last `KEPT` remembered."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, MailJob] = {}
+        self._lock = threading.Lock()
+
+    def start(self, db: Database, locations: Sequence[str], password: str | None) -> MailJob:
+        places = checked_locations(locations, password)
+        with self._lock:
+            if any(job.state == "running" for job in self._jobs.values()):
+                raise Conflict("a mail import is running; wait for it to end")
+            job = MailJob(id=secrets.token_hex(8), locations=places, started_at=clock.now())
+            self._jobs[job.id] = job
+            for old in list(self._jobs)[:-KEPT]:
+                if self._jobs[old].state != "running":
+                    del self._jobs[old]
+        worker = threading.Thread(
+            target=_run, args=(job, db, _passwords(password)), name=f"mail-import-{job.id}"
+        )
+        worker.daemon = True  # a server stopped mid-import: the next import resumes it
+        worker.start()
+        return job
+
+    def get(self, job_id: str) -> MailJob:
+        job = self._jobs.get(job_id)
+        if job is None:
+            raise NotFound(f"no mail import {job_id!r} (the server remembers its last {KEPT})")
+        return job
+
+    def recent(self) -> list[MailJob]:
+        return sorted(self._jobs.values(), key=lambda job: job.started_at, reverse=True)
+
+    def wait(self, job_id: str, timeout: float) -> MailJob:
+        """The job once it has ended, or as it is after `timeout` seconds (tests, scripts)."""
+        deadline = time.monotonic() + timeout
+        job = self.get(job_id)
+        while job.state == "running" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return job
+
+
+def checked_locations(locations: Sequence[str], password: str | None) -> list[str]:
+    """The locations to import, each checked now (a missing path, an IMAP URL that cannot be
+    read or has no password are told at once, not after the import started)."""
+    from kithkin.ingest.mail import is_imap
+    from kithkin.sources.mail.credentials import imap_password
+    from kithkin.sources.mail.imap import parse_imap_url
+
+    places = [text.strip() for text in locations if text.strip()]
+    if not places:
+        raise InvalidInput(
+            "give the path of a mailbox (an mbox file or a mail folder) or an IMAP URL"
+        )
+    out = []
+    for place in places:
+        if is_imap(place):
+            parse_imap_url(place)  # an ImapError names what is wrong with it
+            if not password:
+                imap_password(place, prompt=False)  # says where a password may come from
+            out.append(place)
+            continue
+        path = Path(place).expanduser()
+        if not path.exists():
+            raise InvalidInput(f"{place}: no such file or folder on this computer")
+        out.append(str(path))
+    return out
+
+
+def _passwords(given: str | None) -> Callable[[str], str]:
+    from kithkin.sources.mail.credentials import imap_password
+
+    def password(url: str) -> str:
+        return given if given else imap_password(url, prompt=False)
+
+    return password
+
+
+def _run(job: MailJob, db: Database, password: Callable[[str], str]) -> None:
+    from kithkin.ingest.mail import import_mail
+    from kithkin.outbound.unsubscribe import ignored, short_id
+
+    def progress(count: int) -> None:
+        job.read += count
+
+    try:
+        summary = import_mail(db, job.locations, progress=progress, password=password)
+        still = ignored(db)
+        job.summary = {
+            **summary.as_json(),
+            "unsubscribe_ignored": [
+                {"id": short_id(s.key), "label": s.label, "since": s.received_since} for s in still
+            ],
+        }
+        job.read = summary.read
+        job.state = "done"
+    except Exception as exc:  # whatever stopped it is told on the page, in one line
+        job.error = str(exc) if isinstance(exc, KithkinError) else f"{type(exc).__name__}: {exc}"
+        job.state = "failed"
+    finally:
+        job._seconds = time.perf_counter() - job._clock
+        job.finished_at = clock.now()
+
+
+def jobs_of(request: Request) -> MailJobs:
+    jobs: MailJobs = request.app.state.mail_jobs
+    return jobs
+
+
+def import_calendars(db: Database, paths: Sequence[str], zone_name: str | None) -> dict[str, Any]:
+    """Import .ics files of this computer; the summary `kithkin import calendar --json` prints."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from kithkin.ingest.calendar import import_calendar
+
+    files = [Path(text.strip()).expanduser() for text in paths if text.strip()]
+    if not files:
+        raise InvalidInput("give the path of one or more calendar files (.ics)")
+    for path in files:
+        if not path.is_file():
+            raise InvalidInput(f"{path}: no such file on this computer")
+    zone = None
+    if zone_name and zone_name.strip():
+        try:
+            zone = ZoneInfo(zone_name.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput(f"unknown time zone {zone_name.strip()!r}") from None
+    return import_calendar(db, files, zone=zone).as_json()
+
+
+# -- the API ---------------------------------------------------------------------------------
+
+api = APIRouter(
+    prefix="/api/import",
+    tags=["import"],
+    responses={400: {"model": ErrorOut, "description": "A location that cannot be imported"}},
+)
+
+
+class MailImportIn(BaseModel):
+    locations: list[str] = Field(min_length=1, description="Paths on this computer, IMAP URLs")
+    password: str | None = Field(
+        None, description="IMAP password, when KITHKIN_IMAP_PASSWORD and the keyring have none"
+    )
+
+
+class MailJobOut(BaseModel):
+    id: str
+    locations: list[str]
+    state: str
+    read: int
+    per_second: float
+    seconds: float
+    started_at: datetime
+    finished_at: datetime | None
+    summary: dict[str, Any] | None
+    error: str | None
+
+
+class CalendarImportIn(BaseModel):
+    paths: list[str] = Field(min_length=1, description=".ics files on this computer")
+    zone: str | None = Field(None, description="Zone of floating times, e.g. Europe/Berlin")
+
+
+@api.post(
+    "/mail",
+    status_code=202,
+    response_model=MailJobOut,
+    summary="Start importing mail (follow it at /api/import/mail/{id})",
+    responses={409: {"model": ErrorOut, "description": "A mail import is running"}},
+)
+def start_mail_import(request: Request, body: MailImportIn) -> dict[str, Any]:
+    job = jobs_of(request).start(database(request), body.locations, body.password)
+    return job.as_json()
+
+
+@api.get("/mail", response_model=list[MailJobOut], summary="The mail imports, newest first")
+def mail_imports(request: Request) -> list[dict[str, Any]]:
+    return [job.as_json() for job in jobs_of(request).recent()]
+
+
+@api.get(
+    "/mail/{job_id}",
+    response_model=MailJobOut,
+    summary="One mail import: messages read so far, then its summary",
+    responses={404: {"model": ErrorOut, "description": "No such import"}},
+)
+def mail_import(request: Request, job_id: str) -> dict[str, Any]:
+    return jobs_of(request).get(job_id).as_json()
+
+
+@api.post("/calendar", summary="Import calendar files (.ics) of this computer")
+def calendar_import(request: Request, body: CalendarImportIn) -> dict[str, Any]:
+    return import_calendars(database(request), body.paths, body.zone)
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+pages = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, **context: Any) -> HTMLResponse:
+    jobs = jobs_of(request)
+    shown: MailJob | None = context.pop("job", None)
+    values: dict[str, Any] = {
+        "job": shown,
+        "jobs": [j for j in jobs.recent() if shown is None or j.id != shown.id][:5],
+        "calendar": None,
+        "error": None,
+        "locations": "",
+        "paths": "",
+        "zone": "",
+    }
+    values.update(context)
+    status = int(values.pop("status", 200))
+    return render(request, "import_mail.html", values, status=status)
+
+
+@pages.get("/import/mail")
+def mail_page(request: Request, job: str | None = None) -> HTMLResponse:
+    shown = None
+    if job:
+        try:
+            shown = jobs_of(request).get(job)
+        except NotFound as exc:
+            return _page(request, error=str(exc), status=404)
+    return _page(request, job=shown)
+
+
+@pages.post("/import/mail", response_model=None)
+def start_from_form(request: Request, form: Posted) -> HTMLResponse | RedirectResponse:
+    locations = form.text("locations").splitlines()
+    try:
+        password = form.values().get("password") or None  # as typed: not stripped
+        job = jobs_of(request).start(database(request), locations, password)
+    except KithkinError as exc:
+        return _page(
+            request, error=str(exc), locations=form.text("locations"), status=exc.http_status
+        )
+    return redirect(f"/import/mail?job={job.id}")
+
+
+@pages.post("/import/calendar")
+async def calendar_from_form(request: Request, form: Posted) -> HTMLResponse:
+    paths = form.text("paths").splitlines()
+    zone = form.text("zone")
+    try:
+        summary = await run_in_threadpool(import_calendars, database(request), paths, zone)
+    except KithkinError as exc:
+        return _page(
+            request, error=str(exc), paths=form.text("paths"), zone=zone, status=exc.http_status
+        )
+    return _page(request, calendar=summary)
