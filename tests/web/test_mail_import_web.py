@@ -104,6 +104,10 @@ def test_what_cannot_be_imported_is_said_at_once(
     monkeypatch.delenv("KITHKIN_IMAP_PASSWORD", raising=False)
     imap = client.post("/api/import/mail", json={"locations": ["imaps://ana@127.0.0.1/INBOX"]})
     assert imap.status_code == 400 and "no password" in imap.json()["error"]
+    nobody = client.post("/api/import/mail", json={"locations": ["~no-such-user-kk/mail"]})
+    assert nobody.status_code == 400 and "no such user's home folder" in nobody.json()["error"]
+    typo = client.post("/api/import/mail", json={"location": ["x"], "password": "hunter2-Zq"})
+    assert typo.status_code == 422 and "hunter2-Zq" not in typo.text  # never echoed back
     assert client.get("/api/import/mail").json() == []  # nothing was started
     assert client.get("/api/import/mail/nope").status_code == 404
 
@@ -195,6 +199,11 @@ def test_the_page_keeps_what_was_typed_but_never_the_password(
     )
     assert wrong.status_code == 400 and "no such file or folder" in wrong.text
     assert str(tmp_path / "nowhere") in wrong.text and "s3cret!" not in wrong.text
+    in_url = post_form(
+        client, "/import/mail", "/import/mail", locations="imaps://ana:hunter2-Zq@127.0.0.1:1"
+    )
+    assert in_url.status_code == 400 and "hunter2-Zq" not in in_url.text
+    assert "imaps://ana@127.0.0.1:1" in in_url.text  # what was typed, less the password
     refused = client.post("/import/mail", data={"locations": "x"})  # no CSRF token
     assert refused.status_code == 403
 

@@ -119,8 +119,10 @@ def create_app(
             first = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:3]
             )
+            # what was sent is not echoed back ("input"): it may hold a password
+            detail = [{k: v for k, v in e.items() if k not in ("input", "ctx")} for e in errors]
             return JSONResponse(
-                {"error": f"invalid request: {first}", "detail": jsonable_encoder(errors)},
+                {"error": f"invalid request: {first}", "detail": jsonable_encoder(detail)},
                 status_code=422,
             )
         if any(e["loc"] and e["loc"][0] == "path" for e in errors):

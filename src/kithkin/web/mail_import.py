@@ -12,6 +12,7 @@ A calendar import is quick and runs in the request.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -136,11 +137,26 @@ def checked_locations(locations: Sequence[str], password: str | None) -> list[st
                 imap_password(place, prompt=False)  # says where a password may come from
             out.append(place)
             continue
-        path = Path(place).expanduser()
+        path = _local(place)
         if not path.exists():
             raise InvalidInput(f"{place}: no such file or folder on this computer")
         out.append(str(path))
     return out
+
+
+def _local(text: str) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "~someone" who is no user here
+        raise InvalidInput(f"{text}: no such user's home folder on this computer") from None
+
+
+_URL_PASSWORD = re.compile(r"(?i)\b(imaps?://[^:/@\s]*):[^/\s]*@")
+
+
+def without_passwords(text: str) -> str:
+    """Text with the password of any IMAP URL in it taken out (as a form is shown again)."""
+    return _URL_PASSWORD.sub(r"\1@", text)
 
 
 def _passwords(given: str | None) -> Callable[[str], str]:
@@ -159,6 +175,7 @@ def _run(job: MailJob, db: Database, password: Callable[[str], str]) -> None:
     def progress(count: int) -> None:
         job.read += count
 
+    state = "failed"
     try:
         summary = import_mail(db, job.locations, progress=progress, password=password)
         still = ignored(db)
@@ -169,13 +186,14 @@ def _run(job: MailJob, db: Database, password: Callable[[str], str]) -> None:
             ],
         }
         job.read = summary.read
-        job.state = "done"
+        state = "done"
     except Exception as exc:  # whatever stopped it is told on the page, in one line
-        job.error = str(exc) if isinstance(exc, KithkinError) else f"{type(exc).__name__}: {exc}"
-        job.state = "failed"
+        text = str(exc) if isinstance(exc, KithkinError) else f"{type(exc).__name__}: {exc}"
+        job.error = " ".join(without_passwords(text).split())
     finally:
         job._seconds = time.perf_counter() - job._clock
         job.finished_at = clock.now()
+        job.state = state  # last: whoever sees it ended sees all of it
 
 
 def jobs_of(request: Request) -> MailJobs:
@@ -189,7 +207,7 @@ def import_calendars(db: Database, paths: Sequence[str], zone_name: str | None) 
 
     from kithkin.ingest.calendar import import_calendar
 
-    files = [Path(text.strip()).expanduser() for text in paths if text.strip()]
+    files = [_local(text.strip()) for text in paths if text.strip()]
     if not files:
         raise InvalidInput("give the path of one or more calendar files (.ics)")
     for path in files:
@@ -310,9 +328,8 @@ def start_from_form(request: Request, form: Posted) -> HTMLResponse | RedirectRe
         password = form.values().get("password") or None  # as typed: not stripped
         job = jobs_of(request).start(database(request), locations, password)
     except KithkinError as exc:
-        return _page(
-            request, error=str(exc), locations=form.text("locations"), status=exc.http_status
-        )
+        typed = without_passwords(form.text("locations"))
+        return _page(request, error=str(exc), locations=typed, status=exc.http_status)
     return redirect(f"/import/mail?job={job.id}")
 
 

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from kithkin.ingest.mail import import_mail
 from kithkin.ingest.mail_rules import classify
 from kithkin.sources.mail import MessageRecord, SourceProblem, read_mail
+from kithkin.sources.mail.raw import read_raw
 from kithkin.store import Database
 from kithkin.store import settings as store_settings
-from tests.ingest.mailbox import message
+from tests.ingest.mailbox import mbox_bytes, message
 
 READ, DELETED, ANSWERED, FLAGGED, DRAFT, FORWARDED, JUNK = (
     1 << 0, 1 << 1, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 24,
@@ -122,6 +123,45 @@ def test_broken_apple_files(tmp_path: Path) -> None:
     for path in (broken, no_flags):  # the message is read; its flags are unknown
         (record,) = read_mail(path)
         assert isinstance(record, MessageRecord) and record.flags == ""
+
+
+def test_a_wrong_byte_count_is_said_and_the_file_read_whole(tmp_path: Path) -> None:
+    data = message("w@x", "Dana <dana@acme.example>", [ME], "Counted wrong")
+    for count in (8, 0):
+        wrong = emlx(data, READ).replace(b"%d\n" % len(data), b"%d\n" % count, 1)
+        (record,) = read_mail(put(tmp_path / f"{count}" / "1.emlx", wrong))
+        assert isinstance(record, MessageRecord)
+        assert (record.message_id, record.subject, record.flags) == ("w@x", "Counted wrong", "")
+        assert record.problems == ("its byte count does not match the file; read to its end",)
+    huge = put(tmp_path / "huge" / "1.emlx", b"1" * 5000 + b"\n" + data)
+    (problem,) = read_mail(huge)
+    assert isinstance(problem, SourceProblem) and "no byte count" in problem.message
+
+
+def test_the_original_of_an_apple_message_is_the_message_alone(tmp_path: Path) -> None:
+    data = message("o@x", "Dana <dana@acme.example>", [ME], "Original")
+    path = put(tmp_path / "Messages" / "1.emlx", emlx(data, READ))
+    assert read_raw(str(path), 0) == data  # what a DKIM check needs: no count, no plist
+    (record,) = read_mail(path)
+    assert isinstance(record, MessageRecord) and record.size == len(data)
+
+
+def test_folders_named_mbox_that_are_not_apple_mailboxes(tmp_path: Path) -> None:
+    """Mail's own export (a folder `Name.mbox` holding a file `mbox`) and a Maildir whose
+    name ends in .mbox are read as what they are."""
+    export = tmp_path / "export" / "INBOX.mbox"
+    put(export / "table_of_contents", b"\x00\x01binary")
+    (export / "mbox").write_bytes(
+        mbox_bytes([message("e1@x", "a@b", [ME]), message("e2@x", "a@b", [ME], day=1)])
+    )
+    found = [r for r in read_mail(tmp_path / "export") if isinstance(r, MessageRecord)]
+    assert [r.message_id for r in found] == ["e1@x", "e2@x"]
+    maildir = tmp_path / "maildir" / ".Archive.mbox"
+    put(maildir / "cur" / "1.x:2,S", message("m1@x", "a@b", [ME]))
+    (maildir / "new").mkdir()
+    (maildir / "tmp").mkdir()
+    (record,) = [r for r in read_mail(maildir) if isinstance(r, MessageRecord)]
+    assert (record.message_id, record.flags) == ("m1@x", "S")
 
 
 @settings(max_examples=200, deadline=None)

@@ -69,6 +69,7 @@ def read_message_file(
     except OSError as exc:
         return SourceProblem(path, "file", f"cannot be opened: {exc.strerror}")
     junk = False
+    emlx_problem = None
     try:
         data = os.read(fd, READ_SIZE)
         # A short read of a regular file means its end: no fstat needed for small files.
@@ -77,14 +78,20 @@ def read_message_file(
         message_end = size
         if path.endswith(".emlx"):
             count = data[: data.find(b"\n") + 1]
-            if not count.strip().isdigit():
+            length = emlx_length(count)
+            if length is None:
                 return SourceProblem(
                     path, "file", "not an Apple Mail message: its first line is no byte count"
                 )
             start = len(count)
-            message_end = min(size, start + int(count))
-            emlx_flags, junk = _emlx_flags(fd, data, message_end, size)
-            flags = "".join(sorted(set(flags + emlx_flags)))
+            message_end = min(size, start + length)
+            found = _emlx_flags(fd, data, message_end, size)
+            if found is None:  # the count does not end where Mail's property list starts
+                message_end = size
+                emlx_problem = "its byte count does not match the file; read to its end"
+            else:
+                flags = "".join(sorted(set(flags + found[0])))
+                junk = found[1]
         elif data.startswith(b"From "):
             start = header_start(data, 0, len(data))
             if start < 0:  # an envelope line without a date: still not a header field
@@ -128,9 +135,20 @@ def read_message_file(
             record = replace(record, problems=(*record.problems, cut))
         if junk:
             record = replace(record, labels=(*record.labels, "Junk"))
+        if emlx_problem is not None:
+            record = replace(record, problems=(*record.problems, emlx_problem))
         return record
     except Exception as exc:  # the reader goes on whatever one message holds
         return SourceProblem(path, "file", f"unreadable header: {exc!r}")
+
+
+PLIST_STARTS = (b"<?xml", b"<!DOCTYPE", b"<plist", b"bplist")  # how Mail's trailer begins
+
+
+def emlx_length(first_line: bytes) -> int | None:
+    """The message's length an .emlx file's first line gives; None when it is no count."""
+    count = first_line.strip()
+    return int(count) if count.isdigit() and len(count) <= 20 else None
 
 
 # Apple Mail's flag bits as Maildir letters
@@ -146,15 +164,31 @@ _EMLX_JUNK = 1 << 24
 _PLIST_LIMIT = 1 << 16  # a property list larger than this is not read
 
 
-def _emlx_flags(fd: int, data: bytes, at: int, size: int) -> tuple[str, bool]:
+def _emlx_flags(fd: int, data: bytes, at: int, size: int) -> tuple[str, bool] | None:
     """The Maildir letters, and whether Apple Mail took it for junk, of the property list
-    that follows the message in an .emlx file ("", False when it cannot be read)."""
-    if not 0 < size - at <= _PLIST_LIMIT:
+    that follows the message in an .emlx file ("", False when it cannot be read or is too
+    large to be Mail's); None when what follows the message is no property list at all (the
+    byte count is wrong)."""
+    if at >= size:
+        return "", False  # no property list: a file cut short, or written without one
+    if size - at > _PLIST_LIMIT:
         return "", False
-    tail = data[at:] if size <= len(data) else os.pread(fd, size - at, at)
+    if size <= len(data):
+        tail = data[at:]
+    else:
+        try:
+            here = os.lseek(fd, 0, os.SEEK_CUR)
+            os.lseek(fd, at, os.SEEK_SET)
+            tail = os.read(fd, size - at)
+            os.lseek(fd, here, os.SEEK_SET)
+        except OSError:
+            return "", False
+    tail = tail.lstrip()
+    if not tail.startswith(PLIST_STARTS):
+        return None
     try:
-        info = plistlib.loads(tail.lstrip())
-    except Exception:  # a broken or foreign trailer: the message is still read
+        info = plistlib.loads(tail)
+    except Exception:  # a broken trailer: the message is still read, without its flags
         return "", False
     bits = info.get("flags") if isinstance(info, dict) else None
     if not isinstance(bits, int) or isinstance(bits, bool):

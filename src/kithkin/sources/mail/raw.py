@@ -6,7 +6,8 @@ DKIM check needs the message exactly as it was delivered. A message file (.eml, 
 from its "From " line to the next separator, without that line and the blank line that ends
 the message, and with the ">From " quoting of mboxrd (and mboxo) undone.
 
-A Maildir file whose flags changed since the import (or that moved from new/ to cur/) is
+An Apple Mail .emlx file gives the message between its byte count line and its property
+list. A Maildir file whose flags changed since the import (or that moved from new/ to cur/) is
 found again by its unique name, the part before ":2,". IMAP messages live on the server:
 reading them needs a connection, which this module never opens.
 """
@@ -18,6 +19,7 @@ import re
 from pathlib import Path
 
 from kithkin.errors import NotFound
+from kithkin.sources.mail.files import PLIST_STARTS, emlx_length
 from kithkin.sources.mail.maildir import MAILDIR_PARTS
 from kithkin.sources.mail.mbox import read_mbox
 from kithkin.sources.mail.records import MessageRecord
@@ -42,11 +44,27 @@ def read_raw(source_file: str, offset: int) -> bytes:
         raise OriginalUnavailable(f"{source_file}: offset {offset} is not a message's start")
     path = _existing(source_file)
     try:
+        if offset == 0 and path.name.endswith(".emlx"):
+            return _emlx_message(path)
         if offset == 0 and not _starts_with_envelope(path):
             return path.read_bytes()
         return _mbox_message(path, offset)
     except OSError as exc:
         raise OriginalUnavailable(f"{path}: cannot be read: {exc.strerror}") from exc
+
+
+def _emlx_message(path: Path) -> bytes:
+    """The message of an Apple Mail .emlx file: between its byte count line and Mail's
+    property list (to the end when the count does not end at one, as the reader does)."""
+    data = path.read_bytes()
+    first = data.find(b"\n") + 1
+    length = emlx_length(data[:first])
+    if length is None:
+        raise OriginalUnavailable(f"{path}: not an Apple Mail message (no byte count)")
+    end = first + length
+    if end < len(data) and not data[end:].lstrip().startswith(PLIST_STARTS):
+        end = len(data)
+    return data[first:end]
 
 
 def _existing(source_file: str) -> Path:

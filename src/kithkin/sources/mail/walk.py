@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import time
 from collections.abc import Iterator
@@ -201,7 +202,7 @@ def _plan_root(root: Path, part_bytes: int | None) -> Iterator[Task | SourceProb
     root_folder = root.resolve().name
     if listing.is_maildir and any(name.startswith(".") for name in listing.folders):
         root_folder = "INBOX"  # Maildir++: the root is the inbox, .Name are the other folders
-    apple = (_mbox_stem(root_folder),) if root_folder.endswith(".mbox") else None
+    apple = (_mbox_stem(root_folder),) if _is_apple_mailbox(root_folder, listing) else None
     batch: list[tuple[str, str, str, bool]] = []
     yield from _plan_folder(str(root), (), listing, root_folder, batch, part_bytes, apple)
     if batch:
@@ -266,13 +267,29 @@ def _plan_folder(
         if name.startswith(".") and not sub.is_maildir:
             continue  # .git, .notmuch and the like; Maildir++ folders are Maildirs
         inner = apple
-        if name.endswith(".mbox"):  # a directory: an Apple Mail mailbox
+        if _is_apple_mailbox(name, sub):
             inner = (*(apple or ()), _mbox_stem(name))
         elif apple is not None and name == "Attachments":
             continue
         elif name == "MailData" and "Envelope Index" in sub.files:
             continue  # Apple Mail's own index and settings, beside the accounts' mailboxes
         yield from _plan_folder(inside, (*parts, name), sub, root_folder, batch, part_bytes, inner)
+
+
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
+
+def _is_apple_mailbox(name: str, listing: _Listing) -> bool:
+    """A directory `Name.mbox` as Apple Mail keeps a mailbox (Info.plist, a Messages folder,
+    a folder named by a UUID or mailboxes of its own inside), not Mail's export (a file
+    `mbox` inside), not a Maildir whose name happens to end in ".mbox"."""
+    if not name.endswith(".mbox") or listing.is_maildir or "mbox" in listing.files:
+        return False
+    return (
+        "Info.plist" in listing.files
+        or "Messages" in listing.folders
+        or any(_UUID.fullmatch(folder) or folder.endswith(".mbox") for folder in listing.folders)
+    )
 
 
 def folder_mark(root: str) -> str | None:
