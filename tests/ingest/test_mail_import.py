@@ -437,3 +437,25 @@ def test_without_me_nothing_is_from_or_to_me(db: Database, tmp_path: Path) -> No
     assert not summary.me_known
     assert rows(db, "SELECT direction FROM interaction")[0][0] == "neither"
     assert summary.new_people == 2  # Ana too: kithkin does not know she is me
+
+
+def test_prepared_messages_cross_processes_as_plain_tuples(tmp_path: Path) -> None:
+    """What a parsing worker sends (`prepare_values`) is a plain tuple that pickles, and
+    `from_values` makes exactly the `Prepared` that `prepare` gives, fields by name."""
+    import pickle
+
+    from kithkin.ingest.mail_prepare import Prepared, from_values, prepare, prepare_values
+    from kithkin.sources.mail import MessageRecord, read_mail
+
+    box = write_mbox(
+        tmp_path / "a.mbox",
+        [message("1@acme", DANA, [ME, BO], "Board pack", cc=[ANA]), message("2@x", BO, [ME])],
+    )
+    me_ = frozenset({ME})
+    for record in read_mail(box):
+        assert isinstance(record, MessageRecord)
+        sent = prepare_values(me_, record)
+        assert type(sent) is tuple
+        back = from_values(pickle.loads(pickle.dumps(sent)))  # noqa: S301 (its own bytes)
+        assert isinstance(back, Prepared) and back == prepare(me_, record)
+        assert back.message_id == record.message_id and back.people == prepare(me_, record).people

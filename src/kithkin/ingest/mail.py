@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 from kithkin.ingest.address_book import AddressBook
 from kithkin.ingest.mail_batch import MailRun, MailSummary, store_batch
 from kithkin.ingest.mail_plan import FolderPlan, MboxStart, filter_tasks, tail_hash
-from kithkin.ingest.mail_prepare import Prepared, prepare
+from kithkin.ingest.mail_prepare import Prepared, from_values, prepare, prepare_values
 from kithkin.ingest.threads import Threader
 from kithkin.sources.mail import MessageRecord, SourceProblem
 from kithkin.sources.mail.parallel import PART_BYTES, fewer_collections, run_tasks
@@ -167,12 +167,13 @@ def _import_path(
         todo = chain(ahead, todo)
     with db.writer(cache_mb=CACHE_MB) as writer:
         in_flight = AHEAD_MBOX if kind == "mbox" else AHEAD_FILES
-        parsed = run_tasks(
+        values = run_tasks(
             todo,
             workers=workers,
-            transform=partial(prepare, run.me),
+            transform=partial(prepare_values, run.me),
             ahead=max(1, in_flight // max(1, workers)),
         )
+        parsed = (item if isinstance(item, SourceProblem) else from_values(item) for item in values)
         for chunk in _chunks(parsed, batch_size):
             with writer.begin():
                 _store(writer, chunk, run, state)
