@@ -266,3 +266,34 @@ def test_read_many_resumes_mailboxes_from_their_offsets(tmp_path: Path) -> None:
         handle.write(message(3).encode())
     found = records(read_many([path], workers=1, start_offsets={str(path): end}))
     assert [r.message_id for r in found] == ["m3@example.org"]
+
+
+def test_imports_run_with_fewer_collections_and_leave_them_as_they_were() -> None:
+    """The collector's thresholds are the bulk ones while any import runs (imports may
+    overlap in a web server's threads) and as before once the last one ends."""
+    import gc
+    import threading
+
+    from kithkin.sources.mail.parallel import BULK_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    inside = threading.Event()
+    release = threading.Event()
+    seen: list[tuple[int, int, int]] = []
+
+    def other_import() -> None:
+        with fewer_collections():
+            inside.set()
+            release.wait(10)
+            seen.append(gc.get_threshold())
+
+    thread = threading.Thread(target=other_import)
+    with fewer_collections():
+        thread.start()
+        assert inside.wait(10)
+        assert gc.get_threshold() == BULK_GC_THRESHOLD
+    assert gc.get_threshold() == BULK_GC_THRESHOLD  # the other import still runs
+    release.set()
+    thread.join(10)
+    assert seen == [BULK_GC_THRESHOLD]
+    assert gc.get_threshold() == before
