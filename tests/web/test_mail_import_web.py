@@ -227,3 +227,17 @@ def test_the_enron_inbox_through_the_api(client: TestClient, db_url: str) -> Non
     )
     assert body["state"] == "done" and body["summary"]["read"] == 5340
     assert body["per_second"] > 0 and body["read"] == 5340
+
+
+def test_the_page_follows_a_running_import(client: TestClient) -> None:
+    running = MailJob(id="run1", locations=["/srv/mail/archive.mbox"], started_at=clock.now())
+    running.read = 12_345
+    jobs(client)._jobs[running.id] = running
+    page = client.get("/import/mail?job=run1")
+    assert page.status_code == 200
+    assert '<meta http-equiv="refresh" content="1">' in page.text
+    assert 'data-state="running"' in page.text and "Importing mail" in page.text
+    assert "<strong>12,345</strong> messages read" in page.text
+    listed = client.get("/import/mail").text  # without ?job: among the imports, still running
+    assert "/import/mail?job=run1" in listed and "running, 12,345 messages" in listed
+    assert client.get("/import/mail?job=gone").status_code == 404
