@@ -223,17 +223,22 @@ def _plan_folder(
     `.emlx` files are messages (not Info.plist, not the attachments)."""
     folder = "/".join(apple) if apple else folder_name(parts) or root_folder
     maildir = listing.is_maildir and apple is None
+    # Thunderbird's mbox files have no extension, and an index "Name.msf" beside them: one
+    # holding a single message is still a folder, and a large one is read in parts and,
+    # grown, from where it ended
+    indexed = {name[:-4] for name in listing.files if name.endswith(".msf")}
     for name in listing.files:
         if not is_candidate(name) or (apple is not None and not name.endswith(".emlx")):
             continue
         path = os.path.join(directory, name)
-        if name.endswith(_MBOX_SUFFIXES):
+        if name.endswith(_MBOX_SUFFIXES) or name in indexed:
             if batch:
                 yield FileBatch(tuple(batch))
                 batch.clear()
             stem = f"{folder_name(parts)}/{_mbox_stem(name)}".lstrip("/")
             size = os.stat(path).st_size
-            yield from _mbox_parts(path, stem, size, 0, part_bytes, folder)
+            single = None if name in indexed else folder  # a lone message: the folder's
+            yield from _mbox_parts(path, stem, size, 0, part_bytes, single)
             continue
         single = has_info(name) or name.endswith((".eml", ".emlx"))
         batch.append((path, folder, flags_of(name), not single))
