@@ -237,8 +237,8 @@ def _plan_folder(
                 batch.clear()
             stem = f"{folder_name(parts)}/{_mbox_stem(name)}".lstrip("/")
             size = os.stat(path).st_size
-            single = None if name in indexed else folder  # a lone message: the folder's
-            yield from _mbox_parts(path, stem, size, 0, part_bytes, single)
+            alone = None if name in indexed else folder  # a lone message: the folder's
+            yield from _mbox_parts(path, stem, size, 0, part_bytes, alone)
             continue
         single = has_info(name) or name.endswith((".eml", ".emlx"))
         batch.append((path, folder, flags_of(name), not single))
