@@ -92,11 +92,16 @@ def child_stages(path: str, sample: int) -> dict[str, Any]:
     }
 
 
-def measure_stages(path: Path, sample: int) -> dict[str, Any]:
-    args = [sys.executable, __file__, "--stages", str(path), str(sample)]
-    done = subprocess.run(args, check=True, capture_output=True, text=True)
+def in_child(*args: object) -> dict[str, Any]:
+    """What this script prints, as JSON, when run in a fresh process with `args`."""
+    command = [sys.executable, __file__, *map(str, args)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def measure_stages(path: Path, sample: int) -> dict[str, Any]:
+    return in_child("--stages", path, sample)
 
 
 # Tables in an order their foreign keys accept; the rows of each are inserted in batches the
@@ -198,10 +203,7 @@ def measure_import(db: Path, path: Path, workers: int | None) -> dict[str, Any]:
 
 
 def measure_floor(db: Path, floor: Path) -> dict[str, Any]:
-    args = [sys.executable, __file__, "--floor", str(db), str(floor)]
-    done = subprocess.run(args, check=True, capture_output=True, text=True)
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    return in_child("--floor", db, floor)
 
 
 def kithkin_rows(

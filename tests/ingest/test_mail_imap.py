@@ -5,7 +5,6 @@ environment."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -73,11 +72,7 @@ FOLDERS: dict[str, list[dovecot.Seeded]] = {
 
 @pytest.fixture
 def server() -> Iterator[Dovecot]:
-    if not dovecot.available():
-        reason = f"Dovecot is not installed ({dovecot.DOVECOT}; apt-get install dovecot-imapd)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    dovecot.require()
     with dovecot.running(FOLDERS) as running:
         yield running
 

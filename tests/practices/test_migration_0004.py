@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect
-
 from kithkin.store import Database
 from kithkin.store.schema_circle import (
     agenda_mute,
@@ -14,37 +12,19 @@ from kithkin.store.schema_circle import (
     relationship,
     relationship_inputs,
 )
+from tests.store.migrations import assert_tables_as_described, database_at
 
 
 def test_0004_adds_the_circle_tables_as_the_schema_describes_them(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", "kithkin.store:migrations")
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0003")
-        conn.commit()
-        assert "relationship" not in inspect(conn).get_table_names()
-    engine.dispose()
+    url, before = database_at(tmp_path / "old.db", "0003")
+    assert "relationship" not in before
     db = Database(url)
     try:
         assert db.revision() >= "0004"
         with db.read() as conn:
-            found = inspect(conn)
-            for table in (
-                relationship,
-                relationship_inputs,
-                circle_member,
-                circle_tag_cadence,
-                agenda_mute,
-            ):
-                columns = {c["name"] for c in found.get_columns(table.name)}
-                assert columns == {c.name for c in table.columns}, table.name
-                indexes = {i["name"] for i in found.get_indexes(table.name)}
-                assert indexes == {i.name for i in table.indexes}, table.name
+            assert_tables_as_described(
+                conn,
+                (relationship, relationship_inputs, circle_member, circle_tag_cadence, agenda_mute),
+            )
     finally:
         db.dispose()

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from kithkin.errors import DatabaseError
 from kithkin.store import Database, people
+from kithkin.store.db import alembic_config
 from kithkin.store.migrations import HEAD
 
 
@@ -19,12 +20,11 @@ def test_sqlite_settings_allow_cli_and_web_at_once(db: Database) -> None:
 
 
 def test_migrations_are_recorded_and_head_is_alembics_head(db: Database) -> None:
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    config = Config()
-    config.set_main_option("script_location", "kithkin.store:migrations")
-    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+    with db.read() as conn:
+        head = ScriptDirectory.from_config(alembic_config(conn)).get_current_head()
+    assert head == HEAD
     assert db.revision() == HEAD
     with db.read() as conn:
         tables = set(

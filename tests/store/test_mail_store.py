@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Table, create_engine, insert, select, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.dialects import sqlite
 
 from kithkin.ingest.mail import import_mail
@@ -18,6 +18,7 @@ from kithkin.store.bulk import Bulk, _sqlite_utc, ids_by
 from kithkin.store.schema import UTCDateTime, tag
 from kithkin.store.schema_mail import mail_source
 from tests.ingest.mailbox import message, write_mbox
+from tests.store.migrations import database_at
 
 
 def test_0003_creates_what_the_schema_describes(db: Database) -> None:
@@ -40,18 +41,7 @@ def test_0003_creates_what_the_schema_describes(db: Database) -> None:
 
 
 def test_0003_upgrades_a_0002_database(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", "kithkin.store:migrations")
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
-        conn.commit()
-    engine.dispose()
+    url, _ = database_at(tmp_path / "old.db", "0002")
     db = Database(url)
     try:
         with db.read() as conn:

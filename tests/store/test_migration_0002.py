@@ -7,19 +7,14 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 
 from kithkin.store import Database
+from kithkin.store.db import upgrade
 
 
 def _at_0001(path: Path) -> str:
-    from alembic import command
-    from alembic.config import Config
-
     url = f"sqlite:///{path}"
     engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", "kithkin.store:migrations")
     with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+        upgrade(conn, "0001")
         conn.commit()
         rows = [
             (1, "phone", "+1 (415) 555-0123", "+14155550123"),  # old key, digits only

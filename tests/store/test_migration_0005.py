@@ -4,36 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
 from kithkin.store import Database
+from kithkin.store.db import alembic_config
 from kithkin.store.schema_hygiene import outbox, subscription_rule
+from tests.store.migrations import assert_tables_as_described, database_at
 
 
 def test_0005_adds_the_hygiene_tables_as_the_schema_describes_them(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", "kithkin.store:migrations")
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004")
-        conn.commit()
-        assert "outbox" not in inspect(conn).get_table_names()
-    engine.dispose()
+    url, before = database_at(tmp_path / "old.db", "0004")
+    assert "outbox" not in before
     db = Database(url)
     try:
         assert db.revision() >= "0005"
         with db.read() as conn:
+            assert_tables_as_described(conn, (subscription_rule, outbox))
             found = inspect(conn)
-            for table in (subscription_rule, outbox):
-                columns = {c["name"] for c in found.get_columns(table.name)}
-                assert columns == {c.name for c in table.columns}, table.name
-                indexes = {i["name"] for i in found.get_indexes(table.name)}
-                assert indexes == {i.name for i in table.indexes}, table.name
             unique = {tuple(u["column_names"]) for u in found.get_unique_constraints("outbox")}
             assert ("idempotency_key",) in unique
             assert found.get_pk_constraint("subscription_rule")["constrained_columns"] == [
@@ -45,15 +32,11 @@ def test_0005_adds_the_hygiene_tables_as_the_schema_describes_them(tmp_path: Pat
 
 def test_0005_downgrades_cleanly(tmp_path: Path) -> None:
     from alembic import command
-    from alembic.config import Config
 
     db = Database(f"sqlite:///{tmp_path / 'new.db'}")
-    config = Config()
-    config.set_main_option("script_location", "kithkin.store:migrations")
     try:
         with db.engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0004")
+            command.downgrade(alembic_config(conn), "0004")
             conn.commit()
             names = inspect(conn).get_table_names()
         assert "outbox" not in names and "subscription_rule" not in names

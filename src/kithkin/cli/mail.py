@@ -65,7 +65,7 @@ def import_mail(
         if progress is not None:
             progress.close()
     seconds = time.perf_counter() - started
-    from kithkin.outbound.unsubscribe import ignored, short_id
+    from kithkin.outbound.unsubscribe import ignored, ignored_json, short_id
 
     still = ignored(ctx.db)
     if as_json:
@@ -73,10 +73,7 @@ def import_mail(
             {
                 **summary.as_json(),
                 "seconds": round(seconds, 3),
-                "unsubscribe_ignored": [
-                    {"id": short_id(s.key), "label": s.label, "since": s.received_since}
-                    for s in still
-                ],
+                "unsubscribe_ignored": ignored_json(still),
             }
         )
         return
@@ -191,14 +188,13 @@ def import_calendar(ctx: Context, paths: tuple[Path, ...], zone: str | None, as_
 
 
 def _zone(name: str | None) -> Any:
-    if name is None:
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from kithkin.errors import InvalidInput
+    from kithkin.ingest.calendar import time_zone
 
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(f"unknown time zone {name!r}", param_hint="--zone") from None
+        return time_zone(name)
+    except InvalidInput as exc:
+        raise click.BadParameter(str(exc), param_hint="--zone") from None
 
 
 def register(import_group: click.Group) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from sqlalchemy import Connection
 
@@ -147,6 +147,19 @@ class Thread:
             self.text = " ".join(sorted(self.addresses))
         return self.text
 
+    def figures(self) -> tuple[Any, ...]:
+        """What the store keeps of a thread that changes as it grows (first and last date,
+        count, last sender and direction, addresses), in `mail_threads`' column order."""
+        return (
+            self.first_at,
+            self.last_at,
+            self.count,
+            self.last_from_address,
+            self.last_from_name,
+            self.last_direction,
+            self.stored_addresses(),
+        )
+
     def near(self, message: Threadable) -> bool:
         """Within the window of this thread's messages, sharing a correspondent."""
         when = message.date
@@ -236,44 +249,13 @@ class Threader:
         grown = [t for t in touched if t.id is not None]
         fresh = [t for t in touched if t.id is None]
         ids = mail_threads.add_threads(
-            conn,
-            [
-                (
-                    t.root,
-                    t.subject,
-                    t.key,
-                    t.first_at,
-                    t.last_at,
-                    t.count,
-                    t.last_from_address,
-                    t.last_from_name,
-                    t.last_direction,
-                    t.stored_addresses(),
-                    now,
-                )
-                for t in fresh
-            ],
+            conn, [(t.root, t.subject, t.key, *t.figures(), now) for t in fresh]
         )
         for thread in fresh:
             thread.id = ids[thread.root]
             self._by_id[thread.id] = thread
             self._made.add(thread.id)
-        mail_threads.update_threads(
-            conn,
-            [
-                (
-                    t.id,
-                    t.first_at,
-                    t.last_at,
-                    t.count,
-                    t.last_from_address,
-                    t.last_from_name,
-                    t.last_direction,
-                    t.stored_addresses(),
-                )
-                for t in grown
-            ],
-        )
+        mail_threads.update_threads(conn, [(t.id, *t.figures()) for t in grown])
         refs: list[tuple[str, int]] = []
         for ref, thread in self._new_refs.items():
             owner = resolve(thread)

@@ -28,7 +28,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from email.utils import parseaddr
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from kithkin.errors import InvalidInput, NotFound
 
@@ -155,6 +155,11 @@ def ignored(db: Database) -> list[Subscription]:
             return []
         subs = hygiene.subscriptions(conn)
     return [s for s in subs if s.state == "ignored" or (s.state == "shown" and s.received_since)]
+
+
+def ignored_json(subs: list[Subscription]) -> list[dict[str, Any]]:
+    """`ignored`'s subscriptions as an import's summary lists them (`unsubscribe_ignored`)."""
+    return [{"id": short_id(s.key), "label": s.label, "since": s.received_since} for s in subs]
 
 
 # -- the dry run ------------------------------------------------------------------------------

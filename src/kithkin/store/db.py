@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -19,6 +19,9 @@ from sqlalchemy.pool import NullPool
 
 from kithkin.errors import DatabaseError
 from kithkin.store.migrations import HEAD
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -76,18 +79,31 @@ class Database:
                 return
         except OperationalError as exc:
             raise DatabaseError(f"cannot open {self.url}: {exc.orig}") from exc
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", "kithkin.store:migrations")
         with self.engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            upgrade(conn)
             conn.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def alembic_config(conn: Connection) -> AlembicConfig:
+    """Alembic's configuration of kithkin's migrations, running on `conn`. Alembic is
+    imported only when a migration runs."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "kithkin.store:migrations")
+    config.attributes["connection"] = conn
+    return config
+
+
+def upgrade(conn: Connection, revision: str = "head") -> None:
+    """Bring the schema on `conn` up to `revision` (the newest by default); the caller
+    commits."""
+    from alembic import command
+
+    command.upgrade(alembic_config(conn), revision)
 
 
 def _engine(url: str) -> Engine:

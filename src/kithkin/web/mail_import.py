@@ -83,7 +83,7 @@ class MailJobs:
         self._lock = threading.Lock()
 
     def start(self, db: Database, locations: Sequence[str], password: str | None) -> MailJob:
-        places = checked_locations(locations, password)
+        places, passwords = checked_locations(locations, password)
         with self._lock:
             if any(job.state == "running" for job in self._jobs.values()):
                 raise Conflict("a mail import is running; wait for it to end")
@@ -93,7 +93,7 @@ class MailJobs:
                 if self._jobs[old].state != "running":
                     del self._jobs[old]
         worker = threading.Thread(
-            target=_run, args=(job, db, _passwords(password)), name=f"mail-import-{job.id}"
+            target=_run, args=(job, db, passwords.__getitem__), name=f"mail-import-{job.id}"
         )
         worker.daemon = True  # a server stopped mid-import: the next import resumes it
         worker.start()
@@ -117,9 +117,12 @@ class MailJobs:
         return job
 
 
-def checked_locations(locations: Sequence[str], password: str | None) -> list[str]:
+def checked_locations(
+    locations: Sequence[str], password: str | None
+) -> tuple[list[str], dict[str, str]]:
     """The locations to import, each checked now (a missing path, an IMAP URL that cannot be
-    read or has no password are told at once, not after the import started)."""
+    read or has no password are told at once, not after the import started), and the
+    password of each IMAP URL: `password`, else the environment's or the keyring's."""
     from kithkin.ingest.mail import is_imap
     from kithkin.sources.mail.credentials import imap_password
     from kithkin.sources.mail.imap import parse_imap_url
@@ -130,18 +133,19 @@ def checked_locations(locations: Sequence[str], password: str | None) -> list[st
             "give the path of a mailbox (an mbox file or a mail folder) or an IMAP URL"
         )
     out = []
+    passwords: dict[str, str] = {}
     for place in places:
         if is_imap(place):
             parse_imap_url(place)  # an ImapError names what is wrong with it
-            if not password:
-                imap_password(place, prompt=False)  # says where a password may come from
+            # without one, an ImapError says where a password may come from
+            passwords[place] = password or imap_password(place, prompt=False)
             out.append(place)
             continue
         path = _local(place)
         if not path.exists():
             raise InvalidInput(f"{place}: no such file or folder on this computer")
         out.append(str(path))
-    return out
+    return out, passwords
 
 
 def _local(text: str) -> Path:
@@ -159,18 +163,9 @@ def without_passwords(text: str) -> str:
     return _URL_PASSWORD.sub(r"\1@", text)
 
 
-def _passwords(given: str | None) -> Callable[[str], str]:
-    from kithkin.sources.mail.credentials import imap_password
-
-    def password(url: str) -> str:
-        return given if given else imap_password(url, prompt=False)
-
-    return password
-
-
 def _run(job: MailJob, db: Database, password: Callable[[str], str]) -> None:
     from kithkin.ingest.mail import import_mail
-    from kithkin.outbound.unsubscribe import ignored, short_id
+    from kithkin.outbound.unsubscribe import ignored, ignored_json
 
     def progress(count: int) -> None:
         job.read += count
@@ -178,13 +173,7 @@ def _run(job: MailJob, db: Database, password: Callable[[str], str]) -> None:
     state = "failed"
     try:
         summary = import_mail(db, job.locations, progress=progress, password=password)
-        still = ignored(db)
-        job.summary = {
-            **summary.as_json(),
-            "unsubscribe_ignored": [
-                {"id": short_id(s.key), "label": s.label, "since": s.received_since} for s in still
-            ],
-        }
+        job.summary = {**summary.as_json(), "unsubscribe_ignored": ignored_json(ignored(db))}
         job.read = summary.read
         state = "done"
     except Exception as exc:  # whatever stopped it is told on the page, in one line
@@ -203,9 +192,7 @@ def jobs_of(request: Request) -> MailJobs:
 
 def import_calendars(db: Database, paths: Sequence[str], zone_name: str | None) -> dict[str, Any]:
     """Import .ics files of this computer; the summary `kithkin import calendar --json` prints."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from kithkin.ingest.calendar import import_calendar
+    from kithkin.ingest.calendar import import_calendar, time_zone
 
     files = [_local(text.strip()) for text in paths if text.strip()]
     if not files:
@@ -213,12 +200,7 @@ def import_calendars(db: Database, paths: Sequence[str], zone_name: str | None) 
     for path in files:
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file on this computer")
-    zone = None
-    if zone_name and zone_name.strip():
-        try:
-            zone = ZoneInfo(zone_name.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidInput(f"unknown time zone {zone_name.strip()!r}") from None
+    zone = time_zone((zone_name or "").strip() or None)
     return import_calendar(db, files, zone=zone).as_json()
 
 
@@ -293,20 +275,14 @@ def calendar_import(request: Request, body: CalendarImportIn) -> dict[str, Any]:
 pages = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, **context: Any) -> HTMLResponse:
-    jobs = jobs_of(request)
-    shown: MailJob | None = context.pop("job", None)
-    values: dict[str, Any] = {
-        "job": shown,
-        "jobs": [j for j in jobs.recent() if shown is None or j.id != shown.id][:5],
-        "calendar": None,
-        "error": None,
-        "locations": "",
-        "paths": "",
-        "zone": "",
-    }
-    values.update(context)
-    status = int(values.pop("status", 200))
+def _page(
+    request: Request, *, job: MailJob | None = None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """The page, showing `job` (if any) and the other recent imports; `context` fills the
+    rest (an error, a calendar summary, what was typed into the forms)."""
+    others = [j for j in jobs_of(request).recent() if job is None or j.id != job.id][:5]
+    values: dict[str, Any] = {"calendar": None, "error": None, "locations": "", "paths": ""}
+    values.update({"zone": "", **context, "job": job, "jobs": others})
     return render(request, "import_mail.html", values, status=status)
 
 

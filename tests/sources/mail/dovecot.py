@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+
 DOVECOT = "/usr/sbin/dovecot"
 USER = "alice"
 PASSWORD = "Tr0ub4dor-kithkin-73"  # fictional; tests check it never shows in an error
@@ -77,6 +79,15 @@ class Dovecot:
 
 def available() -> bool:
     return Path(DOVECOT).exists() and shutil.which("openssl") is not None
+
+
+def require() -> None:
+    """Skip, saying why, where Dovecot is not installed; in CI (CI set) that is a failure."""
+    if not available():
+        reason = f"Dovecot is not installed ({DOVECOT}; apt-get install dovecot-imapd)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 @contextlib.contextmanager

@@ -3,7 +3,6 @@ UIDVALIDITY changes, TLS and errors; plus the URL parser and folder-name encodin
 
 from __future__ import annotations
 
-import os
 import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -93,17 +92,9 @@ FOLDERS: dict[str, list[dovecot.Seeded]] = {
 UNSEEN = {"intro@acme.example": "", "digest-42@digest.example": "", "board@ventures.example": "F"}
 
 
-def _require_dovecot() -> None:
-    if not dovecot.available():
-        reason = f"Dovecot is not installed ({dovecot.DOVECOT}; apt-get install dovecot-imapd)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[Dovecot]:
-    _require_dovecot()
+    dovecot.require()
     with dovecot.running(FOLDERS) as running:
         yield running
 
@@ -111,7 +102,7 @@ def server() -> Iterator[Dovecot]:
 @pytest.fixture
 def own_server() -> Iterator[Dovecot]:
     """A server for one test: Dovecot delays every login from an address that failed one."""
-    _require_dovecot()
+    dovecot.require()
     with dovecot.running({"INBOX": INBOX[:1]}) as running:
         yield running
 

@@ -44,9 +44,19 @@ _NOT_MAIL_NAMES = frozenset(
         "courierimapacl",
     }
 )
-# (Thunderbird keeps .msf indexes, and its filters, POP state and filter log in .dat, .html)
-_NOT_MAIL_SUFFIXES: tuple[str, ...] = (".msf", ".lock", ".sqlite", ".db", ".json", ".idx")
-_NOT_MAIL_SUFFIXES += (".index", ".plist", ".dat", ".html")
+# .msf, .dat, .html: Thunderbird's indexes, filters, POP state and filter log
+_NOT_MAIL_SUFFIXES = (
+    ".lock",
+    ".sqlite",
+    ".db",
+    ".json",
+    ".idx",
+    ".index",
+    ".plist",
+    ".msf",
+    ".dat",
+    ".html",
+)
 
 
 def is_candidate(name: str) -> bool:
