@@ -7,7 +7,7 @@ export UV_PYTHON := $(PYTHON)
 # Debian packages the test tiers drive for real: a browser for the web UI, an IMAP server.
 TEST_DEBS := chromium dovecot-imapd openssl
 
-.PHONY: setup demo test test-deps lint typecheck pytest bench
+.PHONY: setup demo test test-deps lint typecheck layers pytest bench
 
 setup:  ## the Python environment, from uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -32,6 +32,9 @@ lint: setup
 
 typecheck: setup
 	$(UV) run mypy
+
+layers: setup  ## the layering contract (pyproject's [tool.importlinter]): no layer imports one above it
+	$(UV) run lint-imports --no-cache
 
 pytest: setup test-deps
 	$(UV) run pytest -q

@@ -58,6 +58,13 @@ def when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def safe_next(value: str | None, default: str) -> str:
+    """Where to go back to after a form: a path within this app, never another site."""
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return default
+
+
 def count_of(n: int, one: str, many: str | None = None) -> str:
     """`1 note`, `3 notes`, `2 people`."""
     return f"{n} {one if n == 1 else (many or one + 's')}"

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
-from kithkin.demo_people import Person, Touch
+from kithkin.demo.people import Person, Touch
 from kithkin.store import mail as store_mail
 
 DAYS: Final = 120  # how far back the demo's mailbox goes

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from kithkin import demo_words as w
+from kithkin.demo import words as w
 from kithkin.model import STORY_FIELDS
 
 CORE = STORY_FIELDS[:5]  # the five fields story completeness counts

@@ -1,7 +1,7 @@
 """The demo network: a fictional CIO's two years of networking, written by the project.
 
 `build_demo` plans everything in memory from one seeded random generator (people and what I
-know about them in `demo_people`, interactions here), then writes it in one transaction in the
+know about them in `people`, interactions here), then writes it in one transaction in the
 order it happened, with the clock fixed at each moment, so created_at and activity times tell
 the same story as the interactions. The shape follows the brief: a circle of ten seen often,
 a middle tier seen monthly or quarterly, a long tail, relationships that faded, people waiting
@@ -18,10 +18,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from kithkin import clock, demo_mail
-from kithkin import demo_people as dp
-from kithkin import demo_words as w
-from kithkin.demo_people import Person, Touch
+from kithkin import clock
+from kithkin.demo import mail as demo_mail
+from kithkin.demo import people as dp
+from kithkin.demo import words as w
+from kithkin.demo.people import Person, Touch
 from kithkin.errors import InvalidInput
 from kithkin.store import Database, interactions, people, settings, stats, story
 

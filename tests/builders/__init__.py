@@ -1,0 +1,1 @@
+"""Builders of the scenarios many tests share, one module per area (people, mail, circle, ...)."""
