@@ -1,11 +1,10 @@
-"""What every command shares: the database handle, `--json`, output and person references."""
+"""What every command shares: the database handle, `--json`, dates on the command line, output."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -48,38 +47,31 @@ def emit_json(value: Any) -> None:
 
 
 def resolve(conn: Connection, ref: str) -> int:
+    """Kept for the command modules that still resolve a person themselves; use cases take the
+    reference as the user gave it (`kithkin.services.common.person_id`)."""
     from kithkin.store import people
 
     return people.resolve(conn, ref)
 
 
-def parse_date(value: str | None, what: str = "date") -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date like 2026-03-14", param_hint=what
-        ) from None
+class UserDate(click.ParamType[Any]):
+    """A day (or, with `moment`, a day and time) given on the command line, read by the one
+    parser of the use cases (`kithkin.services.common`); a bad one is a usage error."""
 
+    name = "date"
 
-def parse_when(value: str | None) -> datetime:
-    """An ISO date or date-time (local time when no zone is given); now when None."""
-    from kithkin import clock
+    def __init__(self, *, moment: bool = False) -> None:
+        self.moment = moment
 
-    if value is None:
-        return clock.now()
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date or time like 2026-03-14 or 2026-03-14T09:30",
-            param_hint="--at",
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.astimezone()  # the user's local zone
-    return parsed.astimezone(UTC)
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from kithkin.errors import InvalidInput
+        from kithkin.services.common import parse_date, parse_when
+
+        what = param.opts[0] if param is not None and param.opts else "date"
+        try:
+            return parse_when(value, what) if self.moment else parse_date(value, what)
+        except InvalidInput as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def when(value: datetime | date | None) -> str:
@@ -92,7 +84,3 @@ def when(value: datetime | date | None) -> str:
 
 def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()
