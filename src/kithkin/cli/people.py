@@ -130,7 +130,7 @@ def person_edit(
     edited = people.edit_person(
         ctx.db,
         person=ref,
-        changes={key: value for key, value in fields.items() if value is not None},
+        changes={key: value for key, value in fields.items() if value is not None} or None,
         add_contacts=_contacts(email=add_email, phone=add_phone, url=add_url, handle=add_handle),
         remove_contacts=remove_contact,
         add_tags=add_tags,

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from kithkin.services.common import PersonRef, person_id
+from kithkin.store.people import EDITABLE as EDITABLE  # the fields `edit_person` changes
 
 if TYPE_CHECKING:
     from kithkin.model import ContactPoint, MailThread, Person, PersonSummary, TimelineEntry
     from kithkin.services.relationships import Strength
     from kithkin.store import Database
-
-EDITABLE: Final = ("display_name", "given_name", "family_name", "organisation", "title")
 
 
 @dataclass(frozen=True)
@@ -165,14 +164,15 @@ def edit_person(
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
 ) -> PersonEdited:
-    """Change a person's names, organisation or title, contact points and tags at once."""
+    """Change a person's names, organisation or title (`changes`, None for none), contact
+    points and tags at once."""
     from kithkin.store import people
 
     with db.write() as conn:
         pid = person_id(conn, person)
         done: list[str] = []
         changed: tuple[str, ...] = ()
-        if changes:
+        if changes is not None:
             changed = tuple(people.edit_person(conn, pid, **changes))
             done += [f"{key} changed" for key in changed]
         for c in add_contacts:

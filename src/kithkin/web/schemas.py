@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -223,3 +223,13 @@ class MeOut(BaseModel):
 class ErrorOut(BaseModel):
     error: str
     candidates: list[dict[str, int | str]] | None = None
+
+
+API_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    400: {"model": ErrorOut, "description": "Invalid input"},
+    403: {"model": ErrorOut, "description": "Cross-origin write refused"},
+    404: {"model": ErrorOut, "description": "Not found"},
+    409: {"model": ErrorOut, "description": "Conflict, or a name that fits several people"},
+    415: {"model": ErrorOut, "description": "Writes must be sent as application/json"},
+}
+"""The errors every route of the people API may answer with (see `web.app`'s handlers)."""
