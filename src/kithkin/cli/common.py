@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
     from kithkin.store import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,12 +44,13 @@ def emit_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
 
-def resolve(conn: Connection, ref: str) -> int:
-    """Kept for the command modules that still resolve a person themselves; use cases take the
-    reference as the user gave it (`kithkin.services.common.person_id`)."""
-    from kithkin.store import people
+def resolve(conn: Any, ref: str) -> int:
+    """Kept only for the command modules that still resolve a person in their own transaction
+    (`conn`, a store connection); use cases take the reference as the user gave it. Goes once
+    no command module uses it."""
+    from kithkin.services.common import person_id
 
-    return people.resolve(conn, ref)
+    return person_id(conn, ref)
 
 
 class UserDate(click.ParamType[Any]):
