@@ -249,7 +249,9 @@ def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: 
 @pass_ctx
 def serve_cmd(ctx: Context, host: str, port: int, open_browser: bool) -> None:
     """Run the web UI and the JSON API (on 127.0.0.1 unless told otherwise)."""
-    ctx.db.migrate()
+    from kithkin.services import database
+
+    database.prepare(ctx.db)
     _serve(ctx.db_url, host, port, open_browser=open_browser)
 
 
