@@ -198,7 +198,7 @@ def undo(conn: Connection, activity_id: int | None = None) -> str:
     return str(row.summary)
 
 
-def trash(conn: Connection) -> list[tuple[PersonSummary, Any]]:
+def trash(conn: Connection) -> list[tuple[PersonSummary, datetime]]:
     """People in the trash (deleted, not merged), newest first, with when they were deleted."""
     rows = list(
         conn.execute(
@@ -213,7 +213,8 @@ def trash(conn: Connection) -> list[tuple[PersonSummary, Any]]:
             .order_by(person.c.deleted_at.desc())
         )
     )
-    return list(zip(summaries(conn, rows), [r.deleted_at for r in rows], strict=True))
+    deleted: list[datetime] = [r.deleted_at for r in rows]
+    return list(zip(summaries(conn, rows), deleted, strict=True))
 
 
 def purge_expired(conn: Connection, *, days: int = TRASH_DAYS) -> int:
