@@ -19,15 +19,9 @@ def init_cmd(ctx: Context, name: str | None, emails: tuple[str, ...], as_json: b
     """Create the database (if needed) and say who you are: your name and all your addresses.
 
     kithkin uses the addresses to tell mail you sent from mail you received."""
-    from kithkin.store import settings
+    from kithkin.services import me as myself
 
-    with ctx.db.write() as conn:
-        current = settings.get_me(conn)
-        me = settings.set_me(
-            conn,
-            name=name if name is not None else current.name,
-            addresses=[*current.addresses, *emails],
-        )
+    me = myself.init(ctx.db, name=name, addresses=emails)
     if as_json:
         emit_json({"database": ctx.db_url, "me": me})
         return
@@ -42,10 +36,9 @@ def init_cmd(ctx: Context, name: str | None, emails: tuple[str, ...], as_json: b
 @pass_ctx
 def me_cmd(ctx: Context, as_json: bool) -> None:
     """Show who kithkin thinks you are (set with `kithkin init`)."""
-    from kithkin.store import settings
+    from kithkin.services import me as myself
 
-    with ctx.db.read() as conn:
-        me = settings.get_me(conn)
+    me = myself.get_me(ctx.db)
     if as_json:
         emit_json(me)
         return
@@ -61,10 +54,9 @@ def me_cmd(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 def search_cmd(ctx: Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over names, organisations, titles, story facts and notes, best first."""
-    from kithkin.store import people
+    from kithkin.services import search
 
-    with ctx.db.read() as conn:
-        hits = people.search_people(conn, query, limit=limit)
+    hits = search.search(ctx.db, query=query, limit=limit)
     if as_json:
         emit_json(hits)
         return
@@ -81,10 +73,9 @@ def search_cmd(ctx: Context, query: str, limit: int, as_json: bool) -> None:
 @pass_ctx
 def stats_cmd(ctx: Context, as_json: bool) -> None:
     """Counts of people, contact points, interactions, threads, story facts and notes."""
-    from kithkin.store import stats
+    from kithkin.services import search
 
-    with ctx.db.read() as conn:
-        counts = stats.stats(conn)
+    counts = search.stats(ctx.db)
     if as_json:
         emit_json(counts)
         return
@@ -114,18 +105,14 @@ def export_cmd(ctx: click.Context, output: Path | None) -> None:
     `kithkin import backup FILE` restores it into an empty database."""
     if ctx.invoked_subcommand is not None:
         return
-    from kithkin.store import backup
+    from kithkin.services import backup
 
     obj: Context = ctx.obj
-    with obj.db.read() as conn:
-        if output is None:
-            counts = backup.export(conn, sys.stdout)
-            sys.stdout.flush()
-        else:
-            partial = output.with_name(output.name + ".partial")
-            with partial.open("w", encoding="utf-8") as handle:
-                counts = backup.export(conn, handle)
-            partial.replace(output)
+    if output is None:
+        backup.export(obj.db, out=sys.stdout)
+        sys.stdout.flush()
+    else:
+        counts = backup.export(obj.db, path=output)
     if output is not None:
         click.echo(f"wrote {sum(counts.values())} rows to {output}", err=True)
 
@@ -141,10 +128,9 @@ def import_cmd() -> None:
 @pass_ctx
 def import_backup(ctx: Context, path: Path, as_json: bool) -> None:
     """Restore a JSON backup made by `kithkin export` into an empty database."""
-    from kithkin.store import backup
+    from kithkin.services import backup
 
-    with ctx.db.write() as conn:
-        counts = backup.restore(conn, path)
+    counts = backup.restore(ctx.db, path=path)
     if as_json:
         emit_json(counts)
         return
@@ -158,10 +144,9 @@ def import_backup(ctx: Context, path: Path, as_json: bool) -> None:
 @pass_ctx
 def undo_cmd(ctx: Context, activity_id: int | None) -> None:
     """Undo the last delete or merge (or the one with ACTIVITY_ID, see `kithkin activity`)."""
-    from kithkin.store import trash
+    from kithkin.services import trash
 
-    with ctx.db.write() as conn:
-        summary = trash.undo(conn, activity_id)
+    summary = trash.undo(ctx.db, activity_id=activity_id)
     click.echo(f"undone: {summary}")
 
 
@@ -172,11 +157,10 @@ def trash_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the people in the trash (deleted in the last 30 days)."""
     if ctx.invoked_subcommand is not None:
         return
-    from kithkin.store import trash
+    from kithkin.services import trash
 
     obj: Context = ctx.obj
-    with obj.db.read() as conn:
-        items = trash.trash(conn)
+    items = trash.trash(obj.db).deleted
     if as_json:
         emit_json([{"person": p, "deleted_at": at} for p, at in items])
         return
@@ -191,10 +175,9 @@ def trash_cmd(ctx: click.Context, as_json: bool) -> None:
 @pass_ctx
 def trash_restore(ctx: Context, person_id: int) -> None:
     """Bring PERSON_ID back from the trash."""
-    from kithkin.store import trash
+    from kithkin.services import trash
 
-    with ctx.db.write() as conn:
-        trash.restore_person(conn, person_id)
+    trash.restore(ctx.db, person_id=person_id)
     click.echo(f"restored #{person_id}")
 
 
@@ -204,10 +187,9 @@ def trash_restore(ctx: Context, person_id: int) -> None:
 @pass_ctx
 def activity_cmd(ctx: Context, limit: int, as_json: bool) -> None:
     """The activity log: every change, newest first (undoable ones are marked)."""
-    from kithkin.store import activity
+    from kithkin.services import trash
 
-    with ctx.db.read() as conn:
-        items = activity.recent(conn, limit=limit)
+    items = trash.activity(ctx.db, limit=limit)
     if as_json:
         emit_json(items)
         return
@@ -227,20 +209,15 @@ def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: 
 
     The demo database is rebuilt each time (default: demo.db in your user data folder; a
     `--db` given before `demo` is used instead — and replaced)."""
-    from kithkin.config import demo_db_path, to_url
-    from kithkin.demo import build_demo
-    from kithkin.store import Database
+    from kithkin.config import demo_db_path
+    from kithkin.services import demo
 
     parent = ctx.find_root().params.get("db")
     path = Path(parent) if parent and "://" not in parent else demo_db_path()
     if parent and "://" in parent:
         raise click.UsageError("demo writes a SQLite file; give --db a path, not a URL")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    url = to_url(str(path))
-    db = Database(url)
-    summary = build_demo(db, seed=seed)
-    db.dispose()
+    built = demo.build(path=path, seed=seed)
+    url, summary = built.url, built.summary
     if as_json:
         emit_json({"database": str(path), **vars(summary)})
     else:
@@ -272,7 +249,9 @@ def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: 
 @pass_ctx
 def serve_cmd(ctx: Context, host: str, port: int, open_browser: bool) -> None:
     """Run the web UI and the JSON API (on 127.0.0.1 unless told otherwise)."""
-    ctx.db.migrate()
+    from kithkin.services import database
+
+    database.prepare(ctx.db)
     _serve(ctx.db_url, host, port, open_browser=open_browser)
 
 

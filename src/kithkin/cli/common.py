@@ -1,18 +1,15 @@
-"""What every command shares: the database handle, `--json`, output and person references."""
+"""What every command shares: the database handle, `--json`, dates on the command line, output."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
     from kithkin.store import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,39 +44,33 @@ def emit_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
 
-def resolve(conn: Connection, ref: str) -> int:
-    from kithkin.store import people
+def resolve(conn: Any, ref: str) -> int:
+    """Kept only for the command modules that still resolve a person in their own transaction
+    (`conn`, a store connection); use cases take the reference as the user gave it. Goes once
+    no command module uses it."""
+    from kithkin.services.common import person_id
 
-    return people.resolve(conn, ref)
-
-
-def parse_date(value: str | None, what: str = "date") -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date like 2026-03-14", param_hint=what
-        ) from None
+    return person_id(conn, ref)
 
 
-def parse_when(value: str | None) -> datetime:
-    """An ISO date or date-time (local time when no zone is given); now when None."""
-    from kithkin import clock
+class UserDate(click.ParamType[Any]):
+    """A day (or, with `moment`, a day and time) given on the command line, read by the one
+    parser of the use cases (`kithkin.services.common`); a bad one is a usage error."""
 
-    if value is None:
-        return clock.now()
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date or time like 2026-03-14 or 2026-03-14T09:30",
-            param_hint="--at",
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.astimezone()  # the user's local zone
-    return parsed.astimezone(UTC)
+    name = "date"
+
+    def __init__(self, *, moment: bool = False) -> None:
+        self.moment = moment
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from kithkin.errors import InvalidInput
+        from kithkin.services.common import parse_date, parse_when
+
+        what = param.opts[0] if param is not None and param.opts else "date"
+        try:
+            return parse_when(value, what) if self.moment else parse_date(value, what)
+        except InvalidInput as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def when(value: datetime | date | None) -> str:
@@ -92,7 +83,3 @@ def when(value: datetime | date | None) -> str:
 
 def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, resolve, when
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, when
 
 if TYPE_CHECKING:
     from kithkin.model import Person
+    from kithkin.services.people import NewContact
 
 
 @click.group()
@@ -45,25 +46,19 @@ def person_add(
     as_json: bool,
 ) -> None:
     """Add a person called NAME."""
-    from kithkin.store import people
+    from kithkin.services import people
 
-    contacts = [
-        *(("email", v) for v in email),
-        *(("phone", v) for v in phone),
-        *(("url", v) for v in url),
-        *(("handle", v) for v in handle),
-    ]
-    with ctx.db.write() as conn:
-        person_id = people.add_person(
-            conn,
-            display_name=name,
-            given_name=given,
-            family_name=family,
-            organisation=organisation,
-            title=title,
-            contacts=contacts,
-            tags=tags,
-        )
+    added = people.add_person(
+        ctx.db,
+        display_name=name,
+        given_name=given,
+        family_name=family,
+        organisation=organisation,
+        title=title,
+        contacts=_contacts(email=email, phone=phone, url=url, handle=handle),
+        tags=tags,
+    )
+    person_id = added.person.id
     if as_json:
         emit_json({"id": person_id, "display_name": name})
     else:
@@ -77,15 +72,10 @@ def person_add(
 def person_show(ctx: Context, ref: str, as_json: bool) -> None:
     """Show a PERSON (a name, an email address or #id): contacts, story, notes, how strong
     the relationship is and why, timeline."""
-    from kithkin import clock
-    from kithkin.practices import refresh, strength
-    from kithkin.store import interactions, people
+    from kithkin.services import people
 
-    now = clock.now()
-    with ctx.db.read() as conn:
-        found = people.get_person(conn, resolve(conn, ref))
-        events = interactions.timeline(conn, found.id, limit=15)
-        relationship = strength.report(found.id, refresh.of_person(conn, found.id, now), now)
+    page = people.person_page(ctx.db, person=ref, timeline=15)
+    found, events, relationship = page.person, page.timeline, page.strength.report
     if as_json:
         emit_json(
             {
@@ -135,34 +125,19 @@ def person_edit(
     **fields: str | None,
 ) -> None:
     """Change a PERSON's names, organisation, title, contact points or tags."""
-    from kithkin.store import people
+    from kithkin.services import people
 
-    changes = {key: value for key, value in fields.items() if value is not None}
-    with ctx.db.write() as conn:
-        person_id = resolve(conn, ref)
-        done: list[str] = []
-        if changes:
-            old = people.edit_person(conn, person_id, **changes)
-            done += [f"{key} changed" for key in old]
-        for kind, values in (
-            ("email", add_email),
-            ("phone", add_phone),
-            ("url", add_url),
-            ("handle", add_handle),
-        ):
-            for value in values:
-                people.add_contact(conn, person_id, kind, value)
-                done.append(f"{kind} {value} added")
-        for contact_id in remove_contact:
-            people.remove_contact(conn, person_id, contact_id)
-            done.append(f"contact #{contact_id} removed")
-        for name in add_tags:
-            if people.add_tag(conn, person_id, name):
-                done.append(f"tagged {name}")
-        for name in remove_tags:
-            if people.remove_tag(conn, person_id, name):
-                done.append(f"untagged {name}")
-    click.echo(f"#{person_id}: " + ("; ".join(done) if done else "nothing changed"))
+    edited = people.edit_person(
+        ctx.db,
+        person=ref,
+        changes={key: value for key, value in fields.items() if value is not None} or None,
+        add_contacts=_contacts(email=add_email, phone=add_phone, url=add_url, handle=add_handle),
+        remove_contacts=remove_contact,
+        add_tags=add_tags,
+        remove_tags=remove_tags,
+    )
+    done = edited.done
+    click.echo(f"#{edited.person.id}: " + ("; ".join(done) if done else "nothing changed"))
 
 
 @person.command("merge")
@@ -173,12 +148,12 @@ def person_merge(ctx: Context, keep: str, other: str) -> None:
     """Fold OTHER into KEEP: contacts, story, notes, tags and interactions move over.
 
     `kithkin undo` splits them again."""
-    from kithkin.store import trash
+    from kithkin.services import people
 
-    with ctx.db.write() as conn:
-        keep_id, other_id = resolve(conn, keep), resolve(conn, other)
-        trash.merge_people(conn, keep_id, other_id)
-    click.echo(f"merged #{other_id} into #{keep_id} (kithkin undo splits them again)")
+    merged = people.merge_people(ctx.db, keep=keep, other=other)
+    click.echo(
+        f"merged #{merged.other_id} into #{merged.person.id} (kithkin undo splits them again)"
+    )
 
 
 @person.command("delete")
@@ -186,13 +161,12 @@ def person_merge(ctx: Context, keep: str, other: str) -> None:
 @pass_ctx
 def person_delete(ctx: Context, ref: str) -> None:
     """Move a PERSON to the trash (kept 30 days; `kithkin undo` brings them back)."""
-    from kithkin.store import people, trash
+    from kithkin.services import people
 
-    with ctx.db.write() as conn:
-        person_id = resolve(conn, ref)
-        name = people.get_person(conn, person_id).display_name
-        trash.delete_person(conn, person_id)
-    click.echo(f"deleted #{person_id} {name} (kithkin undo brings them back)")
+    deleted = people.delete_person(ctx.db, person=ref)
+    click.echo(
+        f"deleted #{deleted.person_id} {deleted.display_name} (kithkin undo brings them back)"
+    )
 
 
 class _ListOrSubcommand(click.Group):
@@ -236,17 +210,23 @@ def people_cmd(
     """List people, or those whose name, organisation or address contains QUERY."""
     if click_ctx.invoked_subcommand is not None:
         return
-    from kithkin.store import people
+    from kithkin.services import people
 
-    with ctx.db.read() as conn:
-        found = people.list_people(conn, query=query, tag_name=tag, limit=limit, offset=offset)
-        total = people.count_people(conn)
+    listed = people.list_people(ctx.db, query=query, tag=tag, limit=limit, offset=offset)
+    found, total = listed.people, listed.total
     if as_json:
         emit_json(found)
         return
     for one in found:
         click.echo(_summary_line(one.id, one.display_name, one.title, one.organisation, one.tags))
     click.echo(f"{len(found)} shown of {total} people", err=True)
+
+
+def _contacts(**values: tuple[str, ...]) -> list[NewContact]:
+    """The contact points given as --email/--phone/--url/--handle (or --add-...)."""
+    from kithkin.services.people import NewContact
+
+    return [NewContact(kind, value) for kind, given in values.items() for value in given]
 
 
 def _summary_line(

@@ -6,19 +6,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kithkin.cli.common import (
-    Context,
-    emit_json,
-    json_option,
-    parse_date,
-    parse_when,
-    pass_ctx,
-    resolve,
-    when,
-)
+from kithkin.cli.common import Context, UserDate, emit_json, json_option, pass_ctx, when
 from kithkin.model import DIRECTIONS, INTERACTION_KINDS, STORY_FIELDS, STORY_QUESTIONS
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from kithkin.model import Person
 
 
@@ -31,28 +24,31 @@ def story() -> None:
 @click.argument("ref", metavar="PERSON")
 @click.argument("field", metavar="FIELD", type=click.Choice(STORY_FIELDS))
 @click.argument("text")
-@click.option("--learned-on", metavar="DATE", help="When you learned it (YYYY-MM-DD).")
+@click.option(
+    "--learned-on", type=UserDate(), metavar="DATE", help="When you learned it (YYYY-MM-DD)."
+)
 @click.option("--where", "learned_where", help="Where you learned it (a dinner, a call...).")
 @pass_ctx
 def story_set(
-    ctx: Context, ref: str, field: str, text: str, learned_on: str | None, learned_where: str | None
+    ctx: Context,
+    ref: str,
+    field: str,
+    text: str,
+    learned_on: date | None,
+    learned_where: str | None,
 ) -> None:
     """Add TEXT to FIELD of PERSON's story (a field can hold several facts)."""
-    from kithkin.store import people
-    from kithkin.store import story as story_store
+    from kithkin.services import story as stories
 
-    with ctx.db.write() as conn:
-        person_id = resolve(conn, ref)
-        fact_id = story_store.add_fact(
-            conn,
-            person_id,
-            field,
-            text,
-            learned_on=parse_date(learned_on, "--learned-on"),
-            learned_where=learned_where,
-        )
-        name = people.get_person(conn, person_id).display_name
-    click.echo(f"{name}: {field} fact #{fact_id} stored")
+    added = stories.add_fact(
+        ctx.db,
+        person=ref,
+        field=field,
+        text=text,
+        learned_on=learned_on,
+        learned_where=learned_where,
+    )
+    click.echo(f"{added.display_name}: {field} fact #{added.fact.id} stored")
 
 
 @story.command("remove")
@@ -61,10 +57,9 @@ def story_set(
 @pass_ctx
 def story_remove(ctx: Context, ref: str, fact_id: int) -> None:
     """Remove story fact FACT_ID from PERSON."""
-    from kithkin.store import story as story_store
+    from kithkin.services import story as stories
 
-    with ctx.db.write() as conn:
-        story_store.remove_fact(conn, resolve(conn, ref), fact_id)
+    stories.remove_fact(ctx.db, person=ref, fact_id=fact_id)
     click.echo(f"fact #{fact_id} removed")
 
 
@@ -74,10 +69,9 @@ def story_remove(ctx: Context, ref: str, fact_id: int) -> None:
 @pass_ctx
 def story_show(ctx: Context, ref: str, as_json: bool) -> None:
     """Show PERSON's story by field, with what is still unknown."""
-    from kithkin.store import people
+    from kithkin.services import people
 
-    with ctx.db.read() as conn:
-        found = people.get_person(conn, resolve(conn, ref))
+    found = people.get_person(ctx.db, person=ref)
     if as_json:
         emit_json(
             {
@@ -123,11 +117,10 @@ def note() -> None:
 @pass_ctx
 def note_add(ctx: Context, ref: str, text: str) -> None:
     """Add a note with TEXT to PERSON."""
-    from kithkin.store import story as story_store
+    from kithkin.services import story as stories
 
-    with ctx.db.write() as conn:
-        note_id = story_store.add_note(conn, resolve(conn, ref), text)
-    click.echo(f"note #{note_id} stored")
+    added = stories.add_note(ctx.db, person=ref, text=text)
+    click.echo(f"note #{added.note.id} stored")
 
 
 @click.command("log")
@@ -135,7 +128,13 @@ def note_add(ctx: Context, ref: str, text: str) -> None:
 @click.argument("refs", metavar="PERSON...", nargs=-1, required=True)
 @click.option("--subject", help="What it was about, in a line.")
 @click.option("--summary", help="Longer notes on how it went.")
-@click.option("--at", "at_value", metavar="WHEN", help="When (YYYY-MM-DD[THH:MM]); default now.")
+@click.option(
+    "--at",
+    "at_value",
+    type=UserDate(moment=True),
+    metavar="WHEN",
+    help="When (YYYY-MM-DD[THH:MM]); default now.",
+)
 @click.option(
     "--direction",
     type=click.Choice(DIRECTIONS),
@@ -151,25 +150,23 @@ def log_cmd(
     refs: tuple[str, ...],
     subject: str | None,
     summary: str | None,
-    at_value: str | None,
+    at_value: datetime | None,
     direction: str,
     as_json: bool,
 ) -> None:
     """Log a KIND of interaction (a call, a meeting, a coffee...) with one or more PERSONs."""
-    from kithkin.store import interactions
+    from kithkin.services import interactions
 
-    occurred_at = parse_when(at_value)
-    with ctx.db.write() as conn:
-        ids = list(dict.fromkeys(resolve(conn, ref) for ref in refs))
-        interaction_id, _ = interactions.log_interaction(
-            conn,
-            kind=kind,
-            direction=direction,
-            occurred_at=occurred_at,
-            participants=ids,
-            subject=subject,
-            summary=summary,
-        )
+    logged = interactions.log(
+        ctx.db,
+        kind=kind,
+        people=refs,
+        at=at_value,
+        direction=direction,
+        subject=subject,
+        summary=summary,
+    )
+    interaction_id, ids, occurred_at = logged.id, list(logged.participants), logged.occurred_at
     if as_json:
         emit_json({"id": interaction_id, "participants": ids, "occurred_at": occurred_at})
     else:

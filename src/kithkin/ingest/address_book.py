@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from kithkin.ingest.correspondents import Correspondent
 from kithkin.ingest.mail_rules import person_name
-from kithkin.store import mail as store_mail
+from kithkin.store import people_bulk
 
 
 class AddressBook:
@@ -28,7 +28,7 @@ class AddressBook:
 
     def load(self, conn: Connection) -> None:
         if not self._loaded:
-            self._ids.update(store_mail.address_book(conn))
+            self._ids.update(people_bulk.address_book(conn))
             self._loaded = True
 
     def ensure(self, conn: Connection, wanted: Sequence[Correspondent]) -> list[int]:
@@ -38,7 +38,7 @@ class AddressBook:
         for key, _, name, written in wanted:
             if key not in self._ids and key not in missing:
                 missing[key] = (person_name(name, written), written, key)
-        made = store_mail.add_people(conn, list(missing.values()), source=self.source)
+        made = people_bulk.add_people(conn, list(missing.values()), source=self.source)
         self._ids.update(made)
         self.created += len(made)
         return list(made.values())

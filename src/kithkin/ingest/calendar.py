@@ -28,8 +28,8 @@ from kithkin.sources.calendar import FUTURE_DAYS, PAST_YEARS, Attendee, EventRec
 from kithkin.sources.records import SourceProblem
 from kithkin.store import Database, activity, settings
 from kithkin.store import calendar as store_calendar
-from kithkin.store import mail as store_mail
-from kithkin.store.mail import NewInteraction
+from kithkin.store import interactions as store_interactions
+from kithkin.store.interactions import NewInteraction
 
 _NOT_THERE = {"DECLINED"}
 _NOT_PEOPLE = {"NON-PARTICIPANT"}
@@ -236,7 +236,7 @@ def _interaction(
             participants[person_id] = _role(role)
     if not participants:
         return None
-    ids = store_mail.add_interactions(
+    ids = store_interactions.add_interactions(
         conn,
         [
             NewInteraction(

@@ -19,7 +19,7 @@ from kithkin.ingest.identity import ContactKey
 from kithkin.sources.records import ContactRecord, Labelled
 from kithkin.store import interactions, search, sources
 from kithkin.store.contacts import normalize
-from kithkin.store.people import _clean
+from kithkin.store.rows import clean
 
 Outcome = Literal["new", "updated", "merged", "unchanged"]
 _FILLABLE: Final = ("given_name", "family_name", "organisation", "title")
@@ -48,18 +48,18 @@ def offered(record: ContactRecord) -> dict[str, Any]:
     remembered as "what the import set"."""
 
     def labelled(values: tuple[Labelled, ...]) -> list[list[str | None]]:
-        return [[v.value.strip(), _clean(v.label)] for v in values if v.value.strip()]
+        return [[v.value.strip(), clean(v.label)] for v in values if v.value.strip()]
 
-    given, family = _clean(record.given_name), _clean(record.family_name)
+    given, family = clean(record.given_name), clean(record.family_name)
     contacts = {name: labelled(getattr(record, name)) for _, name in _KINDS}
     first_address = next(
         (v[0] for kind, name in _KINDS for v in contacts[name] if _readable(kind, v[0])), None
     )
     name = (
-        _clean(record.display_name)
+        clean(record.display_name)
         or " ".join(part for part in (given, family) if part)
-        or _clean(record.nickname)
-        or _clean(record.organisation)
+        or clean(record.nickname)
+        or clean(record.organisation)
         or first_address
     )
     photo = record.photo
@@ -67,11 +67,11 @@ def offered(record: ContactRecord) -> dict[str, Any]:
         "display_name": name,
         "given_name": given,
         "family_name": family,
-        "nickname": _clean(record.nickname),
-        "organisation": _clean(record.organisation),
-        "title": _clean(record.title),
+        "nickname": clean(record.nickname),
+        "organisation": clean(record.organisation),
+        "title": clean(record.title),
         **contacts,
-        "tags": sorted({t for t in (_clean(tag) for tag in record.tags) if t}),
+        "tags": sorted({t for t in (clean(tag) for tag in record.tags) if t}),
         "notes": [n.strip() for n in record.notes if n.strip()],
         "birthday": _iso(record.birthday),
         "connected_on": _iso(record.connected_on),

@@ -24,7 +24,8 @@ from kithkin.ingest.mail_rules import list_address
 from kithkin.ingest.threads import Thread, Threader, resolve
 from kithkin.sources.mail import SourceProblem
 from kithkin.store import mail as store_mail
-from kithkin.store.mail import NewInteraction, StoredMessage
+from kithkin.store.interactions import NewInteraction, add_interactions
+from kithkin.store.mail import StoredMessage
 
 
 @dataclass
@@ -144,7 +145,7 @@ def store_batch(
     interactions += [
         i for stored_reply, c in replies if (i := _reply(stored_reply, c, run)) is not None
     ]
-    ids = store_mail.add_interactions(conn, interactions, source="mail")
+    ids = add_interactions(conn, interactions, source="mail")
     summary.interactions += len(ids)
     now = clock.now()
     rows = []

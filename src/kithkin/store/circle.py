@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from kithkin import clock
 from kithkin.errors import InvalidInput
 from kithkin.store import activity, people, settings
-from kithkin.store.people import _live_row
+from kithkin.store.rows import live_row
 from kithkin.store.schema import person, person_tag, tag
 from kithkin.store.schema_circle import circle_member, circle_tag_cadence, relationship
 
@@ -131,7 +131,7 @@ def member_ids(conn: Connection) -> set[int]:
 
 def add_member(conn: Connection, person_id: int, *, cadence_days: int | None = None) -> bool:
     """Put a person in the circle (and tag them `circle`); False if they were in it already."""
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     seed_from_tag(conn)  # the tagged people first, so adding one does not hide the others
     if cadence_days is not None:
         _check_days(cadence_days)
@@ -153,7 +153,7 @@ def add_member(conn: Connection, person_id: int, *, cadence_days: int | None = N
 
 
 def remove_member(conn: Connection, person_id: int) -> bool:
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     seed_from_tag(conn)
     result = conn.execute(delete(circle_member).where(circle_member.c.person_id == person_id))
     if not result.rowcount:
@@ -167,7 +167,7 @@ def remove_member(conn: Connection, person_id: int) -> bool:
 
 def set_cadence(conn: Connection, person_id: int, days: int | None) -> None:
     """A member's own cadence (None: back to their tags' or the default)."""
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     if days is not None:
         _check_days(days)
     result = conn.execute(

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, insert, select
 from kithkin import clock
 from kithkin.errors import InvalidInput
 from kithkin.store import activity
-from kithkin.store.people import _live_row
+from kithkin.store.rows import live_row
 from kithkin.store.schema import contact_point, duplicate_decision, person
 
 DISTINCT = "distinct"
@@ -76,7 +76,7 @@ def dismiss(conn: Connection, first: int, second: int) -> bool:
     if first == second:
         raise InvalidInput("a person is always the same person as themselves")
     a, b = min(first, second), max(first, second)
-    one, other = _live_row(conn, a), _live_row(conn, b)
+    one, other = live_row(conn, a), live_row(conn, b)
     held = conn.scalar(
         select(duplicate_decision.c.decision).where(
             duplicate_decision.c.person_a == a, duplicate_decision.c.person_b == b

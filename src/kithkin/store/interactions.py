@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, func, insert, select
@@ -12,7 +13,8 @@ from kithkin import clock
 from kithkin.errors import InvalidInput
 from kithkin.model import DIRECTIONS, INTERACTION_KINDS, Interaction, Participant, TimelineEntry
 from kithkin.store import activity
-from kithkin.store.people import _clean, _live_row
+from kithkin.store.bulk import Bulk
+from kithkin.store.rows import clean, live_row
 from kithkin.store.schema import activity as activity_table
 from kithkin.store.schema import interaction, interaction_participant, person
 
@@ -51,13 +53,13 @@ def log_interaction(
     )
     if existing is not None:
         return int(existing), False
-    names = [_live_row(conn, person_id).display_name for person_id, _ in pairs]
+    names = [live_row(conn, person_id).display_name for person_id, _ in pairs]
     key = conn.execute(
         insert(interaction).values(
             kind=kind,
             direction=direction,
             occurred_at=occurred_at,
-            subject=_clean(subject),
+            subject=clean(subject),
             summary=summary.strip() if summary else None,
             thread_key=thread_key,
             source=source,
@@ -141,7 +143,7 @@ def timeline(conn: Connection, person_id: int, *, limit: int = 100) -> list[Time
     Interactions logged by hand appear through their activity rows; imported interactions,
     which do not write one row each, are read from the interaction table directly.
     """
-    _live_row(conn, person_id)
+    live_row(conn, person_id)
     entries: list[TimelineEntry] = []
     for row in conn.execute(
         select(activity_table)
@@ -167,3 +169,56 @@ def timeline(conn: Connection, person_id: int, *, limit: int = 100) -> list[Time
         )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+# -- in bulk: mail and calendar imports, the demo ---------------------------------------------
+
+_ADD_INTERACTION = Bulk.insert(
+    interaction,
+    (
+        "kind",
+        "direction",
+        "occurred_at",
+        "subject",
+        "thread_key",
+        "source",
+        "source_id",
+        "created_at",
+    ),
+)
+_ADD_PARTICIPANT = Bulk.insert(interaction_participant, ("interaction_id", "person_id", "role"))
+
+
+@dataclass(frozen=True)
+class NewInteraction:
+    kind: str
+    direction: str
+    occurred_at: datetime
+    subject: str | None
+    thread_key: str | None
+    source_id: str
+    participants: tuple[tuple[int, str], ...]  # (person id, role), one role per person
+
+
+def add_interactions(
+    conn: Connection, items: Sequence[NewInteraction], *, source: str
+) -> dict[str, int]:
+    """Insert interactions and their participants; returns {source_id: interaction id}."""
+    if not items:
+        return {}
+    at = clock.now()
+    made = _ADD_INTERACTION.insert_ids(
+        conn,
+        [
+            (i.kind, i.direction, i.occurred_at, i.subject, i.thread_key, source, i.source_id, at)
+            for i in items
+        ],
+        "source_id",
+        interaction.c.source == source,
+    )
+    ids = {i.source_id: made_id for i, made_id in zip(items, made, strict=True)}
+    _ADD_PARTICIPANT.execute(
+        conn,
+        [(ids[i.source_id], pid, role) for i in items for pid, role in i.participants],
+    )
+    return ids

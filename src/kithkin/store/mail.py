@@ -8,7 +8,6 @@ function issues one SELECT per row. Activity rows are the import's business (one
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +16,7 @@ from typing import Any, Final, NamedTuple
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from kithkin import clock
-from kithkin.store import search
 from kithkin.store.bulk import Bulk, among, chunks
-from kithkin.store.schema import contact_point, interaction, interaction_participant, person
 from kithkin.store.schema_mail import mail_file, mail_message, mail_source
 
 # -- sources and files -------------------------------------------------------------------------
@@ -309,95 +306,3 @@ def set_flags_by_message_id(conn: Connection, changes: Sequence[tuple[str, str, 
 def link_interactions(conn: Connection, links: Sequence[tuple[int, int]]) -> None:
     """(message row id, interaction id): messages stored earlier that became interactions."""
     _LINK.execute(conn, links)
-
-
-# -- people and interactions -------------------------------------------------------------------
-
-_ADD_PERSON = Bulk.insert(person, ("uid", "display_name", "created_at", "updated_at"))
-_ADD_EMAIL = Bulk.insert(
-    contact_point, ("person_id", "kind", "value", "normalized", "source", "created_at")
-)
-_ADD_INTERACTION = Bulk.insert(
-    interaction,
-    (
-        "kind",
-        "direction",
-        "occurred_at",
-        "subject",
-        "thread_key",
-        "source",
-        "source_id",
-        "created_at",
-    ),
-)
-_ADD_PARTICIPANT = Bulk.insert(interaction_participant, ("interaction_id", "person_id", "role"))
-
-
-def address_book(conn: Connection) -> dict[str, int | None]:
-    """Every email address known, to the id of its person; None for people in the trash
-    (whose mail is not theirs again until they are restored)."""
-    rows = conn.execute(
-        select(contact_point.c.normalized, contact_point.c.person_id, person.c.deleted_at)
-        .join(person, person.c.id == contact_point.c.person_id)
-        .where(contact_point.c.kind == "email")
-    )
-    return {key: (pid if deleted is None else None) for key, pid, deleted in rows}
-
-
-def add_people(
-    conn: Connection, people: Sequence[tuple[str, str, str]], *, source: str
-) -> dict[str, int]:
-    """New people, one per (display name, address as written, normalised address); returns
-    {normalised address: person id}. Indexed for search; no activity rows."""
-    if not people:
-        return {}
-    at = clock.now()
-    uids = [uuid.uuid4().hex for _ in people]
-    made = _ADD_PERSON.insert_ids(
-        conn, [(uid, name, at, at) for uid, (name, _, _) in zip(uids, people, strict=True)], "uid"
-    )
-    ids = dict(zip(uids, made, strict=True))
-    _ADD_EMAIL.execute(
-        conn,
-        [
-            (ids[uid], "email", value, key, source, at)
-            for uid, (_, value, key) in zip(uids, people, strict=True)
-        ],
-    )
-    search.index_new_people(conn, [ids[uid] for uid in uids])
-    return {key: ids[uid] for uid, (_, _, key) in zip(uids, people, strict=True)}
-
-
-@dataclass(frozen=True)
-class NewInteraction:
-    kind: str
-    direction: str
-    occurred_at: datetime
-    subject: str | None
-    thread_key: str | None
-    source_id: str
-    participants: tuple[tuple[int, str], ...]  # (person id, role), one role per person
-
-
-def add_interactions(
-    conn: Connection, items: Sequence[NewInteraction], *, source: str
-) -> dict[str, int]:
-    """Insert interactions and their participants; returns {source_id: interaction id}."""
-    if not items:
-        return {}
-    at = clock.now()
-    made = _ADD_INTERACTION.insert_ids(
-        conn,
-        [
-            (i.kind, i.direction, i.occurred_at, i.subject, i.thread_key, source, i.source_id, at)
-            for i in items
-        ],
-        "source_id",
-        interaction.c.source == source,
-    )
-    ids = {i.source_id: made_id for i, made_id in zip(items, made, strict=True)}
-    _ADD_PARTICIPANT.execute(
-        conn,
-        [(ids[i.source_id], pid, role) for i in items for pid, role in i.participants],
-    )
-    return ids

@@ -19,10 +19,10 @@ from kithkin.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from kithkin.model import ContactPoint, Note, Person, PersonSummary, SearchHit, StoryFact
 from kithkin.store import activity, search, settings
 from kithkin.store.contacts import DEFAULT_REGION, normalize
+from kithkin.store.rows import attach_tag, clean, live_row
 from kithkin.store.schema import contact_point, note, person, person_tag, story_fact, tag
 
 EDITABLE: Final = ("display_name", "given_name", "family_name", "organisation", "title")
-_TAG = re.compile(r"^[\w][\w .:/&+-]{0,63}$", re.UNICODE)
 
 
 def add_person(
@@ -43,8 +43,8 @@ def add_person(
     `uid` is the person's stable identity across exports (random unless given, e.g. by the
     demo, which must be reproducible).
     """
-    name = _clean(display_name) or " ".join(
-        part for part in (_clean(given_name), _clean(family_name)) if part
+    name = clean(display_name) or " ".join(
+        part for part in (clean(given_name), clean(family_name)) if part
     )
     if not name:
         raise InvalidInput("a person needs a name")
@@ -53,10 +53,10 @@ def add_person(
         insert(person).values(
             uid=uid or uuid.uuid4().hex,
             display_name=name,
-            given_name=_clean(given_name),
-            family_name=_clean(family_name),
-            organisation=_clean(organisation),
-            title=_clean(title),
+            given_name=clean(given_name),
+            family_name=clean(family_name),
+            organisation=clean(organisation),
+            title=clean(title),
             created_at=at,
             updated_at=at,
         )
@@ -67,7 +67,7 @@ def add_person(
     for kind, value in contacts:
         _insert_contact(conn, person_id, kind, value, label=None, source=source)
     for name_of_tag in tags:
-        _attach_tag(conn, person_id, name_of_tag)
+        attach_tag(conn, person_id, name_of_tag)
     search.reindex_person(conn, person_id)
     activity.record(conn, "person.add", f"added {name}", person_id=person_id)
     return person_id
@@ -78,8 +78,8 @@ def edit_person(conn: Connection, person_id: int, **changes: str | None) -> dict
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))}; editable: {EDITABLE}")
-    row = _live_row(conn, person_id)
-    values = {key: _clean(value) for key, value in changes.items()}
+    row = live_row(conn, person_id)
+    values = {key: clean(value) for key, value in changes.items()}
     if "display_name" in values and not values["display_name"]:
         raise InvalidInput("a person needs a name")
     old = {key: getattr(row, key) for key in values if getattr(row, key) != values[key]}
@@ -111,7 +111,7 @@ def add_contact(
     label: str | None = None,
     source: str = "manual",
 ) -> int:
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     contact_id = _insert_contact(conn, person_id, kind, value, label=label, source=source)
     search.reindex_person(conn, person_id)
     activity.record(
@@ -124,7 +124,7 @@ def add_contact(
 
 
 def remove_contact(conn: Connection, person_id: int, contact_id: int) -> None:
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     found = conn.execute(
         select(contact_point).where(
             contact_point.c.id == contact_id, contact_point.c.person_id == person_id
@@ -144,8 +144,8 @@ def remove_contact(conn: Connection, person_id: int, contact_id: int) -> None:
 
 def add_tag(conn: Connection, person_id: int, name: str) -> bool:
     """Tag a person; False when they already had the tag."""
-    row = _live_row(conn, person_id)
-    if not _attach_tag(conn, person_id, name):
+    row = live_row(conn, person_id)
+    if not attach_tag(conn, person_id, name):
         return False
     search.reindex_person(conn, person_id)
     activity.record(
@@ -155,7 +155,7 @@ def add_tag(conn: Connection, person_id: int, name: str) -> bool:
 
 
 def remove_tag(conn: Connection, person_id: int, name: str) -> bool:
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     tag_id = conn.scalar(select(tag.c.id).where(tag.c.name == name.strip()))
     if tag_id is None:
         return False
@@ -341,15 +341,6 @@ def resolve(conn: Connection, ref: str) -> int:
     raise Ambiguous(ref, [(c.id, c.display_name) for c in candidates])
 
 
-def _live_row(conn: Connection, person_id: int) -> Any:
-    row = conn.execute(
-        select(person).where(person.c.id == person_id, person.c.deleted_at.is_(None))
-    ).first()
-    if row is None:
-        raise NotFound(f"no person #{person_id}")
-    return row
-
-
 def _insert_contact(
     conn: Connection,
     person_id: int,
@@ -387,7 +378,7 @@ def _insert_contact(
                 kind=kind,
                 value=value.strip(),
                 normalized=key,
-                label=_clean(label),
+                label=clean(label),
                 source=source,
                 created_at=clock.now(),
                 source_record_id=source_record_id,
@@ -398,26 +389,6 @@ def _insert_contact(
     key_row = result.inserted_primary_key
     assert key_row is not None
     return int(key_row[0])
-
-
-def _attach_tag(conn: Connection, person_id: int, name: str) -> bool:
-    name = name.strip()
-    if not _TAG.match(name):
-        raise InvalidInput(f"not a usable tag: {name!r} (letters, digits, spaces, .:/&+-)")
-    tag_id = conn.scalar(select(tag.c.id).where(tag.c.name == name))
-    if tag_id is None:
-        key = conn.execute(insert(tag).values(name=name)).inserted_primary_key
-        assert key is not None
-        tag_id = key[0]
-    exists = conn.scalar(
-        select(func.count()).where(
-            person_tag.c.person_id == person_id, person_tag.c.tag_id == tag_id
-        )
-    )
-    if exists:
-        return False
-    conn.execute(insert(person_tag).values(person_id=person_id, tag_id=tag_id))
-    return True
 
 
 def _tags_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
@@ -433,13 +404,6 @@ def _tags_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
     for person_id, name in rows:
         out.setdefault(int(person_id), []).append(str(name))
     return out
-
-
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(value.split())
-    return value or None
 
 
 def search_people(

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kithkin import clock
 from kithkin.errors import Conflict, InvalidInput
-from kithkin.store.people import _attach_tag, _clean
+from kithkin.store.rows import attach_tag, clean
 from kithkin.store.schema import (
     contact_point,
     note,
@@ -195,7 +195,7 @@ def person_fields(conn: Connection, person_id: int) -> dict[str, str | None]:
 
 def create_person(conn: Connection, values: Mapping[str, str | None]) -> int:
     """A new person from imported values (no activity row: the import writes one per run)."""
-    name = _clean(values.get("display_name"))
+    name = clean(values.get("display_name"))
     if not name:
         raise InvalidInput("a person needs a name")
     at = clock.now()
@@ -205,7 +205,7 @@ def create_person(conn: Connection, values: Mapping[str, str | None]) -> int:
             "uid": uuid.uuid4().hex,
             "created_at": at,
             "updated_at": at,
-            **{f: _clean(values.get(f)) for f in PERSON_FIELDS},
+            **{f: clean(values.get(f)) for f in PERSON_FIELDS},
         },
     ).inserted_primary_key
     assert key is not None
@@ -217,7 +217,7 @@ def set_person_fields(conn: Connection, person_id: int, values: Mapping[str, str
         conn.execute(
             update(person)
             .where(person.c.id == person_id)
-            .values({**{f: _clean(v) for f, v in values.items()}, "updated_at": clock.now()})
+            .values({**{f: clean(v) for f, v in values.items()}, "updated_at": clock.now()})
         )
 
 
@@ -241,7 +241,7 @@ def add_contact(
                 "kind": kind,
                 "value": value.strip(),
                 "normalized": key,
-                "label": _clean(label),
+                "label": clean(label),
                 "source": source,
                 "created_at": clock.now(),
                 "source_record_id": record_id,
@@ -255,7 +255,7 @@ def add_contact(
 
 def add_tags(conn: Connection, person_id: int, names: Iterable[str]) -> list[str]:
     """Attach tags (creating them); returns those the person did not have yet."""
-    return [name for name in names if _attach_tag(conn, person_id, name)]
+    return [name for name in names if attach_tag(conn, person_id, name)]
 
 
 def notes_from(conn: Connection, person_id: int, record_id: int) -> list[tuple[int, str]]:

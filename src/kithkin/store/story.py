@@ -10,7 +10,7 @@ from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.model import STORY_FIELDS
 from kithkin.store import activity, search
-from kithkin.store.people import _clean, _live_row
+from kithkin.store.rows import clean, live_row
 from kithkin.store.schema import note, story_fact
 
 
@@ -27,17 +27,17 @@ def add_fact(
     """Add one fact to a field of the person's story; returns the fact's id."""
     if field not in STORY_FIELDS:
         raise InvalidInput(f"unknown story field {field!r}; use one of {', '.join(STORY_FIELDS)}")
-    body = _clean(text)
+    body = clean(text)
     if not body:
         raise InvalidInput(f"empty {field} fact")
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     key = conn.execute(
         insert(story_fact).values(
             person_id=person_id,
             field=field,
             text=body,
             learned_on=learned_on,
-            learned_where=_clean(learned_where),
+            learned_where=clean(learned_where),
             source=source,
             created_at=clock.now(),
         )
@@ -52,7 +52,7 @@ def add_fact(
 
 
 def remove_fact(conn: Connection, person_id: int, fact_id: int) -> None:
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     fact = conn.execute(
         select(story_fact).where(story_fact.c.id == fact_id, story_fact.c.person_id == person_id)
     ).first()
@@ -72,7 +72,7 @@ def add_note(conn: Connection, person_id: int, text: str) -> int:
     body = text.strip()
     if not body:
         raise InvalidInput("empty note")
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     key = conn.execute(
         insert(note).values(person_id=person_id, text=body, created_at=clock.now())
     ).inserted_primary_key

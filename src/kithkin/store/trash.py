@@ -17,7 +17,8 @@ from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound, NothingToUndo
 from kithkin.model import Activity, PersonSummary
 from kithkin.store import activity, search
-from kithkin.store.people import _live_row, summaries
+from kithkin.store.people import summaries
+from kithkin.store.rows import live_row
 from kithkin.store.schema import (
     activity as activity_table,
 )
@@ -41,7 +42,7 @@ _MOVED_BY_ID: Final = (contact_point, story_fact, note, source_record, person_ph
 
 def delete_person(conn: Connection, person_id: int) -> int:
     """Move a person to the trash; returns the activity id that `undo` reverses."""
-    row = _live_row(conn, person_id)
+    row = live_row(conn, person_id)
     conn.execute(update(person).where(person.c.id == person_id).values(deleted_at=clock.now()))
     search.reindex_person(conn, person_id)
     purge_expired(conn)
@@ -87,8 +88,8 @@ def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
     """
     if keep_id == other_id:
         raise InvalidInput("cannot merge a person with themselves")
-    keep = _live_row(conn, keep_id)
-    other = _live_row(conn, other_id)
+    keep = live_row(conn, keep_id)
+    other = live_row(conn, other_id)
     moved: dict[str, list[Any]] = {}
     for table in _MOVED_BY_ID:
         ids = list(conn.scalars(select(table.c.id).where(table.c.person_id == other_id)))
@@ -197,7 +198,7 @@ def undo(conn: Connection, activity_id: int | None = None) -> str:
     return str(row.summary)
 
 
-def trash(conn: Connection) -> list[tuple[PersonSummary, Any]]:
+def trash(conn: Connection) -> list[tuple[PersonSummary, datetime]]:
     """People in the trash (deleted, not merged), newest first, with when they were deleted."""
     rows = list(
         conn.execute(
@@ -212,7 +213,8 @@ def trash(conn: Connection) -> list[tuple[PersonSummary, Any]]:
             .order_by(person.c.deleted_at.desc())
         )
     )
-    return list(zip(summaries(conn, rows), [r.deleted_at for r in rows], strict=True))
+    deleted: list[datetime] = [r.deleted_at for r in rows]
+    return list(zip(summaries(conn, rows), deleted, strict=True))
 
 
 def purge_expired(conn: Connection, *, days: int = TRASH_DAYS) -> int:

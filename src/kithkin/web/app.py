@@ -20,16 +20,17 @@ import kithkin
 from kithkin.errors import Ambiguous, KithkinError
 from kithkin.store import Database
 from kithkin.web import (
-    actions,
-    api,
     contacts,
     contacts_api,
     guard,
     inbox,
     mail_api,
     mail_import,
-    pages,
+    people,
+    search,
+    story,
     today,
+    trash,
 )
 from kithkin.web.render import render
 
@@ -129,7 +130,10 @@ def create_app(
             return _error_page(request, 404, "There is no such page.")
         return _error_page(request, 400, "That request was not understood.")
 
-    app.include_router(api.router)
+    app.include_router(people.api)
+    app.include_router(story.api)
+    app.include_router(trash.api)
+    app.include_router(search.api)
     app.include_router(contacts_api.router)
     app.include_router(mail_api.router)
     app.include_router(mail_import.api)
@@ -137,8 +141,9 @@ def create_app(
     app.include_router(inbox.api)
     app.include_router(today.router)
     app.include_router(inbox.pages)
-    app.include_router(pages.router)
-    app.include_router(actions.router)
+    app.include_router(people.pages)
+    app.include_router(story.pages)
+    app.include_router(trash.pages)
     app.include_router(contacts.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +14,6 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import KithkinError
@@ -25,7 +25,8 @@ from kithkin.model import (
     STORY_QUESTIONS,
     Stats,
 )
-from kithkin.store import Database, stats
+from kithkin.services import search
+from kithkin.store import Database
 from kithkin.web import guard
 
 FLASH_COOKIE: Final = "kithkin_flash"
@@ -138,11 +139,7 @@ def read_flash(request: Request) -> Flash | None:
 
 
 def _footer_stats(request: Request) -> Stats | None:
-    try:
-        with database(request).read() as conn:
-            return stats.stats(conn)
-    except (KithkinError, SQLAlchemyError):
-        return None
+    return search.footer_stats(database(request))
 
 
 def render(
@@ -191,6 +188,15 @@ def redirect(
             path="/",
         )
     return response
+
+
+def attempt(back: str, action: Callable[[], str], *, undo: bool = False) -> RedirectResponse:
+    """Run a form's use case; flash the message it returns (or its error) on `back` (PRG)."""
+    try:
+        message = action()
+    except KithkinError as exc:
+        return redirect(back, str(exc), kind="error")
+    return redirect(back, message, undo=undo)
 
 
 class Form:

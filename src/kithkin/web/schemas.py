@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic._internal._model_construction import ModelMetaclass
 
-from kithkin.model import Person
+from kithkin.model import (
+    Activity,
+    ContactPoint,
+    Me,
+    Note,
+    Person,
+    PersonSummary,
+    SearchHit,
+    Stats,
+    StoryFact,
+    TimelineEntry,
+)
 
 ContactKind = Literal["email", "phone", "url", "handle"]
 StoryField = Literal["work", "origin", "education", "passions", "drivers", "other"]
@@ -85,35 +99,66 @@ class MeIn(_In):
 # -- responses --------------------------------------------------------------------------------
 
 
-class ContactOut(BaseModel):
-    id: int
-    kind: str
-    value: str
-    label: str | None
-    source: str
+class _FromRecord(ModelMetaclass):
+    """Builds a response model's fields from a domain record (`class XOut(Out, record=X)`):
+    the record's fields, in its order, all required (a response always carries them), a
+    tuple of records becoming a list of their response models; then the class's own."""
+
+    def __new__(
+        mcs,
+        name: str,
+        bases: tuple[type[Any], ...],
+        namespace: dict[str, Any],
+        record: type | None = None,
+        **kwargs: Any,
+    ) -> type:
+        if record is not None:
+            derived = {f.name: _out_type(hints) for f, hints in _record_fields(record)}
+            namespace["__annotations__"] = {**derived, **namespace.get("__annotations__", {})}
+        made = super().__new__(mcs, name, bases, namespace, **kwargs)
+        if record is not None:
+            _RESPONSE_OF[record] = made
+        return made
 
 
-class FactOut(BaseModel):
-    id: int
-    field: str
-    text: str
-    learned_on: date | None
-    learned_where: str | None
-    created_at: datetime
+_RESPONSE_OF: Final[dict[type, type]] = {}
 
 
-class NoteOut(BaseModel):
-    id: int
-    text: str
-    created_at: datetime
+def _record_fields(record: type) -> list[tuple[dataclasses.Field[Any], Any]]:
+    hints = typing.get_type_hints(record)
+    return [(f, hints[f.name]) for f in dataclasses.fields(record)]
 
 
-class PersonSummaryOut(BaseModel):
-    id: int
-    display_name: str
-    organisation: str | None
-    title: str | None
-    tags: list[str]
+def _out_type(hint: Any) -> Any:
+    """The JSON shape of a record's field: tuples are lists, records are their models."""
+    if typing.get_origin(hint) is tuple:
+        (item, _) = typing.get_args(hint)
+        return list[_RESPONSE_OF.get(item, item)]  # type: ignore[misc]
+    return _RESPONSE_OF.get(hint, hint)
+
+
+class Out(BaseModel, metaclass=_FromRecord):
+    """A response body derived from a domain record of `kithkin.model` (see `_FromRecord`)."""
+
+    if TYPE_CHECKING:
+
+        def __init_subclass__(cls, *, record: type | None = None, **kwargs: Any) -> None: ...
+
+
+class ContactOut(Out, record=ContactPoint):
+    pass
+
+
+class FactOut(Out, record=StoryFact):
+    pass
+
+
+class NoteOut(Out, record=Note):
+    pass
+
+
+class PersonSummaryOut(Out, record=PersonSummary):
+    pass
 
 
 class PersonListItem(PersonSummaryOut):
@@ -121,20 +166,7 @@ class PersonListItem(PersonSummaryOut):
     score: float | None = None
 
 
-class PersonOut(BaseModel):
-    id: int
-    uid: str
-    display_name: str
-    given_name: str | None
-    family_name: str | None
-    organisation: str | None
-    title: str | None
-    created_at: datetime
-    updated_at: datetime
-    contact_points: list[ContactOut]
-    tags: list[str]
-    story: list[FactOut]
-    notes: list[NoteOut]
+class PersonOut(Out, record=Person):
     story_completeness: float = Field(description="Share of the five core story fields known.")
     story_gaps: list[str]
 
@@ -149,18 +181,12 @@ class PersonOut(BaseModel):
         )
 
 
-class SearchHitOut(BaseModel):
-    person: PersonSummaryOut
-    score: float
-    snippet: str
+class SearchHitOut(Out, record=SearchHit):
+    pass
 
 
-class TimelineEntryOut(BaseModel):
-    at: datetime
-    kind: str
-    summary: str
-    interaction_id: int | None
-    activity_id: int | None
+class TimelineEntryOut(Out, record=TimelineEntry):
+    pass
 
 
 class CreatedOut(BaseModel):
@@ -191,35 +217,28 @@ class TrashItemOut(BaseModel):
     deleted_at: datetime
 
 
-class StatsOut(BaseModel):
-    people: int
-    contact_points: int
-    interactions: int
-    interactions_by_kind: dict[str, int]
-    story_facts: int
-    notes: int
-    tags: int
-    threads: int
-    in_trash: int
-    activity: int
+class StatsOut(Out, record=Stats):
+    pass
 
 
-class ActivityOut(BaseModel):
-    id: int
-    at: datetime
-    action: str
-    person_id: int | None
-    summary: str
-    undoable: bool
-    undone_at: datetime | None
+class ActivityOut(Out, record=Activity):
+    pass
 
 
-class MeOut(BaseModel):
-    name: str | None
-    addresses: list[str]
-    person_id: int | None
+class MeOut(Out, record=Me):
+    pass
 
 
 class ErrorOut(BaseModel):
     error: str
     candidates: list[dict[str, int | str]] | None = None
+
+
+API_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    400: {"model": ErrorOut, "description": "Invalid input"},
+    403: {"model": ErrorOut, "description": "Cross-origin write refused"},
+    404: {"model": ErrorOut, "description": "Not found"},
+    409: {"model": ErrorOut, "description": "Conflict, or a name that fits several people"},
+    415: {"model": ErrorOut, "description": "Writes must be sent as application/json"},
+}
+"""The errors every route of the people API may answer with (see `web.app`'s handlers)."""

@@ -1,0 +1,285 @@
+"""People: add, show, edit, merge, delete, list; their contact points and tags.
+
+The CLI (`kithkin person ...`, `kithkin people`), the person pages and forms, and the JSON API
+all come through here, so a person is added, edited or merged the same way whichever door the
+user came in by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kithkin.services.common import PersonRef, person_id
+from kithkin.store.people import EDITABLE as EDITABLE  # the fields `edit_person` changes
+
+if TYPE_CHECKING:
+    from kithkin.model import ContactPoint, MailThread, Person, PersonSummary, TimelineEntry
+    from kithkin.services.relationships import Strength
+    from kithkin.store import Database
+
+
+@dataclass(frozen=True)
+class NewContact:
+    kind: str  # email, phone, url, handle
+    value: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonAdded:
+    person: Person
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """All a person page (or `kithkin person show`) shows of one person."""
+
+    person: Person
+    timeline: list[TimelineEntry]
+    strength: Strength
+    threads: list[MailThread] = field(default_factory=list)
+    other_tags: list[str] = field(default_factory=list)  # known tags the person lacks
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonEdited:
+    person: Person
+    done: tuple[str, ...]  # what changed, one short phrase each ("title changed", "tagged vc")
+    changed: tuple[str, ...]  # the names of the fields that changed
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContactAdded:
+    person_id: int
+    contact: ContactPoint
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TagsChanged:
+    person_id: int
+    changed: tuple[str, ...]  # the tags added (or removed)
+    tags: tuple[str, ...]  # the person's tags now
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonDeleted:
+    person_id: int
+    display_name: str
+    activity_id: int
+    trash_days: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PeopleMerged:
+    person: Person  # the one kept, with what came over
+    other_id: int
+    other_name: str
+    activity_id: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PeopleList:
+    people: list[PersonSummary]
+    total: int  # people not in the trash
+    warnings: tuple[str, ...] = ()
+
+
+def add_person(
+    db: Database,
+    *,
+    display_name: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    organisation: str | None = None,
+    title: str | None = None,
+    contacts: Sequence[NewContact] = (),
+    tags: Sequence[str] = (),
+) -> PersonAdded:
+    """A new person, with their contact points and tags, in one transaction."""
+    from kithkin.store import people
+
+    with db.write() as conn:
+        pid = people.add_person(
+            conn,
+            display_name=display_name,
+            given_name=given_name,
+            family_name=family_name,
+            organisation=organisation,
+            title=title,
+            contacts=[(c.kind, c.value) for c in contacts if c.label is None],
+            tags=tags,
+        )
+        for c in contacts:
+            if c.label is not None:
+                people.add_contact(conn, pid, c.kind, c.value, label=c.label)
+        return PersonAdded(person=people.get_person(conn, pid))
+
+
+def get_person(db: Database, *, person: PersonRef) -> Person:
+    """One person with their contact points, story, notes and tags."""
+    from kithkin.store import people
+
+    with db.read() as conn:
+        return people.get_person(conn, person_id(conn, person))
+
+
+def person_page(
+    db: Database, *, person: PersonRef, timeline: int = 100, threads: int = 0
+) -> PersonPage:
+    """A person, their latest `timeline` interactions and `threads` mail threads, the tags
+    they could be given, and how strong the relationship is and why."""
+    from kithkin.services.relationships import strength
+    from kithkin.store import interactions, mail_threads, people
+
+    with db.read() as conn:
+        found = people.get_person(conn, person_id(conn, person))
+        entries = interactions.timeline(conn, found.id, limit=timeline)
+        found_threads = mail_threads.threads_of(conn, found.id, limit=threads) if threads else []
+        others = [name for name, _ in people.all_tags(conn) if name not in found.tags]
+    return PersonPage(
+        person=found,
+        timeline=entries,
+        strength=strength(db, person=found.id),
+        threads=found_threads,
+        other_tags=others,
+    )
+
+
+def edit_person(
+    db: Database,
+    *,
+    person: PersonRef,
+    changes: Mapping[str, str | None] | None = None,
+    add_contacts: Sequence[NewContact] = (),
+    remove_contacts: Sequence[int] = (),
+    add_tags: Sequence[str] = (),
+    remove_tags: Sequence[str] = (),
+) -> PersonEdited:
+    """Change a person's names, organisation or title (`changes`, None for none), contact
+    points and tags at once."""
+    from kithkin.store import people
+
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        done: list[str] = []
+        changed: tuple[str, ...] = ()
+        if changes is not None:
+            changed = tuple(people.edit_person(conn, pid, **changes))
+            done += [f"{key} changed" for key in changed]
+        for c in add_contacts:
+            people.add_contact(conn, pid, c.kind, c.value, label=c.label)
+            done.append(f"{c.kind} {c.value} added")
+        for contact_id in remove_contacts:
+            people.remove_contact(conn, pid, contact_id)
+            done.append(f"contact #{contact_id} removed")
+        for name in add_tags:
+            if people.add_tag(conn, pid, name):
+                done.append(f"tagged {name}")
+        for name in remove_tags:
+            if people.remove_tag(conn, pid, name):
+                done.append(f"untagged {name}")
+        return PersonEdited(person=people.get_person(conn, pid), done=tuple(done), changed=changed)
+
+
+def add_contact(db: Database, *, person: PersonRef, contact: NewContact) -> ContactAdded:
+    """A new email address, phone number, URL or handle for a person."""
+    from kithkin.store import people
+
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        contact_id = people.add_contact(conn, pid, contact.kind, contact.value, label=contact.label)
+        points = people.get_person(conn, pid).contact_points
+    return ContactAdded(person_id=pid, contact=next(c for c in points if c.id == contact_id))
+
+
+def remove_contact(db: Database, *, person: PersonRef, contact_id: int) -> Person:
+    """Remove one of a person's contact points; the person as they are now."""
+    from kithkin.store import people
+
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        people.remove_contact(conn, pid, contact_id)
+        return people.get_person(conn, pid)
+
+
+def add_tags(db: Database, *, person: PersonRef, tags: Sequence[str]) -> TagsChanged:
+    """Tag a person; `changed` holds the tags they did not have yet."""
+    from kithkin.store import people
+
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        added = tuple(name for name in tags if people.add_tag(conn, pid, name))
+        now = people.get_person(conn, pid).tags
+    return TagsChanged(person_id=pid, changed=added, tags=tuple(now))
+
+
+def remove_tag(db: Database, *, person: PersonRef, tag: str) -> TagsChanged:
+    """Untag a person; `changed` is empty when they did not have the tag."""
+    from kithkin.store import people
+
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        removed = (tag,) if people.remove_tag(conn, pid, tag) else ()
+        now = people.get_person(conn, pid).tags
+    return TagsChanged(person_id=pid, changed=removed, tags=tuple(now))
+
+
+def known_tags(db: Database) -> list[tuple[str, int]]:
+    """Every tag in use, with how many people carry it."""
+    from kithkin.store import people
+
+    with db.read() as conn:
+        return people.all_tags(conn)
+
+
+def delete_person(db: Database, *, person: PersonRef) -> PersonDeleted:
+    """Move a person to the trash (kept `trash_days`; undo brings them back)."""
+    from kithkin.store import people, trash
+
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        name = people.get_person(conn, pid).display_name
+        activity_id = trash.delete_person(conn, pid)
+    return PersonDeleted(
+        person_id=pid, display_name=name, activity_id=activity_id, trash_days=trash.TRASH_DAYS
+    )
+
+
+def merge_people(db: Database, *, keep: PersonRef, other: PersonRef) -> PeopleMerged:
+    """Fold `other` into `keep`: contacts, story, notes, tags and interactions move over."""
+    from kithkin.store import people, trash
+
+    with db.write() as conn:
+        keep_id, other_id = person_id(conn, keep), person_id(conn, other)
+        other_name = people.get_person(conn, other_id).display_name
+        activity_id = trash.merge_people(conn, keep_id, other_id)
+        kept = people.get_person(conn, keep_id)
+    return PeopleMerged(
+        person=kept, other_id=other_id, other_name=other_name, activity_id=activity_id
+    )
+
+
+def list_people(
+    db: Database,
+    *,
+    query: str | None = None,
+    tag: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> PeopleList:
+    """People by name (or those whose name, organisation or address contains `query`)."""
+    from kithkin.store import people
+
+    with db.read() as conn:
+        found = people.list_people(conn, query=query, tag_name=tag, limit=limit, offset=offset)
+        total = people.count_people(conn)
+    return PeopleList(people=found, total=total)

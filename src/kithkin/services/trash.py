@@ -1,0 +1,52 @@
+"""The trash, undo and the activity log: every delete or merge can be taken back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kithkin.model import Activity, Person, PersonSummary
+    from kithkin.store import Database
+
+
+@dataclass(frozen=True)
+class Trash:
+    deleted: list[tuple[PersonSummary, datetime]]  # newest first, with when
+    last_undoable: Activity | None
+    warnings: tuple[str, ...] = ()
+
+
+def trash(db: Database) -> Trash:
+    """The people in the trash, and the action `undo` would take back."""
+    from kithkin.store import trash as store
+
+    with db.read() as conn:
+        return Trash(deleted=store.trash(conn), last_undoable=store.last_undoable(conn))
+
+
+def restore(db: Database, *, person_id: int) -> Person:
+    """Take a person out of the trash; the person as they are now."""
+    from kithkin.store import people
+    from kithkin.store import trash as store
+
+    with db.write() as conn:
+        store.restore_person(conn, person_id)
+        return people.get_person(conn, person_id)
+
+
+def undo(db: Database, *, activity_id: int | None = None) -> str:
+    """Undo the newest delete or merge (or the one of `activity_id`); what was undone."""
+    from kithkin.store import trash as store
+
+    with db.write() as conn:
+        return store.undo(conn, activity_id)
+
+
+def activity(db: Database, *, limit: int = 50) -> list[Activity]:
+    """The activity log, newest first."""
+    from kithkin.store import activity as store
+
+    with db.read() as conn:
+        return store.recent(conn, limit=limit)
