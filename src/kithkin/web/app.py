@@ -23,7 +23,7 @@ from kithkin.web import (
     actions,
     api,
     contacts,
-    contacts_api,
+    duplicates,
     guard,
     inbox,
     mail_api,
@@ -130,7 +130,8 @@ def create_app(
         return _error_page(request, 400, "That request was not understood.")
 
     app.include_router(api.router)
-    app.include_router(contacts_api.router)
+    app.include_router(contacts.api)
+    app.include_router(duplicates.api)
     app.include_router(mail_api.router)
     app.include_router(mail_import.api)
     app.include_router(mail_import.pages)
@@ -139,7 +140,8 @@ def create_app(
     app.include_router(inbox.pages)
     app.include_router(pages.router)
     app.include_router(actions.router)
-    app.include_router(contacts.router)
+    app.include_router(contacts.pages)
+    app.include_router(duplicates.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
