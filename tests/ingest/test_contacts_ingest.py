@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from kithkin.ingest import contact_record
+from kithkin.ingest import contact_batch
 from kithkin.ingest.contacts import import_contacts
 from kithkin.sources.records import ContactRecord, Labelled, Photo, SourceProblem
 from kithkin.store import (
@@ -314,16 +314,16 @@ def test_a_crash_mid_import_keeps_whole_batches_and_no_half_record(
         for n in range(10)
     ]
     calls = 0
-    real = contact_record.sources.add_note
+    real = contact_batch.source_writes.add_notes
 
-    def failing(*args: Any, **kwargs: Any) -> int:
+    def failing(*args: Any, **kwargs: Any) -> None:
         nonlocal calls
         calls += 1
-        if calls == 8:
+        if calls == 3:  # the notes of the third batch
             raise RuntimeError("disk on fire")
-        return real(*args, **kwargs)
+        real(*args, **kwargs)
 
-    monkeypatch.setattr(contact_record.sources, "add_note", failing)
+    monkeypatch.setattr(contact_batch.source_writes, "add_notes", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         import_contacts(db, records, label="x", batch_size=3)
     with db.read() as conn:
@@ -334,7 +334,7 @@ def test_a_crash_mid_import_keeps_whole_batches_and_no_half_record(
         assert conn.scalar(select(func.count()).select_from(note)) == 6
         [log] = activity.recent(conn)
         assert "6 new" in log.summary
-    monkeypatch.setattr(contact_record.sources, "add_note", real)
+    monkeypatch.setattr(contact_batch.source_writes, "add_notes", real)
     summary = import_contacts(db, records, label="x", batch_size=3)
     assert (summary.unchanged, summary.new) == (6, 4)
     with db.read() as conn:
