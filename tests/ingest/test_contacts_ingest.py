@@ -28,20 +28,7 @@ from kithkin.store import (
 from kithkin.store import settings as store_settings
 from kithkin.store import trash as store_trash
 from kithkin.store.schema import contact_point, note, person, source_record, story_fact
-
-
-def card(source_id: str, **fields: Any) -> ContactRecord:
-    """A vCard-like record; emails, phones, urls given as plain strings."""
-    for kind in ("emails", "phones", "urls", "handles"):
-        if kind in fields:
-            fields[kind] = tuple(
-                v if isinstance(v, Labelled) else Labelled(v) for v in fields[kind]
-            )
-    fields.setdefault("source", "vcard")
-    fields.setdefault("source_file", "contacts.vcf")
-    fields.setdefault("place", f"card {source_id}")
-    fields.setdefault("raw", f"BEGIN:VCARD\nUID:{source_id}\nEND:VCARD")
-    return ContactRecord(source_id=source_id, **fields)
+from tests.builders.contacts import card
 
 
 def rows(db: Database) -> dict[str, Any]:
