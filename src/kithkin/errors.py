@@ -54,3 +54,8 @@ class BadBackup(KithkinError):
 
 class DatabaseError(KithkinError):
     """The database cannot be opened or is of an unknown kind."""
+
+
+class RecordSkipped(KithkinError):
+    """An imported record that is not stored, with the reason (reported with its file and
+    place while the rest of the import goes on)."""

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from kithkin.ingest import contact_record
+from kithkin.ingest import contact_batch
 from kithkin.ingest.contacts import import_contacts
 from kithkin.sources.records import ContactRecord, Labelled, Photo, SourceProblem
 from kithkin.store import (
@@ -28,20 +28,7 @@ from kithkin.store import (
 from kithkin.store import settings as store_settings
 from kithkin.store import trash as store_trash
 from kithkin.store.schema import contact_point, note, person, source_record, story_fact
-
-
-def card(source_id: str, **fields: Any) -> ContactRecord:
-    """A vCard-like record; emails, phones, urls given as plain strings."""
-    for kind in ("emails", "phones", "urls", "handles"):
-        if kind in fields:
-            fields[kind] = tuple(
-                v if isinstance(v, Labelled) else Labelled(v) for v in fields[kind]
-            )
-    fields.setdefault("source", "vcard")
-    fields.setdefault("source_file", "contacts.vcf")
-    fields.setdefault("place", f"card {source_id}")
-    fields.setdefault("raw", f"BEGIN:VCARD\nUID:{source_id}\nEND:VCARD")
-    return ContactRecord(source_id=source_id, **fields)
+from tests.builders.contacts import card
 
 
 def rows(db: Database) -> dict[str, Any]:
@@ -314,16 +301,16 @@ def test_a_crash_mid_import_keeps_whole_batches_and_no_half_record(
         for n in range(10)
     ]
     calls = 0
-    real = contact_record.sources.add_note
+    real = contact_batch.source_writes.add_notes
 
-    def failing(*args: Any, **kwargs: Any) -> int:
+    def failing(*args: Any, **kwargs: Any) -> None:
         nonlocal calls
         calls += 1
-        if calls == 8:
+        if calls == 3:  # the notes of the third batch
             raise RuntimeError("disk on fire")
-        return real(*args, **kwargs)
+        real(*args, **kwargs)
 
-    monkeypatch.setattr(contact_record.sources, "add_note", failing)
+    monkeypatch.setattr(contact_batch.source_writes, "add_notes", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         import_contacts(db, records, label="x", batch_size=3)
     with db.read() as conn:
@@ -334,7 +321,7 @@ def test_a_crash_mid_import_keeps_whole_batches_and_no_half_record(
         assert conn.scalar(select(func.count()).select_from(note)) == 6
         [log] = activity.recent(conn)
         assert "6 new" in log.summary
-    monkeypatch.setattr(contact_record.sources, "add_note", real)
+    monkeypatch.setattr(contact_batch.source_writes, "add_notes", real)
     summary = import_contacts(db, records, label="x", batch_size=3)
     assert (summary.unchanged, summary.new) == (6, 4)
     with db.read() as conn:

@@ -5,22 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tests.builders.contacts import vcard
 from tests.web.conftest import JSON, add_person, token_of
 
 XSS = "<script>alert(1)</script>"
 UPLOAD = {"X-Kithkin-Upload": "1"}
-
-
-def vcard(*cards: tuple[str, str, str]) -> bytes:
-    """Cards of (uid, full name, extra lines)."""
-    out = []
-    for uid, name, extra in cards:
-        given, _, family = name.rpartition(" ")
-        out.append(
-            f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nN:{family};{given};;;\r\n"
-            f"{extra}END:VCARD\r\n"
-        )
-    return "".join(out).encode()
 
 
 BOBS = vcard(

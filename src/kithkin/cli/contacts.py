@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, resolve, warn
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn
 
 if TYPE_CHECKING:
-    from kithkin.ingest.contacts import ImportSummary
-    from kithkin.ingest.identity import Report
+    from kithkin.services.contacts import ImportSummary, Report
 
-_MIN_SCORE = 0.6  # kithkin.ingest.identity.DEFAULT_MIN_SCORE, kept here so --help stays light
+_MIN_SCORE = 0.6  # kithkin.services.contacts.DEFAULT_MIN_SCORE, kept here so --help stays light
 
 
 @click.command("contacts")
@@ -51,24 +50,28 @@ def import_contacts(
     changed but never what you edited by hand. Someone whose email, profile URL or phone is
     already known is merged into that person; likely duplicates are only proposed
     (`kithkin people duplicates`)."""
-    from kithkin.ingest.contacts import describe, import_contacts, read_paths
+    from contextlib import ExitStack
 
-    ignored: list[str] = []
-    items: Any = read_paths(list(paths), ignored)
-    label = describe([str(p) for p in paths])
-    if sys.stderr.isatty():
-        with click.progressbar(
-            items, label="importing contacts", file=sys.stderr, show_pos=True
-        ) as bar:
-            summary = import_contacts(
-                ctx.db, bar, label=label, batch_size=batch_size, region=region
+    from kithkin.services import contacts
+
+    with ExitStack() as stack:
+
+        def bar(items: Any) -> Any:
+            return stack.enter_context(
+                click.progressbar(items, label="importing contacts", file=sys.stderr, show_pos=True)
             )
-    else:
-        summary = import_contacts(ctx.db, items, label=label, batch_size=batch_size, region=region)
+
+        done = contacts.import_contacts(
+            ctx.db,
+            paths=paths,
+            region=region,
+            batch_size=batch_size,
+            progress=bar if sys.stderr.isatty() else None,
+        )
     if as_json:
-        emit_json({**summary.as_json(), "ignored": ignored})
+        emit_json(done.as_json())
         return
-    print_summary(summary, ignored)
+    print_summary(done.summary, list(done.ignored))
 
 
 def print_summary(summary: ImportSummary, ignored: list[str]) -> None:
@@ -101,31 +104,11 @@ def print_summary(summary: ImportSummary, ignored: list[str]) -> None:
 def export_contacts(ctx: Context, vcard: Path, tag: str | None) -> None:
     """Export people as vCard 4.0, one card per person: names, organisation, title, contact
     points with their labels, tags and notes (`kithkin import contacts` reads it back)."""
-    from kithkin.sources.vcard_export import to_vcard
-    from kithkin.store import people
+    from kithkin.services import contacts
 
-    def cards(conn: Any) -> Any:
-        offset = 0
-        while page := people.list_people(conn, tag_name=tag, limit=500, offset=offset):
-            for summary in page:
-                yield to_vcard(people.get_person(conn, summary.id))
-            offset += len(page)
-
-    written = 0
-    with ctx.db.read() as conn:
-        if str(vcard) == "-":
-            for card in cards(conn):
-                sys.stdout.write(card)
-                written += 1
-            sys.stdout.flush()
-        else:
-            partial = vcard.with_name(vcard.name + ".partial")
-            with partial.open("w", encoding="utf-8", newline="") as handle:
-                for card in cards(conn):
-                    handle.write(card)
-                    written += 1
-            partial.replace(vcard)
-    click.echo(f"wrote {written} cards to {vcard}", err=True)
+    to = contacts.stdout() if str(vcard) == "-" else vcard
+    done = contacts.export_vcard(ctx.db, to=to, tag=tag)
+    click.echo(f"wrote {done.written} cards to {vcard}", err=True)
 
 
 @click.command("duplicates")
@@ -143,32 +126,29 @@ def duplicates(ctx: Context, min_score: float, limit: int, as_json: bool) -> Non
     """Likely duplicates, best first: pairs of people who are probably one person, with a
     score and the evidence. `kithkin person merge` joins a pair; `kithkin people
     not-duplicates` dismisses it for good."""
-    from kithkin.ingest.identity import find_duplicates
-    from kithkin.store import people
+    from kithkin.services import contacts
 
-    with ctx.db.read() as conn:
-        report = find_duplicates(conn, min_score=min_score)
-        shown = report.proposals[:limit]
-        names = people.summaries_by_id(conn, [i for p in shown for i in (p.a, p.b)])
+    found = contacts.duplicates(ctx.db, min_score=min_score, limit=limit)
+    report = found.report
     if as_json:
         emit_json(
             {
                 "pairs": [
                     {
-                        "a": names[p.a],
-                        "b": names[p.b],
-                        "score": p.score,
-                        "evidence": list(p.evidence),
-                        "reason": p.reason,
+                        "a": pair.a,
+                        "b": pair.b,
+                        "score": pair.proposal.score,
+                        "evidence": list(pair.proposal.evidence),
+                        "reason": pair.proposal.reason,
                     }
-                    for p in shown
+                    for pair in found.pairs
                 ],
                 **_figures(report),
             }
         )
         return
-    for proposal in shown:
-        a, b = names[proposal.a], names[proposal.b]
+    for pair in found.pairs:
+        proposal, a, b = pair.proposal, pair.a, pair.b
         click.echo(
             f"{proposal.score:.2f}  #{a.id} {a.display_name}{_org(a.organisation)}  ~  "
             f"#{b.id} {b.display_name}{_org(b.organisation)}"
@@ -179,7 +159,7 @@ def duplicates(ctx: Context, min_score: float, limit: int, as_json: bool) -> Non
         f"({report.compared} pairs compared of {report.all_pairs})",
         err=True,
     )
-    if shown:
+    if found.pairs:
         click.echo(
             "merge one: kithkin person merge '#A' '#B'; dismiss: people not-duplicates", err=True
         )
@@ -206,9 +186,10 @@ def _org(organisation: str | None) -> str:
 @pass_ctx
 def not_duplicates(ctx: Context, first: str, second: str) -> None:
     """Say PERSON and OTHER are not the same person: the pair is not proposed again."""
-    from kithkin.store import duplicates as store_duplicates
+    from kithkin.services import contacts
 
-    with ctx.db.write() as conn:
-        a, b = resolve(conn, first), resolve(conn, second)
-        added = store_duplicates.dismiss(conn, a, b)
-    click.echo(f"#{a} and #{b} are not the same person" + ("" if added else " (already noted)"))
+    done = contacts.not_duplicates(ctx.db, first=first, second=second)
+    click.echo(
+        f"#{done.first} and #{done.second} are not the same person"
+        + ("" if done.added else " (already noted)")
+    )

@@ -1,45 +1,86 @@
-"""One contact record into the store: unchanged, updated (user edits win), merged or new.
+"""One contact record, decided against what the batch knows: unchanged, updated (the user's
+edits win), merged or new, and every row it adds.
 
-See `kithkin.ingest.contacts` for the run around it (batches, savepoints, the summary).
+Pure: `plan` reads and updates a `Known` (what the store held for the whole batch, read in
+bulk, kept up to date as the batch's records are decided in order) and returns a `Plan`;
+`kithkin.ingest.contact_batch` reads the `Known` and writes the plans. People and records
+made in this batch have negative ids (slots) until they are written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any, Final, Literal
 
-from sqlalchemy import Connection
-
-from kithkin.errors import KithkinError
+from kithkin.errors import KithkinError, RecordSkipped
 from kithkin.ingest import identity
 from kithkin.ingest.identity import ContactKey
 from kithkin.sources.records import ContactRecord, Labelled
-from kithkin.store import interactions, search, sources
 from kithkin.store.contacts import normalize
 from kithkin.store.rows import clean
+from kithkin.store.source_writes import tag_problem
+from kithkin.store.sources import PERSON_FIELDS, Owner, PersonFields, StoredRecord
 
 Outcome = Literal["new", "updated", "merged", "unchanged"]
 _FILLABLE: Final = ("given_name", "family_name", "organisation", "title")
 _KINDS: Final = (("email", "emails"), ("phone", "phones"), ("url", "urls"), ("handle", "handles"))
 
 
-class Skip(Exception):
-    """A record that is not stored, with the reason."""
-
-
 @dataclass
 class RecordRun:
-    """What applying one record needs besides the record, and what it noticed on the way.
+    """What the whole import shares.
 
-    `seen` is shared by the whole import: (source, source_id) -> (content hash, where) of the
-    records stored so far, so a second record with the same id and other content (one UID in
-    two files) is reported instead of overwriting the first, on every run alike."""
+    `seen`: (source, source_id) -> (content hash, where) of the records stored so far, so a
+    second record with the same id and other content (one UID in two files) is reported
+    instead of overwriting the first, on every run alike."""
 
     region: str
     seen: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Known:
+    """What the store holds that a batch touches, as of the record being decided."""
+
+    stored: dict[tuple[str, str], StoredRecord]  # (source, source_id) -> the record
+    owners: dict[tuple[str, str], Owner]  # (kind, key) -> who holds it
+    live: dict[int, tuple[int | None, str | None]]  # a record's person -> who they are now
+    fields: dict[int, PersonFields]  # the name, organisation and title of people touched
+    notes: dict[int, Counter[str]]  # person -> their notes' texts
+    notes_from: dict[tuple[int, int], list[tuple[int, str]]]  # (person, record) -> notes
+    facts_from: dict[tuple[int, int], list[tuple[int, str]]]  # (person, record) -> facts
+    photos: set[tuple[int, str]]  # (person, sha256)
+    next_slot: int = -1
+
+    def slot(self) -> int:
+        """An id for a person or record made in this batch, until it is written."""
+        self.next_slot -= 1
+        return self.next_slot + 1
+
+
+@dataclass
+class Plan:
+    """What storing one record writes."""
+
+    record: ContactRecord
+    fields: dict[str, Any]
+    digest: str
+    outcome: Outcome
+    person_id: int  # a slot (< 0) when new
+    record_id: int  # a slot (< 0) when new
+    keys: list[ContactKey] = field(default_factory=list)
+    changes: dict[str, str | None] = field(default_factory=dict)  # person fields set
+    contacts: list[ContactKey] = field(default_factory=list)  # contact points added
+    tags: list[str] = field(default_factory=list)
+    new_notes: list[str] = field(default_factory=list)
+    note_texts: list[tuple[int, str]] = field(default_factory=list)  # (note id, new text)
+    birthday: str | None = None  # a fact to add
+    fact_text: tuple[int, str] | None = None  # (fact id, new text)
+    photo: bool = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -101,210 +142,172 @@ def contact_keys(fields: dict[str, Any], region: str) -> tuple[list[ContactKey],
     return list(keys.values()), bad
 
 
-def apply_record(
-    conn: Connection, record: ContactRecord, run: RecordRun
-) -> tuple[Outcome, int | None]:
-    """Store one record (see the module's docstring); raises Skip with the reason."""
-    fields = offered(record)
-    digest = content_hash(fields)
-    key = (record.source, record.source_id)
-    first = run.seen.get(key)
-    if first is not None and first[0] != digest:
-        raise Skip(f"same record id ({record.source_id}) as {first[1]}, read first; skipped")
-    run.seen[key] = (digest, f"{record.source_file}: {record.place}")
-    stored = sources.find_record(conn, record.source, record.source_id)
-    if stored is not None and stored.content_hash == digest:
-        return "unchanged", stored.person_id
-    keys, bad = contact_keys(fields, run.region)
-    run.warnings += bad
-    held = sources.owners(conn, [(k.kind, k.normalized) for k in keys])
-    outcome: Outcome
+def plan(
+    record: ContactRecord,
+    fields: dict[str, Any],
+    digest: str,
+    keys: list[ContactKey],
+    bad: list[str],
+    known: Known,
+) -> Plan:
+    """Decide a record that is not unchanged; raises RecordSkipped with the reason. `known`
+    is brought up to date with what the plan writes."""
+    stored = known.stored.get((record.source, record.source_id))
+    held = {
+        (k.kind, k.normalized): owner
+        for k in keys
+        if (owner := known.owners.get((k.kind, k.normalized))) is not None
+    }
+    warnings = list(bad)
     if stored is not None:
-        person_id, why = sources.live_person(conn, stored.person_id)
-        if person_id is None:
-            raise Skip(f"not updated: {why}")
-        previous = stored.fields
-        _update_fields(conn, person_id, previous, fields)
-        outcome = "updated"
-    else:
-        previous = {}
-        person_id, outcome = _match_or_create(conn, fields, keys, held, run)
-    record_id = sources.save_record(
-        conn,
-        record_id=stored.id if stored is not None else None,
-        source=record.source,
-        source_id=record.source_id,
-        source_file=record.source_file,
-        place=record.place,
-        raw=record.raw,
-        content_hash=digest,
-        fields=fields,
-        person_id=person_id,
-    )
-    _add_contacts(conn, person_id, keys, held, record_id, record.source, run)
-    _add_tags(conn, person_id, fields["tags"], run)
-    _sync_notes(conn, person_id, record_id, previous.get("notes", []), fields["notes"])
-    _sync_birthday(conn, person_id, record, record_id, previous.get("birthday"))
-    if record.photo is not None:
-        sources.add_photo(
-            conn,
-            person_id,
-            record.photo.media_type,
-            record.photo.data,
-            source=record.source,
-            record_id=record_id,
+        person_id, why = (
+            known.live.get(stored.person_id, (None, None))
+            if stored.person_id is not None
+            else (None, "the person it became has been deleted for good")
         )
-    if record.connected_on is not None:
-        _connected(conn, person_id, record, keys)
-    search.reindex_person(conn, person_id)
-    return outcome, person_id
+        if person_id is None:
+            raise RecordSkipped(f"not updated: {why}")
+        out = Plan(record, fields, digest, "updated", person_id, stored.id, keys)
+        out.changes = _updated_fields(known.fields[person_id], stored.fields, fields)
+        previous = stored.fields
+    else:
+        out = _match_or_create(record, fields, digest, keys, held, known, warnings)
+        previous = {}
+    out.warnings = warnings
+    _apply(known, out)
+    _contacts(out, held, known)
+    _tags(out)
+    _notes(out, known, previous.get("notes", []))
+    _birthday(out, known, previous.get("birthday"))
+    _photo(out, known)
+    known.stored[(record.source, record.source_id)] = StoredRecord(
+        out.record_id, out.person_id, digest, fields
+    )
+    return out
 
 
 def _match_or_create(
-    conn: Connection,
+    record: ContactRecord,
     fields: dict[str, Any],
+    digest: str,
     keys: list[ContactKey],
-    held: dict[tuple[str, str], sources.Owner],
-    run: RecordRun,
-) -> tuple[int, Outcome]:
+    held: dict[tuple[str, str], Owner],
+    known: Known,
+    warnings: list[str],
+) -> Plan:
     person_id, others, trashed = identity.choose_owner(
         keys, {key: (o.person_id, o.live) for key, o in held.items()}
     )
     if person_id is None:
         if trashed:
             names = ", ".join(f"#{pid}" for pid in trashed)
-            raise Skip(f"its address belongs to {names}, who is in the trash; not imported")
+            raise RecordSkipped(
+                f"its address belongs to {names}, who is in the trash; not imported"
+            )
         if not fields["display_name"]:
-            unread = f" ({'; '.join(w.removesuffix('; left out') for w in run.warnings)})"
-            raise Skip("no name and no usable address" + (unread if run.warnings else ""))
-        return sources.create_person(conn, fields), "new"
-    current = sources.person_fields(conn, person_id)
-    sources.set_person_fields(
-        conn, person_id, {f: fields[f] for f in _FILLABLE if fields[f] and not current[f]}
-    )
+            unread = f" ({'; '.join(w.removesuffix('; left out') for w in warnings)})"
+            raise RecordSkipped("no name and no usable address" + (unread if warnings else ""))
+        new = Plan(record, fields, digest, "new", known.slot(), known.slot(), keys)
+        known.fields[new.person_id] = {f: clean(fields.get(f)) for f in PERSON_FIELDS}
+        return new
+    current = known.fields[person_id]
+    merged = Plan(record, fields, digest, "merged", person_id, known.slot(), keys)
+    merged.changes = {f: fields[f] for f in _FILLABLE if fields[f] and not current[f]}
     if others:
         listed = ", ".join(f"#{pid}" for pid in others)
-        run.warnings.append(
+        warnings.append(
             f"also matches {listed}; stored on #{person_id} (kithkin person merge joins them)"
         )
-    return person_id, "merged"
+    return merged
 
 
-def _update_fields(
-    conn: Connection, person_id: int, previous: dict[str, Any], fields: dict[str, Any]
-) -> None:
+def _updated_fields(
+    current: PersonFields, previous: dict[str, Any], fields: dict[str, Any]
+) -> dict[str, str | None]:
     """Overwrite a field only while it still holds what the previous import set."""
-    current = sources.person_fields(conn, person_id)
     changes: dict[str, str | None] = {}
-    for name in sources.PERSON_FIELDS:
+    for name in PERSON_FIELDS:
         new, old = fields.get(name), previous.get(name)
         if new == old or (current[name] or None) != (old or None):
             continue
         if name == "display_name" and not new:
             continue
         changes[name] = new
-    sources.set_person_fields(conn, person_id, changes)
+    return changes
 
 
-def _add_contacts(
-    conn: Connection,
-    person_id: int,
-    keys: list[ContactKey],
-    held: dict[tuple[str, str], sources.Owner],
-    record_id: int,
-    source: str,
-    run: RecordRun,
-) -> None:
-    for key in keys:
+def _apply(known: Known, out: Plan) -> None:
+    known.fields[out.person_id] = {
+        **known.fields[out.person_id],
+        **{f: clean(v) for f, v in out.changes.items()},
+    }
+
+
+def _contacts(out: Plan, held: dict[tuple[str, str], Owner], known: Known) -> None:
+    for key in out.keys:
         owner = held.get((key.kind, key.normalized))
         if owner is None:
-            sources.add_contact(
-                conn,
-                person_id,
-                key.kind,
-                key.value,
-                key.normalized,
-                label=key.label,
-                source=source,
-                record_id=record_id,
-            )
-        elif owner.person_id != person_id:
-            run.warnings.append(
-                f"{key.kind} {key.value} already belongs to {owner.display_name} "
-                f"(#{owner.person_id}); left there"
+            out.contacts.append(key)
+            mine = known.fields[out.person_id]["display_name"] or ""
+            known.owners[(key.kind, key.normalized)] = Owner(out.person_id, mine, True)
+        elif owner.person_id != out.person_id:
+            now = known.fields.get(owner.person_id)
+            name = owner.display_name if now is None else str(now["display_name"])
+            out.warnings.append(
+                f"{key.kind} {key.value} already belongs to {name} (#{owner.person_id}); left there"
             )
 
 
-def _add_tags(conn: Connection, person_id: int, tags: list[str], run: RecordRun) -> None:
-    for name in tags:
-        try:
-            sources.add_tags(conn, person_id, [name])
-        except KithkinError as exc:
-            run.warnings.append(f"{exc}; left out")
+def _tags(out: Plan) -> None:
+    for name in out.fields["tags"]:
+        problem = tag_problem(name)
+        if problem is None:
+            out.tags.append(name.strip())
+        else:
+            out.warnings.append(f"{problem}; left out")
 
 
-def _sync_notes(
-    conn: Connection, person_id: int, record_id: int, old: list[str], new: list[str]
-) -> None:
+def _notes(out: Plan, known: Known, old: list[str]) -> None:
     """Add the record's notes the person lacks; a note the previous import wrote and the
     record no longer holds is rewritten with a new one rather than kept beside it."""
+    new: list[str] = out.fields["notes"]
     if old == new:
         return
-    present = sources.note_texts(conn, person_id)
-    stale = [(nid, text) for nid, text in sources.notes_from(conn, person_id, record_id)]
+    present = known.notes.setdefault(out.person_id, Counter())
+    stale = known.notes_from.get((out.person_id, out.record_id), [])
     stale = [(nid, text) for nid, text in stale if text not in new and text in old]
     for text in new:
         if text in present:
             continue
         if stale:
-            note_id, _ = stale.pop(0)
-            sources.set_note_text(conn, note_id, text)
+            note_id, gone = stale.pop(0)
+            out.note_texts.append((note_id, text))
+            present[gone] -= 1
+            present += Counter()  # drop texts no note holds any more
         else:
-            sources.add_note(conn, person_id, text, record_id=record_id)
-        present.add(text)
+            out.new_notes.append(text)
+        present[text] += 1
 
 
-def _sync_birthday(
-    conn: Connection, person_id: int, record: ContactRecord, record_id: int, old: str | None
-) -> None:
-    new = _iso(record.birthday)
-    if new == old:
+def _birthday(out: Plan, known: Known, old: str | None) -> None:
+    new = out.fields["birthday"]
+    if new == old or new is None:
         return
-    facts = sources.facts_from(conn, person_id, record_id)
-    previous = next((fid for fid, text in facts if old and text == _birthday(old)), None)
-    if new is None:
-        return
+    facts = known.facts_from.get((out.person_id, out.record_id), [])
+    previous = next((fid for fid, text in facts if old and text == birthday(old)), None)
     if previous is not None:
-        sources.set_fact_text(conn, previous, _birthday(new))
+        out.fact_text = (previous, birthday(new))
     else:
-        sources.add_fact(
-            conn,
-            person_id,
-            "other",
-            _birthday(new),
-            learned_on=None,
-            source=record.source,
-            record_id=record_id,
-        )
+        out.birthday = birthday(new)
 
 
-def _connected(
-    conn: Connection, person_id: int, record: ContactRecord, keys: list[ContactKey]
-) -> None:
-    """LinkedIn's "Connected On": the relationship's first interaction."""
-    assert record.connected_on is not None
-    profile = next((k.normalized for k in keys if k.kind == "url"), None)
-    interactions.log_interaction(
-        conn,
-        kind="event",
-        direction="both",
-        occurred_at=datetime.combine(record.connected_on, time(12), tzinfo=UTC),
-        participants=[person_id],
-        subject="Connected on LinkedIn" if record.source == "linkedin" else "Connected",
-        source=record.source,
-        source_id=f"connected:{profile or record.source_id}",
-        record_activity=False,
-    )
+def _photo(out: Plan, known: Known) -> None:
+    if out.record.photo is None:
+        return
+    held = (out.person_id, hashlib.sha256(out.record.photo.data).hexdigest())
+    if held not in known.photos:
+        known.photos.add(held)
+        out.photo = True
 
 
 def _readable(kind: str, value: str | None) -> bool:
@@ -315,7 +318,8 @@ def _readable(kind: str, value: str | None) -> bool:
     return True
 
 
-def _birthday(iso: str) -> str:
+def birthday(iso: str) -> str:
+    """A birthday as a story fact."""
     return f"birthday {iso}"
 
 

@@ -1,8 +1,9 @@
 """Contact records -> identity resolution -> store, batch by batch, idempotent.
 
-Records are stored `batch_size` at a time, each batch in one transaction and each record in a
-savepoint inside it: a crash loses no batch already committed and leaves no half-record, and a
-record that cannot be stored is reported (file and place) and skipped while the rest go on.
+Records are stored `batch_size` at a time, each batch in one transaction, read from the store
+and written to it in bulk (`kithkin.ingest.contact_batch`): a crash loses no batch already
+committed and leaves no half-record, and a record that cannot be stored is reported (file and
+place) and skipped while the rest go on.
 
 For each record:
 
@@ -28,8 +29,8 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
-from kithkin.errors import KithkinError
-from kithkin.ingest.contact_record import RecordRun, Skip, apply_record
+from kithkin.ingest.contact_batch import Done, apply_batch
+from kithkin.ingest.contact_record import RecordRun
 from kithkin.sources.records import ContactRecord, SourceProblem
 from kithkin.store import Database, activity, settings
 
@@ -102,12 +103,12 @@ def import_contacts(
             region = settings.default_region(conn)
     else:
         region = settings.check_region(region)
-    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    run = RecordRun(region)
     for chunk in _chunks(stream, max(1, batch_size)):
         with db.write() as conn:
             pending = ImportSummary(label=label)
-            for item in chunk:
-                _one(conn, item, RecordRun(region, seen), pending)
+            for one in apply_batch(conn, chunk, run):
+                _count(one, pending)
             _absorb(summary, pending)
             _log(conn, summary)
     if summary.activity_id is None:
@@ -148,20 +149,15 @@ def _chunks(stream: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _one(conn: Connection, item: Item, run: RecordRun, out: ImportSummary) -> None:
-    if isinstance(item, SourceProblem):
-        out.problems.append(item)
+def _count(one: Done, out: ImportSummary) -> None:
+    if one.problem is not None:
+        out.problems.append(one.problem)
         return
-    try:
-        with conn.begin_nested():
-            outcome, person_id = apply_record(conn, item, run)
-    except (Skip, KithkinError) as exc:
-        out.problems.append(SourceProblem(item.source_file, item.place, str(exc)))
-        return
-    setattr(out, outcome, getattr(out, outcome) + 1)
-    if outcome != "unchanged" and person_id is not None:
-        out.person_ids.append(person_id)
-    out.warnings += [SourceProblem(item.source_file, item.place, w) for w in run.warnings]
+    assert one.outcome is not None
+    setattr(out, one.outcome, getattr(out, one.outcome) + 1)
+    if one.outcome != "unchanged" and one.person_id is not None:
+        out.person_ids.append(one.person_id)
+    out.warnings += one.warnings
 
 
 def _absorb(summary: ImportSummary, batch: ImportSummary) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, insert, select
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.store.schema import person, person_tag, tag
 
-_TAG: Final = re.compile(r"^[\w][\w .:/&+-]{0,63}$", re.UNICODE)
+TAG_NAME: Final = re.compile(r"^[\w][\w .:/&+-]{0,63}$", re.UNICODE)
 
 
 def clean(value: str | None) -> str | None:
@@ -39,7 +39,7 @@ def live_row(conn: Connection, person_id: int) -> Any:
 def attach_tag(conn: Connection, person_id: int, name: str) -> bool:
     """Tag a person (the tag is made when new); False when the person already had it."""
     name = name.strip()
-    if not _TAG.match(name):
+    if not TAG_NAME.match(name):
         raise InvalidInput(f"not a usable tag: {name!r} (letters, digits, spaces, .:/&+-)")
     tag_id = conn.scalar(select(tag.c.id).where(tag.c.name == name))
     if tag_id is None:

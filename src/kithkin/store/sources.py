@@ -1,27 +1,27 @@
-"""Imported records and their provenance: what the contacts ingest reads and writes.
+"""Imported records and their provenance: what the contacts ingest reads, a batch at a time.
 
 A `source_record` row remembers one record of one source (file, place, raw text, content hash,
 the values it offered) and the person it became; contact points, story facts, notes and photos
-created from it point back to it. These functions write no activity rows of their own: an
-import writes one row per run (`kithkin.ingest.contacts`).
+created from it point back to it. An import resolves a whole batch of records against the
+store with the reads below, one query per kind of fact (and per chunk of a few thousand keys),
+never one per record; `kithkin.store.source_writes` writes what it decided, in bulk. Nothing
+here writes an activity row: an import writes one per run (`kithkin.ingest.contacts`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, insert, select, update
 
 from kithkin import clock
-from kithkin.errors import Conflict, InvalidInput
-from kithkin.store.rows import attach_tag, clean
+from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import (
     contact_point,
     note,
@@ -33,45 +33,7 @@ from kithkin.store.schema import (
 
 PERSON_FIELDS = ("display_name", "given_name", "family_name", "organisation", "title")
 
-# An import runs these once or more per record: built once, executed with parameters (so
-# SQLAlchemy compiles each one once, not one statement object per call).
-_FIND = select(
-    source_record.c.id,
-    source_record.c.person_id,
-    source_record.c.content_hash,
-    source_record.c.fields,
-).where(
-    source_record.c.source == bindparam("source"),
-    source_record.c.source_id == bindparam("source_id"),
-)
-_INSERT_RECORD = insert(source_record)
-_UPDATE_RECORD = (
-    update(source_record)
-    .where(source_record.c.id == bindparam("record_id"))
-    .values(
-        {
-            c: bindparam(c)
-            for c in (
-                "source_file",
-                "place",
-                "raw",
-                "content_hash",
-                "fields",
-                "person_id",
-                "last_imported_at",
-            )
-        }
-    )
-)
-_OWNER = (
-    select(contact_point.c.person_id, person.c.display_name, person.c.deleted_at)
-    .join(person, person.c.id == contact_point.c.person_id)
-    .where(
-        contact_point.c.kind == bindparam("kind"), contact_point.c.normalized == bindparam("key")
-    )
-)
-_INSERT_PERSON = insert(person)
-_INSERT_CONTACT = insert(contact_point)
+PersonFields = dict[str, str | None]  # PERSON_FIELDS -> value
 
 
 @dataclass(frozen=True)
@@ -104,67 +66,85 @@ class Provenance:
     last_imported_at: datetime
 
 
-def find_record(conn: Connection, source: str, source_id: str) -> StoredRecord | None:
-    row = conn.execute(_FIND, {"source": source, "source_id": source_id}).first()
-    if row is None:
-        return None
-    return StoredRecord(
-        id=row.id,
-        person_id=row.person_id,
-        content_hash=row.content_hash,
-        fields=json.loads(row.fields),
-    )
+def find_records(
+    conn: Connection, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], StoredRecord]:
+    """The stored record of each (source, source_id), for those there are."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for source, source_id in dict.fromkeys(keys):
+        by_source[source].append(source_id)
+    found: dict[tuple[str, str], StoredRecord] = {}
+    for source, ids in by_source.items():
+        for part in chunks(ids):
+            rows = conn.execute(
+                select(
+                    source_record.c.id,
+                    source_record.c.source_id,
+                    source_record.c.person_id,
+                    source_record.c.content_hash,
+                    source_record.c.fields,
+                ).where(
+                    source_record.c.source == source,
+                    among(conn, source_record.c.source_id, part),
+                )
+            )
+            for row in rows:
+                found[(source, row.source_id)] = StoredRecord(
+                    id=row.id,
+                    person_id=row.person_id,
+                    content_hash=row.content_hash,
+                    fields=json.loads(row.fields),
+                )
+    return found
 
 
-def save_record(
-    conn: Connection,
-    *,
-    record_id: int | None,
-    source: str,
-    source_id: str,
-    source_file: str,
-    place: str,
-    raw: str,
-    content_hash: str,
-    fields: Mapping[str, Any],
-    person_id: int | None,
-) -> int:
-    """Insert the record (record_id None) or bring the stored one up to date; returns its id."""
-    values = {
-        "source_file": source_file,
-        "place": place,
-        "raw": raw,
-        "content_hash": content_hash,
-        "fields": json.dumps(fields, sort_keys=True, ensure_ascii=False),
-        "person_id": person_id,
-        "last_imported_at": clock.now(),
-    }
-    if record_id is not None:
-        conn.execute(_UPDATE_RECORD, {**values, "record_id": record_id})
-        return record_id
-    key = conn.execute(
-        _INSERT_RECORD,
-        {
-            **values,
-            "source": source,
-            "source_id": source_id,
-            "first_imported_at": values["last_imported_at"],
-        },
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+def owners(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Owner]:
+    """Who holds each (kind, normalized) contact point, if anyone."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, key in dict.fromkeys(keys):
+        by_kind[kind].append(key)
+    found: dict[tuple[str, str], Owner] = {}
+    for kind, wanted in by_kind.items():
+        for part in chunks(wanted):
+            rows = conn.execute(
+                select(
+                    contact_point.c.normalized,
+                    contact_point.c.person_id,
+                    person.c.display_name,
+                    person.c.deleted_at,
+                )
+                .join(person, person.c.id == contact_point.c.person_id)
+                .where(contact_point.c.kind == kind, among(conn, contact_point.c.normalized, part))
+            )
+            for key, person_id, name, deleted_at in rows:
+                found[(kind, key)] = Owner(person_id, name, deleted_at is None)
+    return found
 
 
-def live_person(conn: Connection, person_id: int | None) -> tuple[int | None, str | None]:
-    """The live person a stored record belongs to, following merges; else (None, why)."""
+def live_people(
+    conn: Connection, person_ids: Iterable[int]
+) -> dict[int, tuple[int | None, str | None]]:
+    """For each person id a stored record names: the live person it is now, following
+    merges; else (None, why)."""
+    asked = set(person_ids)
+    rows: dict[int, Any] = {}
+    wanted = set(asked)
+    while missing := sorted(wanted - rows.keys()):
+        for part in chunks(missing):
+            query = select(
+                person.c.id, person.c.display_name, person.c.deleted_at, person.c.merged_into_id
+            ).where(among(conn, person.c.id, part))
+            rows.update((row.id, row) for row in conn.execute(query))
+        wanted = {rows[i].merged_into_id for i in missing if i in rows} - {None}
+        wanted |= rows.keys()
+    return {pid: _follow(rows, pid) for pid in asked}
+
+
+def _follow(rows: dict[int, Any], person_id: int | None) -> tuple[int | None, str | None]:
     seen: set[int] = set()
     while person_id is not None and person_id not in seen:
         seen.add(person_id)
-        row = conn.execute(
-            select(person.c.display_name, person.c.deleted_at, person.c.merged_into_id).where(
-                person.c.id == person_id
-            )
-        ).first()
+        row = rows.get(person_id)
         if row is None:
             break
         if row.deleted_at is None:
@@ -175,178 +155,65 @@ def live_person(conn: Connection, person_id: int | None) -> tuple[int | None, st
     return None, "the person it became has been deleted for good"
 
 
-def owners(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Owner]:
-    """Who holds each (kind, normalized) contact point, if anyone."""
-    found: dict[tuple[str, str], Owner] = {}
-    for kind, key in set(keys):
-        row = conn.execute(_OWNER, {"kind": kind, "key": key}).first()
-        if row is not None:
-            found[(kind, key)] = Owner(row.person_id, row.display_name, row.deleted_at is None)
+def people_fields(conn: Connection, person_ids: Iterable[int]) -> dict[int, PersonFields]:
+    """The name, organisation and title fields of each person."""
+    found: dict[int, PersonFields] = {}
+    columns = [person.c[f] for f in PERSON_FIELDS]
+    for part in chunks(sorted(set(person_ids))):
+        rows = conn.execute(select(person.c.id, *columns).where(among(conn, person.c.id, part)))
+        for row in rows:
+            found[int(row.id)] = {f: getattr(row, f) for f in PERSON_FIELDS}
     return found
 
 
-def person_fields(conn: Connection, person_id: int) -> dict[str, str | None]:
-    columns = [person.c[f] for f in PERSON_FIELDS]
-    first = conn.execute(select(*columns).where(person.c.id == person_id)).first()
-    if first is None:
-        raise InvalidInput(f"no person #{person_id}")
-    return {f: getattr(first, f) for f in PERSON_FIELDS}
+def note_texts(conn: Connection, person_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The texts of each person's notes (a text as often as notes hold it)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for part in chunks(sorted(set(person_ids))):
+        query = select(note.c.person_id, note.c.text).where(among(conn, note.c.person_id, part))
+        for person_id, text in conn.execute(query):
+            found[int(person_id)].append(str(text))
+    return found
 
 
-def create_person(conn: Connection, values: Mapping[str, str | None]) -> int:
-    """A new person from imported values (no activity row: the import writes one per run)."""
-    name = clean(values.get("display_name"))
-    if not name:
-        raise InvalidInput("a person needs a name")
-    at = clock.now()
-    key = conn.execute(
-        _INSERT_PERSON,
-        {
-            "uid": uuid.uuid4().hex,
-            "created_at": at,
-            "updated_at": at,
-            **{f: clean(values.get(f)) for f in PERSON_FIELDS},
-        },
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+def notes_from(
+    conn: Connection, record_ids: Iterable[int]
+) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    """(person id, record id) -> the (note id, text) the record created, oldest first."""
+    return _from_records(conn, note, record_ids)
 
 
-def set_person_fields(conn: Connection, person_id: int, values: Mapping[str, str | None]) -> None:
-    if values:
-        conn.execute(
-            update(person)
-            .where(person.c.id == person_id)
-            .values({**{f: clean(v) for f, v in values.items()}, "updated_at": clock.now()})
+def facts_from(
+    conn: Connection, record_ids: Iterable[int]
+) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    """(person id, record id) -> the (story fact id, text) the record created, oldest first."""
+    return _from_records(conn, story_fact, record_ids)
+
+
+def _from_records(
+    conn: Connection, table: Any, record_ids: Iterable[int]
+) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    found: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
+    for part in chunks(sorted(set(record_ids))):
+        rows = conn.execute(
+            select(table.c.id, table.c.person_id, table.c.source_record_id, table.c.text)
+            .where(among(conn, table.c.source_record_id, part))
+            .order_by(table.c.id)
         )
+        for row in rows:
+            found[(int(row.person_id), int(row.source_record_id))].append((row.id, row.text))
+    return found
 
 
-def add_contact(
-    conn: Connection,
-    person_id: int,
-    kind: str,
-    value: str,
-    key: str,
-    *,
-    label: str | None,
-    source: str,
-    record_id: int,
-) -> int:
-    """Add a contact point whose normalised `key` the caller found unowned (`owners`)."""
-    try:
-        inserted = conn.execute(
-            _INSERT_CONTACT,
-            {
-                "person_id": person_id,
-                "kind": kind,
-                "value": value.strip(),
-                "normalized": key,
-                "label": clean(label),
-                "source": source,
-                "created_at": clock.now(),
-                "source_record_id": record_id,
-            },
-        ).inserted_primary_key
-    except IntegrityError as exc:  # a concurrent writer won the race for this address
-        raise Conflict(f"{kind} {value.strip()} already belongs to someone else") from exc
-    assert inserted is not None
-    return int(inserted[0])
-
-
-def add_tags(conn: Connection, person_id: int, names: Iterable[str]) -> list[str]:
-    """Attach tags (creating them); returns those the person did not have yet."""
-    return [name for name in names if attach_tag(conn, person_id, name)]
-
-
-def notes_from(conn: Connection, person_id: int, record_id: int) -> list[tuple[int, str]]:
-    rows = conn.execute(
-        select(note.c.id, note.c.text)
-        .where(note.c.person_id == person_id, note.c.source_record_id == record_id)
-        .order_by(note.c.id)
-    )
-    return [(int(r.id), str(r.text)) for r in rows]
-
-
-def note_texts(conn: Connection, person_id: int) -> set[str]:
-    return set(conn.scalars(select(note.c.text).where(note.c.person_id == person_id)))
-
-
-def add_note(conn: Connection, person_id: int, text: str, *, record_id: int) -> int:
-    key = conn.execute(
-        insert(note).values(
-            person_id=person_id, text=text, created_at=clock.now(), source_record_id=record_id
+def photo_hashes(conn: Connection, person_ids: Iterable[int]) -> set[tuple[int, str]]:
+    """(person id, sha256) of the photos the people have."""
+    found: set[tuple[int, str]] = set()
+    for part in chunks(sorted(set(person_ids))):
+        query = select(person_photo.c.person_id, person_photo.c.content_hash).where(
+            among(conn, person_photo.c.person_id, part)
         )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def set_note_text(conn: Connection, note_id: int, text: str) -> None:
-    conn.execute(update(note).where(note.c.id == note_id).values(text=text))
-
-
-def facts_from(conn: Connection, person_id: int, record_id: int) -> list[tuple[int, str]]:
-    rows = conn.execute(
-        select(story_fact.c.id, story_fact.c.text).where(
-            story_fact.c.person_id == person_id, story_fact.c.source_record_id == record_id
-        )
-    )
-    return [(int(r.id), str(r.text)) for r in rows]
-
-
-def add_fact(
-    conn: Connection,
-    person_id: int,
-    field: str,
-    text: str,
-    *,
-    learned_on: date | None,
-    source: str,
-    record_id: int,
-) -> int:
-    key = conn.execute(
-        insert(story_fact).values(
-            person_id=person_id,
-            field=field,
-            text=text,
-            learned_on=learned_on,
-            source=source,
-            created_at=clock.now(),
-            source_record_id=record_id,
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def set_fact_text(conn: Connection, fact_id: int, text: str) -> None:
-    conn.execute(update(story_fact).where(story_fact.c.id == fact_id).values(text=text))
-
-
-def add_photo(
-    conn: Connection, person_id: int, media_type: str, data: bytes, *, source: str, record_id: int
-) -> bool:
-    """Keep a photo unless the person has the very same one; True when it was added."""
-    digest = hashlib.sha256(data).hexdigest()
-    held = conn.scalar(
-        select(person_photo.c.id).where(
-            person_photo.c.person_id == person_id, person_photo.c.content_hash == digest
-        )
-    )
-    if held is not None:
-        return False
-    conn.execute(
-        insert(person_photo).values(
-            person_id=person_id,
-            media_type=media_type,
-            data=data,
-            content_hash=digest,
-            source=source,
-            source_record_id=record_id,
-            created_at=clock.now(),
-        )
-    )
-    return True
+        found.update((int(pid), str(digest)) for pid, digest in conn.execute(query))
+    return found
 
 
 def photo(conn: Connection, person_id: int) -> tuple[str, bytes] | None:
@@ -389,3 +256,75 @@ def record_people(conn: Connection, source: str) -> dict[str, int]:
         )
     )
     return {str(sid): int(pid) for sid, pid in rows}
+
+
+# -- one row at a time: for building a store by hand (tests, tools); an import writes in bulk
+
+
+def save_record(
+    conn: Connection,
+    *,
+    record_id: int | None,
+    source: str,
+    source_id: str,
+    source_file: str,
+    place: str,
+    raw: str,
+    content_hash: str,
+    fields: Mapping[str, Any],
+    person_id: int | None,
+) -> int:
+    """Insert the record (record_id None) or bring the stored one up to date; returns its id."""
+    values = {
+        "source_file": source_file,
+        "place": place,
+        "raw": raw,
+        "content_hash": content_hash,
+        "fields": json.dumps(fields, sort_keys=True, ensure_ascii=False),
+        "person_id": person_id,
+        "last_imported_at": clock.now(),
+    }
+    if record_id is not None:
+        conn.execute(update(source_record).where(source_record.c.id == record_id).values(values))
+        return record_id
+    key = conn.execute(
+        insert(source_record).values(
+            **values,
+            source=source,
+            source_id=source_id,
+            first_imported_at=values["last_imported_at"],
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def add_note(conn: Connection, person_id: int, text: str, *, record_id: int) -> int:
+    key = conn.execute(
+        insert(note).values(
+            person_id=person_id, text=text, created_at=clock.now(), source_record_id=record_id
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def add_photo(
+    conn: Connection, person_id: int, media_type: str, data: bytes, *, source: str, record_id: int
+) -> bool:
+    """Keep a photo unless the person has the very same one; True when it was added."""
+    digest = hashlib.sha256(data).hexdigest()
+    if (person_id, digest) in photo_hashes(conn, [person_id]):
+        return False
+    conn.execute(
+        insert(person_photo).values(
+            person_id=person_id,
+            media_type=media_type,
+            data=data,
+            content_hash=digest,
+            source=source,
+            source_record_id=record_id,
+            created_at=clock.now(),
+        )
+    )
+    return True

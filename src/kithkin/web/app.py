@@ -21,7 +21,7 @@ from kithkin.errors import Ambiguous, KithkinError
 from kithkin.store import Database
 from kithkin.web import (
     contacts,
-    contacts_api,
+    duplicates,
     guard,
     inbox,
     mail_api,
@@ -134,7 +134,8 @@ def create_app(
     app.include_router(story.api)
     app.include_router(trash.api)
     app.include_router(search.api)
-    app.include_router(contacts_api.router)
+    app.include_router(contacts.api)
+    app.include_router(duplicates.api)
     app.include_router(mail_api.router)
     app.include_router(mail_import.api)
     app.include_router(mail_import.pages)
@@ -144,7 +145,8 @@ def create_app(
     app.include_router(people.pages)
     app.include_router(story.pages)
     app.include_router(trash.pages)
-    app.include_router(contacts.router)
+    app.include_router(contacts.pages)
+    app.include_router(duplicates.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -1,33 +1,76 @@
-"""The Import page (upload contacts files, see what happened) and the Duplicates page
-(proposed pairs side by side with the evidence: merge them, or say they are two people)."""
+"""Contacts import, one resource: the Import page (upload files, see what happened), its API
+`POST /api/import/contacts` (a multipart upload), and `GET /api/people/{id}/sources` (the
+imported records a person was built from). Both renderings of an import come from one view,
+`imported`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated, Final
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, File, Request, UploadFile
+from pydantic import BaseModel
+from starlette import datastructures
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import HTMLResponse
 
 from kithkin.errors import InvalidInput, KithkinError
-from kithkin.ingest.contacts import ImportSummary, describe, import_contacts, read_uploads
-from kithkin.ingest.identity import DEFAULT_MIN_SCORE, Proposal, find_duplicates
-from kithkin.model import Person
-from kithkin.store import Database, people, trash
-from kithkin.store import duplicates as store_duplicates
+from kithkin.services import contacts
 from kithkin.web import guard
-from kithkin.web.render import Form, checked_form, database, redirect, render
+from kithkin.web.render import database, render
+from kithkin.web.schemas import ErrorOut
 
 UPLOAD_PATH: Final = "/api/import/contacts"
 UPLOAD_HEADER: Final = "x-kithkin-upload"
 MAX_UPLOAD_BYTES: Final = 256 * 1024 * 1024
-PAIRS_SHOWN: Final = 50
 
-router = APIRouter(include_in_schema=False)
-Posted = Annotated[Form, Depends(checked_form)]
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(
+    prefix="/api",
+    tags=["contacts"],
+    responses={
+        400: {"model": ErrorOut, "description": "Invalid input"},
+        403: {"model": ErrorOut, "description": "Cross-origin write refused"},
+        404: {"model": ErrorOut, "description": "Not found"},
+        415: {"model": ErrorOut, "description": "Wrong content type for this write"},
+    },
+)
+
+
+class ProblemOut(BaseModel):
+    file: str
+    place: str
+    message: str
+
+
+class ImportOut(BaseModel):
+    """`ContactsImported.as_json()`: the CLI's `--json` and this API answer alike."""
+
+    label: str
+    new: int
+    updated: int
+    merged: int
+    unchanged: int
+    skipped: int
+    problems: list[ProblemOut]
+    warnings: list[ProblemOut]
+    ignored: list[str]
+    person_ids: list[int]
+    activity_id: int | None
+
+
+class SourceOut(BaseModel):
+    """A `kithkin.services.contacts.Provenance`."""
+
+    id: int
+    source: str
+    source_id: str
+    source_file: str
+    place: str
+    first_imported_at: datetime
+    last_imported_at: datetime
 
 
 def is_upload(request: Request) -> bool:
@@ -41,7 +84,7 @@ def is_upload(request: Request) -> bool:
     )
 
 
-async def read_files(files: Sequence[UploadFile]) -> list[tuple[str, bytes]]:
+async def read_files(files: Sequence[datastructures.UploadFile]) -> list[tuple[str, bytes]]:
     """(name, content) of each uploaded file, named by its base name only."""
     out: list[tuple[str, bytes]] = []
     total = 0
@@ -59,83 +102,59 @@ async def read_files(files: Sequence[UploadFile]) -> list[tuple[str, bytes]]:
     return out
 
 
-def run_import(db: Database, files: list[tuple[str, bytes]]) -> tuple[ImportSummary, list[str]]:
-    if not files:
-        raise InvalidInput("choose one or more files to import (vCard, CSV or zip)")
-    ignored: list[str] = []
-    items = read_uploads(files, ignored)
-    summary = import_contacts(db, items, label=describe([name for name, _ in files]))
-    return summary, ignored
+async def imported(
+    request: Request, files: Sequence[datastructures.UploadFile]
+) -> contacts.ContactsImported:
+    """The view: what importing the uploaded files did (run off the event loop)."""
+    uploads = await read_files(files)
+    return await run_in_threadpool(
+        lambda: contacts.import_uploads(database(request), files=uploads)
+    )
 
 
-@router.get("/import")
+@pages.get("/import")
 def import_page(request: Request) -> HTMLResponse:
     return render(request, "import.html", {"summary": None, "ignored": [], "error": None})
 
 
-@router.post("/import")
+@pages.post("/import")
 async def import_upload(request: Request) -> HTMLResponse:
     form = await request.form()
     try:
         guard.check_form_token(request, form.get(guard.CSRF_FIELD))
-        uploads = [v for k, v in form.multi_items() if k == "files" and isinstance(v, UploadFile)]
+        uploads = [
+            v
+            for k, v in form.multi_items()
+            if k == "files" and isinstance(v, datastructures.UploadFile)
+        ]
         try:
-            files = await read_files(uploads)
-            summary, ignored = await run_in_threadpool(run_import, database(request), files)
+            done = await imported(request, uploads)
         except KithkinError as exc:
             context: dict[str, object] = {"summary": None, "ignored": [], "error": str(exc)}
             return render(request, "import.html", context, status=exc.http_status)
     finally:
         await form.close()
-    return render(request, "import.html", {"summary": summary, "ignored": ignored, "error": None})
+    shown = {"summary": done.summary, "ignored": list(done.ignored), "error": None}
+    return render(request, "import.html", shown)
 
 
-@router.get("/duplicates")
-def duplicates_page(
-    request: Request, min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1)
-) -> HTMLResponse:
-    with database(request).read() as conn:
-        report = find_duplicates(conn, min_score=min_score)
-        pairs: list[tuple[Proposal, Person, Person]] = [
-            (p, people.get_person(conn, p.a), people.get_person(conn, p.b))
-            for p in report.proposals[:PAIRS_SHOWN]
-        ]
-    return render(
-        request,
-        "duplicates.html",
-        {"pairs": pairs, "report": report, "min_score": min_score, "default": DEFAULT_MIN_SCORE},
-    )
+@api.post(
+    "/import/contacts",
+    summary="Import contacts files (vCard, LinkedIn or Google CSV, zip)",
+    description=(
+        "A multipart/form-data upload of one or more `files`, sent with the header "
+        f"`{UPLOAD_HEADER}: 1` (which a browser cannot send cross-site without a preflight). "
+        "Idempotent: sending the same files again changes nothing."
+    ),
+)
+async def import_contacts(
+    request: Request, files: Annotated[list[UploadFile], File(description="Contacts files")]
+) -> ImportOut:
+    done = await imported(request, files)
+    return ImportOut.model_validate(done.as_json())
 
 
-@router.post("/duplicates/merge")
-def merge_pair(request: Request, form: Posted) -> RedirectResponse:
-    try:
-        keep, other = _pair(form.text("keep"), form.text("other"))
-        with database(request).write() as conn:
-            kept = people.get_person(conn, keep).display_name
-            gone = people.get_person(conn, other).display_name
-            trash.merge_people(conn, keep, other)
-    except KithkinError as exc:
-        return redirect("/duplicates", str(exc), kind="error")
-    return redirect(
-        f"/people/{keep}", f"Merged {gone} (#{other}) into {kept}. You can undo this.", undo=True
-    )
-
-
-@router.post("/duplicates/dismiss")
-def dismiss_pair(request: Request, form: Posted) -> RedirectResponse:
-    try:
-        a, b = _pair(form.text("a"), form.text("b"))
-        with database(request).write() as conn:
-            first = people.get_person(conn, a).display_name
-            second = people.get_person(conn, b).display_name
-            store_duplicates.dismiss(conn, a, b)
-    except KithkinError as exc:
-        return redirect("/duplicates", str(exc), kind="error")
-    return redirect("/duplicates", f"Noted: {first} and {second} are not the same person.")
-
-
-def _pair(first: str, second: str) -> tuple[int, int]:
-    if not (first.isdigit() and second.isdigit()):
-        raise InvalidInput("which two people? this form lost its ids; reload the page")
-    return int(first), int(second)
+@api.get("/people/{person_id}/sources", summary="The imported records a person was built from")
+def person_sources(request: Request, person_id: int) -> list[SourceOut]:
+    found = contacts.person_sources(database(request), person=person_id)
+    return [SourceOut.model_validate(p, from_attributes=True) for p in found]

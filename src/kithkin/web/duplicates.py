@@ -1,0 +1,146 @@
+"""Likely duplicates, one resource: the Duplicates page (proposed pairs side by side with the
+evidence: merge them, or say they are two people) and its API, `GET /api/duplicates` and
+`POST /api/duplicates/dismiss`. The pages and the API call the same use cases."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from kithkin.errors import InvalidInput, KithkinError
+from kithkin.services import contacts
+from kithkin.services.contacts import DEFAULT_MIN_SCORE
+from kithkin.web.render import Form, checked_form, database, redirect, render
+from kithkin.web.schemas import ErrorOut, PersonSummaryOut
+
+PAIRS_SHOWN: Final = 50
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(
+    prefix="/api",
+    tags=["contacts"],
+    responses={
+        400: {"model": ErrorOut, "description": "Invalid input"},
+        403: {"model": ErrorOut, "description": "Cross-origin write refused"},
+        404: {"model": ErrorOut, "description": "Not found"},
+        415: {"model": ErrorOut, "description": "Wrong content type for this write"},
+    },
+)
+Posted = Annotated[Form, Depends(checked_form)]
+
+
+class DuplicatePairOut(BaseModel):
+    a: PersonSummaryOut
+    b: PersonSummaryOut
+    score: float
+    evidence: list[str]
+    reason: str
+
+
+class BlockOut(BaseModel):
+    key: str
+    size: int
+
+
+class DuplicatesOut(BaseModel):
+    pairs: list[DuplicatePairOut]
+    people: int
+    compared: int
+    all_pairs: int
+    skipped_blocks: list[BlockOut]
+
+
+class DismissIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    a: int
+    b: int
+
+
+class DismissOut(BaseModel):
+    dismissed: bool
+    message: str
+
+
+@pages.get("/duplicates")
+def duplicates_page(
+    request: Request, min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1)
+) -> HTMLResponse:
+    found = contacts.duplicates_side_by_side(
+        database(request), min_score=min_score, limit=PAIRS_SHOWN
+    )
+    pairs = [(pair.proposal, pair.a, pair.b) for pair in found.pairs]
+    shown = {"pairs": pairs, "report": found.report, "min_score": min_score}
+    return render(request, "duplicates.html", {**shown, "default": DEFAULT_MIN_SCORE})
+
+
+@pages.post("/duplicates/merge")
+def merge_pair(request: Request, form: Posted) -> RedirectResponse:
+    try:
+        keep, other = _pair(form.text("keep"), form.text("other"))
+        done = contacts.merge_pair(database(request), keep=keep, other=other)
+    except KithkinError as exc:
+        return redirect("/duplicates", str(exc), kind="error")
+    return redirect(
+        f"/people/{done.keep}",
+        f"Merged {done.gone_name} (#{done.other}) into {done.kept_name}. You can undo this.",
+        undo=True,
+    )
+
+
+@pages.post("/duplicates/dismiss")
+def dismiss_pair(request: Request, form: Posted) -> RedirectResponse:
+    try:
+        a, b = _pair(form.text("a"), form.text("b"))
+        done = contacts.not_duplicates(database(request), first=a, second=b)
+    except KithkinError as exc:
+        return redirect("/duplicates", str(exc), kind="error")
+    return redirect(
+        "/duplicates",
+        f"Noted: {done.first_name} and {done.second_name} are not the same person.",
+    )
+
+
+@api.get("/duplicates", summary="Likely duplicates, best first, with score and evidence")
+def list_duplicates(
+    request: Request,
+    min_score: Annotated[float, Query(ge=0, le=1)] = DEFAULT_MIN_SCORE,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> DuplicatesOut:
+    found = contacts.duplicates(database(request), min_score=min_score, limit=limit)
+    report = found.report
+    return DuplicatesOut(
+        pairs=[
+            DuplicatePairOut(
+                a=PersonSummaryOut.model_validate(pair.a, from_attributes=True),
+                b=PersonSummaryOut.model_validate(pair.b, from_attributes=True),
+                score=pair.proposal.score,
+                evidence=list(pair.proposal.evidence),
+                reason=pair.proposal.reason,
+            )
+            for pair in found.pairs
+        ],
+        people=report.people,
+        compared=report.compared,
+        all_pairs=report.all_pairs,
+        skipped_blocks=[BlockOut(key=k, size=n) for k, n in report.skipped_blocks],
+    )
+
+
+@api.post("/duplicates/dismiss", summary="Two people are not the same person")
+def dismiss(request: Request, body: DismissIn) -> DismissOut:
+    done = contacts.not_duplicates(database(request), first=body.a, second=body.b)
+    note = "" if done.added else " (already noted)"
+    return DismissOut(
+        dismissed=done.added,
+        message=f"#{done.low} and #{done.high} are not the same person{note}",
+    )
+
+
+def _pair(first: str, second: str) -> tuple[int, int]:
+    if not (first.isdigit() and second.isdigit()):
+        raise InvalidInput("which two people? this form lost its ids; reload the page")
+    return int(first), int(second)
