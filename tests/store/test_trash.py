@@ -9,6 +9,7 @@ import pytest
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound, NothingToUndo
 from kithkin.store import Database, backup, interactions, people, story, trash
+from tests.builders.people import dana_and_her_duplicate
 
 
 def _rows_without_activity(db: Database) -> dict[str, list[list[object]]]:
@@ -46,33 +47,8 @@ def test_delete_then_undo_restores_the_person(db: Database) -> None:
 
 
 def test_merge_moves_everything_and_undo_restores_every_row(db: Database) -> None:
-    with db.write() as conn:
-        keep = people.add_person(
-            conn,
-            display_name="Dana Whitfield",
-            tags=["circle"],
-            contacts=[("email", "dana@acme.example")],
-        )
-        other = people.add_person(
-            conn,
-            display_name="D. Whitfield",
-            organisation="Acme",
-            tags=["circle", "board"],
-            contacts=[("email", "dw@home.example")],
-        )
-        story.add_fact(conn, other, "education", "studied at Delft")
-        story.add_note(conn, other, "met at the CIO forum")
-        third = people.add_person(conn, display_name="Sam")
-        interactions.log_interaction(
-            conn,
-            kind="meeting",
-            direction="both",
-            occurred_at=clock.now(),
-            participants=[keep, other, third],
-        )
-        interactions.log_interaction(
-            conn, kind="call", direction="both", occurred_at=clock.now(), participants=[other]
-        )
+    dana = dana_and_her_duplicate(db)
+    keep, other = dana.keep, dana.other
     before = _rows_without_activity(db)
     with db.write() as conn:
         trash.merge_people(conn, keep, other)

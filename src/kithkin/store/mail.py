@@ -1,5 +1,5 @@
-"""Mail in the store: sources and how far reading got, files read, messages, and the people
-and interactions a mail import adds in bulk.
+"""Mail in the store: sources and how far reading got, files read, messages (the people and
+interactions a mail import adds in bulk are written by `people_bulk.py` and `interactions.py`).
 
 Everything here is written for batches of thousands: statements are compiled once
 (`store.bulk`), ids are read back by a natural key in one IN query per chunk, and no
