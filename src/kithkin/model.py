@@ -235,3 +235,40 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+# -- Today: what the agenda reads of the store -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mute:
+    key: str
+    fingerprint: str
+    action: str  # snooze, dismiss
+    until: datetime | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A meeting (or call, coffee...) in the calendar, with the people in it."""
+
+    key: str  # "i<interaction id>" or "c<calendar_event id>"
+    at: datetime
+    kind: str
+    subject: str | None
+    people: tuple[tuple[int, str], ...]  # (person id, display name), me excluded
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class WroteToMe:
+    """Someone who wrote to me directly, again and again (see `store.agenda.written_to_me`)."""
+
+    person_id: int
+    count: int  # their direct messages in the year before `until`
+    first_at: datetime  # the first of those since `since`
+    last_at: datetime
+    interaction_id: int  # their last message
+    address: str  # the address they wrote from, last
+    replies: int  # how many of those messages answer something (of mine, most likely)

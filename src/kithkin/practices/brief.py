@@ -18,13 +18,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from kithkin import clock
+from kithkin.clock import days
 from kithkin.model import STORY_QUESTIONS, Interaction, Person
 from kithkin.practices import refresh, strength
-from kithkin.practices.fading import days
 
 if TYPE_CHECKING:
+    from kithkin.model import Planned
     from kithkin.store import Database
-    from kithkin.store.agenda import Planned
 
 LOOP_DAYS: Final = 180  # notes older than this hold no open loop any more
 STARTERS: Final[dict[str, tuple[str, ...]]] = {
@@ -293,11 +293,10 @@ def for_day(
     db: Database, day: str = "tomorrow", now: datetime | None = None
 ) -> list[tuple[Planned, list[Brief]]]:
     """Every meeting of `day` ("today" or "tomorrow", local time) with a brief per attendee."""
-    from kithkin.practices.today import day_window
     from kithkin.store import agenda
 
     now = now or clock.now()
-    start, _ = day_window(now)
+    start, _ = clock.day_window(now)
     if day == "tomorrow":
         start += timedelta(days=1)
     with db.read() as conn:

@@ -16,14 +16,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
+from kithkin.clock import days
 from kithkin.practices import refresh, strength
-from kithkin.practices.fading import days
 
 if TYPE_CHECKING:
     from kithkin.store import Database
 
-DEFAULT_CAP: Final = 10
-DEFAULT_CADENCE: Final = 14
 DROPPED_FACTOR: Final = 3
 DUE_AHEAD: Final = timedelta(days=1)  # due from a day before the cadence runs out
 SUGGEST_RECENT_DAYS: Final = 30

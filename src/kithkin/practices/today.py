@@ -18,16 +18,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
+from kithkin.clock import day_window, days
 from kithkin.practices import circle, fading, strength
-from kithkin.practices.fading import days
 
 if TYPE_CHECKING:
+    from kithkin.model import Mute, Planned, WroteToMe
     from kithkin.store import Database
-    from kithkin.store.agenda import Mute, Planned, WroteToMe
 
 WAITING_DAYS: Final = 14  # older unanswered messages leave Today (the person page keeps them)
 WAITING_SHOWN: Final = 20
@@ -248,13 +248,6 @@ def assemble(
                     seen.add(pid)
             items.append(item)
     return Agenda(now, items, len(muted), list(warnings), muted)
-
-
-def day_window(now: datetime) -> tuple[datetime, datetime]:
-    """From the start of today to the end of tomorrow, in local time."""
-    local = now.astimezone()
-    start = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
-    return start, start + timedelta(days=2)
 
 
 def load(db: Database, now: datetime | None = None) -> Agenda:

@@ -24,6 +24,8 @@ CAP_KEY: Final = "circle.cap"
 CADENCE_KEY: Final = "circle.cadence"
 SEEDED_KEY: Final = "circle.seeded"
 MAX_DAYS: Final = 3660
+DEFAULT_CAP: Final = 10  # people: the practice is a few people seen regularly
+DEFAULT_CADENCE: Final = 14  # days
 
 
 @dataclass(frozen=True)
@@ -201,8 +203,6 @@ def set_tag_cadence(conn: Connection, tag_name: str, days: int | None) -> None:
 
 
 def default_cadence(conn: Connection) -> int:
-    from kithkin.practices.circle import DEFAULT_CADENCE
-
     return int(settings.get(conn, CADENCE_KEY, DEFAULT_CADENCE))
 
 
@@ -213,8 +213,6 @@ def set_default_cadence(conn: Connection, days: int) -> None:
 
 
 def cap(conn: Connection) -> int:
-    from kithkin.practices.circle import DEFAULT_CAP
-
     return int(settings.get(conn, CAP_KEY, DEFAULT_CAP))
 
 
