@@ -9,10 +9,11 @@ import pytest
 
 from kithkin import clock
 from kithkin.errors import NotFound
+from kithkin.model import Mute
 from kithkin.practices import today
 from kithkin.practices.today import Item
+from kithkin.services import today as service
 from kithkin.store import Database, interactions, people
-from kithkin.store.agenda import Mute
 
 NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -116,7 +117,7 @@ def network(db: Database) -> dict[str, int]:
 
 def test_today_on_a_small_network(db: Database) -> None:
     ids = network(db)
-    agenda = today.load(db, NOW)
+    agenda = service.agenda(db, now=NOW)
     keys = [i.key for i in agenda.items]
     meeting = agenda.section("meetings")[0]
     assert meeting.reason.startswith("tomorrow ") and "Catch-up with Lee" in meeting.reason
@@ -129,7 +130,7 @@ def test_today_on_a_small_network(db: Database) -> None:
     assert circle.key == f"circle:{ids['dana']}" and circle.kind == "overdue"
     assert "last touch 6 weeks ago" in circle.reason
     assert keys.index(waiting.key) < keys.index(circle.key)
-    data = today.to_json(agenda)
+    data = service.to_json(agenda)
     assert [s["name"] for s in data["sections"]] == ["meetings", "waiting", "circle", "fading"]
     assert data["sections"][1]["items"][0]["actions"]["dismiss"] == (
         f"kithkin today dismiss waiting:{ids['sam']}"
@@ -139,8 +140,8 @@ def test_today_on_a_small_network(db: Database) -> None:
 def test_dismissed_until_the_reason_changes_then_back(db: Database) -> None:
     ids = network(db)
     key = f"waiting:{ids['sam']}"
-    today.mute(db, key, "dismiss", now=NOW)
-    agenda = today.load(db, NOW)
+    service.dismiss(db, key=key, now=NOW)
+    agenda = service.agenda(db, now=NOW)
     assert key not in [i.key for i in agenda.items] and agenda.hidden == 1
     with db.write() as conn:  # Sam writes again: a new reason
         interactions.log_interaction(
@@ -152,7 +153,7 @@ def test_dismissed_until_the_reason_changes_then_back(db: Database) -> None:
             subject="Following up",
             thread_key="new",
         )
-    again = today.load(db, NOW)
+    again = service.agenda(db, now=NOW)
     assert key in [i.key for i in again.items]
     assert "wrote twice" in today.find(again, key).reason  # type: ignore[union-attr]
 
@@ -160,16 +161,16 @@ def test_dismissed_until_the_reason_changes_then_back(db: Database) -> None:
 def test_snoozed_for_some_days_and_logging_a_touch_clears_an_item(db: Database) -> None:
     ids = network(db)
     key = f"circle:{ids['dana']}"
-    today.mute(db, key, "snooze", days_=3, now=NOW)
-    assert key not in [i.key for i in today.load(db, NOW).items]
-    assert key in [i.key for i in today.load(db, NOW + timedelta(days=3, hours=1)).items]
+    service.snooze(db, key=key, days=3, now=NOW)
+    assert key not in [i.key for i in service.agenda(db, now=NOW).items]
+    assert key in [i.key for i in service.agenda(db, now=NOW + timedelta(days=3, hours=1)).items]
     with db.write() as conn:
         interactions.log_interaction(
             conn, kind="call", direction="from_me", participants=[ids["dana"]], occurred_at=NOW
         )
-    assert key not in [i.key for i in today.load(db, NOW + timedelta(hours=1)).items]
+    assert key not in [i.key for i in service.agenda(db, now=NOW + timedelta(hours=1)).items]
     with pytest.raises(NotFound, match="no item 'circle:999'"):
-        today.mute(db, "circle:999", "dismiss", now=NOW)
+        service.dismiss(db, key="circle:999", now=NOW)
 
 
 def test_an_inbox_imported_without_sent_mail_still_shows_who_waits(
@@ -198,7 +199,7 @@ def test_an_inbox_imported_without_sent_mail_still_shows_who_waits(
     ]
     import_mail(db, [str(write_mbox(tmp_path / "inbox.mbox", mails))], workers=0)
     clock.freeze(BASE + timedelta(days=18))
-    agenda = today.load(db)
+    agenda = service.agenda(db)
     waiting = [i.people[0][1] for i in agenda.section("waiting")]
     assert waiting == ["Omar Diaz", "Cole Park"]  # as many messages: the latest first
     assert "wrote to you directly 2 times" in agenda.section("waiting")[0].reason
@@ -209,5 +210,5 @@ def test_an_inbox_imported_without_sent_mail_still_shows_who_waits(
         for k in range(2)
     ]
     import_mail(db, [str(write_mbox(tmp_path / "sent.mbox", sent))], workers=0)
-    agenda = today.load(db)
+    agenda = service.agenda(db)
     assert not any("import your Sent folder" in w for w in agenda.warnings)

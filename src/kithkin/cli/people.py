@@ -78,7 +78,8 @@ def person_show(ctx: Context, ref: str, as_json: bool) -> None:
     """Show a PERSON (a name, an email address or #id): contacts, story, notes, how strong
     the relationship is and why, timeline."""
     from kithkin import clock
-    from kithkin.practices import refresh, strength
+    from kithkin.practices import strength
+    from kithkin.services import relationships as refresh
     from kithkin.store import interactions, people
 
     now = clock.now()

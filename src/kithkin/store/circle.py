@@ -6,14 +6,13 @@ member keeps that tag in step, so the People page's tag filter shows the same ci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
+from kithkin.model import Member
 from kithkin.store import activity, people, settings
 from kithkin.store.people import _live_row
 from kithkin.store.schema import person, person_tag, tag
@@ -26,24 +25,6 @@ SEEDED_KEY: Final = "circle.seeded"
 MAX_DAYS: Final = 3660
 DEFAULT_CAP: Final = 10  # people: the practice is a few people seen regularly
 DEFAULT_CADENCE: Final = 14  # days
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    person_id: int
-    display_name: str
-    organisation: str | None
-    title: str | None
-    tags: tuple[str, ...]
-    cadence_days: int | None
-    source: str
-    added_at: datetime
-    last_touch_at: datetime | None
-    last_mutual_at: datetime | None
-    waiting_since: datetime | None
-    weight: float | None
-    reciprocity: float | None
-    computed_at: datetime | None
 
 
 # -- members ------------------------------------------------------------------------------------
@@ -80,7 +61,7 @@ def seed_from_tag(conn: Connection) -> int:
     return len(ids)
 
 
-def members(conn: Connection) -> list[MemberRow]:
+def members(conn: Connection) -> list[Member]:
     rows = list(
         conn.execute(
             select(
@@ -107,7 +88,7 @@ def members(conn: Connection) -> list[MemberRow]:
         pid: s.tags for pid, s in people.summaries_by_id(conn, [r.person_id for r in rows]).items()
     }
     return [
-        MemberRow(
+        Member(
             person_id=r.person_id,
             display_name=r.display_name,
             organisation=r.organisation,

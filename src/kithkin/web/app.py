@@ -22,6 +22,8 @@ from kithkin.store import Database
 from kithkin.web import (
     actions,
     api,
+    brief,
+    circle,
     contacts,
     contacts_api,
     guard,
@@ -136,6 +138,8 @@ def create_app(
     app.include_router(mail_import.pages)
     app.include_router(inbox.api)
     app.include_router(today.router)
+    app.include_router(circle.router)
+    app.include_router(brief.router)
     app.include_router(inbox.pages)
     app.include_router(pages.router)
     app.include_router(actions.router)

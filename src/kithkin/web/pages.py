@@ -9,7 +9,8 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin import clock
 from kithkin.model import PersonSummary
-from kithkin.practices import refresh, strength
+from kithkin.practices import strength
+from kithkin.services import relationships as refresh
 from kithkin.store import interactions, mail_threads, people, trash
 from kithkin.web.render import database, render
 
