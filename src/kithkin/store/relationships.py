@@ -1,8 +1,10 @@
 """The `relationship` table: a cache of each relationship's strength and signals, and what it
 takes to keep it fresh incrementally.
 
-`practices.refresh` computes the rows; this module reads what it needs and writes the
-results. A refresh recomputes only the people whose interactions changed since the last one:
+`services.relationships.refresh` computes the rows (with `practices.tally`); this module reads
+what it needs and writes the results, and reads them back as typed records
+(`model.Relationship`, its `inputs` decoded here). A refresh recomputes only the people
+whose interactions changed since the last one:
 
 - interactions added since (their ids are above the interaction mark): these are read alone
   and added to the person's stored tally (`histories(..., after=mark)`),
