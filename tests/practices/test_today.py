@@ -13,7 +13,8 @@ from kithkin.model import Mute
 from kithkin.practices import today
 from kithkin.practices.today import Item
 from kithkin.services import today as service
-from kithkin.store import Database, interactions, people
+from kithkin.store import Database, interactions
+from tests.builders.circle import dana_sam_lee
 
 NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -54,65 +55,14 @@ def test_muted_items_stay_away_until_their_reason_changes() -> None:
 
 def network(db: Database) -> dict[str, int]:
     """Dana (circle, overdue), Sam (wrote to me yesterday), Lee (met tomorrow)."""
-    clock.freeze(NOW - timedelta(days=60))
-    with db.write() as conn:
-        ids = {
-            "dana": people.add_person(conn, display_name="Dana Whitfield", tags=["circle"]),
-            "sam": people.add_person(conn, display_name="Sam <b>Okafor</b>"),
-            "lee": people.add_person(conn, display_name="Lee Chen", organisation="Globex"),
-        }
-        log = interactions.log_interaction
-        log(
-            conn,
-            kind="coffee",
-            direction="both",
-            participants=[ids["dana"]],
-            occurred_at=NOW - timedelta(days=40),
-        )
-        for d in (30, 20, 10):
-            log(
-                conn,
-                kind="email",
-                direction="from_me",
-                participants=[(ids["sam"], "to")],
-                occurred_at=NOW - timedelta(days=d + 1),
-                thread_key=f"s{d}",
-            )
-            log(
-                conn,
-                kind="email",
-                direction="to_me",
-                participants=[(ids["sam"], "from")],
-                occurred_at=NOW - timedelta(days=d),
-                thread_key=f"s{d}",
-            )
-            log(
-                conn,
-                kind="email",
-                direction="from_me",
-                participants=[(ids["sam"], "to")],
-                occurred_at=NOW - timedelta(days=d - 0.5),
-                thread_key=f"s{d}",
-            )
-        log(
-            conn,
-            kind="email",
-            direction="to_me",
-            participants=[(ids["sam"], "from")],
-            occurred_at=NOW - timedelta(days=1),
-            subject="Board <seat>?",
-            thread_key="new",
-        )
-        log(
-            conn,
-            kind="meeting",
-            direction="both",
-            participants=[ids["lee"]],
-            occurred_at=NOW + timedelta(days=1),
-            subject="Catch-up with Lee",
-        )
-    clock.freeze(NOW)
-    return ids
+    return dana_sam_lee(
+        db,
+        NOW,
+        sam="Sam <b>Okafor</b>",
+        subject="Board <seat>?",
+        lee_organisation="Globex",
+        threads=True,
+    )
 
 
 def test_today_on_a_small_network(db: Database) -> None:

@@ -100,12 +100,11 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         ids = [r.person_id for r in waiting_rows + fading_rows] + [w.person_id for w in direct]
         names = {pid: s.display_name for pid, s in people.summaries_by_id(conn, ids).items()}
         mutes = agenda.mutes(conn)
-    meetings = meetings[:MEETINGS_SHOWN]
-    upcoming = [m for m in meetings if m.at >= now] + [m for m in meetings if m.at < now]
-    briefed = list(
-        dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
-    )[:DIGESTS_SHOWN]
-    with db.read() as conn:
+        meetings = meetings[:MEETINGS_SHOWN]
+        upcoming = [m for m in meetings if m.at >= now] + [m for m in meetings if m.at < now]
+        briefed = list(
+            dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
+        )[:DIGESTS_SHOWN]
         found = read_briefs(conn, briefed, now, recent=10, upcoming=False)
     digests = {pid: digest(b, now) for pid, b in found.items()}
     waiting_rows.sort(key=lambda r: (r.waiting_kind == "reply", -strength.current(r, now)))
