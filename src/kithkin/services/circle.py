@@ -224,14 +224,18 @@ def settings(
     return Saved(done)
 
 
-def suggestions(db: Database, *, limit: int = 5, now: datetime | None = None) -> list[Suggestion]:
-    """Who deserves a place (strong, two-way, recent), and members who silently dropped out."""
+def suggestions(
+    db: Database, *, limit: int = 5, now: datetime | None = None, current: Circle | None = None
+) -> list[Suggestion]:
+    """Who deserves a place (strong, two-way, recent), and members who silently dropped out;
+    `current`: the circle just read (else it is read, relationships refreshed first)."""
     from kithkin.practices import strength
     from kithkin.practices.circle import suggest
     from kithkin.store import people, relationships
 
-    now = now or clock.now()
-    current = circle(db, now=now)
+    now = now or (current.now if current is not None else clock.now())
+    if current is None:
+        current = circle(db, now=now)
     with db.read() as conn:
         rows = relationships.strongest(conn, strength.TIERS[0][1], limit=limit * 20)
         found = people.summaries_by_id(conn, [r.person_id for r in rows])

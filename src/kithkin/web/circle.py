@@ -83,7 +83,7 @@ def circle_view(request: Request, warnings: list[str] | None = None) -> CircleOu
 def circle_page(request: Request) -> HTMLResponse:
     db = database(request)
     found = service.circle(db)
-    suggestions = service.suggestions(db)
+    suggestions = service.suggestions(db, current=found)
     return render(request, "circle.html", {"circle": found, "suggestions": suggestions})
 
 
