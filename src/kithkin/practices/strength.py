@@ -144,8 +144,8 @@ def recent_ids(inputs: dict[str, Any]) -> list[int]:
     return [int(i) for i in inputs.get("tally", {}).get("recent", [])][::-1]
 
 
-def current(row: Any, now: datetime) -> float:
-    """A stored row's score at `now`."""
+def current(row: Relationship, now: datetime) -> float:
+    """A stored relationship's score at `now`."""
     return score_at(row.weight, row.reciprocity, row.last_mutual_at, row.computed_at, now)
 
 

@@ -25,7 +25,10 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    Row,
+    Select,
     String,
     case,
     delete,
@@ -213,7 +216,7 @@ _ID = relationship.c.person_id
 _WHO = person.c.id == _ID
 
 
-def _live(query: Any) -> Any:
+def _live(query: Sequence[ColumnElement[bool]]) -> Select[Any]:
     return (
         select(relationship, person.c.deleted_at.label("trashed_at"))
         .join(person, _WHO)
@@ -221,14 +224,14 @@ def _live(query: Any) -> Any:
     )
 
 
-def _alive(rows: Iterable[Any]) -> list[Relationship]:
+def _alive(rows: Iterable[Row[Any]]) -> list[Relationship]:
     return [_record(r) for r in rows if r.trashed_at is None]
 
 
 _FIELDS: Final = tuple(c for c in COLUMNS if c != "person_id")
 
 
-def _record(row: Any, inputs: str | None = None) -> Relationship:
+def _record(row: Row[Any], inputs: str | None = None) -> Relationship:
     """A stored row as a typed record; its `inputs` decoded when they were read with it."""
     values = {name: getattr(row, name) for name in _FIELDS}
     return Relationship(
