@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from kithkin import clock
 from kithkin.ingest.mail import import_mail
-from kithkin.practices import today
+from kithkin.services import today
 from kithkin.store import Database, settings
 
 ENRON = Path(__file__).resolve().parents[2] / "shared/data/mail/enron-inbox"
@@ -50,7 +50,7 @@ def main() -> None:
         now = datetime.fromisoformat(str(last)).replace(tzinfo=UTC) + timedelta(days=1)
         clock.freeze(now)
         started = time.perf_counter()
-        agenda = today.load(db)
+        agenda = today.agenda(db)
         took = time.perf_counter() - started
         print(
             f"{args.user}: {summary.read} messages imported in {imported:.1f} s "

@@ -13,7 +13,7 @@ meetings planned for today and tomorrow.
 At each step (the database grows in place) it prints:
 - catch-up: the refresh of the relationship table after the step's new interactions (the
   first step computes every relationship; later steps recompute everyone they touched);
-- Today (warm): `practices.today.load` with the relationship table fresh, median of 7 —
+- Today (warm): `services.today.agenda` with the relationship table fresh, median of 7 —
   the figure that must stay under 200 ms;
 - Today (no-op check): what deciding "nothing changed" costs inside it.
 Then, at the last size, 1,000 new interactions arrive, and it prints the incremental refresh
@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from kithkin import clock
-from kithkin.practices import refresh, today
+from kithkin.services import today
+from kithkin.services.relationships import refresh
 from kithkin.store import Database, relationships
 
 NOW = datetime(2026, 3, 14, 7, 0, tzinfo=UTC)
@@ -222,10 +223,10 @@ def main() -> None:
                 made += len(inter)
             generated = time.perf_counter() - t0
             t0 = time.perf_counter()
-            refresh.refresh(db, NOW)
+            refresh(db, NOW)
             catch_up = time.perf_counter() - t0
-            warm = median_of(lambda: today.load(db, NOW), 7)
-            check = median_of(lambda: refresh.refresh(db, NOW), 7)
+            warm = median_of(lambda: today.agenda(db, now=NOW), 7)
+            check = median_of(lambda: refresh(db, NOW), 7)
             rows.append((made, generated, catch_up, warm, check))
             print(
                 f"  {made:>9,} interactions: generated in {generated:.1f} s, "
@@ -238,10 +239,10 @@ def main() -> None:
         with db.read() as conn:
             dirty = len(relationships.plan(conn, NOW).person_ids)
         t0 = time.perf_counter()
-        refreshed = refresh.refresh(db, NOW)
+        refreshed = refresh(db, NOW)
         incremental = time.perf_counter() - t0
-        after = median_of(lambda: today.load(db, NOW), 7)
-        agenda = today.load(db, NOW)
+        after = median_of(lambda: today.agenda(db, now=NOW), 7)
+        agenda = today.agenda(db, now=NOW)
         size_mb = path.stat().st_size / 1e6
         db.dispose()
     print()

@@ -5,6 +5,7 @@ Records are frozen: code that wants a changed record makes a new one.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Final, Literal
@@ -235,3 +236,156 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+# -- Today: what the agenda reads of the store -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mute:
+    key: str
+    fingerprint: str
+    action: str  # snooze, dismiss
+    until: datetime | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A meeting (or call, coffee...) in the calendar, with the people in it."""
+
+    key: str  # "i<interaction id>" or "c<calendar_event id>"
+    at: datetime
+    kind: str
+    subject: str | None
+    people: tuple[tuple[int, str], ...]  # (person id, display name), me excluded
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class WroteToMe:
+    """Someone who wrote to me directly, again and again (see `store.agenda.written_to_me`)."""
+
+    person_id: int
+    count: int  # their direct messages in the year before `until`
+    first_at: datetime  # the first of those since `since`
+    last_at: datetime
+    interaction_id: int  # their last message
+    address: str  # the address they wrote from, last
+    replies: int  # how many of those messages answer something (of mine, most likely)
+
+
+# -- relationships: one interaction with one person, and what a relationship sums up to -------
+
+# The weights of `practices.strength` (they decide what a `Contact` weighs).
+KIND_WEIGHT: Final = {
+    "meal": 4.0,
+    "coffee": 3.5,
+    "meeting": 3.0,
+    "call": 3.0,
+    "event": 1.5,
+    "message": 1.2,
+    "email": 1.0,
+    "note": 0.3,
+}
+ROLE_FACTOR: Final = {"cc": 0.4, "bcc": 0.4, "list": 0.25}  # others (with, from, to): 1
+CATEGORY_FACTOR: Final = {"list": 0.25, "bulk": 0.0}  # mail_message.category; person: 1
+SPOKEN: Final = frozenset({"meeting", "call", "coffee", "meal", "event"})  # we met or talked
+WRITTEN: Final = frozenset({"email", "message"})
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One interaction with one person, as strength sees it."""
+
+    interaction_id: int
+    at: datetime
+    kind: str
+    direction: str  # from_me, to_me, both, neither
+    role: str = "with"  # with, from, to, cc, bcc, list
+    people: int = 1  # the other participants, them included
+    category: str | None = None  # mail: person, list, bulk
+    size: int | None = None  # mail: bytes
+    thread: str | None = None
+
+    @property
+    def weight(self) -> float:
+        w = KIND_WEIGHT.get(self.kind, 1.0) * ROLE_FACTOR.get(self.role, 1.0)
+        w *= CATEGORY_FACTOR.get(self.category or "person", 1.0)
+        if self.direction == "neither" and self.kind != "note":
+            w *= 0.5  # I was copied
+        return w / math.sqrt(self.people) if self.people > 1 else w
+
+    @property
+    def is_touch(self) -> bool:
+        """Something I made happen: I wrote, we met or talked, I logged it."""
+        if self.role == "list" or self.category == "bulk":
+            return False
+        if self.kind in SPOKEN or self.kind == "note":
+            return True
+        return self.direction in ("from_me", "both")
+
+    @property
+    def is_personal_inbound(self) -> bool:
+        """A message they wrote to me (not a cc, not list or bulk mail)."""
+        return (
+            self.kind in WRITTEN
+            and self.direction == "to_me"
+            and self.role in ("from", "with")
+            and (self.category or "person") == "person"
+        )
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """A relationship as of `computed_at`: what `practices.tally` computes and the
+    `relationship` table holds (`practices.strength` calls it a `Summary`). Read from the store,
+    it carries its person's id, and its `inputs` decoded when they were read with it."""
+
+    score: float
+    tier: str
+    last_touch_at: datetime | None
+    last_inbound_at: datetime | None
+    last_mutual_at: datetime | None
+    waiting_since: datetime | None
+    waiting_last_at: datetime | None
+    waiting_kind: str | None  # new, followup, reply
+    waiting_count: int
+    waiting_interaction_id: int | None
+    weight: float
+    reciprocity: float
+    n_30: int
+    n_90: int
+    n_365: int
+    n_all: int
+    next_event_at: datetime | None
+    fading: float  # upper bound of the fading score
+    fading_from: datetime | None  # from when it counts as fading
+    fading_last_at: datetime | None  # the last message of that conversation
+    unanswered_since: datetime | None
+    computed_at: datetime
+    inputs: dict[str, Any] = field(default_factory=dict)
+    person_id: int = 0  # whose relationship, when read from the store (0: computed, not stored)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of the circle, with what their relationship row says (`score` and `tier` as of
+    now once `practices.circle.scored` has brought them there)."""
+
+    person_id: int
+    display_name: str
+    organisation: str | None
+    title: str | None
+    tags: tuple[str, ...]
+    cadence_days: int | None  # their own cadence, if set
+    source: str  # manual, tag
+    added_at: datetime
+    last_touch_at: datetime | None
+    last_mutual_at: datetime | None
+    waiting_since: datetime | None
+    score: float = 0.0
+    tier: str = "none"
+    weight: float | None = None  # stored: what the score decays from (None: never computed)
+    reciprocity: float | None = None
+    computed_at: datetime | None = None

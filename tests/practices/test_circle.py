@@ -79,12 +79,6 @@ def test_statuses_put_the_most_overdue_first() -> None:
     assert [s.member.person_id for s in found] == [2, 3, 1]
 
 
-def test_a_warning_past_the_cap() -> None:
-    assert circle.cap_warning(10, 10) is None
-    warning = circle.cap_warning(12, 10)
-    assert warning is not None and "12 people, past its cap of 10" in warning
-
-
 def row(pid: int, score_days: float, reciprocity: float = 0.9) -> SimpleNamespace:
     return SimpleNamespace(
         person_id=pid,

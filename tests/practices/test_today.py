@@ -9,10 +9,12 @@ import pytest
 
 from kithkin import clock
 from kithkin.errors import NotFound
+from kithkin.model import Mute
 from kithkin.practices import today
 from kithkin.practices.today import Item
-from kithkin.store import Database, interactions, people
-from kithkin.store.agenda import Mute
+from kithkin.services import today as service
+from kithkin.store import Database, interactions
+from tests.builders.circle import dana_sam_lee
 
 NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -53,70 +55,19 @@ def test_muted_items_stay_away_until_their_reason_changes() -> None:
 
 def network(db: Database) -> dict[str, int]:
     """Dana (circle, overdue), Sam (wrote to me yesterday), Lee (met tomorrow)."""
-    clock.freeze(NOW - timedelta(days=60))
-    with db.write() as conn:
-        ids = {
-            "dana": people.add_person(conn, display_name="Dana Whitfield", tags=["circle"]),
-            "sam": people.add_person(conn, display_name="Sam <b>Okafor</b>"),
-            "lee": people.add_person(conn, display_name="Lee Chen", organisation="Globex"),
-        }
-        log = interactions.log_interaction
-        log(
-            conn,
-            kind="coffee",
-            direction="both",
-            participants=[ids["dana"]],
-            occurred_at=NOW - timedelta(days=40),
-        )
-        for d in (30, 20, 10):
-            log(
-                conn,
-                kind="email",
-                direction="from_me",
-                participants=[(ids["sam"], "to")],
-                occurred_at=NOW - timedelta(days=d + 1),
-                thread_key=f"s{d}",
-            )
-            log(
-                conn,
-                kind="email",
-                direction="to_me",
-                participants=[(ids["sam"], "from")],
-                occurred_at=NOW - timedelta(days=d),
-                thread_key=f"s{d}",
-            )
-            log(
-                conn,
-                kind="email",
-                direction="from_me",
-                participants=[(ids["sam"], "to")],
-                occurred_at=NOW - timedelta(days=d - 0.5),
-                thread_key=f"s{d}",
-            )
-        log(
-            conn,
-            kind="email",
-            direction="to_me",
-            participants=[(ids["sam"], "from")],
-            occurred_at=NOW - timedelta(days=1),
-            subject="Board <seat>?",
-            thread_key="new",
-        )
-        log(
-            conn,
-            kind="meeting",
-            direction="both",
-            participants=[ids["lee"]],
-            occurred_at=NOW + timedelta(days=1),
-            subject="Catch-up with Lee",
-        )
-    clock.freeze(NOW)
-    return ids
+    return dana_sam_lee(
+        db,
+        NOW,
+        sam="Sam <b>Okafor</b>",
+        subject="Board <seat>?",
+        lee_organisation="Globex",
+        threads=True,
+    )
 
 
 def test_today_on_a_small_network(db: Database) -> None:
     ids = network(db)
-    agenda = today.load(db, NOW)
+    agenda = service.agenda(db, now=NOW)
     keys = [i.key for i in agenda.items]
     meeting = agenda.section("meetings")[0]
     assert meeting.reason.startswith("tomorrow ") and "Catch-up with Lee" in meeting.reason
@@ -129,7 +80,7 @@ def test_today_on_a_small_network(db: Database) -> None:
     assert circle.key == f"circle:{ids['dana']}" and circle.kind == "overdue"
     assert "last touch 6 weeks ago" in circle.reason
     assert keys.index(waiting.key) < keys.index(circle.key)
-    data = today.to_json(agenda)
+    data = service.to_json(agenda)
     assert [s["name"] for s in data["sections"]] == ["meetings", "waiting", "circle", "fading"]
     assert data["sections"][1]["items"][0]["actions"]["dismiss"] == (
         f"kithkin today dismiss waiting:{ids['sam']}"
@@ -139,8 +90,8 @@ def test_today_on_a_small_network(db: Database) -> None:
 def test_dismissed_until_the_reason_changes_then_back(db: Database) -> None:
     ids = network(db)
     key = f"waiting:{ids['sam']}"
-    today.mute(db, key, "dismiss", now=NOW)
-    agenda = today.load(db, NOW)
+    service.dismiss(db, key=key, now=NOW)
+    agenda = service.agenda(db, now=NOW)
     assert key not in [i.key for i in agenda.items] and agenda.hidden == 1
     with db.write() as conn:  # Sam writes again: a new reason
         interactions.log_interaction(
@@ -152,7 +103,7 @@ def test_dismissed_until_the_reason_changes_then_back(db: Database) -> None:
             subject="Following up",
             thread_key="new",
         )
-    again = today.load(db, NOW)
+    again = service.agenda(db, now=NOW)
     assert key in [i.key for i in again.items]
     assert "wrote twice" in today.find(again, key).reason  # type: ignore[union-attr]
 
@@ -160,16 +111,16 @@ def test_dismissed_until_the_reason_changes_then_back(db: Database) -> None:
 def test_snoozed_for_some_days_and_logging_a_touch_clears_an_item(db: Database) -> None:
     ids = network(db)
     key = f"circle:{ids['dana']}"
-    today.mute(db, key, "snooze", days_=3, now=NOW)
-    assert key not in [i.key for i in today.load(db, NOW).items]
-    assert key in [i.key for i in today.load(db, NOW + timedelta(days=3, hours=1)).items]
+    service.snooze(db, key=key, days=3, now=NOW)
+    assert key not in [i.key for i in service.agenda(db, now=NOW).items]
+    assert key in [i.key for i in service.agenda(db, now=NOW + timedelta(days=3, hours=1)).items]
     with db.write() as conn:
         interactions.log_interaction(
             conn, kind="call", direction="from_me", participants=[ids["dana"]], occurred_at=NOW
         )
-    assert key not in [i.key for i in today.load(db, NOW + timedelta(hours=1)).items]
+    assert key not in [i.key for i in service.agenda(db, now=NOW + timedelta(hours=1)).items]
     with pytest.raises(NotFound, match="no item 'circle:999'"):
-        today.mute(db, "circle:999", "dismiss", now=NOW)
+        service.dismiss(db, key="circle:999", now=NOW)
 
 
 def test_an_inbox_imported_without_sent_mail_still_shows_who_waits(
@@ -198,7 +149,7 @@ def test_an_inbox_imported_without_sent_mail_still_shows_who_waits(
     ]
     import_mail(db, [str(write_mbox(tmp_path / "inbox.mbox", mails))], workers=0)
     clock.freeze(BASE + timedelta(days=18))
-    agenda = today.load(db)
+    agenda = service.agenda(db)
     waiting = [i.people[0][1] for i in agenda.section("waiting")]
     assert waiting == ["Omar Diaz", "Cole Park"]  # as many messages: the latest first
     assert "wrote to you directly 2 times" in agenda.section("waiting")[0].reason
@@ -209,5 +160,5 @@ def test_an_inbox_imported_without_sent_mail_still_shows_who_waits(
         for k in range(2)
     ]
     import_mail(db, [str(write_mbox(tmp_path / "sent.mbox", sent))], workers=0)
-    agenda = today.load(db)
+    agenda = service.agenda(db)
     assert not any("import your Sent folder" in w for w in agenda.warnings)

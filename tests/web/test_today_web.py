@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from kithkin import clock
-from kithkin.store import Database, interactions, people
+from kithkin.store import Database
+from tests.builders.circle import dana_sam_lee
 from tests.web.conftest import JSON, post_form, token_of
 
 NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
@@ -19,52 +19,8 @@ XSS = "<script>alert(1)</script>"
 def seeded(client: Any, db_url: str) -> dict[str, int]:
     """Dana (circle, overdue), Sam <script> (wrote yesterday), Lee (meeting tomorrow)."""
     db = Database(db_url)
-    clock.freeze(NOW - timedelta(days=60))
-    with db.write() as conn:
-        ids = {
-            "dana": people.add_person(conn, display_name="Dana Whitfield", tags=["circle"]),
-            "sam": people.add_person(conn, display_name=f"Sam {XSS}"),
-            "lee": people.add_person(conn, display_name="Lee Chen", title="CTO"),
-        }
-        log = interactions.log_interaction
-        log(
-            conn,
-            kind="coffee",
-            direction="both",
-            participants=[ids["dana"]],
-            occurred_at=NOW - timedelta(days=40),
-        )
-        for d in (30, 20, 10):
-            for way, role, lag in (
-                ("from_me", "to", 1.0),
-                ("to_me", "from", 0),
-                ("from_me", "to", -0.5),
-            ):
-                log(
-                    conn,
-                    kind="email",
-                    direction=way,
-                    participants=[(ids["sam"], role)],
-                    occurred_at=NOW - timedelta(days=d + lag),
-                )
-        log(
-            conn,
-            kind="email",
-            direction="to_me",
-            participants=[(ids["sam"], "from")],
-            occurred_at=NOW - timedelta(days=1),
-            subject=f"Board {XSS}",
-        )
-        log(
-            conn,
-            kind="meeting",
-            direction="both",
-            participants=[ids["lee"]],
-            occurred_at=NOW + timedelta(days=1),
-            subject="Catch-up with Lee",
-        )
+    ids = dana_sam_lee(db, NOW, sam=f"Sam {XSS}", subject=f"Board {XSS}", lee_title="CTO")
     db.dispose()
-    clock.freeze(NOW)
     return ids
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, resolve, warn, when
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
 
 
 @click.group()
@@ -18,11 +18,11 @@ def circle() -> None:
 @pass_ctx
 def circle_list(ctx: Context, as_json: bool) -> None:
     """List the circle: each member's cadence, last touch, and whether they are due."""
-    from kithkin.practices import circle as practice
+    from kithkin.services import circle as service
 
-    found = practice.load(ctx.db)
+    found = service.circle(ctx.db)
     if as_json:
-        emit_json(practice.to_json(found))
+        emit_json(service.to_json(found))
         return
     if found.warning:
         warn(found.warning)
@@ -45,20 +45,12 @@ def circle_list(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 def circle_add(ctx: Context, refs: tuple[str, ...], cadence: int | None) -> None:
     """Put one or more PERSONs in the circle (they are tagged `circle` too)."""
-    from kithkin.store import circle as store
-    from kithkin.store import people
+    from kithkin.services import circle as service
 
-    with ctx.db.write() as conn:
-        for ref in refs:
-            person_id = resolve(conn, ref)
-            name = people.get_person(conn, person_id).display_name
-            added = store.add_member(conn, person_id, cadence_days=cadence)
-            click.echo(f"{'added' if added else 'already in the circle:'} #{person_id} {name}")
-        size, cap = len(store.member_ids(conn)), store.cap(conn)
-    from kithkin.practices.circle import cap_warning
-
-    warning = cap_warning(size, cap)
-    if warning:
+    done = service.add_members(ctx.db, people=refs, cadence_days=cadence)
+    for person_id, name, added in done.people:
+        click.echo(f"{'added' if added else 'already in the circle:'} #{person_id} {name}")
+    for warning in done.warnings:
         warn(warning)
 
 
@@ -67,13 +59,11 @@ def circle_add(ctx: Context, refs: tuple[str, ...], cadence: int | None) -> None
 @pass_ctx
 def circle_remove(ctx: Context, refs: tuple[str, ...]) -> None:
     """Take one or more PERSONs out of the circle (and off the `circle` tag)."""
-    from kithkin.store import circle as store
+    from kithkin.services import circle as service
 
-    with ctx.db.write() as conn:
-        for ref in refs:
-            person_id = resolve(conn, ref)
-            removed = store.remove_member(conn, person_id)
-            click.echo(f"{'removed' if removed else 'was not in the circle:'} #{person_id}")
+    done = service.remove_members(ctx.db, people=refs)
+    for person_id, _, removed in done.people:
+        click.echo(f"{'removed' if removed else 'was not in the circle:'} #{person_id}")
 
 
 @circle.command("cap")
@@ -82,20 +72,14 @@ def circle_remove(ctx: Context, refs: tuple[str, ...]) -> None:
 @pass_ctx
 def circle_cap(ctx: Context, n: int | None, as_json: bool) -> None:
     """Show the circle's cap, or set it to N people (default 10)."""
-    from kithkin.store import circle as store
+    from kithkin.services import circle as service
 
-    with ctx.db.write() as conn:
-        if n is not None:
-            store.set_cap(conn, n)
-        cap, size = store.cap(conn), len(store.member_ids(conn))
+    found = service.cap(ctx.db, cap=n)
     if as_json:
-        emit_json({"cap": cap, "members": size})
+        emit_json({"cap": found.cap, "members": found.size})
         return
-    click.echo(f"cap {cap}; {size} in the circle")
-    from kithkin.practices.circle import cap_warning
-
-    warning = cap_warning(size, cap)
-    if warning:
+    click.echo(f"cap {found.cap}; {found.size} in the circle")
+    for warning in found.warnings:
         warn(warning)
 
 
@@ -108,23 +92,23 @@ def circle_cadence(ctx: Context, args: tuple[str, ...], tag: str | None, as_defa
     """How often to be in touch: `PERSON DAYS`, `--tag TAG DAYS` or `--default DAYS`.
 
     DAYS 0 removes a person's or a tag's own cadence."""
-    from kithkin.store import circle as store
+    from kithkin.services import circle as service
 
     expected = 1 if (tag or as_default) else 2
     if len(args) != expected or not args[-1].isdigit():
         raise click.UsageError("give PERSON DAYS, --tag TAG DAYS, or --default DAYS")
     days = int(args[-1])
-    with ctx.db.write() as conn:
-        if as_default:
-            store.set_default_cadence(conn, days)
-            said = f"default cadence: every {days} days"
-        elif tag:
-            store.set_tag_cadence(conn, tag, days or None)
-            said = f"members tagged {tag}: " + (f"every {days} days" if days else "no own cadence")
-        else:
-            person_id = resolve(conn, args[0])
-            store.set_cadence(conn, person_id, days or None)
-            said = f"#{person_id}: " + (f"every {days} days" if days else "their tags' or default")
+    if as_default:
+        service.set_default_cadence(ctx.db, days=days)
+        said = f"default cadence: every {days} days"
+    elif tag:
+        service.set_tag_cadence(ctx.db, tag=tag, days=days or None)
+        said = f"members tagged {tag}: " + (f"every {days} days" if days else "no own cadence")
+    else:
+        found = service.set_cadence(ctx.db, person=args[0], days=days or None)
+        said = f"#{found.person_id}: " + (
+            f"every {days} days" if days else "their tags' or default"
+        )
     click.echo(said)
 
 
@@ -134,9 +118,9 @@ def circle_cadence(ctx: Context, args: tuple[str, ...], tag: str | None, as_defa
 @pass_ctx
 def circle_suggest(ctx: Context, limit: int, as_json: bool) -> None:
     """Who deserves a place (strong, two-way, recent), and members who silently dropped out."""
-    from kithkin.practices import circle as practice
+    from kithkin.services import circle as service
 
-    found = practice.suggestions(ctx.db, limit=limit)
+    found = service.suggestions(ctx.db, limit=limit)
     if as_json:
         emit_json(found)
         return
@@ -153,14 +137,10 @@ def circle_suggest(ctx: Context, limit: int, as_json: bool) -> None:
 @pass_ctx
 def strength_cmd(ctx: Context, ref: str, as_json: bool) -> None:
     """How strong your relationship with PERSON is (0-100), and the inputs behind the number."""
-    from kithkin import clock
-    from kithkin.practices import refresh, strength
+    from kithkin.services import relationships
 
-    now = clock.now()
-    with ctx.db.read() as conn:
-        person_id = resolve(conn, ref)
-        summary = refresh.of_person(conn, person_id, now)
-    data = strength.report(person_id, summary, now)
+    found = relationships.strength(ctx.db, person=ref)
+    data = found.report
     if as_json:
         emit_json(data)
         return
@@ -168,9 +148,9 @@ def strength_cmd(ctx: Context, ref: str, as_json: bool) -> None:
     click.echo(lines[0])
     for line in lines[1:]:
         click.echo(f"  {line}")
-    click.echo(f"  last touch (mine): {when(summary.last_touch_at) or 'never'}")
-    if summary.waiting_since:
-        click.echo(f"  waiting for your answer since {when(summary.waiting_since)}")
+    click.echo(f"  last touch (mine): {when(found.last_touch_at) or 'never'}")
+    if found.waiting_since:
+        click.echo(f"  waiting for your answer since {when(found.waiting_since)}")
 
 
 @click.command("fading")
@@ -178,10 +158,9 @@ def strength_cmd(ctx: Context, ref: str, as_json: bool) -> None:
 @pass_ctx
 def fading_cmd(ctx: Context, as_json: bool) -> None:
     """Conversations that are fading, and why; wrap them up or pause instead of chasing."""
-    from kithkin.practices import today
+    from kithkin.services import today
 
-    agenda = today.load(ctx.db)
-    items = [i for i in [*agenda.items, *agenda.muted] if i.section == "fading"]
+    items = today.fading(ctx.db)
     if as_json:
         emit_json([today.item_json(i) for i in items])
         return

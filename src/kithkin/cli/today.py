@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, resolve, warn, when
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
 
 if TYPE_CHECKING:
-    from kithkin.practices.brief import Brief
+    from kithkin.services.brief import Brief
 
 
 @click.group(invoke_without_command=True)
@@ -22,16 +22,16 @@ def today(click_ctx: click.Context, ctx: Context, as_json: bool) -> None:
     due, fading conversations — each with its reason and key (for snooze and dismiss)."""
     if click_ctx.invoked_subcommand is not None:
         return
-    from kithkin.practices import today as practice
+    from kithkin.services import today as service
 
-    agenda = practice.load(ctx.db)
+    agenda = service.agenda(ctx.db)
     if as_json:
-        emit_json(practice.to_json(agenda))
+        emit_json(service.to_json(agenda))
         return
     for warning in agenda.warnings:
         warn(warning)
     click.echo(f"Today, {agenda.now.astimezone():%A %d %B %Y}")
-    for name, title in practice.SECTIONS:
+    for name, title in service.SECTIONS:
         items = agenda.section(name)
         if not items:
             continue
@@ -66,9 +66,9 @@ def today(click_ctx: click.Context, ctx: Context, as_json: bool) -> None:
 @pass_ctx
 def today_snooze(ctx: Context, key: str, days: int) -> None:
     """Put ITEM (a key such as waiting:12) away for some days, or until its reason changes."""
-    from kithkin.practices import today as practice
+    from kithkin.services import today as service
 
-    item = practice.mute(ctx.db, key, "snooze", days_=days)
+    item = service.snooze(ctx.db, key=key, days=days)
     click.echo(f"snoozed {item.key} for {days} days (sooner if its reason changes)")
 
 
@@ -77,9 +77,9 @@ def today_snooze(ctx: Context, key: str, days: int) -> None:
 @pass_ctx
 def today_dismiss(ctx: Context, key: str) -> None:
     """Dismiss ITEM (a key such as fading:7) until its reason changes."""
-    from kithkin.practices import today as practice
+    from kithkin.services import today as service
 
-    item = practice.mute(ctx.db, key, "dismiss")
+    item = service.dismiss(ctx.db, key=key)
     click.echo(f"dismissed {item.key} (it comes back if its reason changes)")
 
 
@@ -90,11 +90,9 @@ def today_dismiss(ctx: Context, key: str) -> None:
 def brief_cmd(ctx: Context, ref: str, as_json: bool) -> None:
     """A one-screen brief on PERSON before you meet: story and its gaps, last interactions,
     open loops, conversation starters and a graceful exit line."""
-    from kithkin.practices import brief
+    from kithkin.services import brief
 
-    with ctx.db.read() as conn:
-        person_id = resolve(conn, ref)
-    found = brief.load(ctx.db, person_id)
+    found = brief.brief(ctx.db, person=ref)
     if as_json:
         emit_json(found)
         return
@@ -110,10 +108,10 @@ def brief_cmd(ctx: Context, ref: str, as_json: bool) -> None:
 @pass_ctx
 def briefs_cmd(ctx: Context, tomorrow: bool, for_today: bool, as_json: bool) -> None:
     """Briefs for everyone you meet tomorrow (or today): calendar meetings and planned ones."""
-    from kithkin.practices import brief
+    from kithkin.services import brief
 
     day = "today" if for_today and not tomorrow else "tomorrow"
-    meetings = brief.for_day(ctx.db, day)
+    meetings = brief.for_day(ctx.db, day=day)
     if as_json:
         emit_json([{"meeting": m, "briefs": found} for m, found in meetings])
         return

@@ -1,13 +1,16 @@
-"""The practices of the brief: decisions and scores computed from store reads, no I/O of their own.
+"""The practices of the brief: decisions and scores over typed records, no I/O of their own.
 
-Each module holds pure functions over plain records (what the tests exercise with small
-fixtures) and, where an interface needs it, one function that reads what they need through
-the store's named functions and hands it to them.
+Each module holds pure functions over the records of `kithkin.model` (what the tests exercise
+with small fixtures). Reading the store, refreshing relationships and writing what a practice
+decided is the use cases' part (`kithkin.services`); the commands a user types are the
+interfaces' part.
 
 - `strength`: how strong each relationship is (0-100, a tier), and its explanation;
-  `waiting`: whose messages wait for my answer; `refresh`: the relationship table kept fresh.
+  `tally`: a relationship read interaction by interaction (what the store keeps);
+  `waiting`: whose messages wait for my answer; `refresh`: when a stored tally can take more.
 - `fading`: conversations that are fading, and why, in one line.
-- `circle`: the circle (P1): cadences, due and overdue members, suggestions, the cap.
+- `circle`: the circle (P1): cadences, due and overdue members, suggestions.
 - `brief`: the recall card before a meeting (P3), with conversation starters (P2).
-- `today`: the daily agenda, every item with its reason and actions.
+- `today`: the daily agenda, every item with its reason.
+- `hygiene`: the inbox's hygiene.
 """

@@ -17,14 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
-from kithkin import clock
+from kithkin.clock import days
 from kithkin.model import STORY_QUESTIONS, Interaction, Person
-from kithkin.practices import refresh, strength
-from kithkin.practices.fading import days
+from kithkin.practices import strength
 
 if TYPE_CHECKING:
-    from kithkin.store import Database
-    from kithkin.store.agenda import Planned
+    from kithkin.model import Planned
 
 LOOP_DAYS: Final = 180  # notes older than this hold no open loop any more
 STARTERS: Final[dict[str, tuple[str, ...]]] = {
@@ -237,48 +235,6 @@ def _plain(text: str) -> str:
     return first if len(first) <= 80 else first[:77] + "…"
 
 
-def load(db: Database, person_id: int, now: datetime | None = None) -> Brief:
-    """One person's brief, as of `now` (relationships refreshed first where they changed)."""
-    return load_many(db, [person_id], now)[person_id]
-
-
-def load_many(
-    db: Database,
-    person_ids: Sequence[int],
-    now: datetime | None = None,
-    *,
-    recent: int = strength.RECENT,
-    upcoming: bool = True,
-) -> dict[int, Brief]:
-    """Briefs of several people, read in one transaction after one refresh (without their
-    upcoming meetings when `upcoming` is False: Today shows those already)."""
-    from kithkin.store import agenda, interactions, people, relationships
-
-    now = now or clock.now()
-    refresh.refresh(db, now)
-    out: dict[int, Brief] = {}
-    with db.read() as conn:
-        rows = relationships.rows_of(conn, person_ids)
-        for person_id in dict.fromkeys(person_ids):
-            person = people.get_person(conn, person_id)
-            row = rows.get(person_id)
-            summary = strength.summary_of_row(row) if row is not None else None
-            # the row remembers their latest interactions: no sort of a long history here
-            ids = strength.recent_ids(summary.inputs)[:recent] if summary is not None else []
-            latest = interactions.get_interactions(conn, ids)
-            planned = agenda.upcoming_with(conn, person_id, now) if upcoming else []
-            waiting_subject = None
-            if summary is not None and summary.waiting_interaction_id is not None:
-                waiting_subject = agenda.subjects_of(conn, [summary.waiting_interaction_id]).get(
-                    summary.waiting_interaction_id
-                )
-            threads = conversations(latest, now)
-            out[person_id] = compose(
-                person, summary, latest, threads, planned, now, waiting_subject
-            )
-    return out
-
-
 def conversations(recent: Sequence[Interaction], now: datetime) -> list[str]:
     """What our recent mail was about: the subjects of its threads, newest first."""
     subjects = [
@@ -287,26 +243,3 @@ def conversations(recent: Sequence[Interaction], now: datetime) -> list[str]:
         if i.subject and i.kind in strength.WRITTEN and i.occurred_at <= now
     ]
     return list(dict.fromkeys(s for s in subjects if s))
-
-
-def for_day(
-    db: Database, day: str = "tomorrow", now: datetime | None = None
-) -> list[tuple[Planned, list[Brief]]]:
-    """Every meeting of `day` ("today" or "tomorrow", local time) with a brief per attendee."""
-    from kithkin.practices.today import day_window
-    from kithkin.store import agenda
-
-    now = now or clock.now()
-    start, _ = day_window(now)
-    if day == "tomorrow":
-        start += timedelta(days=1)
-    with db.read() as conn:
-        meetings = agenda.planned(conn, start, start + timedelta(days=1))
-    cache: dict[int, Brief] = {}
-    out = []
-    for m in meetings:
-        for pid, _ in m.people:
-            if pid not in cache:
-                cache[pid] = load(db, pid, now)
-        out.append((m, [cache[pid] for pid, _ in m.people]))
-    return out

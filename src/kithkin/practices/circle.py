@@ -11,40 +11,21 @@ contact. `suggest` proposes who deserves a place: strong, two-way, recent relati
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
-from kithkin import clock
-from kithkin.practices import refresh, strength
-from kithkin.practices.fading import days
+from kithkin.clock import days
+from kithkin.model import Member as Member
+from kithkin.practices import strength
 
 if TYPE_CHECKING:
-    from kithkin.store import Database
+    from kithkin.model import Relationship
 
-DEFAULT_CAP: Final = 10
-DEFAULT_CADENCE: Final = 14
 DROPPED_FACTOR: Final = 3
 DUE_AHEAD: Final = timedelta(days=1)  # due from a day before the cadence runs out
 SUGGEST_RECENT_DAYS: Final = 30
 SUGGEST_MIN_RECIPROCITY: Final = 0.5
-
-
-@dataclass(frozen=True)
-class Member:
-    person_id: int
-    display_name: str
-    organisation: str | None
-    title: str | None
-    tags: tuple[str, ...]
-    cadence_days: int | None  # their own cadence, if set
-    source: str
-    added_at: datetime
-    last_touch_at: datetime | None
-    last_mutual_at: datetime | None
-    waiting_since: datetime | None
-    score: float
-    tier: str
 
 
 @dataclass(frozen=True)
@@ -119,17 +100,8 @@ def statuses(
     )
 
 
-def cap_warning(size: int, cap: int) -> str | None:
-    if size <= cap:
-        return None
-    return (
-        f"your circle has {size} people, past its cap of {cap}: the practice is a few people "
-        f"seen regularly — remove {size - cap} or raise the cap (kithkin circle cap N)"
-    )
-
-
 def suggest(
-    candidates: Sequence[Any],
+    candidates: Sequence[Relationship],
     names: Mapping[int, str],
     members: Sequence[Status],
     now: datetime,
@@ -137,7 +109,7 @@ def suggest(
     limit: int = 5,
 ) -> list[Suggestion]:
     """Who deserves a place (strong, two-way, recent; not yet members), and which members
-    silently dropped out. `candidates` are stored relationship rows."""
+    silently dropped out. `candidates` are stored relationships."""
     inside = {s.member.person_id for s in members}
     out: list[Suggestion] = []
     scored = sorted(
@@ -187,101 +159,19 @@ class Circle:
     default_cadence: int
     tag_cadences: dict[str, int]
     members: list[Status]
-    warning: str | None
+    warning: str | None  # past its cap
+
+    @property
+    def warnings(self) -> list[str]:
+        return [self.warning] if self.warning else []
 
 
-def load(db: Database, now: datetime | None = None) -> Circle:
-    """The circle as of `now`, after bringing relationships up to date."""
-    from kithkin.store import circle as store
-
-    now = now or clock.now()
-    prepare(db, now)
-    with db.read() as conn:
-        found = store.members(conn)
-        tags = store.tag_cadences(conn)
-        default = store.default_cadence(conn)
-        cap = store.cap(conn)
-    members = [member_of(row, now) for row in found]
-    return Circle(
-        now=now,
-        cap=cap,
-        default_cadence=default,
-        tag_cadences=tags,
-        members=statuses(members, tags, default, now),
-        warning=cap_warning(len(members), cap),
-    )
-
-
-def suggestions(db: Database, now: datetime | None = None, *, limit: int = 5) -> list[Suggestion]:
-    from kithkin.store import people, relationships
-
-    now = now or clock.now()
-    current = load(db, now)
-    with db.read() as conn:
-        rows = relationships.strongest(conn, strength.TIERS[0][1], limit=limit * 20)
-        found = people.summaries_by_id(conn, [r.person_id for r in rows])
-    names = {pid: s.display_name for pid, s in found.items()}
-    return suggest(rows, names, current.members, now, limit=limit)
-
-
-def prepare(db: Database, now: datetime) -> None:
-    """Relationships up to date, and the circle seeded from the `circle` tag on first use."""
-    from kithkin.store import circle as store
-
-    refresh.refresh(db, now)
-    with db.read() as conn:
-        seeded = store.is_seeded(conn)
-    if not seeded:
-        with db.write() as conn:
-            store.seed_from_tag(conn)
-
-
-def member_of(row: Any, now: datetime) -> Member:
-    score = strength.current(row, now) if row.computed_at is not None else 0.0
-    return Member(
-        person_id=row.person_id,
-        display_name=row.display_name,
-        organisation=row.organisation,
-        title=row.title,
-        tags=tuple(row.tags),
-        cadence_days=row.cadence_days,
-        source=row.source,
-        added_at=row.added_at,
-        last_touch_at=row.last_touch_at,
-        last_mutual_at=row.last_mutual_at,
-        waiting_since=row.waiting_since,
-        score=score,
-        tier=strength.tier_of(score),
-    )
-
-
-def to_json(found: Circle) -> dict[str, Any]:
-    """The circle as the CLI's --json and the API give it."""
-    from kithkin.model import to_jsonable
-
-    return {
-        "cap": found.cap,
-        "default_cadence": found.default_cadence,
-        "tag_cadences": found.tag_cadences,
-        "warning": found.warning,
-        "members": [
-            {
-                "person_id": s.member.person_id,
-                "display_name": s.member.display_name,
-                "organisation": s.member.organisation,
-                "tags": list(s.member.tags),
-                "cadence": s.cadence,
-                "cadence_from": s.cadence_from,
-                "state": s.state,
-                "due_at": to_jsonable(s.due_at),
-                "dropped": s.dropped,
-                "last_touch_at": to_jsonable(s.member.last_touch_at),
-                "last_mutual_at": to_jsonable(s.member.last_mutual_at),
-                "waiting_since": to_jsonable(s.member.waiting_since),
-                "score": round(s.member.score, 1),
-                "tier": s.member.tier,
-                "reason": s.reason,
-            }
-            for s in found.members
-        ],
-    }
+def scored(member: Member, now: datetime) -> Member:
+    """The member with their score and tier as of `now` (0, none: never computed)."""
+    if member.computed_at is None or member.weight is None or member.reciprocity is None:
+        score = 0.0
+    else:
+        score = strength.score_at(
+            member.weight, member.reciprocity, member.last_mutual_at, member.computed_at, now
+        )
+    return replace(member, score=score, tier=strength.tier_of(score))

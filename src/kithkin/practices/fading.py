@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from kithkin.clock import days as days  # said the same way everywhere
+
 MIN_REPLIES: Final = 2  # answers of theirs before a conversation counts as two-way
 THRESHOLD: Final = 0.4  # a score from here on is fading
 # Shorter replies and a one-sided run are said in the reason but weigh nothing in the score:
@@ -335,20 +337,6 @@ def _reason(s: Signals, parts: dict[str, float], now: datetime | None) -> str:
     if parts["one_sided"] > 0:
         said.append(f"lately it is mostly you writing ({s.recent_mine} of the last {WINDOW})")
     return "; ".join(said)
-
-
-def days(delta: timedelta) -> str:
-    """A duration as people say it: "5 hours", "1 day", "3 weeks"."""
-    d = delta.total_seconds() / DAY
-    if d < 1:
-        hours = max(1, round(d * 24))
-        return f"{hours} hour{'s' * (hours != 1)}"
-    if d < 21:
-        n = round(d)
-        return f"{n} day{'s' * (n != 1)}"
-    if d < 120:
-        return f"{round(d / 7)} weeks"
-    return f"{round(d / 30.44)} months"
 
 
 def _span(d: float) -> str:

@@ -20,105 +20,37 @@ brings it to any later moment without reading the interactions again.
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+from kithkin.model import (
+    CATEGORY_FACTOR,
+    KIND_WEIGHT,
+    ROLE_FACTOR,
+    SPOKEN,
+    WRITTEN,
+    Contact,
+    Relationship,
+)
 from kithkin.practices import fading
 
 HALF_LIFE_DAYS: Final = 90.0
 FREQUENCY_K: Final = 15.0
 RECENCY_DAYS: Final = 60.0
 TIERS: Final = (("strong", 60.0), ("moderate", 35.0), ("weak", 10.0), ("none", 0.0))
-KIND_WEIGHT: Final = {
-    "meal": 4.0,
-    "coffee": 3.5,
-    "meeting": 3.0,
-    "call": 3.0,
-    "event": 1.5,
-    "message": 1.2,
-    "email": 1.0,
-    "note": 0.3,
-}
-ROLE_FACTOR: Final = {"cc": 0.4, "bcc": 0.4, "list": 0.25}  # others (with, from, to): 1
-CATEGORY_FACTOR: Final = {"list": 0.25, "bulk": 0.0}  # mail_message.category; person: 1
-SPOKEN: Final = frozenset({"meeting", "call", "coffee", "meal", "event"})  # we met or talked
-WRITTEN: Final = frozenset({"email", "message"})
+__all__ = [  # the weights and records strength works with live in `model`, shared with the store
+    "CATEGORY_FACTOR",
+    "KIND_WEIGHT",
+    "ROLE_FACTOR",
+    "SPOKEN",
+    "WRITTEN",
+    "Contact",
+    "Summary",
+]
+Summary = Relationship  # a relationship as strength computes it
 WINDOWS: Final = (30, 90, 365)
 RECENT: Final = 20  # the latest interactions a row remembers, for briefs
-
-
-@dataclass(frozen=True)
-class Contact:
-    """One interaction with one person, as strength sees it."""
-
-    interaction_id: int
-    at: datetime
-    kind: str
-    direction: str  # from_me, to_me, both, neither
-    role: str = "with"  # with, from, to, cc, bcc, list
-    people: int = 1  # the other participants, them included
-    category: str | None = None  # mail: person, list, bulk
-    size: int | None = None  # mail: bytes
-    thread: str | None = None
-
-    @property
-    def weight(self) -> float:
-        w = KIND_WEIGHT.get(self.kind, 1.0) * ROLE_FACTOR.get(self.role, 1.0)
-        w *= CATEGORY_FACTOR.get(self.category or "person", 1.0)
-        if self.direction == "neither" and self.kind != "note":
-            w *= 0.5  # I was copied
-        return w / math.sqrt(self.people) if self.people > 1 else w
-
-    @property
-    def is_touch(self) -> bool:
-        """Something I made happen: I wrote, we met or talked, I logged it."""
-        if self.role == "list" or self.category == "bulk":
-            return False
-        if self.kind in SPOKEN or self.kind == "note":
-            return True
-        return self.direction in ("from_me", "both")
-
-    @property
-    def is_personal_inbound(self) -> bool:
-        """A message they wrote to me (not a cc, not list or bulk mail)."""
-        return (
-            self.kind in WRITTEN
-            and self.direction == "to_me"
-            and self.role in ("from", "with")
-            and (self.category or "person") == "person"
-        )
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A relationship as of `computed_at`: what the `relationship` table holds."""
-
-    score: float
-    tier: str
-    last_touch_at: datetime | None
-    last_inbound_at: datetime | None
-    last_mutual_at: datetime | None
-    waiting_since: datetime | None
-    waiting_last_at: datetime | None
-    waiting_kind: str | None  # new, followup, reply
-    waiting_count: int
-    waiting_interaction_id: int | None
-    weight: float
-    reciprocity: float
-    n_30: int
-    n_90: int
-    n_365: int
-    n_all: int
-    next_event_at: datetime | None
-    fading: float  # upper bound of the fading score
-    fading_from: datetime | None  # from when it counts as fading
-    fading_last_at: datetime | None  # the last message of that conversation
-    unanswered_since: datetime | None
-    computed_at: datetime
-    inputs: dict[str, Any] = field(default_factory=dict)
 
 
 def tier_of(score: float) -> str:
@@ -207,25 +139,13 @@ def explain(s: Summary, now: datetime) -> list[str]:
 # -- stored rows -------------------------------------------------------------------------------
 
 
-def summary_of_row(row: Any) -> Summary:
-    """A stored relationship row (read with its inputs) as a Summary."""
-    data = {name: getattr(row, name) for name in Summary.__dataclass_fields__ if name != "inputs"}
-    return Summary(**data, inputs=inputs_of(row))
-
-
-def inputs_of(row: Any) -> dict[str, Any]:
-    """A stored row's inputs (JSON), when it was read with them."""
-    value: dict[str, Any] = json.loads(row.inputs) if row.inputs else {}
-    return value
-
-
 def recent_ids(inputs: dict[str, Any]) -> list[int]:
     """The latest interactions of a stored relationship, newest first."""
     return [int(i) for i in inputs.get("tally", {}).get("recent", [])][::-1]
 
 
-def current(row: Any, now: datetime) -> float:
-    """A stored row's score at `now`."""
+def current(row: Relationship, now: datetime) -> float:
+    """A stored relationship's score at `now`."""
     return score_at(row.weight, row.reciprocity, row.last_mutual_at, row.computed_at, now)
 
 

@@ -14,15 +14,13 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from kithkin.model import SPOKEN, WRITTEN, Contact
+from kithkin.model import Relationship as Summary
 from kithkin.practices import fading, waiting
 from kithkin.practices.strength import (
     HALF_LIFE_DAYS,
     RECENT,
-    SPOKEN,
     WINDOWS,
-    WRITTEN,
-    Contact,
-    Summary,
     score_of,
     signals_json,
     tier_of,

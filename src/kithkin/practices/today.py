@@ -18,16 +18,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from kithkin import clock
+from kithkin.clock import days
 from kithkin.practices import circle, fading, strength
-from kithkin.practices.fading import days
 
 if TYPE_CHECKING:
-    from kithkin.store import Database
-    from kithkin.store.agenda import Mute, Planned, WroteToMe
+    from kithkin.model import Mute, Planned, Relationship, WroteToMe
+    from kithkin.practices.brief import Brief
 
 WAITING_DAYS: Final = 14  # older unanswered messages leave Today (the person page keeps them)
 WAITING_SHOWN: Final = 20
@@ -106,9 +105,12 @@ def circle_items(statuses: Sequence[circle.Status]) -> list[Item]:
     ]
 
 
-def waiting_item(person_id: int, name: str, row: Any, subject: str | None, now: datetime) -> Item:
+def waiting_item(
+    person_id: int, name: str, row: Relationship, subject: str | None, now: datetime
+) -> Item:
     about = f" “{subject}”" if subject else ""
     since = row.waiting_since
+    assert since is not None  # a waiting relationship
     if row.waiting_kind == "followup":
         count = int(row.waiting_count)
         times = "twice" if count == 2 else f"{count} times"
@@ -127,13 +129,6 @@ def waiting_item(person_id: int, name: str, row: Any, subject: str | None, now: 
         at=since,
         advice="Answer, even briefly; or say when you will.",
     )
-
-
-def my_domains(conn: Any) -> frozenset[str]:
-    """The domains of my addresses: people there are colleagues."""
-    from kithkin.store import settings
-
-    return frozenset(a.rsplit("@", 1)[-1] for a in settings.get_me(conn).addresses if "@" in a)
 
 
 def likely_waiting(w: WroteToMe, colleagues: frozenset[str]) -> bool:
@@ -164,7 +159,7 @@ def direct_item(w: WroteToMe, name: str, subject: str | None, now: datetime) -> 
 def fading_item(
     person_id: int,
     name: str,
-    row: Any,
+    row: Relationship,
     inputs: dict[str, Any],
     subject: str | None,
     now: datetime,
@@ -250,99 +245,7 @@ def assemble(
     return Agenda(now, items, len(muted), list(warnings), muted)
 
 
-def day_window(now: datetime) -> tuple[datetime, datetime]:
-    """From the start of today to the end of tomorrow, in local time."""
-    local = now.astimezone()
-    start = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
-    return start, start + timedelta(days=2)
-
-
-def load(db: Database, now: datetime | None = None) -> Agenda:
-    """Today's agenda as of `now` (relationships refreshed first, only where they changed)."""
-    from kithkin.practices import brief
-    from kithkin.store import agenda, people, relationships
-
-    now = now or clock.now()
-    state = circle.load(db, now)
-    start, end = day_window(now)
-    with db.read() as conn:
-        meetings = agenda.planned(conn, start, end)
-        waiting_rows = relationships.waiting(conn, now - timedelta(days=WAITING_DAYS), now)
-
-        sent, received = agenda.mail_counts(conn, now - timedelta(days=365), now)
-        blind = received >= BLIND_MIN_RECEIVED and sent < BLIND_SHARE * received
-        direct = (
-            agenda.written_to_me(conn, now - timedelta(days=WAITING_DAYS), now) if blind else []
-        )
-        shown = {r.person_id for r in waiting_rows}
-        colleagues = my_domains(conn) if direct else frozenset()
-        direct = [w for w in direct if w.person_id not in shown and likely_waiting(w, colleagues)]
-        ids_waited = [r.waiting_interaction_id for r in waiting_rows]
-        answered = agenda.answered_elsewhere(
-            conn, [*ids_waited, *(w.interaction_id for w in direct)]
-        )
-        waiting_rows = [r for r in waiting_rows if r.waiting_interaction_id not in answered]
-        direct = [w for w in direct if w.interaction_id not in answered]
-        active = now - timedelta(days=FADING_ACTIVE_DAYS)
-        fading_rows = relationships.fading(conn, now, active)
-        subjects = agenda.subjects_of(
-            conn,
-            [
-                *(r.waiting_interaction_id for r in waiting_rows),
-                *(w.interaction_id for w in direct),
-            ],
-        )
-        fading_inputs = relationships.inputs_for(conn, [r.person_id for r in fading_rows])
-        thread_keys = [fading_inputs[r.person_id].get("fading_thread") for r in fading_rows]
-        threads = agenda.thread_subjects(conn, [k for k in thread_keys if k])
-        ids = [r.person_id for r in waiting_rows + fading_rows] + [w.person_id for w in direct]
-        names = {pid: s.display_name for pid, s in people.summaries_by_id(conn, ids).items()}
-        mutes = agenda.mutes(conn)
-    meetings = meetings[:MEETINGS_SHOWN]
-    upcoming = [m for m in meetings if m.at >= now] + [m for m in meetings if m.at < now]
-    briefed = list(
-        dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
-    )[:DIGESTS_SHOWN]
-    digests = {
-        pid: digest(b, now)
-        for pid, b in brief.load_many(db, briefed, now, recent=10, upcoming=False).items()
-    }
-    waiting_rows.sort(key=lambda r: (r.waiting_kind == "reply", -strength.current(r, now)))
-    waits = [
-        waiting_item(
-            r.person_id, names[r.person_id], r, subjects.get(r.waiting_interaction_id), now
-        )
-        for r in waiting_rows[:WAITING_SHOWN]
-    ]
-    waits += [
-        direct_item(w, names[w.person_id], subjects.get(w.interaction_id), now)
-        for w in direct[: max(0, WAITING_SHOWN - len(waits))]
-    ]
-    fades: list[Item] = []
-    strengths = {f"fading:{r.person_id}": strength.current(r, now) for r in fading_rows}
-    for r, key in zip(fading_rows, thread_keys, strict=True):
-        subject = threads.get(key) if key else None
-        made = fading_item(
-            r.person_id, names[r.person_id], r, fading_inputs[r.person_id], subject, now
-        )
-        if made is not None:
-            fades.append(made)
-    fades = sorted(fades, key=lambda i: (-i.score, -strengths[i.key]))[:FADING_SHOWN]
-    warnings = [state.warning] if state.warning else []
-    if blind:
-        warnings.append(
-            f"The latest mail imported holds {sent} message{'s' * (sent != 1)} you sent and "
-            f"{received} you received: import your Sent folder too (kithkin import mail PATH), "
-            "so kithkin can tell whom you answered. Until then, people who write to you "
-            "directly are listed as waiting."
-        )
-    return assemble(
-        now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
-        fades, mutes, warnings,
-    )  # fmt: skip
-
-
-def digest(b: Any, now: datetime) -> dict[str, Any]:
+def digest(b: Brief, now: datetime) -> dict[str, Any]:
     """What Today shows of a brief: enough to walk in prepared; the brief has the rest."""
     last = "never met"
     if b.recent:
@@ -364,62 +267,3 @@ def digest(b: Any, now: datetime) -> dict[str, Any]:
 
 def find(agenda: Agenda, key: str) -> Item | None:
     return next((i for i in [*agenda.items, *agenda.muted] if i.key == key), None)
-
-
-def mute(
-    db: Database, key: str, action: str, *, days_: int = SNOOZE_DAYS, now: datetime | None = None
-) -> Item:
-    """Snooze (for `days_`) or dismiss the item `key` of today's agenda; returns it."""
-    from kithkin.errors import InvalidInput, NotFound
-    from kithkin.store import agenda as store
-
-    now = now or clock.now()
-    if action == "snooze" and not 1 <= days_ <= 365:
-        raise InvalidInput(f"snooze for {days_} days? give 1 to 365")
-    item = find(load(db, now), key.strip())
-    if item is None:
-        raise NotFound(f"no item {key!r} on today's agenda (kithkin today lists them)")
-    until = now + timedelta(days=days_) if action == "snooze" else None
-    with db.write() as conn:
-        store.mute(
-            conn, item.key, item.fingerprint, action, until=until,
-            about=f"{item.reason}", person_id=item.person_id,
-        )  # fmt: skip
-    return item
-
-
-def item_json(item: Item) -> dict[str, Any]:
-    """One agenda item as JSON, with the commands that act on it."""
-    from kithkin.model import to_jsonable
-
-    first = item.person_id
-    return {
-        "key": item.key,
-        "section": item.section,
-        "kind": item.kind,
-        "reason": item.reason,
-        "advice": item.advice,
-        "at": to_jsonable(item.at),
-        "people": [{"id": pid, "display_name": name} for pid, name in item.people],
-        "briefs": to_jsonable(list(item.briefs)),
-        "actions": {
-            "brief": [f"kithkin brief '#{pid}'" for pid, _ in item.people],
-            "log": f"kithkin log call '#{first}'" if first is not None else None,
-            "snooze": f"kithkin today snooze {item.key} --days {SNOOZE_DAYS}",
-            "dismiss": f"kithkin today dismiss {item.key}",
-        },
-    }
-
-
-def to_json(agenda: Agenda) -> dict[str, Any]:
-    """The agenda as the CLI's --json and the API give it: sections of items, each with its
-    reason and the commands that act on it."""
-    return {
-        "now": agenda.now.isoformat(),
-        "sections": [
-            {"name": name, "title": title, "items": [item_json(i) for i in agenda.section(name)]}
-            for name, title in SECTIONS
-        ],
-        "hidden": agenda.hidden,
-        "warnings": agenda.warnings,
-    }

@@ -1,19 +1,18 @@
 """Who waits for my reply: their messages since my last answer, and whether they are worth
 answering — a person I usually answer, not a sender I ignore (practice: Today).
 
-Works on one person's interactions in time order (`strength.Contact`), as part of
-`strength.summarise`.
+Works on one person's interactions in time order (`model.Contact`), as part of
+`tally.summarise`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from kithkin.practices.strength import Contact
+    from kithkin.model import Contact
 
 ANSWER_WITHIN: Final = timedelta(days=14)
 LEFT_UNANSWERED: Final = timedelta(days=28)
@@ -35,22 +34,15 @@ class Waiting:
     real: bool  # a person I answer, not a sender I ignore
 
 
-def waiting(contacts: Sequence[Contact]) -> Waiting:
-    """Whether their last messages wait for my answer (contacts in time order).
+class Track:
+    """Whether their last messages wait for my answer, read contact by contact (in time
+    order), so a stored track (`to_json`) can take new ones.
 
     "Real" when I usually answer them (at least half of their earlier messages got an answer
     within `ANSWER_WITHIN`, over three or more), or, with fewer, when I have ever written to or
     met them: unsolicited mail from someone I never answer is not waiting for me. Messages of
     theirs more than `LEFT_UNANSWERED` apart start afresh: the older ones were left unanswered.
     """
-    track = Track()
-    for c in contacts:
-        track.feed(c)
-    return track.result()
-
-
-class Track:
-    """`waiting` read contact by contact, so a stored track (`to_json`) can take new ones."""
 
     def __init__(self) -> None:
         self.runs = self.answered = self.count = 0

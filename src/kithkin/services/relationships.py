@@ -1,16 +1,30 @@
-"""How strong a relationship is, and why: `kithkin strength`, the person page, the API."""
+"""Relationships: the `relationship` table kept fresh, and how strong one is and why.
+
+`refresh` is what every use case that reads relationships runs first (at most once per call):
+only the people whose interactions changed since the last refresh are recomputed — by adding
+the new interactions to their stored tally, or, when that cannot be done, from their whole
+history (`practices.refresh`, `practices.tally`). `strength` serves `kithkin strength`, the
+person page and the API.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kithkin.model import Relationship
     from kithkin.store import Database
+
+FEW_ADDED: Final = 50_000  # up to this many new interactions are read in one go
+BATCH: Final = 2000  # people recomputed per write
 
 
 @dataclass(frozen=True)
@@ -27,16 +41,105 @@ class Strength:
 
 def strength(db: Database, *, person: PersonRef) -> Strength:
     """The strength of my relationship with `person` (0-100) as of now, with its inputs."""
-    from kithkin.practices import refresh
     from kithkin.practices import strength as practice
 
     now = clock.now()
     with db.read() as conn:
         pid = person_id(conn, person)
-        summary = refresh.of_person(conn, pid, now)
+        summary = of_person(conn, pid, now)
     return Strength(
         person_id=pid,
         report=practice.report(pid, summary, now),
         last_touch_at=summary.last_touch_at,
         waiting_since=summary.waiting_since,
     )
+
+
+def refresh(db: Database, now: datetime | None = None) -> int:
+    """Bring the relationship table up to date: only the people whose interactions changed
+    since the last refresh are recomputed — by adding the new interactions to their stored
+    tally, or, when that cannot be done (a merge, an older interaction imported late, a
+    planned meeting that has now happened, or every `practices.refresh.FULL_EVERY` folds),
+    from their whole history. Returns how many were recomputed (0: nothing to do, and
+    nothing was written)."""
+    from kithkin.store import relationships
+
+    now = now or clock.now()
+    with db.read() as conn:
+        todo = relationships.plan(conn, now)
+    if not todo.changed:
+        return 0
+    with db.write() as conn:
+        todo = relationships.plan(conn, now)  # again, now that writers wait for us
+        added = todo.interaction_mark - todo.since
+        redo = set(todo.redo) | fold_in(conn, todo.added, todo.since, now, added=added)
+        recompute(conn, redo, now)
+        relationships.set_mark(conn, todo.interaction_mark, todo.activity_mark)
+    return len(todo.person_ids)
+
+
+def fold_in(
+    conn: Connection, person_ids: Iterable[int], since: int, now: datetime, *, added: int = 0
+) -> set[int]:
+    """Add the interactions with ids above `since` (about `added` of them) to these people's
+    stored tallies; returns the people whose whole history must be read instead."""
+    from kithkin.practices import refresh as practice
+    from kithkin.practices import tally
+    from kithkin.store import relationships
+
+    ids = sorted(set(person_ids))
+    stored = relationships.rows_of(conn, ids)
+    redo = {pid for pid in ids if pid not in stored or not practice.foldable(_tally(stored[pid]))}
+    foldable = [pid for pid in ids if pid not in redo]
+    if not foldable:
+        return redo
+    few = added <= FEW_ADDED  # then read them all by id, else person by person
+    new_rows = relationships.histories(conn, None, after=since) if few else {}
+    for start in range(0, len(foldable), BATCH):
+        part = foldable[start : start + BATCH]
+        if not few:
+            new_rows = relationships.histories(conn, part, after=since)
+        rows = []
+        for pid in part:
+            row = stored[pid]
+            state = _tally(row)
+            assert state is not None  # foldable
+            summary = tally.fold(state, row.next_event_at, new_rows.get(pid, []), now)
+            if summary is None:
+                redo.add(pid)
+            else:
+                rows.append(row_of(pid, summary))
+        relationships.save(conn, rows)
+    return redo
+
+
+def _tally(row: Relationship) -> dict[str, Any] | None:
+    state: dict[str, Any] | None = row.inputs.get("tally")
+    return state
+
+
+def recompute(conn: Connection, person_ids: Iterable[int], now: datetime) -> None:
+    """Recompute these people from their whole history."""
+    from kithkin.practices import tally
+    from kithkin.store import relationships
+
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), BATCH):
+        part = ids[start : start + BATCH]
+        found = relationships.histories(conn, part)
+        rows = [row_of(pid, tally.summarise(history, now)) for pid, history in found.items()]
+        relationships.save(conn, rows, forget=set(part) - set(found))
+
+
+def row_of(person_id: int, s: Relationship) -> dict[str, Any]:
+    """A computed relationship as the columns the store saves."""
+    return {**vars(s), "person_id": person_id}
+
+
+def of_person(conn: Connection, person_id: int, now: datetime) -> Relationship:
+    """One person's relationship, computed afresh from their interactions."""
+    from kithkin.practices import tally
+    from kithkin.store import relationships
+
+    history = relationships.histories(conn, [person_id]).get(person_id, [])
+    return tally.summarise(history, now)

@@ -5,7 +5,6 @@ was answered from another client, and a person's notes and upcoming meetings."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -13,6 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
+from kithkin.model import Mute, Planned, WroteToMe
 from kithkin.store import activity
 from kithkin.store.bulk import chunks
 from kithkin.store.schema import interaction, interaction_participant, person
@@ -22,27 +22,6 @@ from kithkin.store.schema_mail import mail_message
 
 MEETING_KINDS: Final = ("meeting", "call", "coffee", "meal", "event")
 ACTIONS: Final = ("snooze", "dismiss")
-
-
-@dataclass(frozen=True)
-class Mute:
-    key: str
-    fingerprint: str
-    action: str  # snooze, dismiss
-    until: datetime | None
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A meeting (or call, coffee...) in the calendar, with the people in it."""
-
-    key: str  # "i<interaction id>" or "c<calendar_event id>"
-    at: datetime
-    kind: str
-    subject: str | None
-    people: tuple[tuple[int, str], ...]  # (person id, display name), me excluded
-    location: str | None = None
 
 
 # -- muted items --------------------------------------------------------------------------------
@@ -235,19 +214,6 @@ def subjects_of(conn: Connection, interaction_ids: Iterable[int]) -> dict[int, s
 
 
 # -- mail whose answers the import cannot see ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WroteToMe:
-    """Someone who wrote to me directly, again and again (see `written_to_me`)."""
-
-    person_id: int
-    count: int  # their direct messages in the year before `until`
-    first_at: datetime  # the first of those since `since`
-    last_at: datetime
-    interaction_id: int  # their last message
-    address: str  # the address they wrote from, last
-    replies: int  # how many of those messages answer something (of mine, most likely)
 
 
 def mail_counts(

@@ -6,14 +6,13 @@ member keeps that tag in step, so the People page's tag filter shows the same ci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
+from kithkin.model import Member
 from kithkin.store import activity, people, settings
 from kithkin.store.rows import live_row
 from kithkin.store.schema import person, person_tag, tag
@@ -24,24 +23,8 @@ CAP_KEY: Final = "circle.cap"
 CADENCE_KEY: Final = "circle.cadence"
 SEEDED_KEY: Final = "circle.seeded"
 MAX_DAYS: Final = 3660
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    person_id: int
-    display_name: str
-    organisation: str | None
-    title: str | None
-    tags: tuple[str, ...]
-    cadence_days: int | None
-    source: str
-    added_at: datetime
-    last_touch_at: datetime | None
-    last_mutual_at: datetime | None
-    waiting_since: datetime | None
-    weight: float | None
-    reciprocity: float | None
-    computed_at: datetime | None
+DEFAULT_CAP: Final = 10  # people: the practice is a few people seen regularly
+DEFAULT_CADENCE: Final = 14  # days
 
 
 # -- members ------------------------------------------------------------------------------------
@@ -78,7 +61,7 @@ def seed_from_tag(conn: Connection) -> int:
     return len(ids)
 
 
-def members(conn: Connection) -> list[MemberRow]:
+def members(conn: Connection) -> list[Member]:
     rows = list(
         conn.execute(
             select(
@@ -105,7 +88,7 @@ def members(conn: Connection) -> list[MemberRow]:
         pid: s.tags for pid, s in people.summaries_by_id(conn, [r.person_id for r in rows]).items()
     }
     return [
-        MemberRow(
+        Member(
             person_id=r.person_id,
             display_name=r.display_name,
             organisation=r.organisation,
@@ -201,8 +184,6 @@ def set_tag_cadence(conn: Connection, tag_name: str, days: int | None) -> None:
 
 
 def default_cadence(conn: Connection) -> int:
-    from kithkin.practices.circle import DEFAULT_CADENCE
-
     return int(settings.get(conn, CADENCE_KEY, DEFAULT_CADENCE))
 
 
@@ -213,8 +194,6 @@ def set_default_cadence(conn: Connection, days: int) -> None:
 
 
 def cap(conn: Connection) -> int:
-    from kithkin.practices.circle import DEFAULT_CAP
-
     return int(settings.get(conn, CAP_KEY, DEFAULT_CAP))
 
 

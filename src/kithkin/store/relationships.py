@@ -1,8 +1,10 @@
 """The `relationship` table: a cache of each relationship's strength and signals, and what it
 takes to keep it fresh incrementally.
 
-`practices.refresh` computes the rows; this module reads what it needs and writes the
-results. A refresh recomputes only the people whose interactions changed since the last one:
+`services.relationships.refresh` computes the rows (with `practices.tally`); this module reads
+what it needs and writes the results, and reads them back as typed records
+(`model.Relationship`, its `inputs` decoded here). A refresh recomputes only the people
+whose interactions changed since the last one:
 
 - interactions added since (their ids are above the interaction mark): these are read alone
   and added to the person's stored tally (`histories(..., after=mark)`),
@@ -20,10 +22,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    Row,
+    Select,
     String,
     case,
     delete,
@@ -34,6 +39,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from kithkin.model import Contact, Relationship
 from kithkin.store import settings
 from kithkin.store.bulk import Bulk, chunks
 from kithkin.store.schema import activity, interaction, interaction_participant, person
@@ -46,21 +52,6 @@ _ROLE_RANK: Final = {"with": 0, "from": 0, "to": 0, "cc": 1, "bcc": 1, "list": 2
 COLUMNS: Final = tuple(c.name for c in relationship.columns)
 _ADD = Bulk.insert(relationship, COLUMNS)
 _ADD_INPUTS = Bulk.insert(relationship_inputs, ("person_id", "inputs"))
-
-
-class HistoryRow(NamedTuple):
-    """One interaction with one person, with what the mail tables know of it."""
-
-    person_id: int
-    interaction_id: int
-    at: datetime
-    kind: str
-    direction: str
-    role: str
-    people: int  # participants (people other than me) in the interaction
-    thread: str | None
-    category: str | None  # mail_message.category, when it came from mail
-    size: int | None
 
 
 @dataclass(frozen=True)
@@ -137,8 +128,8 @@ def _people_moved(conn: Connection, since: int) -> set[int]:
 
 def histories(
     conn: Connection, person_ids: Iterable[int] | None, *, after: int | None = None
-) -> dict[int, list[HistoryRow]]:
-    """Every interaction of each person (one row per interaction, their strongest role), or
+) -> dict[int, list[Contact]]:
+    """Every interaction of each person (one per interaction, with their strongest role), or
     only those with ids above `after` (the ones added since a refresh; `person_ids` None:
     whoever took part in them).
 
@@ -146,7 +137,7 @@ def histories(
     here (SQLAlchemy's per-row conversion would double the time), and participants are
     counted only for interactions of kinds that gather several people.
     """
-    out: dict[int, dict[int, HistoryRow]] = {}
+    out: dict[int, dict[int, Contact]] = {}
     others = interaction_participant.alias("others")
     ip = interaction_participant
     people = case(
@@ -186,8 +177,8 @@ def histories(
             mine = out.setdefault(pid, {})
             found = mine.get(iid)
             if found is None or _ROLE_RANK.get(role, 3) < _ROLE_RANK.get(found.role, 3):
-                mine[iid] = HistoryRow(
-                    pid, iid, _utc(at), kind, direction, role, n or 1, thread, category, size
+                mine[iid] = Contact(
+                    iid, _utc(at), kind, direction, role, n or 1, category, size, thread
                 )
     return {pid: list(rows.values()) for pid, rows in out.items()}
 
@@ -225,7 +216,7 @@ _ID = relationship.c.person_id
 _WHO = person.c.id == _ID
 
 
-def _live(query: Any) -> Any:
+def _live(query: Sequence[ColumnElement[bool]]) -> Select[Any]:
     return (
         select(relationship, person.c.deleted_at.label("trashed_at"))
         .join(person, _WHO)
@@ -233,35 +224,47 @@ def _live(query: Any) -> Any:
     )
 
 
-def _alive(rows: Iterable[Any]) -> list[Any]:
-    return [r for r in rows if r.trashed_at is None]
+def _alive(rows: Iterable[Row[Any]]) -> list[Relationship]:
+    return [_record(r) for r in rows if r.trashed_at is None]
 
 
-def rows_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, Any]:
-    """The stored rows of these people, with their `inputs` (JSON text)."""
-    out: dict[int, Any] = {}
+_FIELDS: Final = tuple(c for c in COLUMNS if c != "person_id")
+
+
+def _record(row: Row[Any], inputs: str | None = None) -> Relationship:
+    """A stored row as a typed record; its `inputs` decoded when they were read with it."""
+    values = {name: getattr(row, name) for name in _FIELDS}
+    return Relationship(
+        **values, inputs=json.loads(inputs) if inputs else {}, person_id=int(row.person_id)
+    )
+
+
+def rows_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, Relationship]:
+    """The stored relationships of these people, with their `inputs`."""
+    out: dict[int, Relationship] = {}
     for part in chunks(sorted(set(person_ids))):
         for row in conn.execute(
             select(relationship, relationship_inputs.c.inputs)
             .outerjoin(relationship_inputs, relationship_inputs.c.person_id == _ID)
             .where(_ID.in_(part))
         ):
-            out[int(row.person_id)] = row
+            out[int(row.person_id)] = _record(row, row.inputs)
     return out
 
 
-def inputs_for(conn: Connection, person_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The inputs of these people's rows."""
-    out: dict[int, dict[str, Any]] = {}
+def _inputs_text(conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
     for part in chunks(sorted(set(person_ids))):
         for pid, text in conn.execute(
             select(relationship_inputs).where(relationship_inputs.c.person_id.in_(part))
         ):
-            out[int(pid)] = json.loads(text)
+            out[int(pid)] = text
     return out
 
 
-def waiting(conn: Connection, since: datetime, until: datetime, *, limit: int = 100) -> list[Any]:
+def waiting(
+    conn: Connection, since: datetime, until: datetime, *, limit: int = 100
+) -> list[Relationship]:
     """Live people with messages of theirs unanswered, the last of them written between `since`
     and `until`, the strongest relationships first."""
     r = relationship.c
@@ -278,31 +281,32 @@ def waiting(conn: Connection, since: datetime, until: datetime, *, limit: int = 
 
 def fading(
     conn: Connection, now: datetime, active_since: datetime, *, limit: int = 50
-) -> list[Any]:
+) -> list[Relationship]:
     """Live people whose conversation is fading at `now` (the strongest bounds first), whose
     last message was written since `active_since`, and with whom I have not met or talked
-    since my first unanswered message."""
+    since my first unanswered message; with their inputs (the fading signals are there)."""
     r = relationship.c
-    return _alive(
-        conn.execute(
-            _live(
-                [
-                    r.fading_last_at >= active_since,
-                    r.fading_from <= now,
-                    or_(
-                        r.unanswered_since.is_(None),
-                        r.last_mutual_at.is_(None),
-                        r.last_mutual_at <= r.unanswered_since,
-                    ),
-                ]
-            )
-            .order_by(r.fading.desc(), r.person_id)
-            .limit(limit)
+    rows = conn.execute(
+        _live(
+            [
+                r.fading_last_at >= active_since,
+                r.fading_from <= now,
+                or_(
+                    r.unanswered_since.is_(None),
+                    r.last_mutual_at.is_(None),
+                    r.last_mutual_at <= r.unanswered_since,
+                ),
+            ]
         )
+        .order_by(r.fading.desc(), r.person_id)
+        .limit(limit)
     )
+    found = [row for row in rows if row.trashed_at is None]
+    inputs = _inputs_text(conn, [row.person_id for row in found])
+    return [_record(row, inputs.get(int(row.person_id))) for row in found]
 
 
-def strongest(conn: Connection, min_score: float, *, limit: int = 200) -> list[Any]:
+def strongest(conn: Connection, min_score: float, *, limit: int = 200) -> list[Relationship]:
     """Live people whose stored score (what the current one decays from) reaches `min_score`."""
     return _alive(
         conn.execute(

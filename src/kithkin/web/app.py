@@ -20,6 +20,8 @@ import kithkin
 from kithkin.errors import Ambiguous, KithkinError
 from kithkin.store import Database
 from kithkin.web import (
+    brief,
+    circle,
     contacts,
     duplicates,
     guard,
@@ -141,6 +143,8 @@ def create_app(
     app.include_router(mail_import.pages)
     app.include_router(inbox.api)
     app.include_router(today.router)
+    app.include_router(circle.router)
+    app.include_router(brief.router)
     app.include_router(inbox.pages)
     app.include_router(people.pages)
     app.include_router(story.pages)

@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from kithkin import clock
 from kithkin.demo import build_demo
-from kithkin.practices import circle, today
+from kithkin.practices import today
+from kithkin.services import circle
+from kithkin.services import today as service
 from kithkin.store import Database, people
 from kithkin.store.schema import interaction, interaction_participant
 
@@ -26,7 +28,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, t
     build_demo(db, seed=7, today=DAY)
     clock.freeze(NOW)
     try:
-        yield db, today.load(db, NOW)
+        yield db, service.agenda(db, now=NOW)
     finally:
         clock.freeze(None)
         db.dispose()
@@ -67,7 +69,7 @@ def test_the_overdue_circle_members_are_listed_with_why(
         assert (
             listed[pid].reason.startswith("overdue by ") and "every 14 days" in listed[pid].reason
         )
-    dropped = [s for s in circle.suggestions(db, NOW) if s.action == "remove"]
+    dropped = [s for s in circle.suggestions(db, now=NOW) if s.action == "remove"]
     assert {s.person_id for s in dropped} <= set(silent) and dropped
 
 
@@ -120,7 +122,7 @@ def test_todays_and_tomorrows_meetings_come_with_their_briefs(
     demo: tuple[Database, today.Agenda],
 ) -> None:
     db, agenda = demo
-    start, end = today.day_window(NOW)
+    start, end = clock.day_window(NOW)
     with db.read() as conn:
         planned = list(
             conn.scalars(

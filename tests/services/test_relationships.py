@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.practices import refresh, today
+from kithkin.practices import brief
+from kithkin.services import relationships as refresh
+from kithkin.services import today
 from kithkin.store import Database, backup, interactions, people, relationships, trash
 from kithkin.store import circle as store_circle
 from kithkin.store.schema import activity
@@ -133,10 +135,10 @@ def test_bulk_mail_never_waits_and_mail_answered_elsewhere_leaves_today(
             "imported_at": NOW,
         }
         conn.execute(insert(mail_message).values(**row, interaction_id=pending, flags="S"))
-    assert f"waiting:{a}" in [i.key for i in today.load(db, NOW).items]
+    assert f"waiting:{a}" in [i.key for i in today.agenda(db, now=NOW).items]
     with db.write() as conn:  # read and answered from the phone: the R flag
         conn.execute(mail_message.update().values(flags="RS"))
-    assert f"waiting:{a}" not in [i.key for i in today.load(db, NOW).items]
+    assert f"waiting:{a}" not in [i.key for i in today.agenda(db, now=NOW).items]
     with db.write() as conn:
         conn.execute(mail_message.update().values(flags="S", category="bulk"))
         conn.execute(relationship.delete())  # recompute with the category known
@@ -177,9 +179,9 @@ def test_the_new_tables_round_trip_through_a_backup(
     with db.write() as conn:
         store_circle.add_member(conn, a, cadence_days=10)
         store_circle.set_tag_cadence(conn, "board", 30)
-    today.load(db, NOW)
-    key = today.load(db, NOW).items[0].key
-    today.mute(db, key, "snooze", days_=2, now=NOW)
+    today.agenda(db, now=NOW)
+    key = today.agenda(db, now=NOW).items[0].key
+    today.snooze(db, key=key, days=2, now=NOW)
     out = io.StringIO()
     with db.read() as conn:
         backup.export(conn, out)
@@ -205,11 +207,16 @@ def test_the_new_tables_round_trip_through_a_backup(
     target.dispose()
 
 
+def strength_line(conn: Connection, person_id: int, now: datetime) -> str:
+    """What `practices.refresh.strength_line` said (removed: nothing else used it)."""
+    return "relationship: " + brief.strength_line(refresh.of_person(conn, person_id, now), now)
+
+
 def test_a_strength_line_for_the_person_page(db: Database, two: tuple[int, int]) -> None:
     a, b = two
     with db.read() as conn:
-        line = refresh.strength_line(conn, a, NOW)
+        line = strength_line(conn, a, NOW)
         assert (
             line.startswith("relationship: ") and "/100): last two-way contact 4 weeks ago" in line
         )
-        assert refresh.strength_line(conn, b, NOW) == "relationship: none (0/100)"
+        assert strength_line(conn, b, NOW) == "relationship: none (0/100)"

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
-from kithkin.practices import brief, today
+from kithkin import clock
+from kithkin.services import brief
 from kithkin.store import Database, agenda, interactions, people
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
 
@@ -35,11 +36,11 @@ def _event(db: Database, at: datetime, person_id: int | None, **kw: object) -> N
 def test_calendar_events_are_meetings_for_today_and_tomorrows_briefs(db: Database) -> None:
     with db.write() as conn:
         dana = people.add_person(conn, display_name="Dana Whitfield")
-    tomorrow = today.day_window(NOW)[0] + timedelta(days=1, hours=10)
+    tomorrow = clock.day_window(NOW)[0] + timedelta(days=1, hours=10)
     _event(db, tomorrow, dana)
     _event(db, tomorrow + timedelta(hours=2), dana, counted=False)  # declined: not a meeting
     _event(db, tomorrow + timedelta(hours=3), None)  # nobody we know
-    start, end = today.day_window(NOW)
+    start, end = clock.day_window(NOW)
     with db.read() as conn:
         found = agenda.planned(conn, start, end)
         upcoming = agenda.upcoming_with(conn, dana, NOW)
@@ -47,7 +48,7 @@ def test_calendar_events_are_meetings_for_today_and_tomorrows_briefs(db: Databas
         ("Board prep", ((dana, "Dana Whitfield"),), "Room 4")
     ]
     assert [p.subject for p in upcoming] == ["Board prep"]
-    [(meeting, briefs)] = brief.for_day(db, "tomorrow", NOW)
+    [(meeting, briefs)] = brief.for_day(db, day="tomorrow", now=NOW)
     assert meeting.key.startswith("c") and [b.display_name for b in briefs] == ["Dana Whitfield"]
     assert "Board prep" in [loop.text.split(" on ")[0] for loop in briefs[0].loops]
 

@@ -1,0 +1,79 @@
+"""Briefs: the recall card before meeting someone (`kithkin brief`, the Brief page, the API),
+and a brief for everyone I meet tomorrow (`kithkin briefs`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from kithkin import clock
+from kithkin.model import Planned as Planned
+from kithkin.practices.brief import Brief as Brief
+from kithkin.services.common import PersonRef, person_id
+from kithkin.services.relationships import refresh
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kithkin.store import Database
+
+
+def brief(db: Database, *, person: PersonRef, now: datetime | None = None) -> Brief:
+    """One person's brief, as of `now` (relationships refreshed first where they changed)."""
+    now = now or clock.now()
+    refresh(db, now)
+    with db.read() as conn:
+        pid = person_id(conn, person)
+        return read_briefs(conn, [pid], now)[pid]
+
+
+def for_day(
+    db: Database, *, day: str = "tomorrow", now: datetime | None = None
+) -> list[tuple[Planned, list[Brief]]]:
+    """Every meeting of `day` ("today" or "tomorrow", local time) with a brief per attendee."""
+    from kithkin.store import agenda
+
+    now = now or clock.now()
+    start, _ = clock.day_window(now)
+    if day == "tomorrow":
+        start += timedelta(days=1)
+    refresh(db, now)
+    with db.read() as conn:
+        meetings = agenda.planned(conn, start, start + timedelta(days=1))
+        found = read_briefs(conn, [pid for m in meetings for pid, _ in m.people], now)
+    return [(m, [found[pid] for pid, _ in m.people]) for m in meetings]
+
+
+def read_briefs(
+    conn: Connection,
+    person_ids: Sequence[int],
+    now: datetime,
+    *,
+    recent: int | None = None,
+    upcoming: bool = True,
+) -> dict[int, Brief]:
+    """Briefs of several people, read in the caller's transaction (relationships refreshed
+    already; without their upcoming meetings when `upcoming` is False: Today shows those)."""
+    from kithkin.practices import strength
+    from kithkin.practices.brief import compose, conversations
+    from kithkin.store import agenda, interactions, people, relationships
+
+    recent = strength.RECENT if recent is None else recent
+    out: dict[int, Brief] = {}
+    rows = relationships.rows_of(conn, person_ids)
+    for pid in dict.fromkeys(person_ids):
+        person = people.get_person(conn, pid)
+        summary = rows.get(pid)
+        # the row remembers their latest interactions: no sort of a long history here
+        ids = strength.recent_ids(summary.inputs)[:recent] if summary is not None else []
+        latest = interactions.get_interactions(conn, ids)
+        planned = agenda.upcoming_with(conn, pid, now) if upcoming else []
+        waiting_subject = None
+        if summary is not None and summary.waiting_interaction_id is not None:
+            waiting_subject = agenda.subjects_of(conn, [summary.waiting_interaction_id]).get(
+                summary.waiting_interaction_id
+            )
+        threads = conversations(latest, now)
+        out[pid] = compose(person, summary, latest, threads, planned, now, waiting_subject)
+    return out

@@ -1,0 +1,260 @@
+"""Today: the daily agenda (`kithkin today`, the home page, `GET /api/today`), snoozing and
+dismissing its items, logging a touch from it, and the fading conversations.
+
+`agenda` refreshes relationships once, then reads everything the practices need in one
+transaction: the circle, the meetings and their attendees' briefs, who waits, what fades.
+The commands an item offers (`kithkin today dismiss KEY`...) are written here, once, for the
+CLI's --json and the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from kithkin import clock
+from kithkin.errors import InvalidInput, NotFound
+from kithkin.practices.today import SECTIONS as SECTIONS
+from kithkin.practices.today import SNOOZE_DAYS as SNOOZE_DAYS
+from kithkin.practices.today import Agenda as Agenda
+from kithkin.practices.today import Item as Item
+from kithkin.services.common import PersonRef, person_id
+from kithkin.services.relationships import refresh
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kithkin.store import Database
+
+TOUCH_KINDS: Final = ("call", "email", "message", "meeting", "coffee", "meal", "note")
+_DIRECTION: Final = {"email": "from_me", "message": "from_me", "note": "neither"}
+
+
+@dataclass(frozen=True)
+class Touched:
+    person_id: int
+    display_name: str
+    kind: str
+
+
+def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
+    """Today's agenda as of `now` (relationships refreshed first, once, where they changed)."""
+    from kithkin.practices import strength
+    from kithkin.practices.today import (
+        BLIND_MIN_RECEIVED,
+        BLIND_SHARE,
+        BRIEFS_PER_MEETING,
+        DIGESTS_SHOWN,
+        FADING_ACTIVE_DAYS,
+        FADING_SHOWN,
+        MEETINGS_SHOWN,
+        WAITING_DAYS,
+        WAITING_SHOWN,
+        assemble,
+        circle_items,
+        digest,
+        direct_item,
+        fading_item,
+        likely_waiting,
+        meeting_items,
+        waiting_item,
+    )
+    from kithkin.services.brief import read_briefs
+    from kithkin.services.circle import read_circle
+    from kithkin.store import agenda, people, relationships
+
+    now = now or clock.now()
+    refresh(db, now)
+    state = read_circle(db, now)
+    start, end = clock.day_window(now)
+    with db.read() as conn:
+        meetings = agenda.planned(conn, start, end)
+        waiting_rows = relationships.waiting(conn, now - timedelta(days=WAITING_DAYS), now)
+
+        sent, received = agenda.mail_counts(conn, now - timedelta(days=365), now)
+        blind = received >= BLIND_MIN_RECEIVED and sent < BLIND_SHARE * received
+        direct = (
+            agenda.written_to_me(conn, now - timedelta(days=WAITING_DAYS), now) if blind else []
+        )
+        shown = {r.person_id for r in waiting_rows}
+        colleagues = _my_domains(conn) if direct else frozenset()
+        direct = [w for w in direct if w.person_id not in shown and likely_waiting(w, colleagues)]
+        ids_waited = [i for r in waiting_rows if (i := r.waiting_interaction_id) is not None]
+        answered = agenda.answered_elsewhere(
+            conn, [*ids_waited, *(w.interaction_id for w in direct)]
+        )
+        waiting_rows = [r for r in waiting_rows if r.waiting_interaction_id not in answered]
+        direct = [w for w in direct if w.interaction_id not in answered]
+        active = now - timedelta(days=FADING_ACTIVE_DAYS)
+        fading_rows = relationships.fading(conn, now, active)
+        subjects = agenda.subjects_of(
+            conn,
+            [
+                *(i for r in waiting_rows if (i := r.waiting_interaction_id) is not None),
+                *(w.interaction_id for w in direct),
+            ],
+        )
+        thread_keys = [r.inputs.get("fading_thread") for r in fading_rows]
+        threads = agenda.thread_subjects(conn, [k for k in thread_keys if k])
+        ids = [r.person_id for r in waiting_rows + fading_rows] + [w.person_id for w in direct]
+        names = {pid: s.display_name for pid, s in people.summaries_by_id(conn, ids).items()}
+        mutes = agenda.mutes(conn)
+        meetings = meetings[:MEETINGS_SHOWN]
+        upcoming = [m for m in meetings if m.at >= now] + [m for m in meetings if m.at < now]
+        briefed = list(
+            dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
+        )[:DIGESTS_SHOWN]
+        found = read_briefs(conn, briefed, now, recent=10, upcoming=False)
+    digests = {pid: digest(b, now) for pid, b in found.items()}
+    waiting_rows.sort(key=lambda r: (r.waiting_kind == "reply", -strength.current(r, now)))
+    waits = [
+        waiting_item(
+            r.person_id, names[r.person_id], r, subjects.get(r.waiting_interaction_id or 0), now
+        )
+        for r in waiting_rows[:WAITING_SHOWN]
+    ]
+    waits += [
+        direct_item(w, names[w.person_id], subjects.get(w.interaction_id), now)
+        for w in direct[: max(0, WAITING_SHOWN - len(waits))]
+    ]
+    fades: list[Item] = []
+    strengths = {f"fading:{r.person_id}": strength.current(r, now) for r in fading_rows}
+    for r, key in zip(fading_rows, thread_keys, strict=True):
+        subject = threads.get(key) if key else None
+        made = fading_item(r.person_id, names[r.person_id], r, r.inputs, subject, now)
+        if made is not None:
+            fades.append(made)
+    fades = sorted(fades, key=lambda i: (-i.score, -strengths[i.key]))[:FADING_SHOWN]
+    warnings = [state.warning] if state.warning else []
+    if blind:
+        warnings.append(
+            f"The latest mail imported holds {sent} message{'s' * (sent != 1)} you sent and "
+            f"{received} you received: import your Sent folder too (kithkin import mail PATH), "
+            "so kithkin can tell whom you answered. Until then, people who write to you "
+            "directly are listed as waiting."
+        )
+    return assemble(
+        now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
+        fades, mutes, warnings,
+    )  # fmt: skip
+
+
+def _my_domains(conn: Connection) -> frozenset[str]:
+    """The domains of my addresses: people there are colleagues."""
+    from kithkin.store import settings
+
+    return frozenset(a.rsplit("@", 1)[-1] for a in settings.get_me(conn).addresses if "@" in a)
+
+
+def snooze(
+    db: Database, *, key: str, days: int | str = SNOOZE_DAYS, now: datetime | None = None
+) -> Item:
+    """Put the item `key` of today's agenda away for `days` (1 to 365), or until its reason
+    changes; returns it."""
+    return _mute(db, key, "snooze", _snooze_days(days), now)
+
+
+def dismiss(db: Database, *, key: str, now: datetime | None = None) -> Item:
+    """Dismiss the item `key` of today's agenda until its reason changes; returns it."""
+    return _mute(db, key, "dismiss", SNOOZE_DAYS, now)
+
+
+def _snooze_days(value: int | str) -> int:
+    if isinstance(value, str):
+        text = value or str(SNOOZE_DAYS)
+        if not text.strip().isdigit():
+            raise InvalidInput(f"days: {text!r} is not a whole number of days")
+        value = int(text)
+    return value
+
+
+def _mute(db: Database, key: str, action: str, days: int, now: datetime | None) -> Item:
+    from kithkin.practices.today import find
+    from kithkin.store import agenda as store
+
+    now = now or clock.now()
+    if action == "snooze" and not 1 <= days <= 365:
+        raise InvalidInput(f"snooze for {days} days? give 1 to 365")
+    item = find(agenda(db, now=now), key.strip())
+    if item is None:
+        raise NotFound(f"no item {key!r} on today's agenda (kithkin today lists them)")
+    until = now + timedelta(days=days) if action == "snooze" else None
+    with db.write() as conn:
+        store.mute(
+            conn, item.key, item.fingerprint, action, until=until,
+            about=f"{item.reason}", person_id=item.person_id,
+        )  # fmt: skip
+    return item
+
+
+def log_touch(
+    db: Database, *, person: PersonRef, kind: str = "call", subject: str | None = None
+) -> Touched:
+    """Log a touch (a call, a coffee, a note...) with a person now, from Today or a brief:
+    their cadence starts again."""
+    from kithkin.store import interactions, people
+
+    kind = kind or "call"
+    if isinstance(person, str):
+        text = person
+        if not text.strip().isdigit():
+            raise InvalidInput(f"person: {text!r} is not a whole number of days")
+        person = int(text)
+    if kind not in TOUCH_KINDS:
+        raise InvalidInput(f"unknown kind {kind!r}")
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        name = people.get_person(conn, pid).display_name
+        interactions.log_interaction(
+            conn,
+            kind=kind,
+            direction=_DIRECTION.get(kind, "both"),
+            occurred_at=clock.now(),
+            participants=[pid],
+            subject=subject,
+        )
+    return Touched(pid, name, kind)
+
+
+def fading(db: Database, *, now: datetime | None = None) -> list[Item]:
+    """The conversations that are fading, muted ones included (`kithkin fading`)."""
+    found = agenda(db, now=now)
+    return [i for i in [*found.items, *found.muted] if i.section == "fading"]
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """One agenda item as JSON, with the commands that act on it."""
+    from kithkin.model import to_jsonable
+
+    first = item.person_id
+    return {
+        "key": item.key,
+        "section": item.section,
+        "kind": item.kind,
+        "reason": item.reason,
+        "advice": item.advice,
+        "at": to_jsonable(item.at),
+        "people": [{"id": pid, "display_name": name} for pid, name in item.people],
+        "briefs": to_jsonable(list(item.briefs)),
+        "actions": {
+            "brief": [f"kithkin brief '#{pid}'" for pid, _ in item.people],
+            "log": f"kithkin log call '#{first}'" if first is not None else None,
+            "snooze": f"kithkin today snooze {item.key} --days {SNOOZE_DAYS}",
+            "dismiss": f"kithkin today dismiss {item.key}",
+        },
+    }
+
+
+def to_json(found: Agenda) -> dict[str, Any]:
+    """The agenda as the CLI's --json and the API give it: sections of items, each with its
+    reason and the commands that act on it."""
+    return {
+        "now": found.now.isoformat(),
+        "sections": [
+            {"name": name, "title": title, "items": [item_json(i) for i in found.section(name)]}
+            for name, title in SECTIONS
+        ],
+        "hidden": found.hidden,
+        "warnings": found.warnings,
+    }

@@ -1,0 +1,68 @@
+"""Briefs: the Brief page (`/brief/{id}`) and `GET /api/brief/{id}`, one view rendered as HTML
+or as JSON; the briefs of tomorrow's meetings, and how strong a relationship is
+(`GET /api/strength/{id}`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from starlette.responses import HTMLResponse
+
+from kithkin.model import to_jsonable
+from kithkin.services import brief as service
+from kithkin.services import relationships
+from kithkin.services.today import TOUCH_KINDS
+from kithkin.web.render import database, render
+from kithkin.web.today import API_RESPONSES
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["today"], responses=API_RESPONSES)
+
+
+class StrengthOut(BaseModel):
+    person_id: int
+    score: float
+    tier: str
+    explanation: list[str]
+    last_touch_at: datetime | None
+    last_inbound_at: datetime | None
+    last_mutual_at: datetime | None
+    waiting_since: datetime | None
+    counts: dict[str, int]
+    inputs: dict[str, Any]
+
+
+def brief_view(request: Request, person_id: int) -> service.Brief:
+    return service.brief(database(request), person=person_id)
+
+
+@pages.get("/brief/{person_id}")
+def brief_page(request: Request, person_id: int) -> HTMLResponse:
+    found = brief_view(request, person_id)
+    return render(request, "brief.html", {"brief": found, "touch_kinds": TOUCH_KINDS})
+
+
+@api.get("/brief/{person_id}", summary="A person's brief: story, loops, starters, exit line")
+def get_brief(request: Request, person_id: int) -> dict[str, Any]:
+    found: dict[str, Any] = to_jsonable(brief_view(request, person_id))
+    return found
+
+
+@api.get("/briefs/tomorrow", summary="Briefs for every attendee of tomorrow's meetings")
+def briefs_tomorrow(request: Request) -> list[dict[str, Any]]:
+    found = service.for_day(database(request), day="tomorrow")
+    return [{"meeting": to_jsonable(m), "briefs": to_jsonable(b)} for m, b in found]
+
+
+@api.get("/strength/{person_id}", summary="How strong a relationship is, and why")
+def get_strength(request: Request, person_id: int) -> StrengthOut:
+    found = relationships.strength(database(request), person=person_id)
+    return StrengthOut.model_validate(found.report)
+
+
+router = APIRouter()
+router.include_router(pages)
+router.include_router(api)

@@ -1,0 +1,192 @@
+"""The circle: the Circle page (`/circle`) and `GET /api/circle`, one view rendered as HTML or
+as JSON; adding and removing members, the cadences and the cap (forms and API), and the
+suggestions. Every write goes through `services.circle`, which says the cap warning."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from kithkin.model import to_jsonable
+from kithkin.services import circle as service
+from kithkin.web.render import database, render, safe_next
+from kithkin.web.today import API_RESPONSES, In, Posted, act
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["today"], responses=API_RESPONSES)
+
+
+class MemberOut(BaseModel):
+    person_id: int
+    display_name: str
+    organisation: str | None
+    tags: list[str]
+    cadence: int
+    cadence_from: str
+    state: Literal["ok", "due", "overdue"]
+    due_at: datetime | None
+    dropped: bool
+    last_touch_at: datetime | None
+    last_mutual_at: datetime | None
+    waiting_since: datetime | None
+    score: float
+    tier: str
+    reason: str
+
+
+class CircleOut(BaseModel):
+    cap: int
+    default_cadence: int
+    tag_cadences: dict[str, int]
+    warning: str | None
+    members: list[MemberOut]
+    warnings: list[str] = Field(
+        default_factory=list, description="What the last change warns of (past the cap)"
+    )
+
+
+class MemberIn(In):
+    person: str = Field(description="A name, an email address or #id")
+    cadence_days: int | None = Field(None, ge=1, le=3660)
+
+
+class CadenceIn(In):
+    days: int | None = Field(description="null: back to the tag's or the default cadence")
+
+
+class SettingsIn(In):
+    cap: int | None = Field(None, ge=1, le=1000)
+    default_cadence: int | None = Field(None, ge=1, le=3660)
+
+
+class SuggestionOut(BaseModel):
+    person_id: int
+    display_name: str
+    action: Literal["add", "remove"]
+    score: float
+    reason: str
+
+
+# -- the circle: one view, a page and its JSON -----------------------------------------------------
+
+
+def circle_view(request: Request, warnings: list[str] | None = None) -> CircleOut:
+    found = service.to_json(service.circle(database(request)))
+    return CircleOut.model_validate({**found, "warnings": warnings or []})
+
+
+@pages.get("/circle")
+def circle_page(request: Request) -> HTMLResponse:
+    db = database(request)
+    found = service.circle(db)
+    suggestions = service.suggestions(db, current=found)
+    return render(request, "circle.html", {"circle": found, "suggestions": suggestions})
+
+
+@api.get("/circle", summary="The circle: members, cadences, due and overdue, the cap")
+def get_circle(request: Request) -> CircleOut:
+    return circle_view(request)
+
+
+@api.get("/circle/suggestions", summary="Who deserves a place; who dropped out")
+def suggestions(
+    request: Request, limit: Annotated[int, Query(ge=1, le=50)] = 5
+) -> list[SuggestionOut]:
+    found = service.suggestions(database(request), limit=limit)
+    return [SuggestionOut.model_validate(to_jsonable(s)) for s in found]
+
+
+# -- members ---------------------------------------------------------------------------------------
+
+
+@pages.post("/circle/add")
+def circle_add(request: Request, form: Posted) -> RedirectResponse:
+    def action() -> str:
+        done = service.add_members(
+            database(request), people=[form.text("person")], cadence_days=form.text("cadence")
+        )
+        [(_, name, added)] = done.people
+        said = f"Added {name} to your circle." if added else f"{name} is in your circle already."
+        return said + "".join(f" Note: {w}." for w in done.warnings)
+
+    return act(request, safe_next(form.text("next"), "/circle"), action)
+
+
+@api.post("/circle", summary="Put a person in the circle")
+def add_member(request: Request, body: MemberIn) -> CircleOut:
+    done = service.add_members(
+        database(request), people=[body.person], cadence_days=body.cadence_days
+    )
+    return circle_view(request, done.warnings)
+
+
+@pages.post("/circle/{person_id}/remove")
+def circle_remove(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+    def action() -> str:
+        [(_, name, removed)] = service.remove_members(database(request), people=[person_id]).people
+        return f"Took {name} out of your circle." if removed else f"{name} was not in it."
+
+    return act(request, "/circle", action)
+
+
+@api.delete("/circle/{person_id}", summary="Take a person out of the circle")
+def remove_member(request: Request, person_id: int) -> CircleOut:
+    service.remove_members(database(request), people=[person_id])
+    return circle_view(request)
+
+
+# -- cadences and the cap --------------------------------------------------------------------------
+
+
+@pages.post("/circle/{person_id}/cadence")
+def circle_cadence(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+    def action() -> str:
+        done = service.set_cadence(
+            database(request), person=person_id, days=form.text("days") or "0"
+        )
+        name = done.display_name
+        return f"{name}: every {done.days} days." if done.days else f"{name}: the usual cadence."
+
+    return act(request, "/circle", action)
+
+
+@api.put("/circle/{person_id}/cadence", summary="A member's own cadence")
+def member_cadence(request: Request, person_id: int, body: CadenceIn) -> CircleOut:
+    service.set_cadence(database(request), person=person_id, days=body.days)
+    return circle_view(request)
+
+
+@pages.post("/circle/settings")
+def circle_settings(request: Request, form: Posted) -> RedirectResponse:
+    def action() -> str:
+        done = service.settings(
+            database(request),
+            cap=form.text("cap"),
+            default_cadence=form.text("cadence"),
+            tag=form.text("tag"),
+            tag_days=form.text("tag_days"),
+        ).done
+        return ("Saved: " + "; ".join(done) + ".") if done else "Nothing changed."
+
+    return act(request, "/circle", action)
+
+
+@api.put("/circle/settings", summary="The circle's cap and default cadence")
+def settings(request: Request, body: SettingsIn) -> CircleOut:
+    service.settings(database(request), cap=body.cap, default_cadence=body.default_cadence)
+    return circle_view(request)
+
+
+@api.put("/circle/tags/{tag}", summary="The cadence of members with this tag")
+def tag_cadence(request: Request, tag: str, body: CadenceIn) -> CircleOut:
+    service.set_tag_cadence(database(request), tag=tag, days=body.days)
+    return circle_view(request)
+
+
+router = APIRouter()
+router.include_router(pages)
+router.include_router(api)
