@@ -54,3 +54,14 @@ class BadBackup(KithkinError):
 
 class DatabaseError(KithkinError):
     """The database cannot be opened or is of an unknown kind."""
+
+
+class SmtpError(KithkinError):
+    """An SMTP server that cannot be reached or trusted, or refuses the login, the sender or
+    a recipient; the message names the server and its reply, never the password."""
+
+    http_status = 502
+
+
+class UnsafeTarget(InvalidInput):
+    """An unsubscribe URL kithkin will not send a request to; says why in one line."""

@@ -15,6 +15,7 @@ import pytest
 from kithkin.ingest.mail import import_mail
 from kithkin.model import to_jsonable
 from kithkin.practices import hygiene
+from kithkin.services.inbox import read as read_inbox
 from kithkin.store import Database, settings
 from tests.conftest import shared_data
 
@@ -48,9 +49,9 @@ def test_spamassassin_subscriptions(db: Database) -> None:
     import_mail(db, [str(ham), str(spam)], workers=0)
     with db.read() as conn:
         started = time.perf_counter()
-        found = hygiene.subscriptions(conn)
+        found = hygiene.subscriptions(read_inbox(conn))
         took = time.perf_counter() - started
-        buried = hygiene.buried(conn)
+        buried = hygiene.buried(read_inbox(conn, details=True))
     by_key = {s.key: s for s in found}
 
     spam_only = [s for s in found if s.spam_only]

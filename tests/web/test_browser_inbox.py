@@ -17,7 +17,7 @@ import dkim
 import pytest
 
 from kithkin.ingest.mail import import_mail
-from kithkin.outbound.unsubscribe import Options
+from kithkin.services.unsubscribe import Options
 from kithkin.store import Database, settings
 from kithkin.web.app import create_app
 from tests.ingest.mailbox import message, write_maildir

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from kithkin.ingest.mail import import_mail
-from kithkin.outbound.unsubscribe import short_id
+from kithkin.services.inbox import short_id
 from kithkin.store import Database, people, settings
 from kithkin.store import hygiene as store
 from tests.ingest.mailbox import message, write_maildir

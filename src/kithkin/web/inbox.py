@@ -1,5 +1,5 @@
-"""The Inbox page (inbox hygiene) and its JSON API, over `practices.hygiene` and
-`outbound.unsubscribe`, with the CLI's behaviour (`cli/inbox.py`).
+"""The Inbox page (inbox hygiene) and its JSON API, over the use cases `services.inbox` and
+`services.unsubscribe`, with the CLI's behaviour (`cli/inbox.py`).
 
 Pages: `GET /inbox` (subscriptions ranked by cost, what looks like spam, what you keep, the
 buried mail, the outbox), `GET /inbox/unsubscribe/{id}` (the dry run), `POST` there (do it,
@@ -16,7 +16,6 @@ DNS and loopback there), else `unsubscribe.options_from_env()`.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import datetime
 from typing import Annotated, Final, Literal
@@ -25,14 +24,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from kithkin.errors import InvalidInput, KithkinError
-from kithkin.model import to_jsonable
-from kithkin.outbound import unsubscribe
-from kithkin.outbound.unsubscribe import Options, Step, find, short_id
-from kithkin.practices import hygiene
-from kithkin.practices.hygiene import Subscription
-from kithkin.store import hygiene as store
-from kithkin.web.render import Form, checked_form, database, redirect, render
+from kithkin.errors import KithkinError
+from kithkin.model import OutboxEntry, to_jsonable
+from kithkin.services import inbox, unsubscribe
+from kithkin.services.inbox import Subscription, short_id
+from kithkin.services.unsubscribe import Options, Step
+from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import ErrorOut
 
 SHOWN: Final = 40  # subscriptions listed before "show all"
@@ -62,15 +59,6 @@ def link_of(step: Step) -> str | None:
     return None
 
 
-def _labels(subs: list[Subscription]) -> dict[str, str]:
-    """Subscription keys (and the aliases outbox entries may be under) to their labels."""
-    out = {s.key: s.label for s in subs}
-    for s in subs:
-        for alias in s.aliases:
-            out.setdefault(alias, s.label)
-    return out
-
-
 # -- pages --------------------------------------------------------------------------------------
 
 
@@ -78,11 +66,8 @@ def _labels(subs: list[Subscription]) -> dict[str, str]:
 def inbox_page(
     request: Request, show_all: Annotated[bool, Query(alias="all")] = False
 ) -> HTMLResponse:
-    with database(request).read() as conn:
-        reads = hygiene.read(conn, details=True)
-        subs = hygiene.subscriptions(reads)
-        buried = hygiene.buried(reads, limit=BURIED_SHOWN)
-        outbox = store.actions(conn, action=unsubscribe.ACTION)
+    seen = inbox.overview(database(request), buried_limit=BURIED_SHOWN)
+    subs = seen.subscriptions
     ranked = [(short_id(s.key), s) for s in subs if not s.looks_like_spam and not s.rule]
     return render(
         request,
@@ -94,17 +79,16 @@ def inbox_page(
             "kept": [(short_id(s.key), s) for s in subs if s.rule],
             "total": len(subs),
             "offerable": sum(1 for s in subs if s.offerable),
-            "buried": buried,
-            "outbox": list(reversed(outbox))[:OUTBOX_SHOWN],
-            "labels": _labels(subs),
+            "buried": list(seen.buried),
+            "outbox": list(reversed(seen.outbox))[:OUTBOX_SHOWN],
+            "labels": seen.labels,
         },
     )
 
 
-def _unfinished(request: Request, key: str) -> store.OutboxEntry | None:
+def _unfinished(request: Request, key: str) -> OutboxEntry | None:
     """The subscription's outbox entry whose attempt began and never finished, if any."""
-    with database(request).read() as conn:
-        found = store.actions(conn, subscription_key=key, status="trying")
+    found = inbox.outbox(database(request), subscription_key=key, status="trying")
     return found[-1] if found else None
 
 
@@ -131,8 +115,7 @@ def apply_page(request: Request, sub_id: str, form: Posted) -> HTMLResponse:
     [step] = unsubscribe.apply(db, [sub_id], options(request), retry=retry)
     entry = None
     if step.outbox_id is not None:
-        with db.read() as conn:
-            entry = store.entry_of(conn, step.outbox_id)
+        entry = inbox.outbox_entry(db, entry_id=step.outbox_id)
     return render(
         request,
         "inbox_unsubscribe.html",
@@ -147,9 +130,7 @@ def apply_page(request: Request, sub_id: str, form: Posted) -> HTMLResponse:
 
 
 def _back(form: Form) -> str:
-    value = form.text("next")
-    ok = value.startswith("/") and not value.startswith(("//", "/\\"))
-    return value if ok else "/inbox"
+    return safe_next(form.text("next"), "/inbox")
 
 
 @pages.post("/inbox/rules")
@@ -157,12 +138,8 @@ def rules_form(request: Request, form: Posted) -> RedirectResponse:
     choice = form.text("rule")
     rule = None if choice == "clear" else choice
     try:
-        if choice not in ("keep", "digest", "clear"):
-            raise InvalidInput(f"unknown rule {choice!r}: use keep, digest or clear")
-        with database(request).write() as conn:
-            sub = find(hygiene.subscriptions(conn), form.text("sub_id"))
-            store.set_rule(conn, sub.key, rule, label=sub.label)
-            said = f"{sub.label}: {RULE_SAID[rule]}."
+        done = inbox.set_rule(database(request), subscriptions=[form.text("sub_id")], rule=rule)
+        said = f"{done.subscriptions[0].label}: {RULE_SAID[rule]}."
     except KithkinError as exc:
         return redirect(_back(form), str(exc), kind="error")
     return redirect(_back(form), said)
@@ -291,17 +268,14 @@ def subscription_out(s: Subscription) -> SubscriptionOut:
 
 @api.get("/subscriptions", summary="Every subscription, the costliest first")
 def get_subscriptions(request: Request) -> list[SubscriptionOut]:
-    with database(request).read() as conn:
-        subs = hygiene.subscriptions(conn)
-    return [subscription_out(s) for s in subs]
+    return [subscription_out(s) for s in inbox.subscriptions(database(request))]
 
 
 @api.get("/buried", summary="Unanswered person mail that arrived among heavy list traffic")
 def get_buried(
     request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[BuriedOut]:
-    with database(request).read() as conn:
-        found = hygiene.buried(hygiene.read(conn, details=True), limit=limit)
+    found = inbox.buried(database(request), limit=limit)
     return [BuriedOut.model_validate(to_jsonable(b)) for b in found]
 
 
@@ -319,16 +293,11 @@ def post_unsubscribe(request: Request, body: UnsubscribeIn) -> UnsubscribeOut:
 
 @api.put("/rules/{sub_id}", summary="Keep a subscription, read it as a digest, or neither")
 def put_rule(request: Request, sub_id: str, body: RuleIn) -> SubscriptionOut:
-    with database(request).write() as conn:
-        reads = hygiene.read(conn)
-        sub = find(hygiene.subscriptions(reads), sub_id)
-        store.set_rule(conn, sub.key, body.rule, label=sub.label)
-        again = dataclasses.replace(reads, rules=store.rules(conn))
-    return subscription_out(next(s for s in hygiene.subscriptions(again) if s.key == sub.key))
+    done = inbox.set_rule(database(request), subscriptions=[sub_id], rule=body.rule)
+    return subscription_out(done.subscriptions[0])
 
 
 @api.get("/outbox", summary="Every unsubscribe recorded, with its status and outcome")
 def get_outbox(request: Request) -> list[OutboxOut]:
-    with database(request).read() as conn:
-        entries = store.actions(conn)
+    entries = inbox.outbox(database(request))
     return [OutboxOut.model_validate(to_jsonable(e)) for e in entries]

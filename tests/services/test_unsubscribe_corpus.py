@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from kithkin.ingest.mail import import_mail
-from kithkin.outbound import unsubscribe
 from kithkin.practices import hygiene
+from kithkin.services import unsubscribe
+from kithkin.services.inbox import read as read_inbox
 from kithkin.store import Database, settings
 from kithkin.store import hygiene as store
 from tests.conftest import shared_data
@@ -29,7 +30,7 @@ def test_cip_and_ksummit(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
         settings.set_me(conn, name="Reader", addresses=["reader@corp.example"])
     import_mail(db, [str(cip), str(ksummit)], workers=0)
     with db.read() as conn:
-        subs = {s.key: s for s in hygiene.subscriptions(conn)}
+        subs = {s.key: s for s in hygiene.subscriptions(read_inbox(conn))}
     robot = subs[CIP]
     assert robot.how == "one-click" and robot.offerable and robot.messages == 1000
     assert robot.dkim_share == 1.0 and robot.replies_sent == 0
@@ -60,7 +61,7 @@ def test_an_enron_inbox_has_subscriptions_but_no_way_to_leave_them(db: Database)
         settings.set_me(conn, name="Vince", addresses=["vkamins@enron.com", "j.kaminski@enron.com"])
     import_mail(db, [str(inbox)], workers=0)
     with db.read() as conn:
-        subs = hygiene.subscriptions(conn)
+        subs = hygiene.subscriptions(read_inbox(conn))
     assert subs and all(s.how == "none" for s in subs)
     assert not any(s.offerable for s in subs)
     assert all("filter it instead" in s.offer_note or "spam" in s.offer_note for s in subs)

@@ -16,9 +16,10 @@ import pytest
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.ingest.mail import import_mail
-from kithkin.outbound import unsubscribe
 from kithkin.outbound.smtp import SmtpSettings
 from kithkin.practices import hygiene
+from kithkin.services import unsubscribe
+from kithkin.services.inbox import read as read_inbox
 from kithkin.store import Database, settings
 from kithkin.store import hygiene as store
 from tests.ingest.mailbox import BASE, message, write_maildir
@@ -186,7 +187,7 @@ def test_one_click_after_the_dkim_check_and_never_twice(
     assert len(http.hits) == 1
     with db.read() as conn:
         [entry] = store.actions(conn)
-        sub = next(s for s in hygiene.subscriptions(conn) if s.key == dry.key)
+        sub = next(s for s in hygiene.subscriptions(read_inbox(conn)) if s.key == dry.key)
     assert (entry.status, entry.method, entry.attempts) == ("done", "one-click", 1)
     assert sub.state == "done" and not sub.offerable
 
@@ -205,7 +206,7 @@ def test_a_list_that_keeps_sending_is_flagged_ignored(
     import_mail(db, [str(mailbox)], workers=0)  # the next import: two days on, still sending
     clock.freeze(BASE + timedelta(days=11))
     with db.read() as conn:
-        sub = next(s for s in hygiene.subscriptions(conn) if s.key == step.key)
+        sub = next(s for s in hygiene.subscriptions(read_inbox(conn)) if s.key == step.key)
     assert sub.state == "ignored" and not sub.offerable
     assert "unsubscribe ignored" in sub.offer_note and "report as spam" in sub.offer_note
 
@@ -346,7 +347,7 @@ def test_no_smtp_server_passes_over_mailto(db: Database, mailbox: Path) -> None:
 
 def test_ids_keys_and_pieces_find_a_subscription(db: Database, mailbox: Path) -> None:
     with db.read() as conn:
-        subs = hygiene.subscriptions(conn)
+        subs = hygiene.subscriptions(read_inbox(conn))
     news_sub = unsubscribe.find(subs, "weekly.news.example")
     assert unsubscribe.find(subs, unsubscribe.short_id(news_sub.key)) is news_sub
     assert unsubscribe.find(subs, news_sub.key) is news_sub
