@@ -16,18 +16,19 @@ DNS and loopback there), else `unsubscribe.options_from_env()`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import datetime
-from typing import Annotated, Final, Literal
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, TypeAlias, get_type_hints
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import KithkinError
 from kithkin.model import OutboxEntry, to_jsonable
 from kithkin.services import inbox, unsubscribe
-from kithkin.services.inbox import Subscription, short_id
+from kithkin.services.inbox import Buried, Method, Subscription, short_id
 from kithkin.services.unsubscribe import Options, Step
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import ErrorOut
@@ -164,72 +165,46 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class MethodOut(BaseModel):
-    kind: Literal["one-click", "mailto", "web"]
-    target: str
+def out_model(
+    record: type[Any],
+    *,
+    first: Mapping[str, Any] | None = None,
+    exclude: Collection[str] = (),
+    types: Mapping[str, Any] | None = None,
+    name: str | None = None,
+) -> type[BaseModel]:
+    """The response model of a domain record: its fields in order (all required), after
+    `first`, without `exclude`, with the narrower `types` some fields are documented with;
+    named `name`, else the record's name and "Out"."""
+    hints = get_type_hints(record)
+    fields: dict[str, Any] = dict(first or {})
+    for f in dataclasses.fields(record):
+        if f.name not in exclude:
+            fields[f.name] = ((types or {}).get(f.name, hints[f.name]), ...)
+    return create_model(name or record.__name__ + "Out", **fields)
 
 
-class SubscriptionOut(BaseModel):
-    id: str = Field(description="The short id the CLI and the other endpoints take")
-    key: str
-    kind: str
-    label: str
-    list_id: str | None
-    sender: str | None
-    domain: str | None
-    messages: int
-    spam_messages: int
-    per_month: float
-    first_at: datetime | None
-    last_at: datetime | None
-    replies_sent: int
-    read_rate: float | None
-    methods: list[MethodOut]
-    how: str
-    dkim_share: float | None
-    spam_only: bool
-    looks_like_spam: bool
-    spam_reason: str | None
-    rule: str | None
-    state: str
-    state_at: datetime | None
-    received_since: int
-    outbox_id: int | None
-    buried: int
-    buried_circle: int
-    buried_colleagues: int
-    cost: int
-    aliases: list[str]
-    explanation: str
-    offerable: bool
-    offer_note: str
+_Tier = Literal["circle", "colleague", "other"]
+_MethodKind = Literal["one-click", "mailto", "web"]
 
-
-class BuriedOut(BaseModel):
-    message: int
-    at: datetime
-    day: str
-    person_id: int | None
-    name: str
-    address: str | None
-    subject: str | None
-    tier: Literal["circle", "colleague", "other"]
-    traffic: int
-    reason: str
-
-
-class StepOut(BaseModel):
-    id: str
-    key: str
-    label: str
-    method: str | None
-    target: str | None
-    plan: str
-    allowed: bool
-    status: str
-    outcome: str | None
-    outbox_id: int | None
-    notes: list[str]
+# One place for the API's shapes: each is derived from the record it renders (the same
+# fields as the CLI's --json); the outbox's idempotency key stays inside.
+if TYPE_CHECKING:
+    MethodOut: TypeAlias = BaseModel
+    SubscriptionOut: TypeAlias = BaseModel
+    BuriedOut: TypeAlias = BaseModel
+    StepOut: TypeAlias = BaseModel
+    OutboxOut: TypeAlias = BaseModel
+else:
+    MethodOut = out_model(Method, types={"kind": _MethodKind})
+    SubscriptionOut = out_model(
+        Subscription,
+        first={"id": (str, Field(description="The short id the CLI and the other endpoints take"))},
+        types={"methods": list[MethodOut], "aliases": list[str]},
+    )
+    BuriedOut = out_model(Buried, types={"tier": _Tier, "day": str})
+    StepOut = out_model(Step, types={"notes": list[str]})
+    OutboxOut = out_model(OutboxEntry, exclude={"idempotency_key"}, name="OutboxOut")
 
 
 class UnsubscribeIn(_In):
@@ -245,21 +220,6 @@ class UnsubscribeOut(BaseModel):
 
 class RuleIn(_In):
     rule: Literal["keep", "digest"] | None = Field(description="null: no rule")
-
-
-class OutboxOut(BaseModel):
-    id: int
-    action: str
-    subscription_key: str
-    method: str
-    target: str
-    status: str
-    created_at: datetime
-    tried_at: datetime | None
-    finished_at: datetime | None
-    attempts: int
-    outcome: str | None
-    message_id: str | None
 
 
 def subscription_out(s: Subscription) -> SubscriptionOut:
