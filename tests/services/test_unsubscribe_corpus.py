@@ -39,14 +39,14 @@ def test_cip_and_ksummit(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     print(f"\ncip: {robot.per_month:.0f} a month, cost {robot.cost}: {robot.explanation}")
     print(f"ksummit: {talk.per_month:.0f} a month, cost {talk.cost}: {talk.explanation}")
 
-    [dry] = unsubscribe.plan(db, [CIP], unsubscribe.Options())
+    [dry] = unsubscribe.plan(db, subscriptions=[CIP], options=unsubscribe.Options())
     assert dry.method == "one-click" and "DKIM" in dry.plan
 
     def no_post(url: str, options: unsubscribe.Options) -> None:
         raise AssertionError(f"a POST to {url} was attempted")
 
     monkeypatch.setattr(unsubscribe, "_post", no_post)
-    [step] = unsubscribe.apply(db, [CIP], unsubscribe.Options(dns=no_dns))
+    [step] = unsubscribe.apply(db, subscriptions=[CIP], options=unsubscribe.Options(dns=no_dns))
     # the real signature cannot be checked offline: the link is given to open instead
     assert any("one-click refused" in note and "no DKIM key" in note for note in step.notes)
     assert step.method == "web" and step.status == "shown"

@@ -114,9 +114,9 @@ def inbox_unsubscribe(
     from kithkin.services import unsubscribe
 
     if do_apply:
-        steps = unsubscribe.apply(ctx.db, refs, retry=retry)
+        steps = unsubscribe.apply(ctx.db, subscriptions=refs, retry=retry)
     else:
-        steps = unsubscribe.plan(ctx.db, refs)
+        steps = unsubscribe.plan(ctx.db, subscriptions=refs)
     if as_json:
         emit_json({"applied": do_apply, "steps": steps})
         return

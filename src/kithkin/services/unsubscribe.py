@@ -83,20 +83,29 @@ class Step:
 
 
 def plan(
-    db: Database, refs: Sequence[str], options: Options | None = None, *, retry: bool = False
+    db: Database,
+    *,
+    subscriptions: Sequence[str],
+    options: Options | None = None,
+    retry: bool = False,
 ) -> list[Step]:
-    """The dry run: for each subscription, what would be done and how (no network). With
-    `retry`, an attempt a crash left unfinished is planned again."""
-    return _planned(db, refs, options or options_from_env(), retry)[0]
+    """The dry run: for each subscription (id, key or unique piece of one), what would be
+    done and how (no network). With `retry`, an attempt a crash left unfinished is planned
+    again."""
+    return _planned(db, subscriptions, options or options_from_env(), retry)[0]
 
 
 def apply(
-    db: Database, refs: Sequence[str], options: Options | None = None, *, retry: bool = False
+    db: Database,
+    *,
+    subscriptions: Sequence[str],
+    options: Options | None = None,
+    retry: bool = False,
 ) -> list[Step]:
     """Do what `plan` says, each action through the outbox; one step's failure does not stop
     the others."""
     options = options or options_from_env()
-    steps, subs, smtp = _planned(db, refs, options, retry)
+    steps, subs, smtp = _planned(db, subscriptions, options, retry)
     return [_apply_one(db, step, subs[step.key], options, smtp, retry) for step in steps]
 
 

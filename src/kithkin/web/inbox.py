@@ -95,7 +95,7 @@ def _unfinished(request: Request, key: str) -> OutboxEntry | None:
 
 @pages.get("/inbox/unsubscribe/{sub_id}")
 def dry_run_page(request: Request, sub_id: str) -> HTMLResponse:
-    [step] = unsubscribe.plan(database(request), [sub_id], options(request))
+    [step] = unsubscribe.plan(database(request), subscriptions=[sub_id], options=options(request))
     return render(
         request,
         "inbox_unsubscribe.html",
@@ -113,7 +113,7 @@ def dry_run_page(request: Request, sub_id: str) -> HTMLResponse:
 def apply_page(request: Request, sub_id: str, form: Posted) -> HTMLResponse:
     db = database(request)
     retry = form.text("retry") in ("1", "on", "yes")
-    [step] = unsubscribe.apply(db, [sub_id], options(request), retry=retry)
+    [step] = unsubscribe.apply(db, subscriptions=[sub_id], options=options(request), retry=retry)
     entry = None
     if step.outbox_id is not None:
         entry = inbox.outbox_entry(db, entry_id=step.outbox_id)
@@ -243,9 +243,11 @@ def get_buried(
 def post_unsubscribe(request: Request, body: UnsubscribeIn) -> UnsubscribeOut:
     db = database(request)
     if body.apply:
-        steps = unsubscribe.apply(db, body.ids, options(request), retry=body.retry)
+        steps = unsubscribe.apply(
+            db, subscriptions=body.ids, options=options(request), retry=body.retry
+        )
     else:
-        steps = unsubscribe.plan(db, body.ids, options(request))
+        steps = unsubscribe.plan(db, subscriptions=body.ids, options=options(request))
     return UnsubscribeOut(
         applied=body.apply, steps=[StepOut.model_validate(to_jsonable(s)) for s in steps]
     )
