@@ -20,8 +20,9 @@ from kithkin.outbound.smtp import SmtpSettings
 from kithkin.practices import hygiene
 from kithkin.services import unsubscribe
 from kithkin.services.inbox import read as read_inbox
-from kithkin.store import Database, settings
+from kithkin.store import Database
 from kithkin.store import hygiene as store
+from tests.builders.inbox import mail_of, owner
 from tests.ingest.mailbox import BASE, message, write_maildir
 from tests.outbound.local import (
     Handler,
@@ -114,8 +115,7 @@ def shop(k: int) -> bytes:
 
 @pytest.fixture
 def mailbox(db: Database, tmp_path: Path, http: Server, keys: tuple[bytes, bytes]) -> Path:
-    with db.write() as conn:
-        settings.set_me(conn, name="Me", addresses=[ME])
+    owner(db, name="Me", addresses=[ME])
     root = tmp_path / "mail"
     url = f"{http.base}/u/t0k3n"
     write_maildir(
@@ -213,10 +213,8 @@ def test_a_list_that_keeps_sending_is_flagged_ignored(
 
 def _only_news(db: Database, folder: Path, messages: list[bytes]) -> None:
     """A mailbox of just these Weekly News messages, imported; the clock three days on."""
-    with db.write() as conn:
-        settings.set_me(conn, name="Me", addresses=[ME])
     write_maildir(folder, [(m, "") for m in messages])
-    import_mail(db, [str(folder)], workers=0)
+    mail_of(db, folder, name="Me", addresses=[ME])
     clock.freeze(BASE + timedelta(days=3))
 
 

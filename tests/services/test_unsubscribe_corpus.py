@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from kithkin.ingest.mail import import_mail
 from kithkin.practices import hygiene
 from kithkin.services import unsubscribe
 from kithkin.services.inbox import read as read_inbox
-from kithkin.store import Database, settings
+from kithkin.store import Database
 from kithkin.store import hygiene as store
+from tests.builders.inbox import mail_of
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.corpus
@@ -26,9 +26,7 @@ def no_dns(name: bytes, timeout: float = 5) -> bytes | None:
 def test_cip_and_ksummit(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     cip = shared_data("mail", "lists", "cip-testing-results.eml")
     ksummit = shared_data("mail", "lists", "ksummit.lists.linux.dev.mbox")
-    with db.write() as conn:
-        settings.set_me(conn, name="Reader", addresses=["reader@corp.example"])
-    import_mail(db, [str(cip), str(ksummit)], workers=0)
+    mail_of(db, cip, ksummit, name="Reader", addresses=["reader@corp.example"])
     with db.read() as conn:
         subs = {s.key: s for s in hygiene.subscriptions(read_inbox(conn))}
     robot = subs[CIP]
@@ -57,9 +55,7 @@ def test_cip_and_ksummit(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_enron_inbox_has_subscriptions_but_no_way_to_leave_them(db: Database) -> None:
     inbox = shared_data("mail", "enron-inbox", "kaminski-v")
-    with db.write() as conn:
-        settings.set_me(conn, name="Vince", addresses=["vkamins@enron.com", "j.kaminski@enron.com"])
-    import_mail(db, [str(inbox)], workers=0)
+    mail_of(db, inbox, name="Vince", addresses=["vkamins@enron.com", "j.kaminski@enron.com"])
     with db.read() as conn:
         subs = hygiene.subscriptions(read_inbox(conn))
     assert subs and all(s.how == "none" for s in subs)
