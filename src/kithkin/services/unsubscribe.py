@@ -31,7 +31,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from kithkin.errors import InvalidInput, KithkinError, NotFound
 from kithkin.outbound.smtp import SmtpSettings as SmtpSettings
-from kithkin.services.inbox import ACTION, Method, Subscription, find, ranked, short_id
+from kithkin.services.inbox import ACTION as ACTION
+from kithkin.services.inbox import Method, Subscription, ranked
+from kithkin.services.inbox import find as find
+from kithkin.services.inbox import short_id as short_id
 
 if TYPE_CHECKING:
     import ssl
@@ -41,8 +44,6 @@ if TYPE_CHECKING:
     from kithkin.outbound.dkim import DnsTxt
     from kithkin.outbound.oneclick import PostOutcome
     from kithkin.store import Database
-
-__all__ = ["ACTION", "Options", "SmtpSettings", "Step", "find", "short_id"]
 
 ENV_ALLOW_LOOPBACK: Final = "KITHKIN_UNSUBSCRIBE_ALLOW_LOOPBACK"  # tests and local relays only
 SMTP_SETTING: Final = "smtp"

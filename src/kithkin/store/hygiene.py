@@ -28,8 +28,10 @@ from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Integer,
+    Row,
     String,
     and_,
     delete,
@@ -581,12 +583,12 @@ def actions(
     return [_entry(row) for row in conn.execute(query)]
 
 
-def _entry_by(conn: Connection, where: Any) -> OutboxEntry | None:
+def _entry_by(conn: Connection, where: ColumnElement[bool]) -> OutboxEntry | None:
     row = conn.execute(select(outbox).where(where)).first()
     return _entry(row) if row is not None else None
 
 
-def _entry(row: Any) -> OutboxEntry:
+def _entry(row: Row[Any]) -> OutboxEntry:
     return OutboxEntry(**{c.name: getattr(row, c.name) for c in outbox.columns})
 
 
