@@ -38,11 +38,12 @@ def inbox_subscriptions(ctx: Context, show_all: bool, limit: int, as_json: bool)
     from kithkin.services import inbox
     from kithkin.services.inbox import short_id
 
-    subs = inbox.subscriptions(ctx.db)
+    found = inbox.subscriptions(ctx.db)
+    subs = found.subscriptions
     if as_json:
         emit_json([subscription_json(s) for s in subs])
         return
-    shown = [s for s in subs if show_all or (not s.looks_like_spam and not s.rule)]
+    shown = list(subs) if show_all else found.proposals
     if not subs:
         click.echo("no subscriptions: import some mail first (kithkin import mail PATH)")
         return
@@ -60,7 +61,7 @@ def inbox_subscriptions(ctx: Context, show_all: bool, limit: int, as_json: bool)
     hidden = len(subs) - len(shown)
     spam = sum(1 for s in subs if s.looks_like_spam)
     click.echo(
-        f"{len(subs)} subscriptions; {sum(1 for s in subs if s.offerable)} can be left; "
+        f"{len(subs)} subscriptions; {found.offerable} can be left; "
         f"{spam} look like spam (report them instead)"
         + (f"; {hidden} hidden (--all)" if hidden and not show_all else ""),
         err=True,

@@ -103,8 +103,40 @@ def find(subs: Sequence[Subscription], ref: str) -> Subscription:
 # -- the reads --------------------------------------------------------------------------------
 
 
+class _Sorted:
+    """How ranked subscriptions are shown: the proposals (to leave or not), what looks like
+    spam (report it instead), what the user keeps or reads as a digest."""
+
+    subscriptions: tuple[Subscription, ...]
+
+    @property
+    def proposals(self) -> list[Subscription]:
+        return [s for s in self.subscriptions if not s.looks_like_spam and not s.rule]
+
+    @property
+    def spam(self) -> list[Subscription]:
+        return [s for s in self.subscriptions if s.looks_like_spam and not s.rule]
+
+    @property
+    def kept(self) -> list[Subscription]:
+        return [s for s in self.subscriptions if s.rule]
+
+    @property
+    def offerable(self) -> int:
+        """How many may be left now."""
+        return sum(1 for s in self.subscriptions if s.offerable)
+
+
 @dataclass(frozen=True)
-class Overview:
+class Ranked(_Sorted):
+    """Every subscription, ranked (see `subscriptions`)."""
+
+    subscriptions: tuple[Subscription, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Overview(_Sorted):
     """The Inbox page: every subscription ranked, the buried mail, the unsubscribes."""
 
     subscriptions: tuple[Subscription, ...]
@@ -135,11 +167,11 @@ def overview(db: Database, *, buried_limit: int | None = None) -> Overview:
     )
 
 
-def subscriptions(db: Database) -> list[Subscription]:
+def subscriptions(db: Database) -> Ranked:
     """Every subscription, ranked: unsubscribe proposals by cost, what looks like spam, then
     what the user keeps or reads as a digest."""
     with db.read() as conn:
-        return ranked(conn)
+        return Ranked(subscriptions=tuple(ranked(conn)))
 
 
 def buried(db: Database, *, limit: int | None = None) -> list[Buried]:

@@ -68,18 +68,17 @@ def inbox_page(
     request: Request, show_all: Annotated[bool, Query(alias="all")] = False
 ) -> HTMLResponse:
     seen = inbox.overview(database(request), buried_limit=BURIED_SHOWN)
-    subs = seen.subscriptions
-    ranked = [(short_id(s.key), s) for s in subs if not s.looks_like_spam and not s.rule]
+    ranked = [(short_id(s.key), s) for s in seen.proposals]
     return render(
         request,
         "inbox.html",
         {
             "ranked": ranked if show_all else ranked[:SHOWN],
             "more": 0 if show_all else max(0, len(ranked) - SHOWN),
-            "spam": [(short_id(s.key), s) for s in subs if s.looks_like_spam and not s.rule],
-            "kept": [(short_id(s.key), s) for s in subs if s.rule],
-            "total": len(subs),
-            "offerable": sum(1 for s in subs if s.offerable),
+            "spam": [(short_id(s.key), s) for s in seen.spam],
+            "kept": [(short_id(s.key), s) for s in seen.kept],
+            "total": len(seen.subscriptions),
+            "offerable": seen.offerable,
             "buried": list(seen.buried),
             "outbox": list(reversed(seen.outbox))[:OUTBOX_SHOWN],
             "labels": seen.labels,
@@ -228,7 +227,7 @@ def subscription_out(s: Subscription) -> SubscriptionOut:
 
 @api.get("/subscriptions", summary="Every subscription, the costliest first")
 def get_subscriptions(request: Request) -> list[SubscriptionOut]:
-    return [subscription_out(s) for s in inbox.subscriptions(database(request))]
+    return [subscription_out(s) for s in inbox.subscriptions(database(request)).subscriptions]
 
 
 @api.get("/buried", summary="Unanswered person mail that arrived among heavy list traffic")
