@@ -59,3 +59,14 @@ class DatabaseError(KithkinError):
 class RecordSkipped(KithkinError):
     """An imported record that is not stored, with the reason (reported with its file and
     place while the rest of the import goes on)."""
+
+
+class SmtpError(KithkinError):
+    """An SMTP server that cannot be reached or trusted, or refuses the login, the sender or
+    a recipient; the message names the server and its reply, never the password."""
+
+    http_status = 502
+
+
+class UnsafeTarget(InvalidInput):
+    """An unsubscribe URL kithkin will not send a request to; says why in one line."""

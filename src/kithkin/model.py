@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
 ContactKind = Literal["email", "phone", "url", "handle"]
 CONTACT_KINDS: Final[tuple[ContactKind, ...]] = ("email", "phone", "url", "handle")
@@ -389,3 +389,82 @@ class Member:
     weight: float | None = None  # stored: what the score decays from (None: never computed)
     reciprocity: float | None = None
     computed_at: datetime | None = None
+
+
+# -- inbox hygiene (practice P11): what the store reads, the practice decides on --------------
+
+
+@dataclass(frozen=True)
+class Atom:
+    """The list, bulk and spam mail of one List-Id (lower-case), or, without a List-Id, of one
+    sender address. "Received" counts what reached me (list and bulk, not mine, not spam)."""
+
+    list_id: str | None
+    sender: str | None  # None for a List-Id atom (its posters are in `senders`)
+    received: int
+    bulk: int  # of the received, category bulk (the others are list)
+    spam: int  # messages that sat in a spam folder
+    first_at: datetime | None  # of the received (of the spam when nothing else came)
+    last_at: datetime | None
+    seen: int  # received and marked seen
+    flagged: int  # received from mailboxes that keep flags (read rate is seen / flagged)
+    dkim: int  # received with a DKIM-Signature (present, not verified)
+    replies: int  # my messages to it: my posts carrying its List-Id, my answers in its threads
+    days: dict[date, int]  # received per day (UTC)
+    senders: dict[str, int]  # From addresses, received and spam, with how many each
+    list_name: str | None  # the list's name, as its latest message gives it
+    name: str | None  # the sender's name in its latest message
+    unsubscribe: str | None  # List-Unsubscribe of its latest message carrying one (URIs per line)
+    unsubscribe_post: str | None  # that message's List-Unsubscribe-Post
+    unsubscribe_from_spam: bool  # those came from a message in a spam folder (nothing else had)
+
+
+class Unanswered(NamedTuple):  # a tuple: a large mailbox has tens of thousands
+    """A message from a person to me that nothing of mine answered."""
+
+    id: int
+    date: datetime
+    from_address: str | None
+    person_id: int | None  # the person the address belongs to (None: unknown, or trashed)
+
+
+@dataclass(frozen=True)
+class PersonMail:
+    """What is shown of a person's message."""
+
+    id: int
+    date: datetime | None
+    from_address: str | None
+    from_name: str | None
+    subject: str | None
+    person_id: int | None
+    display_name: str | None  # the person's name in kithkin
+
+
+@dataclass(frozen=True)
+class SubscriptionRule:
+    """The user's rule for a subscription: keep it, or read it as a digest."""
+
+    key: str
+    rule: str  # keep, digest
+    set_at: datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """An action on the user's behalf (an unsubscribe), recorded before it is tried."""
+
+    id: int
+    action: str  # unsubscribe
+    subscription_key: str
+    method: str  # one-click, mailto, web
+    target: str
+    idempotency_key: str
+    status: str  # pending, trying, done, failed, refused
+    created_at: datetime
+    tried_at: datetime | None
+    finished_at: datetime | None
+    attempts: int
+    outcome: str | None
+    message_id: str | None  # mailto: the Message-ID every attempt sends

@@ -251,14 +251,15 @@ def test_the_demo_inbox_has_subscriptions_to_rank_and_buried_mail(
 ) -> None:
     from kithkin import clock
     from kithkin.practices import hygiene
+    from kithkin.services.inbox import read as read_inbox
 
     db, summary = built
     clock.freeze(
         datetime.combine(date.today(), datetime.min.time(), tzinfo=UTC) + timedelta(hours=6)
     )
     with db.read() as conn:
-        subs = hygiene.subscriptions(conn)
-        buried = hygiene.buried(hygiene.read(conn, details=True))
+        subs = hygiene.subscriptions(read_inbox(conn))
+        buried = hygiene.buried(read_inbox(conn, details=True))
         held = conn.execute(select(func.count()).select_from(mail_message)).scalar_one()
     assert summary.mail_messages == held > 1_000
     labels = [s.label for s in subs]

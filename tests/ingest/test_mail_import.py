@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from kithkin.ingest import mail_batch
 from kithkin.ingest.mail import import_mail
 from kithkin.practices import hygiene
+from kithkin.services.inbox import read as read_inbox
 from kithkin.store import Database, people, settings, stats, trash
 from kithkin.store.schema import interaction, interaction_participant, person
 from kithkin.store.schema_mail import mail_message
@@ -184,7 +185,9 @@ def test_a_gmail_takeout_mbox_reads_its_labels(me: Database, tmp_path: Path) -> 
     names = {r[0] for r in rows(me, "SELECT display_name FROM person")}
     assert names == {"Dana Whitfield", "Bo Chen"}  # not the spammer, not the shop
     with me.read() as conn:
-        shop = [s for s in hygiene.subscriptions(conn) if s.sender == "team@shop.example"]
+        shop = [
+            s for s in hygiene.subscriptions(read_inbox(conn)) if s.sender == "team@shop.example"
+        ]
     assert [s.read_rate for s in shop] == [0.0]  # an mbox, yet its read rate is known
 
 

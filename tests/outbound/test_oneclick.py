@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kithkin.outbound.oneclick import Resolve, UnsafeTarget, check_target, post_one_click
+from kithkin.errors import UnsafeTarget
+from kithkin.outbound.oneclick import Resolve, check_target, post_one_click
 from tests.outbound.local import Server, self_signed, serve, tls_context
 
 

@@ -20,12 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kithkin import clock
-from kithkin.errors import InvalidInput
+from kithkin.errors import InvalidInput, SmtpError
 from kithkin.outbound.smtp import (
     ENV_VAR,
     KEYRING_SERVICE,
     MailtoTarget,
-    SmtpError,
     SmtpSettings,
     build_unsubscribe_message,
     parse_mailto,

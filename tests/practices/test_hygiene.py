@@ -15,6 +15,7 @@ from kithkin.ingest.mail import import_mail
 from kithkin.model import to_jsonable
 from kithkin.practices import hygiene
 from kithkin.practices.hygiene import Method, Subscription
+from kithkin.services.inbox import read as read_inbox
 from kithkin.store import Database, circle, people, settings
 from kithkin.store import hygiene as store
 from tests.ingest.mailbox import BASE, message, write_maildir, write_mbox
@@ -40,7 +41,7 @@ def me(db: Database) -> Database:
 
 def subs(db: Database) -> dict[str, Subscription]:
     with db.read() as conn:
-        return {s.key: s for s in hygiene.subscriptions(conn)}
+        return {s.key: s for s in hygiene.subscriptions(read_inbox(conn))}
 
 
 def noisy_day(root: Path) -> Path:
@@ -213,7 +214,7 @@ def test_a_noisy_unread_list_burying_circle_mail_ranks_first(me: Database, tmp_p
     import_mail(me, [str(noisy_day(tmp_path / "mail"))], workers=0)
     circled(me, "dana@acme.example")
     with me.read() as conn:
-        ranked = hygiene.subscriptions(conn)
+        ranked = hygiene.subscriptions(read_inbox(conn))
     assert [s.key for s in ranked] == ["list:noise.example.org", "list:club.example.org"]
     noise, club = ranked
     assert noise.cost > club.cost
@@ -245,7 +246,7 @@ def test_buried_mail_circle_then_colleagues_then_others(me: Database, tmp_path: 
     import_mail(me, [str(noisy_day(tmp_path / "mail"))], workers=0)
     dana = circled(me, "dana@acme.example")
     with me.read() as conn:
-        found = hygiene.buried(conn)
+        found = hygiene.buried(read_inbox(conn, details=True))
     assert [(b.name, b.tier) for b in found] == [
         ("Dana Whitfield", "circle"),
         ("Bo Chen", "colleague"),
@@ -259,8 +260,8 @@ def test_buried_mail_circle_then_colleagues_then_others(me: Database, tmp_path: 
         "messages that day; still unanswered"
     )
     with me.read() as conn:
-        assert hygiene.buried(conn, limit=1) == found[:1]
-        assert hygiene.buried(conn, since=BASE + timedelta(days=11)) == []
+        assert hygiene.buried(read_inbox(conn, details=True), limit=1) == found[:1]
+        assert hygiene.buried(read_inbox(conn, details=True), since=BASE + timedelta(days=11)) == []
     assert json.loads(json.dumps(to_jsonable(found)))[0]["day"] == "2024-03-14"
 
 
@@ -272,7 +273,7 @@ def test_keep_and_digest_are_never_proposed(me: Database, tmp_path: Path) -> Non
     with me.write() as conn:
         store.set_rule(conn, "list:noise.example.org", "keep")
     with me.read() as conn:
-        ranked = hygiene.subscriptions(conn)
+        ranked = hygiene.subscriptions(read_inbox(conn))
     assert [s.key for s in ranked] == ["list:club.example.org", "list:noise.example.org"]
     kept = ranked[-1]
     assert kept.rule == "keep" and hygiene.offerable(kept) == (False, "kept by you")
@@ -332,7 +333,7 @@ def test_spam_is_never_offered_an_unsubscribe(me: Database, tmp_path: Path) -> N
         "(no DKIM signature)"
     )
     with me.read() as conn:
-        ranked = [s.key for s in hygiene.subscriptions(conn)]
+        ranked = [s.key for s in hygiene.subscriptions(read_inbox(conn))]
     assert ranked[0] == "list:ilug.linux.example"  # spam after the proposals
 
 
@@ -413,7 +414,7 @@ def test_a_failed_unsubscribe_may_be_offered_again(me: Database, tmp_path: Path)
 def test_subscriptions_serialise_to_json(me: Database, tmp_path: Path) -> None:
     import_mail(me, [str(noisy_day(tmp_path / "mail"))], workers=0)
     with me.read() as conn:
-        reads = hygiene.read(conn)
+        reads = read_inbox(conn)
     ranked = hygiene.subscriptions(reads, now=BASE + timedelta(days=30))
     data = json.loads(json.dumps(to_jsonable(ranked)))
     first = data[0]

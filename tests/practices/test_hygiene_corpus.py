@@ -12,10 +12,11 @@ from collections import Counter
 
 import pytest
 
-from kithkin.ingest.mail import import_mail
 from kithkin.model import to_jsonable
 from kithkin.practices import hygiene
-from kithkin.store import Database, settings
+from kithkin.services.inbox import read as read_inbox
+from kithkin.store import Database
+from tests.builders.inbox import mail_of
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.corpus
@@ -43,14 +44,12 @@ KNOWN_LISTS = {
 def test_spamassassin_subscriptions(db: Database) -> None:
     ham = shared_data("mail", "spamassassin", "easy-ham-1")
     spam = shared_data("mail", "spamassassin", "spam-1")
-    with db.write() as conn:
-        settings.set_me(conn, name="me", addresses=ME)
-    import_mail(db, [str(ham), str(spam)], workers=0)
+    mail_of(db, ham, spam, name="me", addresses=ME)
     with db.read() as conn:
         started = time.perf_counter()
-        found = hygiene.subscriptions(conn)
+        found = hygiene.subscriptions(read_inbox(conn))
         took = time.perf_counter() - started
-        buried = hygiene.buried(conn)
+        buried = hygiene.buried(read_inbox(conn, details=True))
     by_key = {s.key: s for s in found}
 
     spam_only = [s for s in found if s.spam_only]

@@ -16,10 +16,10 @@ from pathlib import Path
 import dkim
 import pytest
 
-from kithkin.ingest.mail import import_mail
-from kithkin.outbound.unsubscribe import Options
-from kithkin.store import Database, settings
+from kithkin.services.unsubscribe import Options
+from kithkin.store import Database
 from kithkin.web.app import create_app
+from tests.builders.inbox import mail_of
 from tests.ingest.mailbox import message, write_maildir
 from tests.outbound.local import Hit, Server, dns_of, new_dkim_key, self_signed, serve, tls_context
 from tests.web.test_browser import ARTIFACTS, chromium, serve_app, watched_page
@@ -117,9 +117,7 @@ def inbox_url(
     """The app, its mail imported and told how to reach the outside world (a fake DNS,
     loopback allowed, the test certificate trusted), served by uvicorn on 127.0.0.1."""
     db = Database(db_url)
-    with db.write() as conn:
-        settings.set_me(conn, name="Ana", addresses=[ME])
-    import_mail(db, [str(_mailbox(tmp_path / "mail", endpoint.url, keys))], workers=0)
+    mail_of(db, _mailbox(tmp_path / "mail", endpoint.url, keys), name="Ana", addresses=[ME])
     db.dispose()
     app = create_app(db_url)
     app.state.unsubscribe_options = Options(

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from kithkin.ingest.mail import import_mail
-from kithkin.outbound.unsubscribe import short_id
-from kithkin.store import Database, people, settings
+from kithkin.services.inbox import short_id
+from kithkin.store import Database, people
 from kithkin.store import hygiene as store
+from tests.builders.inbox import mail_of
 from tests.ingest.mailbox import message, write_maildir
 from tests.web.conftest import JSON, post_form, token_of
 
@@ -97,9 +97,7 @@ def mailbox(root: Path) -> Path:
 @pytest.fixture
 def imported(client: Any, db_url: str, tmp_path: Path) -> Iterator[Database]:
     db = Database(db_url)
-    with db.write() as conn:
-        settings.set_me(conn, name="Ana", addresses=[ME])
-    import_mail(db, [str(mailbox(tmp_path / "mail"))], workers=0)
+    mail_of(db, mailbox(tmp_path / "mail"), name="Ana", addresses=[ME])
     yield db
     db.dispose()
 

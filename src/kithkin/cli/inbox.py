@@ -11,8 +11,8 @@ import click
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
 
 if TYPE_CHECKING:
-    from kithkin.outbound.unsubscribe import Step
-    from kithkin.practices.hygiene import Subscription
+    from kithkin.services.inbox import Subscription
+    from kithkin.services.unsubscribe import Step
 
 
 @click.group()
@@ -22,7 +22,7 @@ def inbox() -> None:
 
 def subscription_json(s: Subscription) -> dict[str, Any]:
     from kithkin.model import to_jsonable
-    from kithkin.outbound.unsubscribe import short_id
+    from kithkin.services.inbox import short_id
 
     return {"id": short_id(s.key), **to_jsonable(s)}
 
@@ -35,15 +35,15 @@ def subscription_json(s: Subscription) -> dict[str, Any]:
 def inbox_subscriptions(ctx: Context, show_all: bool, limit: int, as_json: bool) -> None:
     """Every subscription in the imported mail, the costliest first: messages a month, last
     received, your engagement, how it can be left, DKIM, and the cost explained."""
-    from kithkin.outbound.unsubscribe import short_id
-    from kithkin.practices import hygiene
+    from kithkin.services import inbox
+    from kithkin.services.inbox import short_id
 
-    with ctx.db.read() as conn:
-        subs = hygiene.subscriptions(conn)
+    found = inbox.subscriptions(ctx.db)
+    subs = found.subscriptions
     if as_json:
         emit_json([subscription_json(s) for s in subs])
         return
-    shown = [s for s in subs if show_all or (not s.looks_like_spam and not s.rule)]
+    shown = list(subs) if show_all else found.proposals
     if not subs:
         click.echo("no subscriptions: import some mail first (kithkin import mail PATH)")
         return
@@ -61,7 +61,7 @@ def inbox_subscriptions(ctx: Context, show_all: bool, limit: int, as_json: bool)
     hidden = len(subs) - len(shown)
     spam = sum(1 for s in subs if s.looks_like_spam)
     click.echo(
-        f"{len(subs)} subscriptions; {sum(1 for s in subs if s.offerable)} can be left; "
+        f"{len(subs)} subscriptions; {found.offerable} can be left; "
         f"{spam} look like spam (report them instead)"
         + (f"; {hidden} hidden (--all)" if hidden and not show_all else ""),
         err=True,
@@ -75,10 +75,9 @@ def inbox_subscriptions(ctx: Context, show_all: bool, limit: int, as_json: bool)
 def inbox_buried(ctx: Context, limit: int, as_json: bool) -> None:
     """Mail from real people (your circle and colleagues first) that you never answered and
     that arrived among heavy list traffic."""
-    from kithkin.practices import hygiene
+    from kithkin.services import inbox
 
-    with ctx.db.read() as conn:
-        found = hygiene.buried(hygiene.read(conn, details=True), limit=limit)
+    found = inbox.buried(ctx.db, limit=limit)
     if as_json:
         emit_json(found)
         return
@@ -113,12 +112,12 @@ def inbox_unsubscribe(
     """Leave subscriptions (ids from `kithkin inbox subscriptions`): a dry run that says
     exactly what would be done; with --apply, one-click (RFC 8058, DKIM-verified), a mailto
     by your SMTP server, or the web link for you to open. Never for spam."""
-    from kithkin.outbound import unsubscribe
+    from kithkin.services import unsubscribe
 
     if do_apply:
-        steps = unsubscribe.apply(ctx.db, refs, retry=retry)
+        steps = unsubscribe.apply(ctx.db, subscriptions=refs, retry=retry)
     else:
-        steps = unsubscribe.plan(ctx.db, refs)
+        steps = unsubscribe.plan(ctx.db, subscriptions=refs)
     if as_json:
         emit_json({"applied": do_apply, "steps": steps})
         return
@@ -128,17 +127,13 @@ def inbox_unsubscribe(
 
 
 def _rule(ctx: Context, refs: tuple[str, ...], rule: str | None) -> None:
-    from kithkin.outbound.unsubscribe import find, short_id
-    from kithkin.practices import hygiene
-    from kithkin.store import hygiene as store
+    from kithkin.services import inbox
+    from kithkin.services.inbox import short_id
 
-    with ctx.db.write() as conn:
-        subs = hygiene.subscriptions(conn)
-        for ref in refs:
-            s = find(subs, ref)
-            store.set_rule(conn, s.key, rule, label=s.label)
-            said = {"keep": "kept (never proposed again)", "digest": "read as a digest"}
-            click.echo(f"{short_id(s.key)}  {s.label}: {said.get(rule or '', 'no rule')}")
+    done = inbox.set_rule(ctx.db, subscriptions=refs, rule=rule)
+    said = {"keep": "kept (never proposed again)", "digest": "read as a digest"}
+    for s in done.subscriptions:
+        click.echo(f"{short_id(s.key)}  {s.label}: {said.get(rule or '', 'no rule')}")
 
 
 @inbox.command("keep")
@@ -164,10 +159,9 @@ def inbox_digest(ctx: Context, refs: tuple[str, ...], clear: bool) -> None:
 @pass_ctx
 def inbox_outbox(ctx: Context, as_json: bool) -> None:
     """Every unsubscribe recorded, with its status and outcome."""
-    from kithkin.store import hygiene as store
+    from kithkin.services import inbox
 
-    with ctx.db.read() as conn:
-        entries = store.actions(conn)
+    entries = inbox.outbox(ctx.db)
     if as_json:
         emit_json(entries)
         return
@@ -203,27 +197,19 @@ def inbox_smtp(
     as_json: bool,
 ) -> None:
     """Show or set the SMTP server for mailto unsubscribes (never the password)."""
-    from kithkin.outbound import unsubscribe
+    from kithkin.services import unsubscribe
 
     if host is None:
-        with ctx.db.read() as conn:
-            found = unsubscribe.smtp_settings(conn)
+        found = unsubscribe.smtp_settings(ctx.db)
     else:
-        if not from_address:
-            from kithkin.store import settings
-
-            with ctx.db.read() as conn:
-                mine = settings.get_me(conn).addresses
-            from_address = mine[0] if mine else ""
-        with ctx.db.write() as conn:
-            found = unsubscribe.set_smtp(
-                conn,
-                host=host,
-                port=port,
-                security=security,
-                username=username,
-                from_address=from_address,
-            )
+        found = unsubscribe.set_smtp(
+            ctx.db,
+            host=host,
+            port=port,
+            security=security,
+            username=username,
+            from_address=from_address,
+        )
     if as_json:
         emit_json(found)
         return

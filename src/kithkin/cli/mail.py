@@ -65,7 +65,7 @@ def import_mail(
         if progress is not None:
             progress.close()
     seconds = time.perf_counter() - started
-    from kithkin.outbound.unsubscribe import ignored, ignored_json, short_id
+    from kithkin.services.unsubscribe import ignored, ignored_json, short_id
 
     still = ignored(ctx.db)
     if as_json:

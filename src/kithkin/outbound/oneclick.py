@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from kithkin.errors import InvalidInput
+from kithkin.errors import UnsafeTarget
 
 if TYPE_CHECKING:
     import httpx
@@ -45,10 +45,6 @@ _FORBIDDEN = (  # checked in this order: 0.0.0.0 and 169.254.x.x are also "priva
     ("is_private", "a private address"),
     ("is_reserved", "a reserved address"),
 )
-
-
-class UnsafeTarget(InvalidInput):
-    """An unsubscribe URL kithkin will not send a request to; says why in one line."""
 
 
 @dataclass(frozen=True)

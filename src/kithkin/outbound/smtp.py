@@ -28,7 +28,7 @@ from typing import Literal
 from urllib.parse import unquote
 
 from kithkin import clock
-from kithkin.errors import InvalidInput, KithkinError
+from kithkin.errors import InvalidInput, SmtpError
 from kithkin.sources.mail.credentials import from_keyring
 
 ENV_VAR = "KITHKIN_SMTP_PASSWORD"
@@ -45,13 +45,6 @@ _ADDR_SPEC = re.compile(rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})*")
 _MESSAGE_ID = re.compile(r"<?([^\s<>@]+@[^\s<>@]+)>?")
 # 7-bit output with CRLF: every server takes it, with or without 8BITMIME
 _POLICY = email.policy.SMTP.clone(cte_type="7bit")
-
-
-class SmtpError(KithkinError):
-    """An SMTP server that cannot be reached or trusted, or refuses the login, the sender or
-    a recipient; the message names the server and its reply, never the password."""
-
-    http_status = 502
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ only confirms the address to the sender: it is reported instead).
 - After an unsubscribe is done, a subscription whose mail is dated more than `GRACE` after it
   is flagged "unsubscribe ignored".
 
-The functions on `Reads` are pure; `read` gathers them through the store's named functions.
-Days are UTC days.
+Pure: the functions decide on a `Reads` snapshot (`services.inbox.read` takes it from the
+store) and touch no database. Days are UTC days.
 """
 
 from __future__ import annotations
@@ -34,15 +34,11 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import Final
 from urllib.parse import unquote, urlsplit
 
 from kithkin import clock
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-    from kithkin.store.hygiene import Atom, OutboxEntry, PersonMail, Rule, Unanswered
+from kithkin.model import Atom, OutboxEntry, PersonMail, SubscriptionRule, Unanswered
 
 GRACE: Final = timedelta(days=2)  # a list may send for this long after an unsubscribe
 TOP_PER_MONTH: Final = 300.0  # the volume that counts fully
@@ -125,56 +121,26 @@ class Buried:
 
 @dataclass(frozen=True)
 class Reads:
-    """What the decisions need, read from the store (see `read`)."""
+    """What the decisions need: a snapshot of the mail and the user's choices, which
+    `services.inbox.read` takes from the store."""
 
     atoms: Sequence[Atom]
     unanswered: Sequence[Unanswered]
     circle: frozenset[int]
     first_written: Mapping[int, datetime]  # person id -> when I first wrote to them
     known: frozenset[str]  # one-off senders that are people in kithkin
-    rules: Mapping[str, Rule]
+    rules: Mapping[str, SubscriptionRule]
     outbox: Sequence[OutboxEntry]  # unsubscribe actions, oldest first
     mail: Mapping[int, PersonMail] = field(default_factory=dict)  # buried candidates' details
-
-
-def read(conn: Connection, *, details: bool = False) -> Reads:
-    """Everything `subscriptions` (and, with `details`, `buried`) decide on."""
-    from kithkin.store import circle, hygiene, people
-
-    atoms = hygiene.mail_atoms(conn)
-    waiting = hygiene.unanswered(conn)
-    members = circle.member_ids(conn)
-    if not circle.is_seeded(conn):  # the tagged people are the circle until it is seeded
-        tagged = people.list_people(conn, tag_name=circle.CIRCLE_TAG, limit=10_000)
-        members |= {p.id for p in tagged}
-    written = hygiene.first_written(conn, {u.person_id for u in waiting if u.person_id})
-    singles = {
-        s for a in atoms if a.received == 1 and not a.spam and not a.list_id for s in a.senders
-    }
-    mail: dict[int, PersonMail] = {}
-    if details:
-        heavy = heavy_days(atoms)
-        mail = hygiene.person_mail(conn, [u.id for u in waiting if u.date.date() in heavy])
-    return Reads(
-        atoms=atoms,
-        unanswered=waiting,
-        circle=frozenset(members),
-        first_written=written,
-        known=frozenset(hygiene.known_addresses(conn, singles)),
-        rules=hygiene.rules(conn),
-        outbox=hygiene.actions(conn, action="unsubscribe"),
-        mail=mail,
-    )
 
 
 # -- subscriptions -----------------------------------------------------------------------------
 
 
-def subscriptions(source: Connection | Reads, *, now: datetime | None = None) -> list[Subscription]:
+def subscriptions(reads: Reads, *, now: datetime | None = None) -> list[Subscription]:
     """Every subscription, ranked: unsubscribe proposals by cost first, then what looks like
     spam (report it instead), then those the user keeps or reads as a digest (flagged by
     `rule`, listed last rather than left out)."""
-    reads = source if isinstance(source, Reads) else read(source)
     now = now or clock.now()
     tiers = _tiers_by_day(reads)
     senders_seen = _sender_atoms(reads.atoms)
@@ -287,8 +253,6 @@ def _subscription(
 def combine(atoms: Sequence[Atom]) -> Atom:
     """Atoms as one: counts summed; names from the latest, the unsubscribe header from the
     latest that has one (mail not in spam first)."""
-    from kithkin.store.hygiene import Atom
-
     days: dict[date, int] = {}
     senders: dict[str, int] = {}
     for x in atoms:
@@ -625,12 +589,11 @@ def _tiers_by_day(reads: Reads) -> dict[date, tuple[int, int, int]]:
 
 
 def buried(
-    source: Connection | Reads, *, since: datetime | None = None, limit: int | None = None
+    reads: Reads, *, since: datetime | None = None, limit: int | None = None
 ) -> list[Buried]:
     """Person mail to me, unanswered, that arrived on a day of heavy list and bulk traffic
     (from `since`): my circle first, then colleagues, then others; within each, the most
     buried (the heaviest day) first, then the latest."""
-    reads = source if isinstance(source, Reads) else read(source, details=True)
     heavy = heavy_days(reads.atoms)
     found: list[Buried] = []
     for u in reads.unanswered:

@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Integer,
+    Row,
     String,
     and_,
     delete,
@@ -46,6 +47,11 @@ from sqlalchemy.exc import IntegrityError
 
 from kithkin import clock
 from kithkin.errors import Conflict, InvalidInput, NotFound
+from kithkin.model import Atom as Atom
+from kithkin.model import OutboxEntry as OutboxEntry
+from kithkin.model import PersonMail as PersonMail
+from kithkin.model import SubscriptionRule as Rule
+from kithkin.model import Unanswered as Unanswered
 from kithkin.store import activity
 from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import contact_point, interaction, interaction_participant, person
@@ -62,31 +68,6 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 m = mail_message
 
 # -- what subscriptions are made of ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Atom:
-    """The list, bulk and spam mail of one List-Id (lower-case), or, without a List-Id, of one
-    sender address. "Received" counts what reached me (list and bulk, not mine, not spam)."""
-
-    list_id: str | None
-    sender: str | None  # None for a List-Id atom (its posters are in `senders`)
-    received: int
-    bulk: int  # of the received, category bulk (the others are list)
-    spam: int  # messages that sat in a spam folder
-    first_at: datetime | None  # of the received (of the spam when nothing else came)
-    last_at: datetime | None
-    seen: int  # received and marked seen
-    flagged: int  # received from mailboxes that keep flags (read rate is seen / flagged)
-    dkim: int  # received with a DKIM-Signature (present, not verified)
-    replies: int  # my messages to it: my posts carrying its List-Id, my answers in its threads
-    days: Mapping[date, int]  # received per day (UTC)
-    senders: Mapping[str, int]  # From addresses, received and spam, with how many each
-    list_name: str | None  # the list's name, as its latest message gives it
-    name: str | None  # the sender's name in its latest message
-    unsubscribe: str | None  # List-Unsubscribe of its latest message carrying one (URIs per line)
-    unsubscribe_post: str | None  # that message's List-Unsubscribe-Post
-    unsubscribe_from_spam: bool  # those came from a message in a spam folder (nothing else had)
 
 
 _MINE: Final = ("from_me", "both")  # my messages: engagement, not mail received
@@ -323,28 +304,6 @@ def _when(raw: Any) -> datetime | None:
 # -- person mail left unanswered -----------------------------------------------------------------
 
 
-class Unanswered(NamedTuple):  # a tuple: a large mailbox has tens of thousands
-    """A message from a person to me that nothing of mine answered."""
-
-    id: int
-    date: datetime
-    from_address: str | None
-    person_id: int | None  # the person the address belongs to (None: unknown, or trashed)
-
-
-@dataclass(frozen=True)
-class PersonMail:
-    """What is shown of a person's message."""
-
-    id: int
-    date: datetime | None
-    from_address: str | None
-    from_name: str | None
-    subject: str | None
-    person_id: int | None
-    display_name: str | None  # the person's name in kithkin
-
-
 def unanswered(conn: Connection, *, since: datetime | None = None) -> list[Unanswered]:
     """Person mail to me (dated, from `since`) with no later message of mine in its thread,
     no message of mine answering it (In-Reply-To) and no "answered" flag, oldest first."""
@@ -459,14 +418,6 @@ def known_addresses(conn: Connection, addresses: Iterable[str]) -> set[str]:
 # -- keep and digest rules -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Rule:
-    key: str
-    rule: str  # keep, digest
-    set_at: datetime
-    note: str | None
-
-
 def rules(conn: Connection) -> dict[str, Rule]:
     return {
         row.subscription_key: Rule(row.subscription_key, row.rule, row.set_at, row.note)
@@ -501,23 +452,6 @@ def set_rule(
 
 
 # -- the outbox --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    id: int
-    action: str  # unsubscribe
-    subscription_key: str
-    method: str  # one-click, mailto, web
-    target: str
-    idempotency_key: str
-    status: str  # pending, trying, done, failed, refused
-    created_at: datetime
-    tried_at: datetime | None
-    finished_at: datetime | None
-    attempts: int
-    outcome: str | None
-    message_id: str | None  # mailto: the Message-ID every attempt sends
 
 
 def idempotency_key(action: str, subscription_key: str, method: str, target: str) -> str:
@@ -649,12 +583,12 @@ def actions(
     return [_entry(row) for row in conn.execute(query)]
 
 
-def _entry_by(conn: Connection, where: Any) -> OutboxEntry | None:
+def _entry_by(conn: Connection, where: ColumnElement[bool]) -> OutboxEntry | None:
     row = conn.execute(select(outbox).where(where)).first()
     return _entry(row) if row is not None else None
 
 
-def _entry(row: Any) -> OutboxEntry:
+def _entry(row: Row[Any]) -> OutboxEntry:
     return OutboxEntry(**{c.name: getattr(row, c.name) for c in outbox.columns})
 
 

@@ -1,5 +1,5 @@
-"""The Inbox page (inbox hygiene) and its JSON API, over `practices.hygiene` and
-`outbound.unsubscribe`, with the CLI's behaviour (`cli/inbox.py`).
+"""The Inbox page (inbox hygiene) and its JSON API, over the use cases `services.inbox` and
+`services.unsubscribe`, with the CLI's behaviour (`cli/inbox.py`).
 
 Pages: `GET /inbox` (subscriptions ranked by cost, what looks like spam, what you keep, the
 buried mail, the outbox), `GET /inbox/unsubscribe/{id}` (the dry run), `POST` there (do it,
@@ -18,21 +18,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime
-from typing import Annotated, Final, Literal
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, TypeAlias, get_type_hints
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from kithkin.errors import InvalidInput, KithkinError
-from kithkin.model import to_jsonable
-from kithkin.outbound import unsubscribe
-from kithkin.outbound.unsubscribe import Options, Step, find, short_id
-from kithkin.practices import hygiene
-from kithkin.practices.hygiene import Subscription
-from kithkin.store import hygiene as store
-from kithkin.web.render import Form, checked_form, database, redirect, render
+from kithkin.errors import KithkinError
+from kithkin.model import OutboxEntry, to_jsonable
+from kithkin.services import inbox, unsubscribe
+from kithkin.services.inbox import Buried, Method, Subscription, short_id
+from kithkin.services.unsubscribe import Options, Step
+from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import ErrorOut
 
 SHOWN: Final = 40  # subscriptions listed before "show all"
@@ -62,15 +60,6 @@ def link_of(step: Step) -> str | None:
     return None
 
 
-def _labels(subs: list[Subscription]) -> dict[str, str]:
-    """Subscription keys (and the aliases outbox entries may be under) to their labels."""
-    out = {s.key: s.label for s in subs}
-    for s in subs:
-        for alias in s.aliases:
-            out.setdefault(alias, s.label)
-    return out
-
-
 # -- pages --------------------------------------------------------------------------------------
 
 
@@ -78,39 +67,34 @@ def _labels(subs: list[Subscription]) -> dict[str, str]:
 def inbox_page(
     request: Request, show_all: Annotated[bool, Query(alias="all")] = False
 ) -> HTMLResponse:
-    with database(request).read() as conn:
-        reads = hygiene.read(conn, details=True)
-        subs = hygiene.subscriptions(reads)
-        buried = hygiene.buried(reads, limit=BURIED_SHOWN)
-        outbox = store.actions(conn, action=unsubscribe.ACTION)
-    ranked = [(short_id(s.key), s) for s in subs if not s.looks_like_spam and not s.rule]
+    seen = inbox.overview(database(request), buried_limit=BURIED_SHOWN)
+    ranked = [(short_id(s.key), s) for s in seen.proposals]
     return render(
         request,
         "inbox.html",
         {
             "ranked": ranked if show_all else ranked[:SHOWN],
             "more": 0 if show_all else max(0, len(ranked) - SHOWN),
-            "spam": [(short_id(s.key), s) for s in subs if s.looks_like_spam and not s.rule],
-            "kept": [(short_id(s.key), s) for s in subs if s.rule],
-            "total": len(subs),
-            "offerable": sum(1 for s in subs if s.offerable),
-            "buried": buried,
-            "outbox": list(reversed(outbox))[:OUTBOX_SHOWN],
-            "labels": _labels(subs),
+            "spam": [(short_id(s.key), s) for s in seen.spam],
+            "kept": [(short_id(s.key), s) for s in seen.kept],
+            "total": len(seen.subscriptions),
+            "offerable": seen.offerable,
+            "buried": list(seen.buried),
+            "outbox": list(reversed(seen.outbox))[:OUTBOX_SHOWN],
+            "labels": seen.labels,
         },
     )
 
 
-def _unfinished(request: Request, key: str) -> store.OutboxEntry | None:
+def _unfinished(request: Request, key: str) -> OutboxEntry | None:
     """The subscription's outbox entry whose attempt began and never finished, if any."""
-    with database(request).read() as conn:
-        found = store.actions(conn, subscription_key=key, status="trying")
+    found = inbox.outbox(database(request), subscription_key=key, status="trying")
     return found[-1] if found else None
 
 
 @pages.get("/inbox/unsubscribe/{sub_id}")
 def dry_run_page(request: Request, sub_id: str) -> HTMLResponse:
-    [step] = unsubscribe.plan(database(request), [sub_id], options(request))
+    [step] = unsubscribe.plan(database(request), subscriptions=[sub_id], options=options(request))
     return render(
         request,
         "inbox_unsubscribe.html",
@@ -128,11 +112,10 @@ def dry_run_page(request: Request, sub_id: str) -> HTMLResponse:
 def apply_page(request: Request, sub_id: str, form: Posted) -> HTMLResponse:
     db = database(request)
     retry = form.text("retry") in ("1", "on", "yes")
-    [step] = unsubscribe.apply(db, [sub_id], options(request), retry=retry)
+    [step] = unsubscribe.apply(db, subscriptions=[sub_id], options=options(request), retry=retry)
     entry = None
     if step.outbox_id is not None:
-        with db.read() as conn:
-            entry = store.entry_of(conn, step.outbox_id)
+        entry = inbox.outbox_entry(db, entry_id=step.outbox_id)
     return render(
         request,
         "inbox_unsubscribe.html",
@@ -147,9 +130,7 @@ def apply_page(request: Request, sub_id: str, form: Posted) -> HTMLResponse:
 
 
 def _back(form: Form) -> str:
-    value = form.text("next")
-    ok = value.startswith("/") and not value.startswith(("//", "/\\"))
-    return value if ok else "/inbox"
+    return safe_next(form.text("next"), "/inbox")
 
 
 @pages.post("/inbox/rules")
@@ -157,12 +138,8 @@ def rules_form(request: Request, form: Posted) -> RedirectResponse:
     choice = form.text("rule")
     rule = None if choice == "clear" else choice
     try:
-        if choice not in ("keep", "digest", "clear"):
-            raise InvalidInput(f"unknown rule {choice!r}: use keep, digest or clear")
-        with database(request).write() as conn:
-            sub = find(hygiene.subscriptions(conn), form.text("sub_id"))
-            store.set_rule(conn, sub.key, rule, label=sub.label)
-            said = f"{sub.label}: {RULE_SAID[rule]}."
+        done = inbox.set_rule(database(request), subscriptions=[form.text("sub_id")], rule=rule)
+        said = f"{done.subscriptions[0].label}: {RULE_SAID[rule]}."
     except KithkinError as exc:
         return redirect(_back(form), str(exc), kind="error")
     return redirect(_back(form), said)
@@ -187,72 +164,46 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class MethodOut(BaseModel):
-    kind: Literal["one-click", "mailto", "web"]
-    target: str
+def out_model(
+    record: type[Any],
+    *,
+    first: Mapping[str, Any] | None = None,
+    exclude: Collection[str] = (),
+    types: Mapping[str, Any] | None = None,
+    name: str | None = None,
+) -> type[BaseModel]:
+    """The response model of a domain record: its fields in order (all required), after
+    `first`, without `exclude`, with the narrower `types` some fields are documented with;
+    named `name`, else the record's name and "Out"."""
+    hints = get_type_hints(record)
+    fields: dict[str, Any] = dict(first or {})
+    for f in dataclasses.fields(record):
+        if f.name not in exclude:
+            fields[f.name] = ((types or {}).get(f.name, hints[f.name]), ...)
+    return create_model(name or record.__name__ + "Out", **fields)
 
 
-class SubscriptionOut(BaseModel):
-    id: str = Field(description="The short id the CLI and the other endpoints take")
-    key: str
-    kind: str
-    label: str
-    list_id: str | None
-    sender: str | None
-    domain: str | None
-    messages: int
-    spam_messages: int
-    per_month: float
-    first_at: datetime | None
-    last_at: datetime | None
-    replies_sent: int
-    read_rate: float | None
-    methods: list[MethodOut]
-    how: str
-    dkim_share: float | None
-    spam_only: bool
-    looks_like_spam: bool
-    spam_reason: str | None
-    rule: str | None
-    state: str
-    state_at: datetime | None
-    received_since: int
-    outbox_id: int | None
-    buried: int
-    buried_circle: int
-    buried_colleagues: int
-    cost: int
-    aliases: list[str]
-    explanation: str
-    offerable: bool
-    offer_note: str
+_Tier = Literal["circle", "colleague", "other"]
+_MethodKind = Literal["one-click", "mailto", "web"]
 
-
-class BuriedOut(BaseModel):
-    message: int
-    at: datetime
-    day: str
-    person_id: int | None
-    name: str
-    address: str | None
-    subject: str | None
-    tier: Literal["circle", "colleague", "other"]
-    traffic: int
-    reason: str
-
-
-class StepOut(BaseModel):
-    id: str
-    key: str
-    label: str
-    method: str | None
-    target: str | None
-    plan: str
-    allowed: bool
-    status: str
-    outcome: str | None
-    outbox_id: int | None
-    notes: list[str]
+# One place for the API's shapes: each is derived from the record it renders (the same
+# fields as the CLI's --json); the outbox's idempotency key stays inside.
+if TYPE_CHECKING:
+    MethodOut: TypeAlias = BaseModel
+    SubscriptionOut: TypeAlias = BaseModel
+    BuriedOut: TypeAlias = BaseModel
+    StepOut: TypeAlias = BaseModel
+    OutboxOut: TypeAlias = BaseModel
+else:
+    MethodOut = out_model(Method, types={"kind": _MethodKind})
+    SubscriptionOut = out_model(
+        Subscription,
+        first={"id": (str, Field(description="The short id the CLI and the other endpoints take"))},
+        types={"methods": list[MethodOut], "aliases": list[str]},
+    )
+    BuriedOut = out_model(Buried, types={"tier": _Tier, "day": str})
+    StepOut = out_model(Step, types={"notes": list[str]})
+    OutboxOut = out_model(OutboxEntry, exclude={"idempotency_key"}, name="OutboxOut")
 
 
 class UnsubscribeIn(_In):
@@ -270,38 +221,20 @@ class RuleIn(_In):
     rule: Literal["keep", "digest"] | None = Field(description="null: no rule")
 
 
-class OutboxOut(BaseModel):
-    id: int
-    action: str
-    subscription_key: str
-    method: str
-    target: str
-    status: str
-    created_at: datetime
-    tried_at: datetime | None
-    finished_at: datetime | None
-    attempts: int
-    outcome: str | None
-    message_id: str | None
-
-
 def subscription_out(s: Subscription) -> SubscriptionOut:
     return SubscriptionOut.model_validate({"id": short_id(s.key), **to_jsonable(s)})
 
 
 @api.get("/subscriptions", summary="Every subscription, the costliest first")
 def get_subscriptions(request: Request) -> list[SubscriptionOut]:
-    with database(request).read() as conn:
-        subs = hygiene.subscriptions(conn)
-    return [subscription_out(s) for s in subs]
+    return [subscription_out(s) for s in inbox.subscriptions(database(request)).subscriptions]
 
 
 @api.get("/buried", summary="Unanswered person mail that arrived among heavy list traffic")
 def get_buried(
     request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[BuriedOut]:
-    with database(request).read() as conn:
-        found = hygiene.buried(hygiene.read(conn, details=True), limit=limit)
+    found = inbox.buried(database(request), limit=limit)
     return [BuriedOut.model_validate(to_jsonable(b)) for b in found]
 
 
@@ -309,9 +242,11 @@ def get_buried(
 def post_unsubscribe(request: Request, body: UnsubscribeIn) -> UnsubscribeOut:
     db = database(request)
     if body.apply:
-        steps = unsubscribe.apply(db, body.ids, options(request), retry=body.retry)
+        steps = unsubscribe.apply(
+            db, subscriptions=body.ids, options=options(request), retry=body.retry
+        )
     else:
-        steps = unsubscribe.plan(db, body.ids, options(request))
+        steps = unsubscribe.plan(db, subscriptions=body.ids, options=options(request))
     return UnsubscribeOut(
         applied=body.apply, steps=[StepOut.model_validate(to_jsonable(s)) for s in steps]
     )
@@ -319,16 +254,11 @@ def post_unsubscribe(request: Request, body: UnsubscribeIn) -> UnsubscribeOut:
 
 @api.put("/rules/{sub_id}", summary="Keep a subscription, read it as a digest, or neither")
 def put_rule(request: Request, sub_id: str, body: RuleIn) -> SubscriptionOut:
-    with database(request).write() as conn:
-        reads = hygiene.read(conn)
-        sub = find(hygiene.subscriptions(reads), sub_id)
-        store.set_rule(conn, sub.key, body.rule, label=sub.label)
-        again = dataclasses.replace(reads, rules=store.rules(conn))
-    return subscription_out(next(s for s in hygiene.subscriptions(again) if s.key == sub.key))
+    done = inbox.set_rule(database(request), subscriptions=[sub_id], rule=body.rule)
+    return subscription_out(done.subscriptions[0])
 
 
 @api.get("/outbox", summary="Every unsubscribe recorded, with its status and outcome")
 def get_outbox(request: Request) -> list[OutboxOut]:
-    with database(request).read() as conn:
-        entries = store.actions(conn)
+    entries = inbox.outbox(database(request))
     return [OutboxOut.model_validate(to_jsonable(e)) for e in entries]

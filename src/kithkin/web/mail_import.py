@@ -165,7 +165,7 @@ def without_passwords(text: str) -> str:
 
 def _run(job: MailJob, db: Database, password: Callable[[str], str]) -> None:
     from kithkin.ingest.mail import import_mail
-    from kithkin.outbound.unsubscribe import ignored, ignored_json
+    from kithkin.services.unsubscribe import ignored, ignored_json
 
     def progress(count: int) -> None:
         job.read += count

@@ -16,11 +16,13 @@ import pytest
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.ingest.mail import import_mail
-from kithkin.outbound import unsubscribe
 from kithkin.outbound.smtp import SmtpSettings
 from kithkin.practices import hygiene
-from kithkin.store import Database, settings
+from kithkin.services import unsubscribe
+from kithkin.services.inbox import read as read_inbox
+from kithkin.store import Database
 from kithkin.store import hygiene as store
+from tests.builders.inbox import mail_of, owner
 from tests.ingest.mailbox import BASE, message, write_maildir
 from tests.outbound.local import (
     Handler,
@@ -113,8 +115,7 @@ def shop(k: int) -> bytes:
 
 @pytest.fixture
 def mailbox(db: Database, tmp_path: Path, http: Server, keys: tuple[bytes, bytes]) -> Path:
-    with db.write() as conn:
-        settings.set_me(conn, name="Me", addresses=[ME])
+    owner(db, name="Me", addresses=[ME])
     root = tmp_path / "mail"
     url = f"{http.base}/u/t0k3n"
     write_maildir(
@@ -167,26 +168,26 @@ def test_one_click_after_the_dkim_check_and_never_twice(
     keys: tuple[bytes, bytes],
     options: Callable[..., unsubscribe.Options],
 ) -> None:
-    [dry] = unsubscribe.plan(db, ["weekly.news.example"], options())
+    [dry] = unsubscribe.plan(db, subscriptions=["weekly.news.example"], options=options())
     assert dry.allowed and dry.method == "one-click" and dry.status == "planned"
     assert dry.target == f"{http.base}/u/t0k3n" and "DKIM" in dry.plan
     assert http.hits == []  # a dry run sends nothing
     with db.read() as conn:
         assert store.actions(conn) == []  # nor records anything
 
-    [done] = unsubscribe.apply(db, [dry.id], options())
+    [done] = unsubscribe.apply(db, subscriptions=[dry.id], options=options())
     assert done.status == "done" and "200" in (done.outcome or "")
     [hit] = http.hits
     assert (hit.method, hit.path, hit.body) == ("POST", "/u/t0k3n", b"List-Unsubscribe=One-Click")
     assert "Cookie" not in hit.headers and "Authorization" not in hit.headers
 
-    [again] = unsubscribe.apply(db, [dry.id], options())
+    [again] = unsubscribe.apply(db, subscriptions=[dry.id], options=options())
     assert again.status == "refused"  # no longer offerable: unsubscribed, checking it stops
     assert "unsubscribed" in again.plan
     assert len(http.hits) == 1
     with db.read() as conn:
         [entry] = store.actions(conn)
-        sub = next(s for s in hygiene.subscriptions(conn) if s.key == dry.key)
+        sub = next(s for s in hygiene.subscriptions(read_inbox(conn)) if s.key == dry.key)
     assert (entry.status, entry.method, entry.attempts) == ("done", "one-click", 1)
     assert sub.state == "done" and not sub.offerable
 
@@ -198,24 +199,22 @@ def test_a_list_that_keeps_sending_is_flagged_ignored(
     options: Callable[..., unsubscribe.Options],
     http: Server,
 ) -> None:
-    [step] = unsubscribe.apply(db, ["weekly.news.example"], options())
+    [step] = unsubscribe.apply(db, subscriptions=["weekly.news.example"], options=options())
     assert step.status == "done"
     url = f"{http.base}/u/t0k3n"
     write_maildir(mailbox / "INBOX", [(news(k, url, keys), "") for k in (8, 9, 10)], start=100)
     import_mail(db, [str(mailbox)], workers=0)  # the next import: two days on, still sending
     clock.freeze(BASE + timedelta(days=11))
     with db.read() as conn:
-        sub = next(s for s in hygiene.subscriptions(conn) if s.key == step.key)
+        sub = next(s for s in hygiene.subscriptions(read_inbox(conn)) if s.key == step.key)
     assert sub.state == "ignored" and not sub.offerable
     assert "unsubscribe ignored" in sub.offer_note and "report as spam" in sub.offer_note
 
 
 def _only_news(db: Database, folder: Path, messages: list[bytes]) -> None:
     """A mailbox of just these Weekly News messages, imported; the clock three days on."""
-    with db.write() as conn:
-        settings.set_me(conn, name="Me", addresses=[ME])
     write_maildir(folder, [(m, "") for m in messages])
-    import_mail(db, [str(folder)], workers=0)
+    mail_of(db, folder, name="Me", addresses=[ME])
     clock.freeze(BASE + timedelta(days=3))
 
 
@@ -231,7 +230,7 @@ def test_an_unsigned_offer_falls_back_to_mailto(
     url = f"{http.base}/u/t0k3n"
     # the latest message offering one-click carries no signature: one-click is out
     _only_news(db, tmp_path / "m", [news(k, url, keys, sign=k == 0) for k in (0, 1, 2)])
-    [step] = unsubscribe.apply(db, ["weekly"], options(smtp=smtp))
+    [step] = unsubscribe.apply(db, subscriptions=["weekly"], options=options(smtp=smtp))
     assert step.method == "mailto" and step.status == "done", step
     assert any("one-click refused" in note for note in step.notes)
     assert http.hits == []  # the unverified one-click URL was never called
@@ -241,7 +240,10 @@ def test_an_unsigned_offer_falls_back_to_mailto(
     with db.read() as conn:
         [entry] = store.actions(conn)
     assert mail.message["Message-ID"] == entry.message_id
-    assert unsubscribe.apply(db, ["weekly"], options(smtp=smtp))[0].status == "refused"
+    assert (
+        unsubscribe.apply(db, subscriptions=["weekly"], options=options(smtp=smtp))[0].status
+        == "refused"
+    )
     assert len(handler.received) == 1  # never twice
 
 
@@ -258,7 +260,7 @@ def test_a_signature_that_fails_with_the_signers_key_is_reported_not_unsubscribe
     signed = [news(k, url, keys) for k in (0, 1)]
     tampered = news(2, url, keys).replace(b"/u/t0k3n", b"/u/other")  # changed after signing
     _only_news(db, tmp_path / "m", [*signed, tampered])
-    [step] = unsubscribe.apply(db, ["weekly"], options(smtp=smtp))
+    [step] = unsubscribe.apply(db, subscriptions=["weekly"], options=options(smtp=smtp))
     assert step.status == "refused" and (step.outcome or "").startswith("report as spam instead")
     assert "does not verify" in (step.outcome or "")
     assert http.hits == [] and handler.received == []  # neither the link nor a mail
@@ -274,7 +276,7 @@ def test_an_attempt_a_crash_left_unfinished_is_only_retried_on_request(
     handler: Handler,
     smtp: SmtpSettings,
 ) -> None:
-    [dry] = unsubscribe.plan(db, ["dev.lists.example"], options(smtp=smtp))
+    [dry] = unsubscribe.plan(db, subscriptions=["dev.lists.example"], options=options(smtp=smtp))
     assert dry.method == "mailto" and "dev-request@lists.example" in dry.plan
     with db.write() as conn:  # what a crash in the middle of sending leaves
         entry = store.record_action(
@@ -285,12 +287,14 @@ def test_an_attempt_a_crash_left_unfinished_is_only_retried_on_request(
             target=dry.target or "",
         )
         store.start_attempt(conn, entry.id)
-    [left] = unsubscribe.apply(db, [dry.id], options(smtp=smtp))
+    [left] = unsubscribe.apply(db, subscriptions=[dry.id], options=options(smtp=smtp))
     assert left.status == "refused" and "under way" in left.plan and "--retry" in left.plan
     assert handler.received == []
     with db.read() as conn:
         assert store.entry_of(conn, entry.id).status == "trying"
-    [retried] = unsubscribe.apply(db, [dry.id], options(smtp=smtp), retry=True)
+    [retried] = unsubscribe.apply(
+        db, subscriptions=[dry.id], options=options(smtp=smtp), retry=True
+    )
     assert retried.status == "done" and retried.outbox_id == entry.id
     [mail] = handler.received
     assert mail.message["Message-ID"] == entry.message_id  # the same mail, recognisably
@@ -307,13 +311,13 @@ def test_an_action_recorded_but_never_begun_goes_on_without_asking(
     handler: Handler,
     smtp: SmtpSettings,
 ) -> None:
-    [dry] = unsubscribe.plan(db, ["dev.lists.example"], options(smtp=smtp))
+    [dry] = unsubscribe.plan(db, subscriptions=["dev.lists.example"], options=options(smtp=smtp))
     with db.write() as conn:  # a crash right after recording: nothing was sent
         entry = store.record_action(
             conn, action="unsubscribe", subscription_key=dry.key, method="mailto",
             target=dry.target or "",
         )  # fmt: skip
-    [step] = unsubscribe.apply(db, [dry.id], options(smtp=smtp))
+    [step] = unsubscribe.apply(db, subscriptions=[dry.id], options=options(smtp=smtp))
     assert step.status == "done" and step.outbox_id == entry.id
     [mail] = handler.received
     assert mail.message["Message-ID"] == entry.message_id
@@ -326,7 +330,7 @@ def test_web_links_are_given_never_fetched_and_spam_is_refused(
     options: Callable[..., unsubscribe.Options],
     http: Server,
 ) -> None:
-    steps = unsubscribe.apply(db, ["shop.example", "prizes"], options())
+    steps = unsubscribe.apply(db, subscriptions=["shop.example", "prizes"], options=options())
     web, spam = steps
     assert web.method == "web" and web.status == "shown"
     assert "https://shop.example/leave?u=77" in (web.outcome or "")
@@ -339,14 +343,16 @@ def test_web_links_are_given_never_fetched_and_spam_is_refused(
 
 
 def test_no_smtp_server_passes_over_mailto(db: Database, mailbox: Path) -> None:
-    [step] = unsubscribe.plan(db, ["dev.lists.example"], unsubscribe.Options())
+    [step] = unsubscribe.plan(
+        db, subscriptions=["dev.lists.example"], options=unsubscribe.Options()
+    )
     assert not step.allowed and step.status == "refused"
     assert "no SMTP server set" in step.plan
 
 
 def test_ids_keys_and_pieces_find_a_subscription(db: Database, mailbox: Path) -> None:
     with db.read() as conn:
-        subs = hygiene.subscriptions(conn)
+        subs = hygiene.subscriptions(read_inbox(conn))
     news_sub = unsubscribe.find(subs, "weekly.news.example")
     assert unsubscribe.find(subs, unsubscribe.short_id(news_sub.key)) is news_sub
     assert unsubscribe.find(subs, news_sub.key) is news_sub

@@ -23,14 +23,18 @@ and a retry sends the same Message-ID, so the list can tell.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from kithkin.errors import InvalidInput, NotFound
+from kithkin.errors import InvalidInput, KithkinError, NotFound
+from kithkin.outbound.smtp import SmtpSettings as SmtpSettings
+from kithkin.services.inbox import ACTION as ACTION
+from kithkin.services.inbox import Method, Subscription, ranked
+from kithkin.services.inbox import find as find
+from kithkin.services.inbox import short_id as short_id
 
 if TYPE_CHECKING:
     import ssl
@@ -39,13 +43,10 @@ if TYPE_CHECKING:
 
     from kithkin.outbound.dkim import DnsTxt
     from kithkin.outbound.oneclick import PostOutcome
-    from kithkin.outbound.smtp import SmtpSettings
-    from kithkin.practices.hygiene import Method, Subscription
     from kithkin.store import Database
 
 ENV_ALLOW_LOOPBACK: Final = "KITHKIN_UNSUBSCRIBE_ALLOW_LOOPBACK"  # tests and local relays only
 SMTP_SETTING: Final = "smtp"
-ACTION: Final = "unsubscribe"
 
 
 @dataclass(frozen=True)
@@ -82,50 +83,30 @@ class Step:
     notes: tuple[str, ...] = ()  # ways out passed over, and why
 
 
-def short_id(key: str) -> str:
-    """A subscription's id as the user types it: stable, since its key is."""
-    return "s" + hashlib.sha256(key.encode()).hexdigest()[:6]
-
-
-def find(subs: Sequence[Subscription], ref: str) -> Subscription:
-    """A subscription by short id, key, the value of its key, or a unique piece of its key
-    or label (case-insensitive)."""
-    wanted = ref.strip().lower()
-    if not wanted:
-        raise InvalidInput("which subscription? give its id (kithkin inbox subscriptions)")
-    for exact in (
-        lambda s: short_id(s.key) == wanted,
-        lambda s: s.key.lower() == wanted,
-        lambda s: s.key.split(":", 1)[-1].lower() == wanted,
-    ):
-        found = [s for s in subs if exact(s)]
-        if len(found) == 1:
-            return found[0]
-    found = [s for s in subs if wanted in s.key.lower() or wanted in s.label.lower()]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise NotFound(f"no subscription matches {ref!r} (kithkin inbox subscriptions)")
-    shown = ", ".join(f"{short_id(s.key)} {s.label}" for s in found[:6])
-    more = f" and {len(found) - 6} more" if len(found) > 6 else ""
-    raise InvalidInput(f"{ref!r} matches {len(found)} subscriptions ({shown}{more}): use an id")
-
-
 def plan(
-    db: Database, refs: Sequence[str], options: Options | None = None, *, retry: bool = False
+    db: Database,
+    *,
+    subscriptions: Sequence[str],
+    options: Options | None = None,
+    retry: bool = False,
 ) -> list[Step]:
-    """The dry run: for each subscription, what would be done and how (no network). With
-    `retry`, an attempt a crash left unfinished is planned again."""
-    return _planned(db, refs, options or options_from_env(), retry)[0]
+    """The dry run: for each subscription (id, key or unique piece of one), what would be
+    done and how (no network). With `retry`, an attempt a crash left unfinished is planned
+    again."""
+    return _planned(db, subscriptions, options or options_from_env(), retry)[0]
 
 
 def apply(
-    db: Database, refs: Sequence[str], options: Options | None = None, *, retry: bool = False
+    db: Database,
+    *,
+    subscriptions: Sequence[str],
+    options: Options | None = None,
+    retry: bool = False,
 ) -> list[Step]:
     """Do what `plan` says, each action through the outbox; one step's failure does not stop
     the others."""
     options = options or options_from_env()
-    steps, subs, smtp = _planned(db, refs, options, retry)
+    steps, subs, smtp = _planned(db, subscriptions, options, retry)
     return [_apply_one(db, step, subs[step.key], options, smtp, retry) for step in steps]
 
 
@@ -133,12 +114,10 @@ def _planned(
     db: Database, refs: Sequence[str], options: Options, retry: bool
 ) -> tuple[list[Step], dict[str, Subscription], SmtpSettings | None]:
     """The steps, the subscriptions they are for (by key) and the SMTP settings, in one read."""
-    from kithkin.practices import hygiene
-
     with db.read() as conn:
-        subs = hygiene.subscriptions(conn)
+        subs = ranked(conn)
         chosen = {s.key: s for s in (find(subs, ref) for ref in refs)}
-        smtp = options.smtp or smtp_settings(conn)
+        smtp = options.smtp or _smtp(conn)
         steps = [_plan_one(conn, sub, smtp, retry) for sub in chosen.values()]
     return steps, chosen, smtp
 
@@ -147,13 +126,12 @@ def ignored(db: Database) -> list[Subscription]:
     """Subscriptions left (an unsubscribe done, or its link given) that kept sending past the
     grace period: what an import reports, so "did it work?" is answered by the next mail that
     arrives. Reads nothing more when no unsubscribe was ever done."""
-    from kithkin.practices import hygiene
     from kithkin.store import hygiene as store
 
     with db.read() as conn:
         if not store.actions(conn, action=ACTION, status="done"):
             return []
-        subs = hygiene.subscriptions(conn)
+        subs = ranked(conn)
     return [s for s in subs if s.state == "ignored" or (s.state == "shown" and s.received_since)]
 
 
@@ -335,8 +313,6 @@ def _do(
     step: Step, message_id: str | None, options: Options, smtp: SmtpSettings | None
 ) -> tuple[bool, str]:
     """Try the action once: (worked, one-line outcome)."""
-    from kithkin.errors import KithkinError
-
     assert step.target is not None
     try:
         if step.method == "one-click":
@@ -370,9 +346,13 @@ def _post(url: str, options: Options) -> PostOutcome:
 # -- SMTP settings ----------------------------------------------------------------------------
 
 
-def smtp_settings(conn: Connection) -> SmtpSettings | None:
+def smtp_settings(db: Database) -> SmtpSettings | None:
     """The SMTP server mailto unsubscribes go through, if the user set one."""
-    from kithkin.outbound.smtp import SmtpSettings
+    with db.read() as conn:
+        return _smtp(conn)
+
+
+def _smtp(conn: Connection) -> SmtpSettings | None:
     from kithkin.store import settings
 
     raw = settings.get(conn, SMTP_SETTING)
@@ -388,18 +368,23 @@ def smtp_settings(conn: Connection) -> SmtpSettings | None:
 
 
 def set_smtp(
-    conn: Connection,
+    db: Database,
     *,
     host: str,
     port: int,
     security: str,
     username: str | None,
-    from_address: str,
+    from_address: str | None,
 ) -> SmtpSettings:
     """Store the SMTP server for mailto unsubscribes (the password stays in the environment
-    or the system keyring, never in the database)."""
+    or the system keyring, never in the database); without `from_address`, my first
+    address sends."""
     from kithkin.store import activity, settings
 
+    if not from_address:
+        with db.read() as conn:
+            mine = settings.get_me(conn).addresses
+        from_address = mine[0] if mine else ""
     if security not in ("starttls", "ssl", "none"):
         raise InvalidInput(f"unknown security {security!r}: use starttls, ssl or none")
     if not host.strip():
@@ -415,9 +400,10 @@ def set_smtp(
         "username": username or None,
         "from_address": from_address.strip(),
     }
-    settings.put(conn, SMTP_SETTING, value)
-    activity.record(conn, "setting.smtp", f"unsubscribe mail goes through {host}:{port}")
-    made = smtp_settings(conn)
+    with db.write() as conn:
+        settings.put(conn, SMTP_SETTING, value)
+        activity.record(conn, "setting.smtp", f"unsubscribe mail goes through {host}:{port}")
+        made = _smtp(conn)
     assert made is not None
     return made
 
