@@ -68,7 +68,7 @@ def child_stages(path: str, sample: int) -> dict[str, Any]:
     as the pool sends them)."""
     from itertools import islice
 
-    from kithkin.ingest.mail_prepare import from_values, prepare_values
+    from kithkin.ingest.mail.prepare import from_values, prepare_values
     from kithkin.sources.mail import MessageRecord, read_mail
     from kithkin.sources.mail.parallel import fewer_collections
 

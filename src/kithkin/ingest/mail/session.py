@@ -10,7 +10,7 @@ Crash-safe and incremental: records are stored `batch_size` at a time, each batc
 transaction together with how far reading got (the mbox's end offset and the hash of the
 bytes before it, the message files read, the last IMAP UID). A killed import leaves whole
 batches only, and the next run takes up where the last committed batch ended; a run over
-unchanged mail reads (almost) nothing (`ingest.mail_plan`).
+unchanged mail reads (almost) nothing (`ingest.mail.plan`).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from typing import Any, Final
 from sqlalchemy import Connection
 
 from kithkin.ingest.address_book import AddressBook
-from kithkin.ingest.mail_batch import MailRun, MailSummary, store_batch
-from kithkin.ingest.mail_plan import FolderPlan, MboxStart, filter_tasks, tail_hash
-from kithkin.ingest.mail_prepare import Prepared, from_values, prepare, prepare_values
-from kithkin.ingest.threads import Threader
+from kithkin.ingest.mail.batch import MailRun, MailSummary, store_batch
+from kithkin.ingest.mail.plan import FolderPlan, MboxStart, filter_tasks, tail_hash
+from kithkin.ingest.mail.prepare import Prepared, from_values, prepare, prepare_values
+from kithkin.ingest.mail.threads import Threader
 from kithkin.sources.mail import MessageRecord, SourceProblem
 from kithkin.sources.mail.parallel import PART_BYTES, fewer_collections, run_tasks
 from kithkin.sources.mail.walk import MboxPart, Task, folder_mark, plan

@@ -18,10 +18,10 @@ from sqlalchemy import Connection
 from kithkin import clock
 from kithkin.ingest.address_book import AddressBook
 from kithkin.ingest.correspondents import Correspondent, a_person
-from kithkin.ingest.mail_people import list_answer, with_whom
-from kithkin.ingest.mail_prepare import Prepared
-from kithkin.ingest.mail_rules import list_address
-from kithkin.ingest.threads import Thread, Threader, resolve
+from kithkin.ingest.mail.people import list_answer, with_whom
+from kithkin.ingest.mail.prepare import Prepared
+from kithkin.ingest.mail.rules import list_address
+from kithkin.ingest.mail.threads import Thread, Threader, resolve
 from kithkin.sources.mail import SourceProblem
 from kithkin.store import mail as store_mail
 from kithkin.store.mail import NewInteraction, StoredMessage
