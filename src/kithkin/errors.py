@@ -54,3 +54,13 @@ class BadBackup(KithkinError):
 
 class DatabaseError(KithkinError):
     """The database cannot be opened or is of an unknown kind."""
+
+
+class ImapError(KithkinError):
+    """An IMAP server that cannot be reached or trusted, refuses the login, or has no such
+    folder; the message names the URL, never the password."""
+
+
+class OriginalUnavailable(NotFound):
+    """The original of a stored message cannot be read: its file is gone or was rewritten, or
+    it lives on an IMAP server."""
