@@ -64,3 +64,11 @@ class ImapError(KithkinError):
 class OriginalUnavailable(NotFound):
     """The original of a stored message cannot be read: its file is gone or was rewritten, or
     it lives on an IMAP server."""
+
+
+class NoSuchLocation(InvalidInput):
+    """A mailbox or calendar path to import that is not on this computer."""
+
+
+class UnknownTimeZone(InvalidInput):
+    """A time zone name (for a calendar's floating times) that this computer does not know."""

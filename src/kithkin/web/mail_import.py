@@ -12,14 +12,12 @@ A calendar import is quick and runs in the request.
 
 from __future__ import annotations
 
-import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
@@ -28,7 +26,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin import clock
-from kithkin.errors import Conflict, InvalidInput, KithkinError, NotFound
+from kithkin.errors import Conflict, KithkinError, NotFound
+from kithkin.services.locations import without_passwords
 from kithkin.store import Database
 from kithkin.web.render import Form, checked_form, database, redirect, render
 from kithkin.web.schemas import ErrorOut
@@ -83,17 +82,21 @@ class MailJobs:
         self._lock = threading.Lock()
 
     def start(self, db: Database, locations: Sequence[str], password: str | None) -> MailJob:
-        places, passwords = checked_locations(locations, password)
+        from kithkin.services.mail import check_locations
+
+        checked = check_locations(locations=locations, password=password)
         with self._lock:
             if any(job.state == "running" for job in self._jobs.values()):
                 raise Conflict("a mail import is running; wait for it to end")
-            job = MailJob(id=secrets.token_hex(8), locations=places, started_at=clock.now())
+            job = MailJob(
+                id=secrets.token_hex(8), locations=list(checked.places), started_at=clock.now()
+            )
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-KEPT]:
                 if self._jobs[old].state != "running":
                     del self._jobs[old]
         worker = threading.Thread(
-            target=_run, args=(job, db, passwords.__getitem__), name=f"mail-import-{job.id}"
+            target=_run, args=(job, db, checked.passwords), name=f"mail-import-{job.id}"
         )
         worker.daemon = True  # a server stopped mid-import: the next import resumes it
         worker.start()
@@ -117,64 +120,17 @@ class MailJobs:
         return job
 
 
-def checked_locations(
-    locations: Sequence[str], password: str | None
-) -> tuple[list[str], dict[str, str]]:
-    """The locations to import, each checked now (a missing path, an IMAP URL that cannot be
-    read or has no password are told at once, not after the import started), and the
-    password of each IMAP URL: `password`, else the environment's or the keyring's."""
-    from kithkin.ingest.mail import is_imap
-    from kithkin.sources.mail.credentials import imap_password
-    from kithkin.sources.mail.imap import parse_imap_url
-
-    places = [text.strip() for text in locations if text.strip()]
-    if not places:
-        raise InvalidInput(
-            "give the path of a mailbox (an mbox file or a mail folder) or an IMAP URL"
-        )
-    out = []
-    passwords: dict[str, str] = {}
-    for place in places:
-        if is_imap(place):
-            parse_imap_url(place)  # an ImapError names what is wrong with it
-            # without one, an ImapError says where a password may come from
-            passwords[place] = password or imap_password(place, prompt=False)
-            out.append(place)
-            continue
-        path = _local(place)
-        if not path.exists():
-            raise InvalidInput(f"{place}: no such file or folder on this computer")
-        out.append(str(path))
-    return out, passwords
-
-
-def _local(text: str) -> Path:
-    try:
-        return Path(text).expanduser()
-    except RuntimeError:  # "~someone" who is no user here
-        raise InvalidInput(f"{text}: no such user's home folder on this computer") from None
-
-
-_URL_PASSWORD = re.compile(r"(?i)\b(imaps?://[^:/@\s]*):[^/\s]*@")
-
-
-def without_passwords(text: str) -> str:
-    """Text with the password of any IMAP URL in it taken out (as a form is shown again)."""
-    return _URL_PASSWORD.sub(r"\1@", text)
-
-
-def _run(job: MailJob, db: Database, password: Callable[[str], str]) -> None:
-    from kithkin.ingest.mail import import_mail
-    from kithkin.outbound.unsubscribe import ignored, ignored_json
+def _run(job: MailJob, db: Database, passwords: Mapping[str, str]) -> None:
+    from kithkin.services.mail import import_mail
 
     def progress(count: int) -> None:
         job.read += count
 
     state = "failed"
     try:
-        summary = import_mail(db, job.locations, progress=progress, password=password)
-        job.summary = {**summary.as_json(), "unsubscribe_ignored": ignored_json(ignored(db))}
-        job.read = summary.read
+        done = import_mail(db, locations=job.locations, progress=progress, passwords=passwords)
+        job.summary = done.as_json(timed=False)
+        job.read = done.summary.read
         state = "done"
     except Exception as exc:  # whatever stopped it is told on the page, in one line
         text = str(exc) if isinstance(exc, KithkinError) else f"{type(exc).__name__}: {exc}"
@@ -190,18 +146,11 @@ def jobs_of(request: Request) -> MailJobs:
     return jobs
 
 
-def import_calendars(db: Database, paths: Sequence[str], zone_name: str | None) -> dict[str, Any]:
+def import_calendars(db: Database, paths: Sequence[str], zone: str | None) -> dict[str, Any]:
     """Import .ics files of this computer; the summary `kithkin import calendar --json` prints."""
-    from kithkin.ingest.calendar import import_calendar, time_zone
+    from kithkin.services.calendar import import_calendar
 
-    files = [_local(text.strip()) for text in paths if text.strip()]
-    if not files:
-        raise InvalidInput("give the path of one or more calendar files (.ics)")
-    for path in files:
-        if not path.is_file():
-            raise InvalidInput(f"{path}: no such file on this computer")
-    zone = time_zone((zone_name or "").strip() or None)
-    return import_calendar(db, files, zone=zone).as_json()
+    return import_calendar(db, paths=paths, zone=(zone or "").strip() or None).as_json()
 
 
 # -- the API ---------------------------------------------------------------------------------

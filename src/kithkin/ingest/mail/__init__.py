@@ -32,9 +32,8 @@ if TYPE_CHECKING:
     from kithkin.ingest.mail.batch import MailSummary as MailSummary
     from kithkin.ingest.mail.session import BATCH_SIZE as BATCH_SIZE
     from kithkin.ingest.mail.session import import_mail as import_mail
-    from kithkin.ingest.mail.session import is_imap as is_imap
 
-__all__ = ["BATCH_SIZE", "MailSummary", "import_mail", "is_imap"]
+__all__ = ["BATCH_SIZE", "MailSummary", "import_mail"]
 
 
 def __getattr__(name: str) -> Any:

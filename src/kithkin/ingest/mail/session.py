@@ -32,6 +32,7 @@ from kithkin.ingest.mail.plan import FolderPlan, MboxStart, filter_tasks, tail_h
 from kithkin.ingest.mail.prepare import Prepared, from_values, prepare, prepare_values
 from kithkin.ingest.mail.threads import Threader
 from kithkin.sources.mail import MessageRecord, SourceProblem
+from kithkin.sources.mail.imap_url import is_imap
 from kithkin.sources.mail.parallel import PART_BYTES, fewer_collections, run_tasks
 from kithkin.sources.mail.walk import MboxPart, Task, folder_mark, plan
 from kithkin.store import Database, activity, settings
@@ -60,11 +61,7 @@ _UID = re.compile(r";UID=(\d+)$")
 Item = Prepared | SourceProblem
 Progress = Callable[[int], None]
 
-__all__ = ["BATCH_SIZE", "MailSummary", "import_mail", "is_imap"]
-
-
-def is_imap(location: str) -> bool:
-    return location.lower().startswith(("imap://", "imaps://"))
+__all__ = ["BATCH_SIZE", "MailSummary", "import_mail"]
 
 
 def import_mail(

@@ -21,6 +21,11 @@ DEFAULT_PORTS = {"imap": 143, "imaps": 993}
 # --- URLs ------------------------------------------------------------------------------------
 
 
+def is_imap(location: str) -> bool:
+    """Whether a location to import is an IMAP URL (imap://, imaps://) rather than a path."""
+    return location.lower().startswith(("imap://", "imaps://"))
+
+
 @dataclass(frozen=True)
 class ImapUrl:
     """`imaps://user@host[:port]/Folder`; `imap://` is plain IMAP (STARTTLS unless loopback)."""
