@@ -121,7 +121,8 @@ FLOOR_TABLES = (
 
 def child_floor(db: str, floor: str) -> dict[str, Any]:
     """The floor row: every row the import stored, inserted again with executemany alone."""
-    from kithkin.ingest.mail import BATCH_SIZE, CACHE_MB
+    from kithkin.ingest.mail.files import CACHE_MB
+    from kithkin.ingest.mail.session import BATCH_SIZE
     from kithkin.store import Database, search
 
     copy = Database(f"sqlite:///{floor}")

@@ -324,7 +324,7 @@ def test_an_unchanged_folder_is_not_even_listed_again(
         raise AssertionError("an unchanged folder was listed")
 
     with monkeypatch.context() as patched:
-        patched.setattr("kithkin.ingest.mail.session.plan", no_planning)
+        patched.setattr("kithkin.ingest.mail.files.plan", no_planning)
         again = import_mail(me, [str(root)], workers=0)
     assert (again.read, again.unchanged_sources) == (0, [str(root)])
     # a message delivered into a nested folder changes that directory: it is read
@@ -417,12 +417,12 @@ def test_a_failing_batch_leaves_the_committed_ones(
         if calls["n"] == 3:
             raise RuntimeError("power cut")
 
-    monkeypatch.setattr("kithkin.ingest.mail.session.store_batch", flaky)
+    monkeypatch.setattr("kithkin.ingest.mail.files.store_batch", flaky)
     with pytest.raises(RuntimeError):
         import_mail(me, [str(box)], workers=0, batch_size=3)
     assert count(me, "SELECT count(*) FROM mail_message") == 6
     assert count(me, "SELECT count(*) FROM interaction") == 6
-    monkeypatch.setattr("kithkin.ingest.mail.session.store_batch", real)
+    monkeypatch.setattr("kithkin.ingest.mail.files.store_batch", real)
     summary = import_mail(me, [str(box)], workers=0, batch_size=3)
     assert (summary.read, summary.new) == (4, 4)
     assert count(me, "SELECT count(*) FROM mail_message") == 10

@@ -7,8 +7,9 @@ each location:
    mailbox (mbox parts, groups of message files, an IMAP folder), less what an earlier run
    read already (an mbox's end offset and tail hash, the message files recorded, the last
    IMAP UID; a renamed Maildir file is a flag change, not a new message);
-2. **read and parse** (`sources.mail`, in worker processes for a large mailbox:
-   `sources.mail.parallel`): message records, headers only;
+2. **read and parse** (`files`: mbox files and mail folders, through `sources.mail`, in
+   worker processes for a large mailbox; `imap`: an IMAP folder): message records,
+   headers only;
 3. **prepare** (`prepare.prepare_values`, in the workers too): what a message is
    (`rules.classify`: person, list, bulk, spam), which way it went (`rules.direction`),
    its correspondents (`ingest.correspondents`);
