@@ -36,6 +36,23 @@ KEPT: Final = 20  # finished imports the page and the API still show
 Posted = Annotated[Form, Depends(checked_form)]
 
 
+@dataclass(frozen=True)
+class MailJobView:
+    """A mail import as the API shows it (and the page reads it): a still picture of a job
+    that may be running."""
+
+    id: str
+    locations: list[str]
+    state: str
+    read: int
+    per_second: float
+    seconds: float
+    started_at: datetime
+    finished_at: datetime | None
+    summary: dict[str, Any] | None
+    error: str | None
+
+
 @dataclass
 class MailJob:
     """One mail import started from the browser or the API."""
@@ -59,19 +76,19 @@ class MailJob:
     def rate(self) -> float:
         return self.read / self.seconds if self.seconds > 0 else 0.0
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "locations": self.locations,
-            "state": self.state,
-            "read": self.read,
-            "per_second": round(self.rate, 1),
-            "seconds": round(self.seconds, 3),
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "summary": self.summary,
-            "error": self.error,
-        }
+    def view(self) -> MailJobView:
+        return MailJobView(
+            id=self.id,
+            locations=self.locations,
+            state=self.state,
+            read=self.read,
+            per_second=round(self.rate, 1),
+            seconds=round(self.seconds, 3),
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            summary=self.summary,
+            error=self.error,
+        )
 
 
 class MailJobs:
@@ -169,19 +186,6 @@ class MailImportIn(BaseModel):
     )
 
 
-class MailJobOut(BaseModel):
-    id: str
-    locations: list[str]
-    state: str
-    read: int
-    per_second: float
-    seconds: float
-    started_at: datetime
-    finished_at: datetime | None
-    summary: dict[str, Any] | None
-    error: str | None
-
-
 class CalendarImportIn(BaseModel):
     paths: list[str] = Field(min_length=1, description=".ics files on this computer")
     zone: str | None = Field(None, description="Zone of floating times, e.g. Europe/Berlin")
@@ -190,28 +194,26 @@ class CalendarImportIn(BaseModel):
 @api.post(
     "/mail",
     status_code=202,
-    response_model=MailJobOut,
     summary="Start importing mail (follow it at /api/import/mail/{id})",
     responses={409: {"model": ErrorOut, "description": "A mail import is running"}},
 )
-def start_mail_import(request: Request, body: MailImportIn) -> dict[str, Any]:
+def start_mail_import(request: Request, body: MailImportIn) -> MailJobView:
     job = jobs_of(request).start(database(request), body.locations, body.password)
-    return job.as_json()
+    return job.view()
 
 
-@api.get("/mail", response_model=list[MailJobOut], summary="The mail imports, newest first")
-def mail_imports(request: Request) -> list[dict[str, Any]]:
-    return [job.as_json() for job in jobs_of(request).recent()]
+@api.get("/mail", summary="The mail imports, newest first")
+def mail_imports(request: Request) -> list[MailJobView]:
+    return [job.view() for job in jobs_of(request).recent()]
 
 
 @api.get(
     "/mail/{job_id}",
-    response_model=MailJobOut,
     summary="One mail import: messages read so far, then its summary",
     responses={404: {"model": ErrorOut, "description": "No such import"}},
 )
-def mail_import(request: Request, job_id: str) -> dict[str, Any]:
-    return jobs_of(request).get(job_id).as_json()
+def mail_import(request: Request, job_id: str) -> MailJobView:
+    return jobs_of(request).get(job_id).view()
 
 
 @api.post("/calendar", summary="Import calendar files (.ics) of this computer")
