@@ -13,12 +13,12 @@ from sqlalchemy import func, select, text
 from kithkin.ingest.mail import batch as mail_batch
 from kithkin.ingest.mail import import_mail
 from kithkin.practices import hygiene
-from kithkin.store import Database, people, settings, stats, trash
+from kithkin.store import Database, people, stats, trash
 from kithkin.store.schema import interaction, interaction_participant, person
 from kithkin.store.schema_mail import mail_message
+from tests.builders.mail import ME, as_me
 from tests.ingest.mailbox import append_mbox, message, write_maildir, write_mbox
 
-ME = "ana@kithkin.example"
 DANA = "Dana Whitfield <dana@acme.example>"
 BO = "Bo Chen <bo@beta.example>"
 ANA = f"Ana <{ME}>"
@@ -27,9 +27,7 @@ DEV = "dev@lists.example.org"
 
 @pytest.fixture
 def me(db: Database) -> Database:
-    with db.write() as conn:
-        settings.set_me(conn, name="Ana", addresses=[ME, "ana@home.example"])
-    return db
+    return as_me(db, ME, "ana@home.example")
 
 
 def count(db: Database, sql: str) -> int:
