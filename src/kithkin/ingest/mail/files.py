@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import Connection
 
@@ -27,6 +27,7 @@ from kithkin.sources.mail.parallel import PART_BYTES, run_tasks
 from kithkin.sources.mail.walk import MboxPart, Task, folder_mark, plan
 from kithkin.store import Database
 from kithkin.store import mail as store_mail
+from kithkin.store.mail import SourceState
 
 # Up to this many reading tasks (256 message files, or 8 MB of mbox, each), a mailbox is
 # parsed in this process: a worker process takes longer to start than it would save.
@@ -95,7 +96,9 @@ def import_path(
     with db.read() as conn:
         source = store_mail.source_state(conn, path)
         files = store_mail.files_of(conn, source.id) if source is not None else {}
-        mboxes: dict[str, Any] = store_mail.mboxes_under(conn, path) if kind == "folder" else {}
+        mboxes: dict[str, SourceState | None] = {}
+        if kind == "folder":
+            mboxes.update(store_mail.mboxes_under(conn, path))
     if kind == "mbox":
         mboxes[path] = source
     if source is None:
