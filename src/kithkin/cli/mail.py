@@ -46,7 +46,12 @@ def import_mail(
     IMAP passwords come from KITHKIN_IMAP_PASSWORD, the system keyring or a prompt."""
     from kithkin.errors import NoSuchLocation
     from kithkin.services.mail import import_mail as run_import
+    from kithkin.services.mail import require_locations
 
+    try:
+        require_locations(locations)  # before the database is opened (and made)
+    except NoSuchLocation as exc:
+        raise click.BadParameter(str(exc), param_hint="PATH") from None
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         done = run_import(
@@ -57,8 +62,6 @@ def import_mail(
             progress=progress,
             prompt=sys.stdin.isatty(),
         )
-    except NoSuchLocation as exc:
-        raise click.BadParameter(str(exc), param_hint="PATH") from None
     finally:
         if progress is not None:
             progress.close()

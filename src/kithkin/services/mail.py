@@ -84,6 +84,14 @@ def check_locations(*, locations: Sequence[str], password: str | None = None) ->
     return MailLocations(places=tuple(out), passwords=passwords)
 
 
+def require_locations(locations: Sequence[str]) -> None:
+    """Every path among `locations` exists (IMAP URLs are checked as they are read): an
+    adapter may ask before it opens the database."""
+    for location in locations:
+        if not is_imap(location) and not local_path(location).exists():
+            raise NoSuchLocation(f"{location}: no such file or folder")
+
+
 def import_mail(
     db: Database,
     *,
@@ -106,9 +114,7 @@ def import_mail(
     from kithkin.outbound.unsubscribe import ignored, ignored_json, short_id
     from kithkin.sources.mail.credentials import imap_password
 
-    for location in locations:
-        if not is_imap(location) and not local_path(location).exists():
-            raise NoSuchLocation(f"{location}: no such file or folder")
+    require_locations(locations)
     known = passwords or {}
 
     def password(url: str) -> str:
