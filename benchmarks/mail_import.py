@@ -68,7 +68,7 @@ def child_stages(path: str, sample: int) -> dict[str, Any]:
     as the pool sends them)."""
     from itertools import islice
 
-    from kithkin.ingest.mail_prepare import from_values, prepare_values
+    from kithkin.ingest.mail.prepare import from_values, prepare_values
     from kithkin.sources.mail import MessageRecord, read_mail
     from kithkin.sources.mail.parallel import fewer_collections
 
@@ -121,7 +121,8 @@ FLOOR_TABLES = (
 
 def child_floor(db: str, floor: str) -> dict[str, Any]:
     """The floor row: every row the import stored, inserted again with executemany alone."""
-    from kithkin.ingest.mail import BATCH_SIZE, CACHE_MB
+    from kithkin.ingest.mail.files import CACHE_MB
+    from kithkin.ingest.mail.session import BATCH_SIZE
     from kithkin.store import Database, search
 
     copy = Database(f"sqlite:///{floor}")

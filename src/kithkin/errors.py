@@ -70,3 +70,21 @@ class SmtpError(KithkinError):
 
 class UnsafeTarget(InvalidInput):
     """An unsubscribe URL kithkin will not send a request to; says why in one line."""
+
+
+class ImapError(KithkinError):
+    """An IMAP server that cannot be reached or trusted, refuses the login, or has no such
+    folder; the message names the URL, never the password."""
+
+
+class OriginalUnavailable(NotFound):
+    """The original of a stored message cannot be read: its file is gone or was rewritten, or
+    it lives on an IMAP server."""
+
+
+class NoSuchLocation(InvalidInput):
+    """A mailbox or calendar path to import that is not on this computer."""
+
+
+class UnknownTimeZone(InvalidInput):
+    """A time zone name (for a calendar's floating times) that this computer does not know."""

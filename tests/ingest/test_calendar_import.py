@@ -12,31 +12,11 @@ from sqlalchemy import text
 
 from kithkin import clock
 from kithkin.ingest.calendar import import_calendar
-from kithkin.store import Database, calendar, people, settings
+from kithkin.store import Database, calendar, people
+from tests.builders.mail import ME, as_me, event, ics
 from tests.conftest import shared_data
 
 NOW = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
-ME = "ana@kithkin.example"
-
-
-def ics(tmp_path: Path, *events: str, name: str = "cal.ics") -> Path:
-    path = tmp_path / name
-    body = "".join(f"BEGIN:VEVENT\r\n{e.strip()}\r\nEND:VEVENT\r\n" for e in events)
-    path.write_text(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kithkin tests//EN\r\n"
-        + body.replace("\n", "\r\n").replace("\r\r\n", "\r\n")
-        + "END:VCALENDAR\r\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def event(uid: str, start: str, summary: str, *lines: str) -> str:
-    return "\n".join(
-        [f"UID:{uid}", f"SUMMARY:{summary}", f"DTSTART:{start}", "DURATION:PT1H", *lines]
-    )
-
-
 ORG_ME = f"ORGANIZER;CN=Ana:mailto:{ME}"
 DANA = "ATTENDEE;CN=Dana Whitfield;PARTSTAT=ACCEPTED:mailto:Dana@Acme.example"
 BO = "ATTENDEE;CN=Bo Chen;PARTSTAT=DECLINED:mailto:bo@beta.example"
@@ -49,9 +29,7 @@ VENDOR = "ATTENDEE:mailto:sales@vendor.example"
 @pytest.fixture
 def me(db: Database) -> Database:
     clock.freeze(NOW)
-    with db.write() as conn:
-        settings.set_me(conn, name="Ana", addresses=[ME])
-    return db
+    return as_me(db)
 
 
 def test_meetings_interactions_and_upcoming(me: Database, tmp_path: Path) -> None:

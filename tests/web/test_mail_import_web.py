@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from kithkin import clock
 from kithkin.store import Database, settings
 from kithkin.web.mail_import import MailJob, MailJobs
+from tests.builders.mail import ME, as_me_at
 from tests.conftest import shared_data
 from tests.ingest.mailbox import message, write_mbox
 from tests.web.conftest import post_form, token_of
 
-ME = "ana@kithkin.example"
 DANA = "Dana Whitfield <dana@acme.example>"
 MEETING = """BEGIN:VCALENDAR
 VERSION:2.0
@@ -37,10 +37,7 @@ END:VCALENDAR
 
 @pytest.fixture
 def me(db_url: str) -> None:
-    db = Database(db_url)
-    with db.write() as conn:
-        settings.set_me(conn, name="Ana", addresses=[ME])
-    db.dispose()
+    as_me_at(db_url)
 
 
 @pytest.fixture

@@ -10,16 +10,13 @@ from fastapi.testclient import TestClient
 from kithkin import clock
 from kithkin.ingest.calendar import import_calendar
 from kithkin.ingest.mail import import_mail
-from kithkin.store import Database, people, settings
+from kithkin.store import Database, people
+from tests.builders.mail import ME, as_me
 from tests.ingest.mailbox import message, write_mbox
-
-ME = "ana@kithkin.example"
 
 
 def _setup(db_url: str, tmp_path: Path) -> int:
-    db = Database(db_url)
-    with db.write() as conn:
-        settings.set_me(conn, name="Ana", addresses=[ME])
+    db = as_me(Database(db_url))
     box = write_mbox(
         tmp_path / "in.mbox",
         [

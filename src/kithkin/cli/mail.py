@@ -12,7 +12,7 @@ import click
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn
 
 if TYPE_CHECKING:
-    from kithkin.ingest.mail import MailSummary
+    from kithkin.services.mail import MailSummary
 
 
 @click.command("mail")
@@ -44,48 +44,33 @@ def import_mail(
     between you and someone on a discussion list counts (weaker); newsletters, notifications
     and spam never do. Re-running reads only what is new; an interrupted import resumes.
     IMAP passwords come from KITHKIN_IMAP_PASSWORD, the system keyring or a prompt."""
-    from kithkin.ingest.mail import import_mail as run_import
-    from kithkin.ingest.mail import is_imap
+    from kithkin.errors import NoSuchLocation
+    from kithkin.services.mail import import_mail as run_import
+    from kithkin.services.mail import require_locations
 
-    for location in locations:
-        if not is_imap(location) and not Path(location).expanduser().exists():
-            raise click.BadParameter(f"{location}: no such file or folder", param_hint="PATH")
-    progress = _Progress() if sys.stderr.isatty() else None
-    started = time.perf_counter()
     try:
-        summary = run_import(
+        require_locations(locations)  # before the database is opened (and made)
+    except NoSuchLocation as exc:
+        raise click.BadParameter(str(exc), param_hint="PATH") from None
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        done = run_import(
             ctx.db,
-            list(locations),
+            locations=list(locations),
             workers=workers,
             batch_size=batch_size,
             progress=progress,
-            password=_password,
+            prompt=sys.stdin.isatty(),
         )
     finally:
         if progress is not None:
             progress.close()
-    seconds = time.perf_counter() - started
-    from kithkin.services.unsubscribe import ignored, ignored_json, short_id
-
-    still = ignored(ctx.db)
     if as_json:
-        emit_json(
-            {
-                **summary.as_json(),
-                "seconds": round(seconds, 3),
-                "unsubscribe_ignored": ignored_json(still),
-            }
-        )
+        emit_json(done.as_json())
         return
-    _print(summary, seconds)
-    for s in still:
-        warn(f"{s.label} ({short_id(s.key)}): {s.offer_note}")
-
-
-def _password(url: str) -> str:
-    from kithkin.sources.mail.credentials import imap_password
-
-    return imap_password(url, prompt=sys.stdin.isatty())
+    _print(done.summary, done.seconds)
+    for warning in done.warnings:
+        warn(warning)
 
 
 class _Progress:
@@ -135,11 +120,6 @@ def _print(summary: MailSummary, seconds: float) -> None:
         click.echo(f"skipped {len(summary.problems)}:")
         for problem in summary.problems:
             click.echo(f"  {problem}")
-    if not summary.me_known:
-        warn(
-            "kithkin does not know your addresses (kithkin init --email ...), so it cannot "
-            "tell mail you sent from mail you received"
-        )
 
 
 @click.command("calendar")
@@ -162,9 +142,13 @@ def import_calendar(ctx: Context, paths: tuple[Path, ...], zone: str | None, as_
     """Import calendars (.ics): meetings with other people become interactions once they
     have happened, and upcoming ones are kept for their briefs. Cancelled meetings and
     meetings you declined do not count. Re-running updates what changed."""
-    from kithkin.ingest.calendar import import_calendar as run_import
+    from kithkin.errors import UnknownTimeZone
+    from kithkin.services.calendar import import_calendar as run_import
 
-    summary = run_import(ctx.db, list(paths), zone=_zone(zone))
+    try:
+        summary = run_import(ctx.db, paths=list(paths), zone=zone)
+    except UnknownTimeZone as exc:
+        raise click.BadParameter(str(exc), param_hint="--zone") from None
     if as_json:
         emit_json(summary.as_json())
         return
@@ -185,16 +169,6 @@ def import_calendar(ctx: Context, paths: tuple[Path, ...], zone: str | None, as_
         click.echo(f"{key.replace('_', ' '):<14} {data[key]:>6}")
     for problem in summary.problems:
         click.echo(str(problem))
-
-
-def _zone(name: str | None) -> Any:
-    from kithkin.errors import InvalidInput
-    from kithkin.ingest.calendar import time_zone
-
-    try:
-        return time_zone(name)
-    except InvalidInput as exc:
-        raise click.BadParameter(str(exc), param_hint="--zone") from None
 
 
 def register(import_group: click.Group) -> None:

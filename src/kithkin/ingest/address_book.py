@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Connection
 
-from kithkin.ingest.correspondents import Correspondent
-from kithkin.ingest.mail_rules import person_name
+from kithkin.ingest.correspondents import Correspondent, person_name
 from kithkin.store import people_bulk
 
 

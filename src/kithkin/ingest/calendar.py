@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from kithkin import clock
-from kithkin.errors import InvalidInput
 from kithkin.ingest.address_book import AddressBook
 from kithkin.ingest.correspondents import Role, normal_address
 from kithkin.sources.calendar import FUTURE_DAYS, PAST_YEARS, Attendee, EventRecord
@@ -61,19 +60,6 @@ class CalendarSummary:
             ],
             "activity_id": self.activity_id,
         }
-
-
-def time_zone(name: str | None) -> tzinfo | None:
-    """The zone a user named (e.g. Europe/Berlin) for floating times; None for this
-    computer's. An unknown name is an `InvalidInput`."""
-    if name is None:
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"unknown time zone {name!r}") from None
 
 
 def import_calendar(

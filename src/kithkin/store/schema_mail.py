@@ -69,7 +69,7 @@ mail_thread = Table(
     Column("id", Integer, primary_key=True),
     Column("root", Text, nullable=False, unique=True),  # Message-ID of the message it began with
     Column("subject", Text),
-    Column("subject_key", Text, nullable=False),  # mail_rules.thread_subject of that subject
+    Column("subject_key", Text, nullable=False),  # ingest.mail.rules.thread_subject of that subject
     Column("first_at", UTCDateTime),
     Column("last_at", UTCDateTime),
     Column("message_count", Integer, nullable=False, default=0),
@@ -94,7 +94,7 @@ mail_message = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("message_id", Text, nullable=False, unique=True),
-    Column("category", String(8), nullable=False),  # person, list, bulk (ingest.mail_rules)
+    Column("category", String(8), nullable=False),  # person, list, bulk (ingest.mail.rules)
     Column("direction", String(8), nullable=False),  # from_me, to_me, both, neither
     Column("date", UTCDateTime),
     Column("date_estimated", Boolean, nullable=False, default=False),

@@ -12,14 +12,12 @@ A calendar import is quick and runs in the request.
 
 from __future__ import annotations
 
-import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
@@ -28,13 +26,31 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin import clock
-from kithkin.errors import Conflict, InvalidInput, KithkinError, NotFound
+from kithkin.errors import Conflict, KithkinError, NotFound
+from kithkin.services.locations import without_passwords
 from kithkin.store import Database
 from kithkin.web.render import Form, checked_form, database, redirect, render
 from kithkin.web.schemas import ErrorOut
 
 KEPT: Final = 20  # finished imports the page and the API still show
 Posted = Annotated[Form, Depends(checked_form)]
+
+
+@dataclass(frozen=True)
+class MailJobView:
+    """A mail import as the API shows it (and the page reads it): a still picture of a job
+    that may be running."""
+
+    id: str
+    locations: list[str]
+    state: str
+    read: int
+    per_second: float
+    seconds: float
+    started_at: datetime
+    finished_at: datetime | None
+    summary: dict[str, Any] | None
+    error: str | None
 
 
 @dataclass
@@ -60,19 +76,19 @@ class MailJob:
     def rate(self) -> float:
         return self.read / self.seconds if self.seconds > 0 else 0.0
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "locations": self.locations,
-            "state": self.state,
-            "read": self.read,
-            "per_second": round(self.rate, 1),
-            "seconds": round(self.seconds, 3),
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "summary": self.summary,
-            "error": self.error,
-        }
+    def view(self) -> MailJobView:
+        return MailJobView(
+            id=self.id,
+            locations=self.locations,
+            state=self.state,
+            read=self.read,
+            per_second=round(self.rate, 1),
+            seconds=round(self.seconds, 3),
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            summary=self.summary,
+            error=self.error,
+        )
 
 
 class MailJobs:
@@ -83,17 +99,21 @@ class MailJobs:
         self._lock = threading.Lock()
 
     def start(self, db: Database, locations: Sequence[str], password: str | None) -> MailJob:
-        places, passwords = checked_locations(locations, password)
+        from kithkin.services.mail import check_locations
+
+        checked = check_locations(locations=locations, password=password)
         with self._lock:
             if any(job.state == "running" for job in self._jobs.values()):
                 raise Conflict("a mail import is running; wait for it to end")
-            job = MailJob(id=secrets.token_hex(8), locations=places, started_at=clock.now())
+            job = MailJob(
+                id=secrets.token_hex(8), locations=list(checked.places), started_at=clock.now()
+            )
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-KEPT]:
                 if self._jobs[old].state != "running":
                     del self._jobs[old]
         worker = threading.Thread(
-            target=_run, args=(job, db, passwords.__getitem__), name=f"mail-import-{job.id}"
+            target=_run, args=(job, db, checked.passwords), name=f"mail-import-{job.id}"
         )
         worker.daemon = True  # a server stopped mid-import: the next import resumes it
         worker.start()
@@ -117,64 +137,17 @@ class MailJobs:
         return job
 
 
-def checked_locations(
-    locations: Sequence[str], password: str | None
-) -> tuple[list[str], dict[str, str]]:
-    """The locations to import, each checked now (a missing path, an IMAP URL that cannot be
-    read or has no password are told at once, not after the import started), and the
-    password of each IMAP URL: `password`, else the environment's or the keyring's."""
-    from kithkin.ingest.mail import is_imap
-    from kithkin.sources.mail.credentials import imap_password
-    from kithkin.sources.mail.imap import parse_imap_url
-
-    places = [text.strip() for text in locations if text.strip()]
-    if not places:
-        raise InvalidInput(
-            "give the path of a mailbox (an mbox file or a mail folder) or an IMAP URL"
-        )
-    out = []
-    passwords: dict[str, str] = {}
-    for place in places:
-        if is_imap(place):
-            parse_imap_url(place)  # an ImapError names what is wrong with it
-            # without one, an ImapError says where a password may come from
-            passwords[place] = password or imap_password(place, prompt=False)
-            out.append(place)
-            continue
-        path = _local(place)
-        if not path.exists():
-            raise InvalidInput(f"{place}: no such file or folder on this computer")
-        out.append(str(path))
-    return out, passwords
-
-
-def _local(text: str) -> Path:
-    try:
-        return Path(text).expanduser()
-    except RuntimeError:  # "~someone" who is no user here
-        raise InvalidInput(f"{text}: no such user's home folder on this computer") from None
-
-
-_URL_PASSWORD = re.compile(r"(?i)\b(imaps?://[^:/@\s]*):[^/\s]*@")
-
-
-def without_passwords(text: str) -> str:
-    """Text with the password of any IMAP URL in it taken out (as a form is shown again)."""
-    return _URL_PASSWORD.sub(r"\1@", text)
-
-
-def _run(job: MailJob, db: Database, password: Callable[[str], str]) -> None:
-    from kithkin.ingest.mail import import_mail
-    from kithkin.services.unsubscribe import ignored, ignored_json
+def _run(job: MailJob, db: Database, passwords: Mapping[str, str]) -> None:
+    from kithkin.services.mail import import_mail
 
     def progress(count: int) -> None:
         job.read += count
 
     state = "failed"
     try:
-        summary = import_mail(db, job.locations, progress=progress, password=password)
-        job.summary = {**summary.as_json(), "unsubscribe_ignored": ignored_json(ignored(db))}
-        job.read = summary.read
+        done = import_mail(db, locations=job.locations, progress=progress, passwords=passwords)
+        job.summary = done.as_json(timed=False)
+        job.read = done.summary.read
         state = "done"
     except Exception as exc:  # whatever stopped it is told on the page, in one line
         text = str(exc) if isinstance(exc, KithkinError) else f"{type(exc).__name__}: {exc}"
@@ -190,18 +163,11 @@ def jobs_of(request: Request) -> MailJobs:
     return jobs
 
 
-def import_calendars(db: Database, paths: Sequence[str], zone_name: str | None) -> dict[str, Any]:
+def import_calendars(db: Database, paths: Sequence[str], zone: str | None) -> dict[str, Any]:
     """Import .ics files of this computer; the summary `kithkin import calendar --json` prints."""
-    from kithkin.ingest.calendar import import_calendar, time_zone
+    from kithkin.services.calendar import import_calendar
 
-    files = [_local(text.strip()) for text in paths if text.strip()]
-    if not files:
-        raise InvalidInput("give the path of one or more calendar files (.ics)")
-    for path in files:
-        if not path.is_file():
-            raise InvalidInput(f"{path}: no such file on this computer")
-    zone = time_zone((zone_name or "").strip() or None)
-    return import_calendar(db, files, zone=zone).as_json()
+    return import_calendar(db, paths=paths, zone=(zone or "").strip() or None).as_json()
 
 
 # -- the API ---------------------------------------------------------------------------------
@@ -220,19 +186,6 @@ class MailImportIn(BaseModel):
     )
 
 
-class MailJobOut(BaseModel):
-    id: str
-    locations: list[str]
-    state: str
-    read: int
-    per_second: float
-    seconds: float
-    started_at: datetime
-    finished_at: datetime | None
-    summary: dict[str, Any] | None
-    error: str | None
-
-
 class CalendarImportIn(BaseModel):
     paths: list[str] = Field(min_length=1, description=".ics files on this computer")
     zone: str | None = Field(None, description="Zone of floating times, e.g. Europe/Berlin")
@@ -241,28 +194,26 @@ class CalendarImportIn(BaseModel):
 @api.post(
     "/mail",
     status_code=202,
-    response_model=MailJobOut,
     summary="Start importing mail (follow it at /api/import/mail/{id})",
     responses={409: {"model": ErrorOut, "description": "A mail import is running"}},
 )
-def start_mail_import(request: Request, body: MailImportIn) -> dict[str, Any]:
+def start_mail_import(request: Request, body: MailImportIn) -> MailJobView:
     job = jobs_of(request).start(database(request), body.locations, body.password)
-    return job.as_json()
+    return job.view()
 
 
-@api.get("/mail", response_model=list[MailJobOut], summary="The mail imports, newest first")
-def mail_imports(request: Request) -> list[dict[str, Any]]:
-    return [job.as_json() for job in jobs_of(request).recent()]
+@api.get("/mail", summary="The mail imports, newest first")
+def mail_imports(request: Request) -> list[MailJobView]:
+    return [job.view() for job in jobs_of(request).recent()]
 
 
 @api.get(
     "/mail/{job_id}",
-    response_model=MailJobOut,
     summary="One mail import: messages read so far, then its summary",
     responses={404: {"model": ErrorOut, "description": "No such import"}},
 )
-def mail_import(request: Request, job_id: str) -> dict[str, Any]:
-    return jobs_of(request).get(job_id).as_json()
+def mail_import(request: Request, job_id: str) -> MailJobView:
+    return jobs_of(request).get(job_id).view()
 
 
 @api.post("/calendar", summary="Import calendar files (.ics) of this computer")

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from kithkin.errors import ImapError
 from kithkin.sources.mail import credentials
 from kithkin.sources.mail.credentials import ENV_VAR, KEYRING_SERVICE, imap_password
-from kithkin.sources.mail.imap import ImapError
 
 URL = "imaps://ana%40corp.example@mail.example/INBOX"
 

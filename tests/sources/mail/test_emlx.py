@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kithkin.ingest.mail import import_mail
-from kithkin.ingest.mail_rules import classify
+from kithkin.ingest.mail.rules import classify
 from kithkin.sources.mail import MessageRecord, SourceProblem, read_mail
 from kithkin.sources.mail.raw import read_raw
 from kithkin.store import Database

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kithkin.errors import KithkinError
+from kithkin.errors import ImapError, KithkinError
 from kithkin.sources.mail.imap import (
-    ImapError,
     ImapSession,
     ImapUrl,
     _fetched,

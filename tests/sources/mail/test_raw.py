@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kithkin.errors import OriginalUnavailable
 from kithkin.sources.mail.mbox import read_mbox
-from kithkin.sources.mail.raw import OriginalUnavailable, read_raw
+from kithkin.sources.mail.raw import read_raw
 from kithkin.sources.mail.records import MessageRecord
 from tests.ingest.mailbox import message, write_maildir, write_mbox
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kithkin.ingest.mail import import_mail
-from kithkin.ingest.mail_rules import classify
+from kithkin.ingest.mail.rules import classify
 from kithkin.sources.mail import MessageRecord, SourceProblem, read_mail, walk
 from kithkin.store import Database
 from tests.ingest.mailbox import message

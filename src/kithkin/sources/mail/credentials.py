@@ -12,7 +12,8 @@ import getpass
 import importlib
 import os
 
-from kithkin.sources.mail.imap import ImapError, parse_imap_url
+from kithkin.errors import ImapError
+from kithkin.sources.mail.imap import parse_imap_url
 
 ENV_VAR = "KITHKIN_IMAP_PASSWORD"
 KEYRING_SERVICE = "kithkin-imap"

@@ -23,9 +23,9 @@ from functools import partial
 from types import TracebackType
 from typing import Any
 
+from kithkin.errors import ImapError
 from kithkin.sources.mail.headers import FIELD_START, header_end
 from kithkin.sources.mail.imap_url import (
-    ImapError,
     ImapUrl,
     decode_folder,
     encode_folder,
@@ -35,7 +35,6 @@ from kithkin.sources.mail.records import MessageRecord, build_record
 from kithkin.sources.records import SourceProblem
 
 __all__ = [
-    "ImapError",
     "ImapSession",
     "ImapState",
     "ImapUrl",

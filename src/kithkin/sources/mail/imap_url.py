@@ -13,17 +13,17 @@ from base64 import b64decode, b64encode
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote
 
-from kithkin.errors import KithkinError
+from kithkin.errors import ImapError
 
 DEFAULT_PORTS = {"imap": 143, "imaps": 993}
 
 
-class ImapError(KithkinError):
-    """An IMAP server that cannot be reached or trusted, refuses the login, or has no such
-    folder; the message names the URL, never the password."""
-
-
 # --- URLs ------------------------------------------------------------------------------------
+
+
+def is_imap(location: str) -> bool:
+    """Whether a location to import is an IMAP URL (imap://, imaps://) rather than a path."""
+    return location.lower().startswith(("imap://", "imaps://"))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-from kithkin.errors import NotFound
+from kithkin.errors import OriginalUnavailable
 from kithkin.sources.mail.files import PLIST_STARTS, emlx_length
 from kithkin.sources.mail.maildir import MAILDIR_PARTS
 from kithkin.sources.mail.mbox import read_mbox
@@ -27,11 +27,6 @@ from kithkin.sources.mail.records import MessageRecord
 _IMAP_SCHEMES = ("imap://", "imaps://")
 _QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 _INFO_MARKERS = (":2,", "!2,")  # "!2," where ":" is not allowed in file names (mu)
-
-
-class OriginalUnavailable(NotFound):
-    """The original of a stored message cannot be read: its file is gone or was rewritten, or
-    it lives on an IMAP server."""
 
 
 def read_raw(source_file: str, offset: int) -> bytes:

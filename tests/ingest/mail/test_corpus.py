@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from kithkin.ingest.mail import import_mail
-from kithkin.ingest.mail_rules import classify, thread_subject
+from kithkin.ingest.mail.rules import classify, thread_subject
 from kithkin.sources.mail import MessageRecord, read_mail
 from kithkin.store import Database, settings
 from tests.conftest import shared_data

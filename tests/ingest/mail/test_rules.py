@@ -6,14 +6,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from kithkin.ingest.mail_rules import (
+from kithkin.ingest.correspondents import is_list_address, is_robot_address, person_name
+from kithkin.ingest.mail.rules import (
     classify,
     direction,
-    is_list_address,
-    is_robot_address,
     is_spam_folder,
     list_address,
-    person_name,
     thread_subject,
 )
 

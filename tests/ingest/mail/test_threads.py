@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 
 from kithkin.ingest.mail import import_mail
-from kithkin.store import Database, mail_threads, people, settings
+from kithkin.store import Database, mail_threads, people
+from tests.builders.mail import ME, as_me
 from tests.ingest.mailbox import message, write_mbox
 
-ME = "ana@kithkin.example"
 DANA = "Dana <dana@acme.example>"
 BO = "Bo <bo@beta.example>"
 CY = "Cy <cy@gamma.example>"
@@ -20,9 +20,7 @@ CY = "Cy <cy@gamma.example>"
 
 @pytest.fixture
 def me(db: Database) -> Database:
-    with db.write() as conn:
-        settings.set_me(conn, name="Ana", addresses=[ME])
-    return db
+    return as_me(db)
 
 
 def threads_of(db: Database) -> dict[str, int]:

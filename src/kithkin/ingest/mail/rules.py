@@ -1,6 +1,8 @@
 """What kind of mail a message is, which way it went, and the subject a thread goes by.
 
-Pure decisions on header values; the mail ingest applies them.
+Pure decisions on header values; the mail ingest applies them. Which addresses are robots'
+or list servers, and what to call a correspondent, are `ingest.correspondents`'s (the
+calendar import asks them too).
 
 - **person**: a human writing to people (the mail relationships are made of);
 - **list**: a discussion list (List-Id) where humans write and answer each other — a reply
@@ -23,17 +25,11 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Final, Literal, Protocol
 
+from kithkin.ingest.correspondents import is_robot_address
+
 Category = Literal["person", "list", "bulk", "spam"]
 CATEGORIES: Final[tuple[Category, ...]] = ("person", "list", "bulk", "spam")
 
-_ROBOT_LOCAL: Final = re.compile(
-    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|noreply\w*|mailer[-_]daemon|postmaster"
-    r"|bounces?|bounce[-+.].*|notifications?|notify|alerts?|newsletters?|news|marketing|mailer"
-    r"|automated|auto[-_]?confirm|jenkins|builds?|ci|lava|robot|bot|daemon|system|updates?"
-    r"|digest|announce(?:ments?)?|info[-_]?mail|mail[-_]?er|reply[-_]?to"
-    r"|rss(?:[-_]?feeds?)?|feeds?|no[-_.]?address)(?:[-+._].*)?$",
-    re.IGNORECASE,
-)
 _PREFIX: Final = re.compile(
     r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|antw|ref|tr|rif|r)\s*(?:\[\d+\])?\s*[:：]\s*|\[[^\]]{1,60}\]\s*)",
     re.IGNORECASE,
@@ -45,18 +41,9 @@ _LIST_TAG: Final = re.compile(
     r"^\s*(?:(?:re|fwd?|aw)\s*:\s*)*\[[^\]\s][^\]]{0,40}\]", re.IGNORECASE
 )
 _SPAM_FOLDER: Final = re.compile(r"(?:spam|junk|bulk mail)\b", re.IGNORECASE)
-# Hosts of list servers: an address there is a list, not a person.
-_LIST_HOST: Final = re.compile(
-    r"^(?:lists?\.|.*\.lists?\.|googlegroups\.com$|groups\.io$|.*\.groups\.io$|yahoogroups\.com$)",
-    re.IGNORECASE,
-)
-# "'Ana Lima' via Kernel Dev": the name a list gives a sender when it rewrites From (DMARC).
-_VIA: Final = re.compile(r"^\s*'?(.*?)'?\s+via\s+\S+$")
-_LOCAL_WORDS: Final = re.compile(r"[._\-+]+")
 # Gmail's tabs (labels of a Takeout mbox) that hold no person's mail: "Updates" and "Forums"
 # do (receipts from a person, discussion lists), and are left to the rules below.
 _GMAIL_BULK: Final = frozenset({"category promotions", "category social"})
-_QUOTES: Final = "\"' "
 
 
 class MailHeaders(Protocol):
@@ -84,13 +71,6 @@ class MailHeaders(Protocol):
     def folder(self) -> str: ...
     @property
     def labels(self) -> Sequence[str]: ...
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def is_robot_address(address: str) -> bool:
-    """A sender address that no human answers (noreply@, notifications@, bounces+...@)."""
-    local = address.rsplit("@", 1)[0]
-    return bool(_ROBOT_LOCAL.match(local))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -137,34 +117,6 @@ def list_address(list_id: str | None) -> str | None:
     if not dot or not name or "." not in host or " " in list_id.strip():
         return None
     return f"{name}@{host}".lower()
-
-
-def is_list_address(address: str, known: Collection[str] = ()) -> bool:
-    """An address that is a mailing list (never a person): one a List-Id named, or one on a
-    list server's host (lists.example.org, googlegroups.com, groups.io)."""
-    if address in known:
-        return True
-    host = address.rpartition("@")[2]
-    return bool(_LIST_HOST.match(host))
-
-
-def person_name(name: str | None, address: str) -> str:
-    """The name to call a correspondent by: the one their mail gives, cleaned ("Smith, Bob"
-    is Bob Smith; "'Ana' via Kernel Dev" is Ana), else one made from the address."""
-    text = " ".join((name or "").split()).strip(_QUOTES)
-    via = _VIA.match(text)
-    if via is not None:
-        text = via.group(1).strip(_QUOTES)
-    if text.count(",") == 1 and "@" not in text:
-        family, given = (part.strip() for part in text.split(","))
-        text = f"{given} {family}".strip() if given and family else family or given
-    if text and "@" not in text and text.lower() != address.lower():
-        return text
-    local = address.partition("@")[0]
-    words = [w for w in _LOCAL_WORDS.split(local) if w]
-    if not words:
-        return address
-    return " ".join(w if any(c.isupper() for c in w) else w.capitalize() for w in words)
 
 
 def direction(

@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from kithkin.ingest import mail_batch
+from kithkin.ingest.mail import batch as mail_batch
 from kithkin.ingest.mail import import_mail
 from kithkin.practices import hygiene
 from kithkin.services.inbox import read as read_inbox
-from kithkin.store import Database, people, settings, stats, trash
+from kithkin.store import Database, people, stats, trash
 from kithkin.store.schema import interaction, interaction_participant, person
 from kithkin.store.schema_mail import mail_message
+from tests.builders.mail import ME, as_me
 from tests.ingest.mailbox import append_mbox, message, write_maildir, write_mbox
 
-ME = "ana@kithkin.example"
 DANA = "Dana Whitfield <dana@acme.example>"
 BO = "Bo Chen <bo@beta.example>"
 ANA = f"Ana <{ME}>"
@@ -28,9 +28,7 @@ DEV = "dev@lists.example.org"
 
 @pytest.fixture
 def me(db: Database) -> Database:
-    with db.write() as conn:
-        settings.set_me(conn, name="Ana", addresses=[ME, "ana@home.example"])
-    return db
+    return as_me(db, ME, "ana@home.example")
 
 
 def count(db: Database, sql: str) -> int:
@@ -327,7 +325,7 @@ def test_an_unchanged_folder_is_not_even_listed_again(
         raise AssertionError("an unchanged folder was listed")
 
     with monkeypatch.context() as patched:
-        patched.setattr("kithkin.ingest.mail.plan", no_planning)
+        patched.setattr("kithkin.ingest.mail.files.plan", no_planning)
         again = import_mail(me, [str(root)], workers=0)
     assert (again.read, again.unchanged_sources) == (0, [str(root)])
     # a message delivered into a nested folder changes that directory: it is read
@@ -420,12 +418,12 @@ def test_a_failing_batch_leaves_the_committed_ones(
         if calls["n"] == 3:
             raise RuntimeError("power cut")
 
-    monkeypatch.setattr("kithkin.ingest.mail.store_batch", flaky)
+    monkeypatch.setattr("kithkin.ingest.mail.files.store_batch", flaky)
     with pytest.raises(RuntimeError):
         import_mail(me, [str(box)], workers=0, batch_size=3)
     assert count(me, "SELECT count(*) FROM mail_message") == 6
     assert count(me, "SELECT count(*) FROM interaction") == 6
-    monkeypatch.setattr("kithkin.ingest.mail.store_batch", real)
+    monkeypatch.setattr("kithkin.ingest.mail.files.store_batch", real)
     summary = import_mail(me, [str(box)], workers=0, batch_size=3)
     assert (summary.read, summary.new) == (4, 4)
     assert count(me, "SELECT count(*) FROM mail_message") == 10
@@ -447,7 +445,7 @@ def test_prepared_messages_cross_processes_as_plain_tuples(tmp_path: Path) -> No
     `from_values` makes exactly the `Prepared` that `prepare` gives, fields by name."""
     import pickle
 
-    from kithkin.ingest.mail_prepare import Prepared, from_values, prepare, prepare_values
+    from kithkin.ingest.mail.prepare import Prepared, from_values, prepare, prepare_values
     from kithkin.sources.mail import MessageRecord, read_mail
 
     box = write_mbox(

@@ -4,7 +4,7 @@
    References) or that named it. When it names messages of two threads, they are one
    conversation and merge (the older thread keeps its id).
 2. When a message has neither field (Enron's mail, many Outlook replies): by subject, the
-   thread whose normalised subject (`mail_rules.thread_subject`) is the same, whose messages
+   thread whose normalised subject (`rules.thread_subject`) is the same, whose messages
    are within `WINDOW` of it, and that shares at least one correspondent with it (me
    aside), so "Re: Lunch" between other people stays apart.
 3. Else a new thread.
@@ -34,7 +34,7 @@ CACHE_LIMIT: Final = 100_000  # Message-IDs kept in memory between batches
 
 
 class Threadable(Protocol):
-    """What threading reads of a message (`mail_prepare.Prepared` has it all)."""
+    """What threading reads of a message (`prepare.Prepared` has it all)."""
 
     @property
     def message_id(self) -> str: ...

@@ -9,23 +9,29 @@ run) is not stored again; read again where it was before, its flags are brought 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from typing import Any, Final
 
 from sqlalchemy import Connection
 
 from kithkin import clock
 from kithkin.ingest.address_book import AddressBook
 from kithkin.ingest.correspondents import Correspondent, a_person
-from kithkin.ingest.mail_people import list_answer, with_whom
-from kithkin.ingest.mail_prepare import Prepared
-from kithkin.ingest.mail_rules import list_address
-from kithkin.ingest.threads import Thread, Threader, resolve
+from kithkin.ingest.mail.people import list_answer, with_whom
+from kithkin.ingest.mail.prepare import Prepared
+from kithkin.ingest.mail.rules import list_address
+from kithkin.ingest.mail.threads import Thread, Threader, resolve
 from kithkin.sources.mail import SourceProblem
+from kithkin.store import activity
 from kithkin.store import mail as store_mail
 from kithkin.store.interactions import NewInteraction, add_interactions
 from kithkin.store.mail import StoredMessage
+
+FIRST_BATCH: Final = 250
+Item = Prepared | SourceProblem
+Progress = Callable[[int], None]  # called with the number of records just stored
 
 
 @dataclass
@@ -271,3 +277,31 @@ def _people(with_: Sequence[Correspondent], run: MailRun) -> tuple[tuple[int, st
         if person_id is not None:
             out.setdefault(person_id, role)
     return tuple(out.items())
+
+
+def chunks(stream: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """Batches of `size`, the first ones smaller (FIRST_BATCH, doubling): storing starts as
+    soon as the workers have parsed a little, instead of waiting for a whole batch."""
+    iterator = iter(stream)
+    step = min(FIRST_BATCH, size)
+    while chunk := list(islice(iterator, max(1, step))):
+        yield chunk
+        step = min(step * 2, size)
+
+
+def log_activity(conn: Connection, summary: MailSummary) -> None:
+    text = (
+        f"imported mail from {summary.label}: {summary.new} messages, "
+        f"{summary.new_people} new people, {summary.interactions} interactions"
+    )
+    payload = {
+        "read": summary.read,
+        "new": summary.new,
+        "new_people": summary.new_people,
+        "interactions": summary.interactions,
+        "problems": len(summary.problems),
+    }
+    if summary.activity_id is None:
+        summary.activity_id = activity.record(conn, "import.mail", text, payload=payload)
+    else:
+        activity.revise(conn, summary.activity_id, text, payload=payload)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from kithkin.ingest.correspondents import Correspondent, Role, a_person, normal_address
-from kithkin.ingest.mail_rules import classify, direction, list_address, thread_subject
+from kithkin.ingest.mail.rules import classify, direction, list_address, thread_subject
 from kithkin.sources.mail import Address, MessageRecord
 from kithkin.store.mail import MESSAGE_COLUMNS
 

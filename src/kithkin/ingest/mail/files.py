@@ -1,44 +1,34 @@
-"""Mail -> people, interactions, threads and stored messages: `kithkin import mail`.
+"""Stage "read" for files and folders: mbox files, Maildirs (nested folders too), single
+message files and folders of them, parsed by worker processes (`sources.mail.parallel`)
+while this process stores.
 
-    summary = import_mail(db, ["~/Mail/archive.mbox", "imaps://me@mail.example/INBOX"])
-
-Locations are read one after the other: mbox files, Maildirs (nested folders too), single
-message files and folders of them (parsed by worker processes, `sources.mail.parallel`,
-while this process stores), and IMAP folders (read-only).
-
-Crash-safe and incremental: records are stored `batch_size` at a time, each batch in one
-transaction together with how far reading got (the mbox's end offset and the hash of the
-bytes before it, the message files read, the last IMAP UID). A killed import leaves whole
-batches only, and the next run takes up where the last committed batch ended; a run over
-unchanged mail reads (almost) nothing (`ingest.mail_plan`).
+Each batch is stored in one transaction together with how far reading got (an mbox's end
+offset and the hash of the bytes before it, the message files read, renamed Maildir files as
+flag changes), so a killed import leaves whole batches and the next run resumes after the
+last; a folder unchanged since it was read to its end is not even listed again.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import ssl
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import Connection
 
-from kithkin.ingest.address_book import AddressBook
-from kithkin.ingest.mail_batch import MailRun, MailSummary, store_batch
-from kithkin.ingest.mail_plan import FolderPlan, MboxStart, filter_tasks, tail_hash
-from kithkin.ingest.mail_prepare import Prepared, from_values, prepare, prepare_values
-from kithkin.ingest.threads import Threader
-from kithkin.sources.mail import MessageRecord, SourceProblem
-from kithkin.sources.mail.parallel import PART_BYTES, fewer_collections, run_tasks
+from kithkin.ingest.mail.batch import Item, MailRun, Progress, chunks, log_activity, store_batch
+from kithkin.ingest.mail.plan import FolderPlan, MboxStart, filter_tasks, tail_hash
+from kithkin.ingest.mail.prepare import Prepared, from_values, prepare_values
+from kithkin.sources.mail import SourceProblem
+from kithkin.sources.mail.parallel import PART_BYTES, run_tasks
 from kithkin.sources.mail.walk import MboxPart, Task, folder_mark, plan
-from kithkin.store import Database, activity, settings
+from kithkin.store import Database
 from kithkin.store import mail as store_mail
+from kithkin.store.mail import SourceState
 
-BATCH_SIZE: Final = 2000
-FIRST_BATCH: Final = 250
 # Up to this many reading tasks (256 message files, or 8 MB of mbox, each), a mailbox is
 # parsed in this process: a worker process takes longer to start than it would save.
 SMALL_TASKS: Final = 12
@@ -56,51 +46,6 @@ WORKERS: Final = 2
 AHEAD_FILES: Final = 48
 AHEAD_MBOX: Final = 6
 CACHE_MB: Final = 32  # SQLite page cache of the connection that stores the batches
-_UID = re.compile(r";UID=(\d+)$")
-Item = Prepared | SourceProblem
-Progress = Callable[[int], None]
-
-__all__ = ["BATCH_SIZE", "MailSummary", "import_mail", "is_imap"]
-
-
-def is_imap(location: str) -> bool:
-    return location.lower().startswith(("imap://", "imaps://"))
-
-
-def import_mail(
-    db: Database,
-    locations: Sequence[str],
-    *,
-    workers: int | None = None,
-    batch_size: int = BATCH_SIZE,
-    progress: Progress | None = None,
-    password: Callable[[str], str] | None = None,
-    ssl_context: ssl.SSLContext | None = None,
-) -> MailSummary:
-    """Import every location in turn; returns what was done. `workers`: parsing processes
-    (0: parse in this process; None: `WORKERS` for large mailboxes, none for small ones,
-    where starting a process costs more than it saves); `password(url)` gives an IMAP
-    password."""
-    summary = MailSummary(label=_describe(locations))
-    with db.read() as conn:
-        me = frozenset(settings.get_me(conn).addresses)
-    summary.me_known = bool(me)
-    run = MailRun(me=me, book=AddressBook(), threads=Threader(), summary=summary)
-    with fewer_collections():
-        for location in locations:
-            if is_imap(location):
-                if password is None:
-                    raise ValueError("an IMAP location needs a password function")
-                _import_imap(db, location, run, password, ssl_context, batch_size, progress)
-            else:
-                _import_path(db, location, run, workers, batch_size, progress)
-    if summary.activity_id is None and (summary.new or summary.flags_updated):
-        with db.write() as conn:
-            _log(conn, summary)
-    return summary
-
-
-# -- files and folders -------------------------------------------------------------------------
 
 
 @dataclass
@@ -127,7 +72,7 @@ def _unchanged_folder(db: Database, path: str, mark: str) -> bool:
         return source.tail_hash == mark and not store_mail.mboxes_under(conn, path)
 
 
-def _import_path(
+def import_path(
     db: Database,
     location: str,
     run: MailRun,
@@ -151,7 +96,9 @@ def _import_path(
     with db.read() as conn:
         source = store_mail.source_state(conn, path)
         files = store_mail.files_of(conn, source.id) if source is not None else {}
-        mboxes: dict[str, Any] = store_mail.mboxes_under(conn, path) if kind == "folder" else {}
+        mboxes: dict[str, SourceState | None] = {}
+        if kind == "folder":
+            mboxes.update(store_mail.mboxes_under(conn, path))
     if kind == "mbox":
         mboxes[path] = source
     if source is None:
@@ -174,10 +121,10 @@ def _import_path(
             ahead=max(1, in_flight // max(1, workers)),
         )
         parsed = (item if isinstance(item, SourceProblem) else from_values(item) for item in values)
-        for chunk in _chunks(parsed, batch_size):
+        for chunk in chunks(parsed, batch_size):
             with writer.begin():
                 _store(writer, chunk, run, state)
-                _log(writer, run.summary)
+                log_activity(writer, run.summary)
             if progress is not None:
                 progress(len(chunk))
     _finish(db, path, run, state)
@@ -301,122 +248,3 @@ def _marked(plan_: FolderPlan, name: str, start: MboxStart) -> bool:
             start.mtime_ns,
         )
     )
-
-
-# -- IMAP ------------------------------------------------------------------------------------
-
-
-def _import_imap(
-    db: Database,
-    location: str,
-    run: MailRun,
-    password: Callable[[str], str],
-    ssl_context: ssl.SSLContext | None,
-    batch_size: int,
-    progress: Progress | None,
-) -> None:
-    from kithkin.sources.mail.imap import ImapSession, parse_imap_url
-
-    url = parse_imap_url(location)
-    key = str(url)
-    with db.read() as conn:
-        known = store_mail.source_state(conn, key)
-    since = known.last_uid or 0 if known is not None else 0
-    validity = known.uidvalidity if known is not None else None
-    source_id = known.id if known is not None else None
-    with ImapSession(url, password=password(location), ssl_context=ssl_context) as session:
-        read = session.read(since_uid=since, uidvalidity=validity)
-        stream = (prepare(run.me, r) if isinstance(r, MessageRecord) else r for r in read)
-        for chunk in _chunks(stream, batch_size):
-            with db.write() as conn:  # one batch per network round trip: no warm cache needed
-                if source_id is None:
-                    source_id = store_mail.open_source(conn, key, "imap").id
-                store_batch(conn, chunk, run, source_id, {})
-                uids = [_uid(i) for i in chunk if isinstance(i, Prepared)]
-                values: dict[str, Any] = {"messages": len(uids)}
-                if session.state is not None:
-                    values["uidvalidity"] = session.state.uidvalidity
-                if uids:
-                    values["last_uid"] = max(uids)
-                store_mail.save_progress(conn, source_id, **values)
-                _log(conn, run.summary)
-            if progress is not None:
-                progress(len(chunk))
-        state = session.state
-        changed = 0
-        if state is not None and source_id is not None and since and not state.reset:
-            changed = _refresh_imap_flags(db, run, source_id, session.flags(since))
-    if state is None:
-        return
-    if known is None or not known.done or known.uidvalidity != state.uidvalidity:
-        with db.write() as conn:
-            if source_id is None:
-                source_id = store_mail.open_source(conn, key, "imap").id
-            store_mail.save_progress(
-                conn, source_id, done=True, uidvalidity=state.uidvalidity, last_uid=state.last_uid
-            )
-    elif state.last_uid == since and not changed:
-        run.summary.unchanged_sources.append(key)
-
-
-def _refresh_imap_flags(db: Database, run: MailRun, source_id: int, now: dict[int, str]) -> int:
-    """Messages read in earlier runs whose flags changed on the server since (read,
-    answered...): hygiene's read rates and the waiting list follow them."""
-    with db.read() as conn:
-        stored = store_mail.flags_of_source(conn, source_id)
-    changes = [
-        (row_id, now[uid], source_file, 0)
-        for row_id, source_file, flags in stored
-        if (uid := _uid_of(source_file)) in now and now[uid] != flags
-    ]
-    if changes:
-        with db.write() as conn:
-            store_mail.set_flags(conn, changes)
-        run.summary.flags_updated += len(changes)
-    return len(changes)
-
-
-def _uid_of(source_file: str) -> int:
-    found = _UID.search(source_file)
-    return int(found[1]) if found else 0
-
-
-def _uid(record: Prepared) -> int:
-    found = _UID.search(record.source_file)
-    return int(found[1]) if found else 0
-
-
-# -- helpers -----------------------------------------------------------------------------------
-
-
-def _chunks(stream: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    """Batches of `size`, the first ones smaller (FIRST_BATCH, doubling): storing starts as
-    soon as the workers have parsed a little, instead of waiting for a whole batch."""
-    iterator = iter(stream)
-    step = min(FIRST_BATCH, size)
-    while chunk := list(islice(iterator, max(1, step))):
-        yield chunk
-        step = min(step * 2, size)
-
-
-def _describe(names: Sequence[str]) -> str:
-    shown = ", ".join(names[:2])
-    return shown + (f" and {len(names) - 2} more" if len(names) > 2 else "") if names else "-"
-
-
-def _log(conn: Connection, summary: MailSummary) -> None:
-    text = (
-        f"imported mail from {summary.label}: {summary.new} messages, "
-        f"{summary.new_people} new people, {summary.interactions} interactions"
-    )
-    payload = {
-        "read": summary.read,
-        "new": summary.new,
-        "new_people": summary.new_people,
-        "interactions": summary.interactions,
-        "problems": len(summary.problems),
-    }
-    if summary.activity_id is None:
-        summary.activity_id = activity.record(conn, "import.mail", text, payload=payload)
-    else:
-        activity.revise(conn, summary.activity_id, text, payload=payload)

@@ -21,7 +21,7 @@ BROADCAST: Final = 25
 
 
 def with_whom(people: Sequence[Correspondent], lists: Collection[str]) -> list[Correspondent]:
-    """Whom a person-mail message is with: its correspondents (`mail_prepare` found them) but
+    """Whom a person-mail message is with: its correspondents (`prepare` found them) but
     the lists met so far; only the sender of a broadcast."""
     found = [c for c in people if c[0] not in lists]
     if len(found) > BROADCAST:
