@@ -106,7 +106,7 @@ def export_contacts(ctx: Context, vcard: Path, tag: str | None) -> None:
     points with their labels, tags and notes (`kithkin import contacts` reads it back)."""
     from kithkin.services import contacts
 
-    to = contacts.stdout() if str(vcard) == "-" else vcard
+    to = sys.stdout if str(vcard) == "-" else vcard
     done = contacts.export_vcard(ctx.db, to=to, tag=tag)
     click.echo(f"wrote {done.written} cards to {vcard}", err=True)
 

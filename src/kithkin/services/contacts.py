@@ -7,13 +7,13 @@ Import and Duplicates pages and their JSON API all come here.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Generic, TextIO, TypeVar
 
 from kithkin.errors import InvalidInput
+from kithkin.ingest import contacts as ingest
 from kithkin.ingest.contacts import BATCH_SIZE as BATCH_SIZE
 from kithkin.ingest.contacts import ImportSummary as ImportSummary
 from kithkin.ingest.identity import DEFAULT_MIN_SCORE as DEFAULT_MIN_SCORE
@@ -58,8 +58,6 @@ def import_contacts(
 ) -> ContactsImported:
     """Import the contacts in files, folders or zip archives; `progress` (a progress bar)
     wraps the records as they are read."""
-    from kithkin.ingest import contacts as ingest
-
     ignored: list[str] = []
     items: Iterable[Any] = ingest.read_paths(list(paths), ignored)
     if progress is not None:
@@ -71,8 +69,6 @@ def import_contacts(
 
 def import_uploads(db: Database, *, files: Sequence[tuple[str, bytes]]) -> ContactsImported:
     """Import uploaded files, each (name it was uploaded under, content)."""
-    from kithkin.ingest import contacts as ingest
-
     if not files:
         raise InvalidInput("choose one or more files to import (vCard, CSV or zip)")
     ignored: list[str] = []
@@ -114,11 +110,6 @@ def export_vcard(db: Database, *, to: Path | TextIO, tag: str | None = None) -> 
         write(to)
         to.flush()
     return VcardExported(written, "-")
-
-
-def stdout() -> TextIO:
-    """Standard output, for `export_vcard(to=...)` ("-")."""
-    return sys.stdout
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ imported records a person was built from). Both renderings of an import come fro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated, Final
 
@@ -59,18 +58,6 @@ class ImportOut(BaseModel):
     ignored: list[str]
     person_ids: list[int]
     activity_id: int | None
-
-
-class SourceOut(BaseModel):
-    """A `kithkin.services.contacts.Provenance`."""
-
-    id: int
-    source: str
-    source_id: str
-    source_file: str
-    place: str
-    first_imported_at: datetime
-    last_imported_at: datetime
 
 
 def is_upload(request: Request) -> bool:
@@ -155,6 +142,5 @@ async def import_contacts(
 
 
 @api.get("/people/{person_id}/sources", summary="The imported records a person was built from")
-def person_sources(request: Request, person_id: int) -> list[SourceOut]:
-    found = contacts.person_sources(database(request), person=person_id)
-    return [SourceOut.model_validate(p, from_attributes=True) for p in found]
+def person_sources(request: Request, person_id: int) -> list[contacts.Provenance]:
+    return contacts.person_sources(database(request), person=person_id)
