@@ -39,7 +39,7 @@ layers: setup  ## the layering contract (pyproject's [tool.importlinter]): no la
 pytest: setup test-deps
 	$(UV) run pytest -q
 
-test: lint typecheck pytest  ## everything CI checks
+test: lint typecheck layers pytest  ## everything CI checks
 
 bench: setup  ## print the benchmark tables
 	@for script in benchmarks/*.py; do echo "== $$script"; $(UV) run python $$script; done

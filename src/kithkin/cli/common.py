@@ -44,15 +44,6 @@ def emit_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
 
-def resolve(conn: Any, ref: str) -> int:
-    """Kept only for the command modules that still resolve a person in their own transaction
-    (`conn`, a store connection); use cases take the reference as the user gave it. Goes once
-    no command module uses it."""
-    from kithkin.services.common import person_id
-
-    return person_id(conn, ref)
-
-
 class UserDate(click.ParamType[Any]):
     """A day (or, with `moment`, a day and time) given on the command line, read by the one
     parser of the use cases (`kithkin.services.common`); a bad one is a usage error."""
