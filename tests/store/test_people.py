@@ -167,6 +167,13 @@ def test_normalise_never_fails_unexpectedly(value: str) -> None:
         assert key == normalize(kind, key) or kind in ("phone", "url")
 
 
+def test_a_handle_of_only_at_signs_is_refused_and_keys_are_stable() -> None:
+    # found by the property above: "@" had the key "" (which then failed as "empty handle")
+    with pytest.raises(InvalidInput, match="not a handle"):
+        normalize("handle", "@")
+    assert normalize("handle", "@ dana") == "dana" == normalize("handle", "dana")
+
+
 def test_search_pages_and_filters_by_tag(db: Database) -> None:
     with db.write() as conn:
         ids = [

@@ -51,7 +51,10 @@ def normalize(kind: str, value: str, *, region: str = DEFAULT_REGION) -> str:
         if host.removeprefix("m.") in _CASE_BLIND_HOSTS:
             return f"{host.removeprefix('m.')}{parts.path.rstrip('/').lower()}"
         return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
-    return value.lower().lstrip("@")
+    handle = value.lower().lstrip("@").strip()
+    if not handle:
+        raise InvalidInput(f"not a handle: {value!r}")
+    return handle
 
 
 def _e164(value: str, region: str) -> str | None:
