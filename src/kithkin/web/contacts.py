@@ -19,7 +19,7 @@ from kithkin.errors import InvalidInput, KithkinError
 from kithkin.services import contacts
 from kithkin.web import guard
 from kithkin.web.render import database, render
-from kithkin.web.schemas import ErrorOut
+from kithkin.web.schemas import api_errors
 
 UPLOAD_PATH: Final = "/api/import/contacts"
 UPLOAD_HEADER: Final = "x-kithkin-upload"
@@ -29,12 +29,7 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(
     prefix="/api",
     tags=["contacts"],
-    responses={
-        400: {"model": ErrorOut, "description": "Invalid input"},
-        403: {"model": ErrorOut, "description": "Cross-origin write refused"},
-        404: {"model": ErrorOut, "description": "Not found"},
-        415: {"model": ErrorOut, "description": "Wrong content type for this write"},
-    },
+    responses=api_errors(unsupported="Wrong content type for this write"),
 )
 
 

@@ -14,7 +14,7 @@ from kithkin.errors import InvalidInput, KithkinError
 from kithkin.services import contacts
 from kithkin.services.contacts import DEFAULT_MIN_SCORE
 from kithkin.web.render import Form, checked_form, database, redirect, render
-from kithkin.web.schemas import ErrorOut, PersonSummaryOut
+from kithkin.web.schemas import PersonSummaryOut, api_errors
 
 PAIRS_SHOWN: Final = 50
 
@@ -22,12 +22,7 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(
     prefix="/api",
     tags=["contacts"],
-    responses={
-        400: {"model": ErrorOut, "description": "Invalid input"},
-        403: {"model": ErrorOut, "description": "Cross-origin write refused"},
-        404: {"model": ErrorOut, "description": "Not found"},
-        415: {"model": ErrorOut, "description": "Wrong content type for this write"},
-    },
+    responses=api_errors(unsupported="Wrong content type for this write"),
 )
 Posted = Annotated[Form, Depends(checked_form)]
 

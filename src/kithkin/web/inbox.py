@@ -31,7 +31,7 @@ from kithkin.services import inbox, unsubscribe
 from kithkin.services.inbox import Buried, Method, Subscription, short_id
 from kithkin.services.unsubscribe import Options, Step
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
-from kithkin.web.schemas import ErrorOut
+from kithkin.web.schemas import api_errors
 
 SHOWN: Final = 40  # subscriptions listed before "show all"
 BURIED_SHOWN: Final = 30
@@ -150,13 +150,7 @@ def rules_form(request: Request, form: Posted) -> RedirectResponse:
 api = APIRouter(
     prefix="/api/inbox",
     tags=["inbox"],
-    responses={
-        400: {"model": ErrorOut, "description": "Invalid input"},
-        403: {"model": ErrorOut, "description": "Cross-origin write refused"},
-        404: {"model": ErrorOut, "description": "Not found"},
-        409: {"model": ErrorOut, "description": "Several subscriptions match"},
-        415: {"model": ErrorOut, "description": "Writes must be sent as application/json"},
-    },
+    responses=api_errors(conflict="Several subscriptions match"),
 )
 
 

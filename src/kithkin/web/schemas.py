@@ -234,11 +234,22 @@ class ErrorOut(BaseModel):
     candidates: list[dict[str, int | str]] | None = None
 
 
-API_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
-    400: {"model": ErrorOut, "description": "Invalid input"},
-    403: {"model": ErrorOut, "description": "Cross-origin write refused"},
-    404: {"model": ErrorOut, "description": "Not found"},
-    409: {"model": ErrorOut, "description": "Conflict, or a name that fits several people"},
-    415: {"model": ErrorOut, "description": "Writes must be sent as application/json"},
-}
-"""The errors every route of the people API may answer with (see `web.app`'s handlers)."""
+def api_errors(
+    conflict: str | None = "Conflict, or a name that fits several people",
+    unsupported: str = "Writes must be sent as application/json",
+) -> dict[int | str, dict[str, Any]]:
+    """The errors an API route may answer with (see `web.app`'s handlers), for its OpenAPI
+    document: every router says them through this one function."""
+    errors: dict[int | str, dict[str, Any]] = {
+        400: {"model": ErrorOut, "description": "Invalid input"},
+        403: {"model": ErrorOut, "description": "Cross-origin write refused"},
+        404: {"model": ErrorOut, "description": "Not found"},
+        415: {"model": ErrorOut, "description": unsupported},
+    }
+    if conflict is not None:
+        errors[409] = {"model": ErrorOut, "description": conflict}
+    return dict(sorted(errors.items(), key=lambda item: str(item[0])))
+
+
+API_RESPONSES: Final = api_errors()
+"""The errors every route of the people API may answer with."""

@@ -19,15 +19,10 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.errors import KithkinError
 from kithkin.services import today as service
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
-from kithkin.web.schemas import ErrorOut
+from kithkin.web.schemas import api_errors
 
 SNOOZE_CHOICES: Final = (1, 3, 7, 14, 30)
-API_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
-    400: {"model": ErrorOut, "description": "Invalid input"},
-    403: {"model": ErrorOut, "description": "Cross-origin write refused"},
-    404: {"model": ErrorOut, "description": "Not found"},
-    415: {"model": ErrorOut, "description": "Writes must be sent as application/json"},
-}
+API_RESPONSES: Final = api_errors(conflict=None)
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["today"], responses=API_RESPONSES)
