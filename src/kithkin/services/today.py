@@ -19,7 +19,7 @@ from kithkin.practices.today import SECTIONS as SECTIONS
 from kithkin.practices.today import SNOOZE_DAYS as SNOOZE_DAYS
 from kithkin.practices.today import Agenda as Agenda
 from kithkin.practices.today import Item as Item
-from kithkin.services.common import PersonRef, person_id
+from kithkin.services.common import PersonRef
 from kithkin.services.relationships import refresh
 
 if TYPE_CHECKING:
@@ -192,29 +192,24 @@ def log_touch(
     db: Database, *, person: PersonRef, kind: str = "call", subject: str | None = None
 ) -> Touched:
     """Log a touch (a call, a coffee, a note...) with a person now, from Today or a brief:
-    their cadence starts again."""
-    from kithkin.store import interactions, people
+    their cadence starts again. The one way to log is `services.interactions.log`; this says
+    which kinds a touch may be and which way each went."""
+    from kithkin.services import interactions, people
 
     kind = kind or "call"
-    if isinstance(person, str):
-        text = person
-        if not text.strip().isdigit():
-            raise InvalidInput(f"person: {text!r} is not a whole number of days")
-        person = int(text)
     if kind not in TOUCH_KINDS:
         raise InvalidInput(f"unknown kind {kind!r}")
-    with db.write() as conn:
-        pid = person_id(conn, person)
-        name = people.get_person(conn, pid).display_name
-        interactions.log_interaction(
-            conn,
-            kind=kind,
-            direction=_DIRECTION.get(kind, "both"),
-            occurred_at=clock.now(),
-            participants=[pid],
-            subject=subject,
-        )
-    return Touched(pid, name, kind)
+    if isinstance(person, str) and person.strip().isdigit():
+        person = int(person)  # a form posts the person's id
+    logged = interactions.log(
+        db,
+        kind=kind,
+        people=[person],
+        direction=_DIRECTION.get(kind, "both"),
+        subject=subject,
+    )
+    pid = logged.participants[0]
+    return Touched(pid, people.get_person(db, person=pid).display_name, kind)
 
 
 def fading(db: Database, *, now: datetime | None = None) -> list[Item]:
