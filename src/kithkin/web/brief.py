@@ -23,6 +23,9 @@ api = APIRouter(prefix="/api", tags=["today"], responses=API_RESPONSES)
 
 
 class StrengthOut(BaseModel):
+    """A relationship's strength: the JSON of `Strength.report` (the --json of
+    `kithkin strength`), a dict built by `practices.strength.report`, no record's fields."""
+
     person_id: int
     score: float
     tier: str

@@ -4,45 +4,36 @@ suggestions. Every write goes through `services.circle`, which says the cap warn
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from kithkin.model import to_jsonable
+from kithkin.model import Member, to_jsonable
 from kithkin.services import circle as service
 from kithkin.web.render import database, render, safe_next
+from kithkin.web.schemas import Out
 from kithkin.web.today import API_RESPONSES, In, Posted, act
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["today"], responses=API_RESPONSES)
 
 
-class MemberOut(BaseModel):
-    person_id: int
-    display_name: str
-    organisation: str | None
-    tags: list[str]
-    cadence: int
-    cadence_from: str
+class MemberOut(
+    Out,
+    record=(Member, service.Status),
+    exclude={
+        "title", "cadence_days", "source", "added_at", "weight", "reciprocity", "computed_at",
+        "member",
+    },
+):  # fmt: skip
+    """A member's status (`services.circle.to_json`): the member's fields flattened into it."""
+
     state: Literal["ok", "due", "overdue"]
-    due_at: datetime | None
-    dropped: bool
-    last_touch_at: datetime | None
-    last_mutual_at: datetime | None
-    waiting_since: datetime | None
-    score: float
-    tier: str
-    reason: str
 
 
-class CircleOut(BaseModel):
-    cap: int
-    default_cadence: int
-    tag_cadences: dict[str, int]
-    warning: str | None
+class CircleOut(Out, record=service.Circle, exclude={"now"}):
     members: list[MemberOut]
     warnings: list[str] = Field(
         default_factory=list, description="What the last change warns of (past the cap)"
@@ -63,12 +54,8 @@ class SettingsIn(In):
     default_cadence: int | None = Field(None, ge=1, le=3660)
 
 
-class SuggestionOut(BaseModel):
-    person_id: int
-    display_name: str
+class SuggestionOut(Out, record=service.Suggestion):
     action: Literal["add", "remove"]
-    score: float
-    reason: str
 
 
 # -- the circle: one view, a page and its JSON -----------------------------------------------------

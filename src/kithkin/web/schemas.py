@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -102,21 +103,31 @@ class MeIn(_In):
 class _FromRecord(ModelMetaclass):
     """Builds a response model's fields from a domain record (`class XOut(Out, record=X)`):
     the record's fields, in its order, all required (a response always carries them), a
-    tuple of records becoming a list of their response models; then the class's own."""
+    tuple of records becoming a list of their response models; then the class's own, which
+    override a record's field of the same name in its place. `record` may be several records
+    (their fields one after the other, for a JSON that flattens one into another), and
+    `exclude` names the fields the JSON leaves out."""
 
     def __new__(
         mcs,
         name: str,
         bases: tuple[type[Any], ...],
         namespace: dict[str, Any],
-        record: type | None = None,
+        record: type | tuple[type, ...] | None = None,
+        exclude: Collection[str] = (),
         **kwargs: Any,
     ) -> type:
-        if record is not None:
-            derived = {f.name: _out_type(hints) for f, hints in _record_fields(record)}
+        records = record if isinstance(record, tuple) else () if record is None else (record,)
+        if records:
+            derived = {
+                f.name: _out_type(hints)
+                for r in records
+                for f, hints in _record_fields(r)
+                if f.name not in exclude
+            }
             namespace["__annotations__"] = {**derived, **namespace.get("__annotations__", {})}
         made = super().__new__(mcs, name, bases, namespace, **kwargs)
-        if record is not None:
+        if isinstance(record, type):
             _RESPONSE_OF[record] = made
         return made
 
@@ -138,11 +149,17 @@ def _out_type(hint: Any) -> Any:
 
 
 class Out(BaseModel, metaclass=_FromRecord):
-    """A response body derived from a domain record of `kithkin.model` (see `_FromRecord`)."""
+    """A response body derived from a domain record (see `_FromRecord`)."""
 
     if TYPE_CHECKING:
 
-        def __init_subclass__(cls, *, record: type | None = None, **kwargs: Any) -> None: ...
+        def __init_subclass__(
+            cls,
+            *,
+            record: type | tuple[type, ...] | None = None,
+            exclude: Collection[str] = (),
+            **kwargs: Any,
+        ) -> None: ...
 
 
 class ContactOut(Out, record=ContactPoint):

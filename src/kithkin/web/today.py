@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.errors import KithkinError
 from kithkin.services import today as service
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
-from kithkin.web.schemas import api_errors
+from kithkin.web.schemas import Out, api_errors
 
 SNOOZE_CHOICES: Final = (1, 3, 7, 14, 30)
 API_RESPONSES: Final = api_errors(conflict=None)
@@ -36,29 +36,34 @@ class In(BaseModel):
 
 
 class PersonRef(BaseModel):
+    """One of an item's people: the JSON of an `(id, name)` pair, which is no record."""
+
     id: int
     display_name: str
 
 
-class ItemOut(BaseModel):
+class ItemOut(Out, record=service.Item, exclude={"fingerprint", "score"}):
+    """An agenda item (`services.today.item_json`): the record's fields but its fingerprint
+    and score, its people as objects, and the commands that act on it, which no record has."""
+
     key: str = Field(description='"circle:12", "waiting:40", "fading:7", "meeting:i123"')
-    section: str
-    kind: str
-    reason: str
-    advice: str
-    at: datetime | None
     people: list[PersonRef]
-    briefs: list[dict[str, Any]]
     actions: dict[str, Any]
 
 
 class SectionOut(BaseModel):
+    """A section of the agenda (`services.today.to_json`): a name and title of
+    `services.today.SECTIONS` and its items, which no record holds together."""
+
     name: str
     title: str
     items: list[ItemOut]
 
 
 class TodayOut(BaseModel):
+    """The agenda (`services.today.to_json`): not the fields of `Agenda`, whose items are
+    grouped here into sections and whose muted items are left out, so written by hand."""
+
     now: datetime
     sections: list[SectionOut]
     hidden: int
@@ -75,6 +80,8 @@ class DismissIn(In):
 
 
 class MuteOut(BaseModel):
+    """What a snooze or dismiss answers: the item's key and a message, no record's fields."""
+
     key: str
     action: Literal["snooze", "dismiss"]
     message: str
