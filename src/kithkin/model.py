@@ -45,6 +45,9 @@ INTERACTION_KINDS: Final[tuple[InteractionKind, ...]] = (
 
 Direction = Literal["from_me", "to_me", "both", "neither"]
 DIRECTIONS: Final[tuple[Direction, ...]] = ("from_me", "to_me", "both", "neither")
+MAX_ID: Final = 2**63 - 1
+"""The largest row id a database keeps (SQLite's INTEGER, PostgreSQL's BIGINT): a larger one
+names nothing, and must be refused before it reaches SQL (where it overflows)."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kithkin import clock
 from kithkin.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from kithkin.model import ContactPoint, Note, Person, PersonSummary, SearchHit, StoryFact
+from kithkin.model import MAX_ID, ContactPoint, Note, Person, PersonSummary, SearchHit, StoryFact
 from kithkin.store import activity, search, settings
 from kithkin.store.contacts import DEFAULT_REGION, normalize
 from kithkin.store.rows import attach_tag, clean, live_row
@@ -313,6 +313,8 @@ def resolve(conn: Connection, ref: str) -> int:
         raise InvalidInput("which person? give a name, an email address or #id")
     if re.fullmatch(r"#?\d+", ref):
         person_id = int(ref.lstrip("#"))
+        if person_id > MAX_ID:  # SQL would overflow on it; no row has it
+            raise NotFound(f"no person #{person_id}")
         get_person(conn, person_id)
         return person_id
     live = person.c.deleted_at.is_(None)

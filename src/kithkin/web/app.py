@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
 
 import kithkin
 from kithkin.errors import Ambiguous, KithkinError
@@ -37,6 +38,31 @@ from kithkin.web import (
 from kithkin.web.render import render
 
 STATIC: Final = Path(__file__).parent / "static"
+ROUTERS: Final = (
+    people.api,
+    story.api,
+    trash.api,
+    search.api,
+    contacts.api,
+    duplicates.api,
+    mail_api.router,
+    mail_import.api,
+    mail_import.pages,
+    inbox.api,
+    today.pages,
+    today.api,
+    circle.pages,
+    circle.api,
+    brief.pages,
+    brief.api,
+    inbox.pages,
+    people.pages,
+    story.pages,
+    trash.pages,
+    contacts.pages,
+    duplicates.pages,
+)
+"""Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
 
 
@@ -79,7 +105,8 @@ def create_app(
             response = JSONResponse({"error": "cross-origin request refused"}, status_code=403)
         elif (
             is_api
-            and request.method not in guard.SAFE_METHODS
+            and request.method in guard.WRITE_METHODS
+            and guard.has_body(request)
             and not guard.is_json(request)
             and not contacts.is_upload(request)
         ):
@@ -108,12 +135,17 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        headers = exc.headers
+        if exc.status_code == 405:  # the route that matched first knows only its own methods
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
         if _is_api(request):
             return JSONResponse(
-                {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+                {"error": str(exc.detail)}, status_code=exc.status_code, headers=headers
             )
         message = "There is no such page." if exc.status_code == 404 else str(exc.detail)
-        return _error_page(request, exc.status_code, message)
+        page = _error_page(request, exc.status_code, message)
+        page.headers.update(headers or {})
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -132,27 +164,22 @@ def create_app(
             return _error_page(request, 404, "There is no such page.")
         return _error_page(request, 400, "That request was not understood.")
 
-    app.include_router(people.api)
-    app.include_router(story.api)
-    app.include_router(trash.api)
-    app.include_router(search.api)
-    app.include_router(contacts.api)
-    app.include_router(duplicates.api)
-    app.include_router(mail_api.router)
-    app.include_router(mail_import.api)
-    app.include_router(mail_import.pages)
-    app.include_router(inbox.api)
-    app.include_router(today.router)
-    app.include_router(circle.router)
-    app.include_router(brief.router)
-    app.include_router(inbox.pages)
-    app.include_router(people.pages)
-    app.include_router(story.pages)
-    app.include_router(trash.pages)
-    app.include_router(contacts.pages)
-    app.include_router(duplicates.pages)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _allowed_methods(request: Request) -> str:
+    """The methods of every route at the request's path (GET and POST are often two)."""
+    methods = {
+        method
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, Route) and route.path_regex.match(request.url.path)
+        for method in route.methods or ()
+    }
+    return ", ".join(sorted(methods))
 
 
 def _is_api(request: Request) -> bool:

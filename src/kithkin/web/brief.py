@@ -16,6 +16,7 @@ from kithkin.services import brief as service
 from kithkin.services import relationships
 from kithkin.services.today import TOUCH_KINDS
 from kithkin.web.render import database, render
+from kithkin.web.schemas import Id
 from kithkin.web.today import API_RESPONSES
 
 pages = APIRouter(include_in_schema=False)
@@ -38,18 +39,18 @@ class StrengthOut(BaseModel):
     inputs: dict[str, Any]
 
 
-def brief_view(request: Request, person_id: int) -> service.Brief:
+def brief_view(request: Request, person_id: Id) -> service.Brief:
     return service.brief(database(request), person=person_id)
 
 
 @pages.get("/brief/{person_id}")
-def brief_page(request: Request, person_id: int) -> HTMLResponse:
+def brief_page(request: Request, person_id: Id) -> HTMLResponse:
     found = brief_view(request, person_id)
     return render(request, "brief.html", {"brief": found, "touch_kinds": TOUCH_KINDS})
 
 
 @api.get("/brief/{person_id}", summary="A person's brief: story, loops, starters, exit line")
-def get_brief(request: Request, person_id: int) -> dict[str, Any]:
+def get_brief(request: Request, person_id: Id) -> dict[str, Any]:
     found: dict[str, Any] = to_jsonable(brief_view(request, person_id))
     return found
 
@@ -61,11 +62,6 @@ def briefs_tomorrow(request: Request) -> list[dict[str, Any]]:
 
 
 @api.get("/strength/{person_id}", summary="How strong a relationship is, and why")
-def get_strength(request: Request, person_id: int) -> StrengthOut:
+def get_strength(request: Request, person_id: Id) -> StrengthOut:
     found = relationships.strength(database(request), person=person_id)
     return StrengthOut.model_validate(found.report)
-
-
-router = APIRouter()
-router.include_router(pages)
-router.include_router(api)

@@ -13,11 +13,13 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.model import Member, to_jsonable
 from kithkin.services import circle as service
 from kithkin.web.render import database, render, safe_next
-from kithkin.web.schemas import Out
-from kithkin.web.today import API_RESPONSES, In, Posted, act
+from kithkin.web.schemas import Id, Out, api_errors
+from kithkin.web.today import In, Posted, act
 
 pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api", tags=["today"], responses=API_RESPONSES)
+api = APIRouter(
+    prefix="/api", tags=["today"], responses=api_errors(conflict="A name that fits several people")
+)
 
 
 class MemberOut(
@@ -112,7 +114,7 @@ def add_member(request: Request, body: MemberIn) -> CircleOut:
 
 
 @pages.post("/circle/{person_id}/remove")
-def circle_remove(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def circle_remove(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         [(_, name, removed)] = service.remove_members(database(request), people=[person_id]).people
         return f"Took {name} out of your circle." if removed else f"{name} was not in it."
@@ -121,7 +123,7 @@ def circle_remove(request: Request, person_id: int, form: Posted) -> RedirectRes
 
 
 @api.delete("/circle/{person_id}", summary="Take a person out of the circle")
-def remove_member(request: Request, person_id: int) -> CircleOut:
+def remove_member(request: Request, person_id: Id) -> CircleOut:
     service.remove_members(database(request), people=[person_id])
     return circle_view(request)
 
@@ -130,7 +132,7 @@ def remove_member(request: Request, person_id: int) -> CircleOut:
 
 
 @pages.post("/circle/{person_id}/cadence")
-def circle_cadence(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def circle_cadence(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         done = service.set_cadence(
             database(request), person=person_id, days=form.text("days") or "0"
@@ -142,7 +144,7 @@ def circle_cadence(request: Request, person_id: int, form: Posted) -> RedirectRe
 
 
 @api.put("/circle/{person_id}/cadence", summary="A member's own cadence")
-def member_cadence(request: Request, person_id: int, body: CadenceIn) -> CircleOut:
+def member_cadence(request: Request, person_id: Id, body: CadenceIn) -> CircleOut:
     service.set_cadence(database(request), person=person_id, days=body.days)
     return circle_view(request)
 
@@ -172,8 +174,3 @@ def settings(request: Request, body: SettingsIn) -> CircleOut:
 def tag_cadence(request: Request, tag: str, body: CadenceIn) -> CircleOut:
     service.set_tag_cadence(database(request), tag=tag, days=body.days)
     return circle_view(request)
-
-
-router = APIRouter()
-router.include_router(pages)
-router.include_router(api)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import InvalidInput, KithkinError
 from kithkin.services import contacts
 from kithkin.services.contacts import DEFAULT_MIN_SCORE
 from kithkin.web.render import Form, checked_form, database, redirect, render
-from kithkin.web.schemas import PersonSummaryOut, api_errors
+from kithkin.web.schemas import Id, PersonSummaryOut, api_errors
 
 PAIRS_SHOWN: Final = 50
 
@@ -51,8 +51,8 @@ class DuplicatesOut(BaseModel):
 class DismissIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    a: int
-    b: int
+    a: Id
+    b: Id
 
 
 class DismissOut(BaseModel):
@@ -136,6 +136,10 @@ def dismiss(request: Request, body: DismissIn) -> DismissOut:
 
 
 def _pair(first: str, second: str) -> tuple[int, int]:
-    if not (first.isdigit() and second.isdigit()):
-        raise InvalidInput("which two people? this form lost its ids; reload the page")
-    return int(first), int(second)
+    try:
+        return _IDS.validate_python((first, second))
+    except ValidationError:
+        raise InvalidInput("which two people? this form lost its ids; reload the page") from None
+
+
+_IDS: Final = TypeAdapter(tuple[Id, Id])

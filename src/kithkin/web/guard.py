@@ -2,8 +2,9 @@
 
 HTML forms use a double-submit token: a random value in the `kithkin_csrf` cookie
 (SameSite=Strict, HttpOnly) that every form repeats in a hidden `csrf_token` field. The JSON
-API instead requires `Content-Type: application/json` on writes, which a browser cannot send
-cross-origin without a CORS preflight (and the app answers none), and refuses a foreign `Origin`.
+API instead requires `Content-Type: application/json` on writes with a body, which a browser
+cannot send cross-origin without a CORS preflight (and the app answers none), and refuses a
+foreign `Origin` or `Sec-Fetch-Site` on every write (a bodyless POST needs no preflight).
 Both refuse a Host header that is not the app's own, so DNS rebinding gets nowhere.
 """
 
@@ -22,6 +23,7 @@ from starlette.responses import Response
 CSRF_COOKIE: Final = "kithkin_csrf"
 CSRF_FIELD: Final = "csrf_token"
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})  # others: 405
 LOOPBACK_HOSTS: Final = ("127.0.0.1", "localhost", "::1")
 _TOKEN: Final = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
@@ -69,6 +71,16 @@ def same_origin(request: Request) -> bool:
         return fetch_site == "same-origin"
     netloc = urlsplit(origin).netloc.lower()
     return bool(netloc) and netloc == request.headers.get("host", "").lower()
+
+
+def has_body(request: Request) -> bool:
+    """Whether a request says it carries a body (a DELETE or an undo carries none)."""
+    headers = request.headers
+    return (
+        "content-type" in headers
+        or "transfer-encoding" in headers
+        or headers.get("content-length", "0").strip() != "0"
+    )
 
 
 def is_json(request: Request) -> bool:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from kithkin.model import MailThread, Meeting
 from kithkin.services import calendar, mail
 from kithkin.web.render import database
-from kithkin.web.schemas import ErrorOut
+from kithkin.web.schemas import ErrorOut, Id
 
 router = APIRouter(
     prefix="/api",
@@ -24,7 +24,7 @@ router = APIRouter(
 
 @router.get("/people/{person_id}/threads", summary="A person's mail threads, newest first")
 def person_threads(
-    request: Request, person_id: int, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    request: Request, person_id: Id, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[MailThread]:
     return mail.person_threads(database(request), person=person_id, limit=limit)
 

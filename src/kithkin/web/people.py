@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import InvalidInput, KithkinError, NotFound
+from kithkin.model import MAX_ID
 from kithkin.services import people
 from kithkin.services import search as searching
 from kithkin.services.people import EDITABLE, NewContact
@@ -22,6 +23,7 @@ from kithkin.web.schemas import (
     ActionOut,
     ContactIn,
     ContactOut,
+    Id,
     MergeIn,
     MergeOut,
     PersonIn,
@@ -37,7 +39,7 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"], responses=API_RESPONSES)
 Posted = Annotated[Form, Depends(checked_form)]
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
 
 
 def _tags(value: str) -> list[str]:
@@ -84,7 +86,7 @@ def new_person_page(request: Request) -> HTMLResponse:
 
 
 @pages.get("/people/{person_id}")
-def person_page(request: Request, person_id: int) -> HTMLResponse:
+def person_page(request: Request, person_id: Id) -> HTMLResponse:
     page = people.person_page(database(request), person=person_id, timeline=100, threads=20)
     person = page.person
     return render(
@@ -133,7 +135,7 @@ def add_person_form(request: Request, form: Posted) -> RedirectResponse | HTMLRe
 
 
 @pages.post("/people/{person_id}/edit")
-def edit_person_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def edit_person_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         changes = {key: form.text(key) for key in EDITABLE}
         edited = people.edit_person(database(request), person=person_id, changes=changes)
@@ -144,7 +146,7 @@ def edit_person_form(request: Request, person_id: int, form: Posted) -> Redirect
 
 
 @pages.post("/people/{person_id}/contacts")
-def add_contact_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def add_contact_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         kind, value = form.text("kind"), form.text("value")
         contact = NewContact(kind, value, form.optional("label"))
@@ -156,7 +158,7 @@ def add_contact_form(request: Request, person_id: int, form: Posted) -> Redirect
 
 @pages.post("/people/{person_id}/contacts/{contact_id}/remove")
 def remove_contact_form(
-    request: Request, person_id: int, contact_id: int, form: Posted
+    request: Request, person_id: Id, contact_id: Id, form: Posted
 ) -> RedirectResponse:
     def action() -> str:
         people.remove_contact(database(request), person=person_id, contact_id=contact_id)
@@ -166,7 +168,7 @@ def remove_contact_form(
 
 
 @pages.post("/people/{person_id}/tags")
-def add_tag_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def add_tag_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         names = _tags(form.text("tag"))
         if not names:
@@ -178,7 +180,7 @@ def add_tag_form(request: Request, person_id: int, form: Posted) -> RedirectResp
 
 
 @pages.post("/people/{person_id}/tags/remove")
-def remove_tag_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def remove_tag_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         name = form.text("tag")
         removed = people.remove_tag(database(request), person=person_id, tag=name).changed
@@ -188,7 +190,7 @@ def remove_tag_form(request: Request, person_id: int, form: Posted) -> RedirectR
 
 
 @pages.post("/people/{person_id}/delete")
-def delete_person_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def delete_person_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     try:
         deleted = people.delete_person(database(request), person=person_id)
     except KithkinError as exc:
@@ -200,7 +202,7 @@ def delete_person_form(request: Request, person_id: int, form: Posted) -> Redire
 
 
 @pages.post("/people/{person_id}/merge")
-def merge_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def merge_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         merged = people.merge_people(database(request), keep=person_id, other=form.text("other"))
         return (
@@ -250,12 +252,12 @@ def add_person(request: Request, body: PersonIn) -> PersonOut:
 
 
 @api.get("/people/{person_id}")
-def get_person(request: Request, person_id: int) -> PersonOut:
+def get_person(request: Request, person_id: Id) -> PersonOut:
     return PersonOut.of(people.get_person(database(request), person=person_id))
 
 
 @api.patch("/people/{person_id}")
-def edit_person(request: Request, person_id: int, body: PersonPatch) -> PersonOut:
+def edit_person(request: Request, person_id: Id, body: PersonPatch) -> PersonOut:
     changes = body.model_dump(exclude_unset=True)
     return PersonOut.of(
         people.edit_person(database(request), person=person_id, changes=changes).person
@@ -263,7 +265,7 @@ def edit_person(request: Request, person_id: int, body: PersonPatch) -> PersonOu
 
 
 @api.delete("/people/{person_id}", summary="Move a person to the trash (undoable)")
-def delete_person(request: Request, person_id: int) -> ActionOut:
+def delete_person(request: Request, person_id: Id) -> ActionOut:
     deleted = people.delete_person(database(request), person=person_id)
     return ActionOut(
         activity_id=deleted.activity_id,
@@ -272,27 +274,27 @@ def delete_person(request: Request, person_id: int) -> ActionOut:
 
 
 @api.post("/people/{person_id}/contacts", status_code=status.HTTP_201_CREATED)
-def add_contact(request: Request, person_id: int, body: ContactIn) -> ContactOut:
+def add_contact(request: Request, person_id: Id, body: ContactIn) -> ContactOut:
     contact = NewContact(body.kind, body.value, body.label)
     added = people.add_contact(database(request), person=person_id, contact=contact)
     return ContactOut.model_validate(asdict(added.contact))
 
 
 @api.delete("/people/{person_id}/contacts/{contact_id}")
-def remove_contact(request: Request, person_id: int, contact_id: int) -> PersonOut:
+def remove_contact(request: Request, person_id: Id, contact_id: Id) -> PersonOut:
     return PersonOut.of(
         people.remove_contact(database(request), person=person_id, contact_id=contact_id)
     )
 
 
 @api.post("/people/{person_id}/tags")
-def add_tag(request: Request, person_id: int, body: TagIn) -> TagsOut:
+def add_tag(request: Request, person_id: Id, body: TagIn) -> TagsOut:
     result = people.add_tags(database(request), person=person_id, tags=[body.name])
     return TagsOut(changed=bool(result.changed), tags=list(result.tags))
 
 
 @api.delete("/people/{person_id}/tags/{name:path}")
-def remove_tag(request: Request, person_id: int, name: str) -> TagsOut:
+def remove_tag(request: Request, person_id: Id, name: str) -> TagsOut:
     result = people.remove_tag(database(request), person=person_id, tag=name)
     if not result.changed:
         raise NotFound(f"#{person_id} is not tagged {name!r}")
@@ -300,7 +302,7 @@ def remove_tag(request: Request, person_id: int, name: str) -> TagsOut:
 
 
 @api.post("/people/{person_id}/merge", summary="Fold another person into this one (undoable)")
-def merge(request: Request, person_id: int, body: MergeIn) -> MergeOut:
+def merge(request: Request, person_id: Id, body: MergeIn) -> MergeOut:
     merged = people.merge_people(database(request), keep=person_id, other=str(body.other))
     kept = merged.person
     return MergeOut(

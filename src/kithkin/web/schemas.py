@@ -7,12 +7,14 @@ import typing
 from collections.abc import Collection
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic._internal._model_construction import ModelMetaclass
 
 from kithkin.model import (
+    MAX_ID,
     Activity,
     ContactPoint,
     Me,
@@ -29,6 +31,10 @@ ContactKind = Literal["email", "phone", "url", "handle"]
 StoryField = Literal["work", "origin", "education", "passions", "drivers", "other"]
 InteractionKind = Literal["email", "meeting", "call", "message", "note", "event", "coffee", "meal"]
 Direction = Literal["from_me", "to_me", "both", "neither"]
+
+Id = Annotated[int, Ge(1), Le(MAX_ID)]
+"""Every row id the web takes, in a path or a body: one a database cannot hold is refused
+by validation (a 404 page, a 422 in the API) before it reaches SQL, where it would overflow."""
 
 
 class _In(BaseModel):
@@ -80,14 +86,14 @@ class TagIn(_In):
 
 
 class MergeIn(_In):
-    other: str | int = Field(description="The duplicate to fold in: an id, '#id', email or name.")
+    other: str | Id = Field(description="The duplicate to fold in: an id, '#id', email or name.")
 
 
 class InteractionIn(_In):
     kind: InteractionKind
     direction: Direction = "both"
     occurred_at: datetime | None = Field(None, description="Defaults to now; naive means UTC.")
-    participants: list[int] = Field(min_length=1)
+    participants: list[Id] = Field(min_length=1)
     subject: str | None = None
     summary: str | None = None
 

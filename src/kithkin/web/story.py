@@ -17,6 +17,7 @@ from kithkin.web.schemas import (
     CreatedOut,
     FactIn,
     FactOut,
+    Id,
     InteractionIn,
     NoteIn,
     NoteOut,
@@ -34,7 +35,7 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 
 
 @pages.post("/people/{person_id}/story")
-def add_fact_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def add_fact_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         field = form.text("field")
         stories.add_fact(
@@ -52,7 +53,7 @@ def add_fact_form(request: Request, person_id: int, form: Posted) -> RedirectRes
 
 @pages.post("/people/{person_id}/story/{fact_id}/remove")
 def remove_fact_form(
-    request: Request, person_id: int, fact_id: int, form: Posted
+    request: Request, person_id: Id, fact_id: Id, form: Posted
 ) -> RedirectResponse:
     def action() -> str:
         stories.remove_fact(database(request), person=person_id, fact_id=fact_id)
@@ -62,7 +63,7 @@ def remove_fact_form(
 
 
 @pages.post("/people/{person_id}/notes")
-def add_note_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def add_note_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         stories.add_note(database(request), person=person_id, text=form.text("text"))
         return "Note added."
@@ -71,7 +72,7 @@ def add_note_form(request: Request, person_id: int, form: Posted) -> RedirectRes
 
 
 @pages.post("/people/{person_id}/interactions")
-def log_interaction_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def log_interaction_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         kind = form.text("kind")
         interactions.log(
@@ -93,7 +94,7 @@ def log_interaction_form(request: Request, person_id: int, form: Posted) -> Redi
 
 
 @api.post("/people/{person_id}/story", status_code=status.HTTP_201_CREATED)
-def add_fact(request: Request, person_id: int, body: FactIn) -> FactOut:
+def add_fact(request: Request, person_id: Id, body: FactIn) -> FactOut:
     added = stories.add_fact(
         database(request),
         person=person_id,
@@ -106,18 +107,18 @@ def add_fact(request: Request, person_id: int, body: FactIn) -> FactOut:
 
 
 @api.delete("/people/{person_id}/story/{fact_id}")
-def remove_fact(request: Request, person_id: int, fact_id: int) -> PersonOut:
+def remove_fact(request: Request, person_id: Id, fact_id: Id) -> PersonOut:
     return PersonOut.of(stories.remove_fact(database(request), person=person_id, fact_id=fact_id))
 
 
 @api.post("/people/{person_id}/notes", status_code=status.HTTP_201_CREATED)
-def add_note(request: Request, person_id: int, body: NoteIn) -> NoteOut:
+def add_note(request: Request, person_id: Id, body: NoteIn) -> NoteOut:
     added = stories.add_note(database(request), person=person_id, text=body.text)
     return NoteOut.model_validate(asdict(added.note))
 
 
 @api.get("/people/{person_id}/timeline")
-def timeline(request: Request, person_id: int, limit: Limit = 100) -> list[TimelineEntryOut]:
+def timeline(request: Request, person_id: Id, limit: Limit = 100) -> list[TimelineEntryOut]:
     entries = interactions.timeline(database(request), person=person_id, limit=limit)
     return [TimelineEntryOut.model_validate(asdict(e)) for e in entries]
 

@@ -174,8 +174,3 @@ def log_touch(request: Request, form: Posted) -> RedirectResponse:
 def get_fading(request: Request) -> list[ItemOut]:
     items = service.fading(database(request))
     return [ItemOut.model_validate(service.item_json(i)) for i in items]
-
-
-router = APIRouter()
-router.include_router(pages)
-router.include_router(api)

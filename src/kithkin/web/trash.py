@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.services import trash
 from kithkin.web.render import Form, attempt, checked_form, database, render, safe_next
-from kithkin.web.schemas import API_RESPONSES, ActivityOut, PersonOut, TrashItemOut, UndoOut
+from kithkin.web.schemas import API_RESPONSES, ActivityOut, Id, PersonOut, TrashItemOut, UndoOut
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"], responses=API_RESPONSES)
@@ -28,7 +28,7 @@ def trash_page(request: Request) -> HTMLResponse:
 
 
 @pages.post("/trash/{person_id}/restore")
-def restore_form(request: Request, person_id: int, form: Posted) -> RedirectResponse:
+def restore_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         person = trash.restore(database(request), person_id=person_id)
         return f"Restored {person.display_name}."
@@ -54,7 +54,7 @@ def undo(request: Request) -> UndoOut:
 
 
 @api.post("/trash/{person_id}/restore", summary="Take a deleted person out of the trash")
-def restore(request: Request, person_id: int) -> PersonOut:
+def restore(request: Request, person_id: Id) -> PersonOut:
     return PersonOut.of(trash.restore(database(request), person_id=person_id))
 
 
