@@ -88,3 +88,8 @@ class NoSuchLocation(InvalidInput):
 
 class UnknownTimeZone(InvalidInput):
     """A time zone name (for a calendar's floating times) that this computer does not know."""
+
+
+class UnsafeServe(InvalidInput):
+    """A web server that would answer beyond this computer without the host names it may be
+    reached by (`--allow-host`) or without a token; says what is missing and how to give it."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
+if TYPE_CHECKING:
+    from kithkin.services.access import Access
+
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, when
 
 
 @click.command("init")
@@ -239,29 +243,69 @@ def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: 
         click.echo(f"  inbox            {summary.mail_messages} messages: lists, newsletters, spam")
         click.echo(f"try: kithkin --db {path} people --tag circle")
     if not no_serve:
-        _serve(url, "127.0.0.1", port, open_browser=False)
+        from kithkin.services.access import LOOPBACK_NAMES, Access
+
+        _serve(url, "127.0.0.1", port, Access(LOOPBACK_NAMES, None), open_browser=False)
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, help="Port to listen on.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name the server may be reached by, beyond loopback (repeatable).",
+)
+@click.option(
+    "--token",
+    envvar="KITHKIN_TOKEN",
+    help="The token browsers and API clients must give (or KITHKIN_TOKEN).",
+)
+@click.option("--new-token", is_flag=True, help="Make a token, keep it (hashed) and print it once.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the UI in your browser.")
 @pass_ctx
-def serve_cmd(ctx: Context, host: str, port: int, open_browser: bool) -> None:
-    """Run the web UI and the JSON API (on 127.0.0.1 unless told otherwise)."""
-    from kithkin.services import database
+def serve_cmd(
+    ctx: Context,
+    host: str,
+    port: int,
+    allow_hosts: tuple[str, ...],
+    token: str | None,
+    new_token: bool,
+    open_browser: bool,
+) -> None:
+    """Run the web UI and the JSON API (on 127.0.0.1 unless told otherwise).
+
+    Beyond loopback it needs the host names it is reached by (--allow-host) and a token
+    (--token, KITHKIN_TOKEN, or --new-token once: later runs use the kept one); browsers log
+    in with the token once, API clients send `Authorization: Bearer TOKEN`."""
+    from kithkin.services import access, database
 
     database.prepare(ctx.db)
-    _serve(ctx.db_url, host, port, open_browser=open_browser)
+    checks = access.serve_access(
+        ctx.db, bind=host, allow_hosts=allow_hosts, token=token or None, new_token=new_token
+    )
+    if checks.new_token is not None:
+        click.echo(f"token (shown once, kept hashed): {checks.new_token}", err=True)
+    _serve(ctx.db_url, host, port, checks, open_browser=open_browser)
 
 
-def _serve(url: str, host: str, port: int, *, open_browser: bool) -> None:
+def _serve(url: str, host: str, port: int, checks: Access, *, open_browser: bool) -> None:
     from kithkin.web.app import serve
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        warn(f"listening on {host}: anyone who can reach it can read and change your network")
+    if checks.token_sha256 is not None:
+        names = ", ".join(checks.hosts)
+        click.echo(f"listening on {host}: answering to {names}, with the token", err=True)
     click.echo(f"kithkin is at http://{host}:{port}/  (Ctrl-C stops it)", err=True)
-    serve(url, host=host, port=port, open_browser=open_browser)
+    serve(
+        url,
+        host=host,
+        port=port,
+        allowed_hosts=checks.hosts,
+        token_sha256=checks.token_sha256,
+        open_browser=open_browser,
+    )
 
 
 COMMANDS = [

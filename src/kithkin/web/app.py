@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 import kithkin
@@ -27,6 +28,7 @@ from kithkin.web import (
     duplicates,
     guard,
     inbox,
+    login,
     mail_api,
     mail_import,
     people,
@@ -39,6 +41,7 @@ from kithkin.web.render import render
 
 STATIC: Final = Path(__file__).parent / "static"
 ROUTERS: Final = (
+    login.pages,
     people.api,
     story.api,
     trash.api,
@@ -67,12 +70,17 @@ _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
 
 
 def create_app(
-    db_url: str, *, allowed_hosts: Collection[str] | None = guard.LOOPBACK_HOSTS
+    db_url: str,
+    *,
+    allowed_hosts: Collection[str] = guard.LOOPBACK_HOSTS,
+    token_sha256: str | None = None,
 ) -> FastAPI:
     """The web UI and JSON API over the database at `db_url`.
 
-    `allowed_hosts` are the host names the app answers to (None: any); the default, the
-    loopback names, keeps pages on other sites from reaching it through DNS rebinding.
+    `allowed_hosts` are the host names the app answers to; the default, the loopback names,
+    keeps pages on other sites from reaching it through DNS rebinding. With `token_sha256`
+    (see `services.access`) every request but the login page's must carry the token: as
+    `Authorization: Bearer TOKEN`, or the session cookie the login page sets.
     """
     db = Database(db_url)
 
@@ -91,7 +99,8 @@ def create_app(
     )
     app.state.db = db
     app.state.mail_jobs = mail_import.MailJobs()
-    hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
+    app.state.token_sha256 = token_sha256
+    hosts = frozenset(h.lower() for h in allowed_hosts)
 
     @app.middleware("http")
     async def guard_requests(
@@ -101,6 +110,10 @@ def create_app(
         is_api = request.url.path == "/api" or request.url.path.startswith("/api/")
         if not guard.host_allowed(request, hosts):
             response = PlainTextResponse("unexpected Host header", status_code=400)
+        elif not guard.is_public(request.url.path) and not guard.authenticated(
+            request, token_sha256
+        ):
+            response = _login_first(request, is_api or request.url.path == app.openapi_url)
         elif is_api and request.method not in guard.SAFE_METHODS and not guard.same_origin(request):
             response = JSONResponse({"error": "cross-origin request refused"}, status_code=403)
         elif (
@@ -170,6 +183,18 @@ def create_app(
     return app
 
 
+def _login_first(request: Request, is_api: bool) -> Response:
+    """401 for the API (it takes a bearer token), the login page for a browser."""
+    if is_api:
+        return JSONResponse(
+            {"error": "this server asks for its token: send Authorization: Bearer TOKEN"},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="kithkin"'},
+        )
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"{guard.LOGIN_PATH}?{urlencode({'next': here})}", status_code=303)
+
+
 def _allowed_methods(request: Request) -> str:
     """The methods of every route at the request's path (GET and POST are often two)."""
     methods = {
@@ -191,16 +216,19 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 
 
 def serve(
-    db_url: str, *, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False
+    db_url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    allowed_hosts: Collection[str] = guard.LOOPBACK_HOSTS,
+    token_sha256: str | None = None,
+    open_browser: bool = False,
 ) -> None:
-    """Run the web UI with uvicorn until interrupted."""
+    """Run the web UI with uvicorn until interrupted (`services.access.serve_access` says
+    which hosts and which token a bind needs)."""
     import uvicorn
 
-    if host in _WILDCARD_HOSTS:
-        allowed: Collection[str] | None = None
-    else:
-        allowed = (*guard.LOOPBACK_HOSTS, guard.host_name(host))
-    app = create_app(db_url, allowed_hosts=allowed)
+    app = create_app(db_url, allowed_hosts=allowed_hosts, token_sha256=token_sha256)
     if open_browser:
         shown = "127.0.0.1" if host in _WILDCARD_HOSTS else host
         url = f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"

@@ -20,13 +20,22 @@ from urllib.parse import urlsplit
 from fastapi import HTTPException, Request
 from starlette.responses import Response
 
+from kithkin.services import access
+
 CSRF_COOKIE: Final = "kithkin_csrf"
+SESSION_COOKIE: Final = "kithkin_session"
+LOGIN_PATH: Final = "/login"
 CSRF_FIELD: Final = "csrf_token"
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})  # others: 405
-LOOPBACK_HOSTS: Final = ("127.0.0.1", "localhost", "::1")
+LOOPBACK_HOSTS: Final = access.LOOPBACK_NAMES
 _TOKEN: Final = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
+_NO_PAGE_USES: Final = (  # devices, sensors and powers no page of kithkin uses, nor a frame
+    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+)  # fmt: skip
 SECURITY_HEADERS: Final[Mapping[str, str]] = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -37,6 +46,7 @@ SECURITY_HEADERS: Final[Mapping[str, str]] = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": ", ".join(f"{feature}=()" for feature in _NO_PAGE_USES),
 }
 
 
@@ -52,6 +62,39 @@ def host_allowed(request: Request, allowed: Collection[str] | None) -> bool:
     if allowed is None:
         return True
     return host_name(request.headers.get("host", "")) in allowed
+
+
+def is_public(path: str) -> bool:
+    """The paths a server that asks for a token shows without it: the login page, styles."""
+    return path == LOGIN_PATH or path.startswith("/static/")
+
+
+def token_matches(given: str, token_sha256: str) -> bool:
+    return hmac.compare_digest(access.token_digest(given.strip()), token_sha256)
+
+
+def session_value(token_sha256: str) -> str:
+    """What the session cookie holds once the token was given: derived from the token (so a
+    new token ends every session), and not the token itself."""
+    return hmac.new(token_sha256.encode(), b"kithkin web session", "sha256").hexdigest()
+
+
+def authenticated(request: Request, token_sha256: str | None) -> bool:
+    """Whether a request may pass a server's token check: no token asked, `Authorization:
+    Bearer TOKEN` (the API's way), or the session cookie the login page set (a browser's)."""
+    if token_sha256 is None:
+        return True
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and given.strip():
+        return token_matches(given, token_sha256)
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.compare_digest(cookie.encode(), session_value(token_sha256).encode())
+
+
+def set_session_cookie(response: Response, token_sha256: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE, session_value(token_sha256), httponly=True, samesite="strict", path="/"
+    )
 
 
 def same_origin(request: Request) -> bool:

@@ -143,9 +143,15 @@ def _footer_stats(request: Request) -> Stats | None:
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any], *, status: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    public: bool = False,
 ) -> HTMLResponse:
-    """A page from `template`, with the CSRF token, the pending flash message and counts."""
+    """A page from `template`, with the CSRF token, the pending flash message and counts;
+    a `public` page (the login) shows neither the counts nor the menu."""
     token, fresh = guard.csrf_token(request)
     flash = read_flash(request)
     html = ENV.get_template(template).render(
@@ -154,7 +160,9 @@ def render(
             "csrf_token": token,
             "csrf_field": guard.CSRF_FIELD,
             "flash": flash,
-            "footer": _footer_stats(request),
+            "public": public,
+            "logged_in": not public and request.app.state.token_sha256 is not None,
+            "footer": None if public else _footer_stats(request),
             **context,
         }
     )

@@ -265,6 +265,7 @@ def api_errors(
     document: every router says them through this one function."""
     errors: dict[int | str, dict[str, Any]] = {
         400: {"model": ErrorOut, "description": "Invalid input"},
+        401: {"model": ErrorOut, "description": "No token, or a wrong one (a server that asks)"},
         403: {"model": ErrorOut, "description": "Cross-origin write refused"},
         404: {"model": ErrorOut, "description": "Not found"},
         415: {"model": ErrorOut, "description": unsupported},
