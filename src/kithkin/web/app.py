@@ -25,6 +25,7 @@ from kithkin.web import (
     brief,
     circle,
     contacts,
+    docs,
     duplicates,
     guard,
     inbox,
@@ -42,6 +43,7 @@ from kithkin.web.render import render
 STATIC: Final = Path(__file__).parent / "static"
 ROUTERS: Final = (
     login.pages,
+    docs.pages,
     people.api,
     story.api,
     trash.api,
@@ -94,7 +96,7 @@ def create_app(
         version=kithkin.__version__,
         description="Keeps and coaches an executive's networking practice. Local-first.",
         lifespan=lifespan,
-        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; kithkin never phones home
+        docs_url=None,  # FastAPI's Swagger UI and ReDoc load from a CDN: web.docs serves /docs
         redoc_url=None,
     )
     app.state.db = db
