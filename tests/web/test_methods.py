@@ -56,3 +56,26 @@ def test_the_contacts_upload_declares_its_header(client: TestClient) -> None:
 def test_the_circle_api_documents_its_conflicts(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "409" in paths["/api/circle"]["post"]["responses"]
+
+
+def test_the_schema_says_what_the_use_cases_refuse(client: TestClient) -> None:
+    ana = add_person(client, display_name="Ana")
+    for path, body in (
+        (f"/api/people/{ana}/notes", {"text": " "}),
+        (f"/api/people/{ana}/tags", {"name": ""}),
+        (f"/api/people/{ana}/story", {"field": "work", "text": ""}),
+        (f"/api/people/{ana}/contacts", {"kind": "url", "value": ""}),
+        (f"/api/people/{ana}/merge", {"other": " "}),
+        ("/api/circle", {"person": ""}),
+    ):
+        assert client.post(path, json=body).status_code == 422, path
+    assert client.put(f"/api/circle/{ana}/cadence", json={"days": 0}).status_code == 422
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["NoteIn"]["properties"]["text"]["pattern"] == r"\S"
+    assert schemas["PersonPatch"]["properties"]["display_name"] == {
+        "type": "string",
+        "pattern": r"\S",
+        "title": "Display Name",
+    }
+    # DELETE is no method of /api/circle/settings, though it is one of /api/circle/{id}
+    assert client.options("/api/circle/settings").headers["allow"] == "PUT"

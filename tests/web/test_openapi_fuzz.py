@@ -54,7 +54,7 @@ def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 
 @schema.parametrize()
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

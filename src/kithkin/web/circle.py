@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.model import Member, to_jsonable
 from kithkin.services import circle as service
 from kithkin.web.render import database, render, safe_next
-from kithkin.web.schemas import Id, Out, api_errors
+from kithkin.web.schemas import Id, Out, Text, api_errors
 from kithkin.web.today import In, Posted, act
 
 pages = APIRouter(include_in_schema=False)
@@ -43,12 +43,14 @@ class CircleOut(Out, record=service.Circle, exclude={"now"}):
 
 
 class MemberIn(In):
-    person: str = Field(description="A name, an email address or #id")
+    person: Text = Field(description="A name, an email address or #id")
     cadence_days: int | None = Field(None, ge=1, le=3660)
 
 
 class CadenceIn(In):
-    days: int | None = Field(description="null: back to the tag's or the default cadence")
+    days: int | None = Field(
+        ge=1, le=3660, description="null: back to the tag's or the default cadence"
+    )
 
 
 class SettingsIn(In):
@@ -122,7 +124,7 @@ def circle_remove(request: Request, person_id: Id, form: Posted) -> RedirectResp
     return act(request, "/circle", action)
 
 
-@api.delete("/circle/{person_id}", summary="Take a person out of the circle")
+@api.delete("/circle/{person_id:int}", summary="Take a person out of the circle")
 def remove_member(request: Request, person_id: Id) -> CircleOut:
     service.remove_members(database(request), people=[person_id])
     return circle_view(request)
@@ -143,7 +145,7 @@ def circle_cadence(request: Request, person_id: Id, form: Posted) -> RedirectRes
     return act(request, "/circle", action)
 
 
-@api.put("/circle/{person_id}/cadence", summary="A member's own cadence")
+@api.put("/circle/{person_id:int}/cadence", summary="A member's own cadence")
 def member_cadence(request: Request, person_id: Id, body: CadenceIn) -> CircleOut:
     service.set_cadence(database(request), person=person_id, days=body.days)
     return circle_view(request)

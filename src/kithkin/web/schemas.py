@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic._internal._model_construction import ModelMetaclass
+from pydantic.json_schema import SkipJsonSchema
 
 from kithkin.model import (
     MAX_ID,
@@ -32,6 +33,9 @@ StoryField = Literal["work", "origin", "education", "passions", "drivers", "othe
 InteractionKind = Literal["email", "meeting", "call", "message", "note", "event", "coffee", "meal"]
 Direction = Literal["from_me", "to_me", "both", "neither"]
 
+Text = Annotated[str, Field(pattern=r"\S")]
+"""Text that must say something (not empty, not only spaces): the use cases refuse the rest."""
+
 Id = Annotated[int, Ge(1), Le(MAX_ID)]
 """Every row id the web takes, in a path or a body: one a database cannot hold is refused
 by validation (a 404 page, a 422 in the API) before it reaches SQL, where it would overflow."""
@@ -46,7 +50,7 @@ class _In(BaseModel):
 
 class ContactIn(_In):
     kind: ContactKind
-    value: str
+    value: Text
     label: str | None = None
 
 
@@ -63,7 +67,7 @@ class PersonIn(_In):
 class PersonPatch(_In):
     """Only the fields sent are changed; send null to clear one (not display_name)."""
 
-    display_name: str | None = None
+    display_name: Text | SkipJsonSchema[None] = None  # not null, but may be left out
     given_name: str | None = None
     family_name: str | None = None
     organisation: str | None = None
@@ -72,21 +76,21 @@ class PersonPatch(_In):
 
 class FactIn(_In):
     field: StoryField
-    text: str
+    text: Text
     learned_on: date | None = None
     learned_where: str | None = None
 
 
 class NoteIn(_In):
-    text: str
+    text: Text
 
 
 class TagIn(_In):
-    name: str
+    name: Text
 
 
 class MergeIn(_In):
-    other: str | Id = Field(description="The duplicate to fold in: an id, '#id', email or name.")
+    other: Text | Id = Field(description="The duplicate to fold in: an id, '#id', email or name.")
 
 
 class InteractionIn(_In):
