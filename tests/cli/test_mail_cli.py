@@ -67,10 +67,12 @@ def test_import_calendar(run: Any, tmp_path: Path) -> None:
         "END:VCALENDAR\r\n",
         encoding="utf-8",
     )
-    result = run("import", "calendar", str(cal))
+    # March 2024 is more than two years before today's clock: the window is widened, and kept
+    result = run("import", "calendar", str(cal), "--past-days", "36500", "--remember")
     assert result.code == 0, result.err
     assert "meetings            1" in result.out and "interactions        1" in result.out
     data = json.loads(run("import", "calendar", str(cal), "--json").out)
+    assert data["window"]["start"] < "1930"
     assert (data["meetings"], data["unchanged"], data["interactions"]) == (0, 1, 0)
     bad = run("import", "calendar", str(cal), "--zone", "Mars/Olympus")
     assert bad.code == 2 and "unknown time zone" in bad.err

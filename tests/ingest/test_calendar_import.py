@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from kithkin import clock
 from kithkin.ingest.calendar import import_calendar
+from kithkin.sources.calendar import Limits
 from kithkin.store import Database, calendar, people
 from tests.builders.mail import ME, as_me, event, ics
 from tests.conftest import shared_data
@@ -131,7 +132,8 @@ def test_every_real_calendar_imports(db: Database) -> None:
     files = sorted(p for p in root.rglob("*.ics") if p.parent.name != "benchmark")
     assert len(files) > 50
     clock.freeze(datetime(2020, 1, 1, tzinfo=UTC))
-    summary = import_calendar(db, files)
+    decade = Limits(past_days=3650, future_days=400)
+    summary = import_calendar(db, files, limits=decade)
     assert summary.events > 5000 and summary.alone > 5000  # most are nobody's meetings
     assert summary.meetings > 100 and summary.interactions > 50 and summary.upcoming > 10
     assert summary.updated == 0  # an occurrence in two of the files is one meeting
@@ -145,7 +147,7 @@ def test_every_real_calendar_imports(db: Database) -> None:
     assert stored == summary.meetings and people_made == summary.new_people >= 3
     assert redacted == 1
     with_people = [p for p in files if b"ATTENDEE" in p.read_bytes()]
-    again = import_calendar(db, with_people)
+    again = import_calendar(db, with_people, limits=decade)
     assert (again.meetings, again.updated, again.interactions, again.removed) == (0, 0, 0, 0)
     assert again.unchanged > 0
 

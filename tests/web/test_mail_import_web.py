@@ -140,7 +140,8 @@ def test_calendar_import_api(client: TestClient, me: None, tmp_path: Path) -> No
     ics = tmp_path / "work.ics"
     ics.write_text(MEETING)
     response = client.post(
-        "/api/import/calendar", json={"paths": [str(ics)], "zone": "Europe/Berlin"}
+        "/api/import/calendar",
+        json={"paths": [str(ics)], "zone": "Europe/Berlin", "past_days": 36500},  # from 2024
     )
     assert response.status_code == 200, response.text
     body = response.json()
