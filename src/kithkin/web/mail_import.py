@@ -166,14 +166,26 @@ def jobs_of(request: Request) -> MailJobs:
 
 
 def import_calendars(
-    db: Database, paths: Sequence[str], zone: str | None, **window: int | None
+    db: Database,
+    paths: Sequence[str],
+    zone: str | None,
+    *,
+    past_days: int | None = None,
+    future_days: int | None = None,
+    max_occurrences: int | None = None,
 ) -> dict[str, Any]:
     """Import .ics files of this computer; the summary `kithkin import calendar --json` prints.
-    `window`: past_days, future_days, max_occurrences for this import (else the setting's)."""
+    The window given is for this import (else the setting's)."""
     from kithkin.services.calendar import import_calendar
 
-    zone = (zone or "").strip() or None
-    return import_calendar(db, paths=paths, zone=zone, **window).as_json()
+    return import_calendar(
+        db,
+        paths=paths,
+        zone=(zone or "").strip() or None,
+        past_days=past_days,
+        future_days=future_days,
+        max_occurrences=max_occurrences,
+    ).as_json()
 
 
 # -- the API ---------------------------------------------------------------------------------
@@ -234,8 +246,14 @@ def mail_import(request: Request, job_id: str) -> MailJobView:
 @api.post("/calendar", summary="Import calendar files (.ics) of this computer")
 def calendar_import(request: Request, body: CalendarImportIn) -> dict[str, Any]:
     # a plain `def`: FastAPI runs it in its thread pool, off the event loop
-    window = body.model_dump(include={"past_days", "future_days", "max_occurrences"})
-    return import_calendars(database(request), body.paths, body.zone, **window)
+    return import_calendars(
+        database(request),
+        body.paths,
+        body.zone,
+        past_days=body.past_days,
+        future_days=body.future_days,
+        max_occurrences=body.max_occurrences,
+    )
 
 
 # -- the page ----------------------------------------------------------------------------------
