@@ -143,6 +143,7 @@ class _Reader:
         self.steps_left = limits.file_steps
         self.weight = 0  # occurrences and attendees yielded
         self.spent = 0.0  # seconds spent on recurring events
+        self.clipped_left = limits.clipped  # occurrences still kept of clipped events
 
     def read(self, text: str) -> Iterator[CalendarItem]:
         """Every item of the file, at most MAX_PROBLEMS problems told one by one."""
@@ -300,12 +301,18 @@ class _Reader:
         if not calendar.subcomponents:
             return out
         records: list[EventRecord] = []
+        most = self.limits.per_event
+        if reasons and self.clipped_left < most:  # a file of many: the first ones are kept
+            most = self.clipped_left
+            reasons.append(f"this file's clipped events already gave {self.limits.clipped:,}")
         try:
             query = recurring_ical_events.of(calendar)
-            occurrences = (o for s in query.series for o in s.between(self.start, self.end))
+            series = query.series if most > 0 else []
+            occurrences = (o for s in series for o in s.between(self.start, self.end))
             for occurrence in occurrences:
-                if len(records) >= self.limits.per_event:
-                    reasons.append(f"more than {self.limits.per_event:,} occurrences in the window")
+                if len(records) >= most:
+                    if most == self.limits.per_event:
+                        reasons.append(f"more than {most:,} occurrences in the window")
                     break
                 record = _record(self.name, occurrence.as_component(False), self.zone)
                 if record is not None:
@@ -321,6 +328,7 @@ class _Reader:
         if listed:
             reasons.append(f"{listed:,} attendees: the first {self.limits.attendees:,} kept")
         if reasons:
+            self.clipped_left = max(0, self.clipped_left - len(records))
             summary = _text(parts[0][1].get("SUMMARY"))
             why = "; ".join(dict.fromkeys(reasons))
             out.append(ClippedEvent(self.name, block.place, uid, summary, len(records), why))

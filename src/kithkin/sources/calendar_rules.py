@@ -41,6 +41,7 @@ class Limits:
     per_event: int = 2000  # occurrences of one event in the window (a daily meeting: 1,096)
     steps: int = 50_000  # repetitions of one rule walked, those before the window included
     file_steps: int = 250_000  # the same over a whole file
+    clipped: int = 5_000  # occurrences kept of a file's clipped events together
     attendees: int = 500  # attendees kept of one event
     file_weight: int = 500_000  # occurrences plus their attendees read from one file
     seconds: float = 10.0  # spent expanding one file's events
