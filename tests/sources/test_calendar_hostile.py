@@ -254,3 +254,17 @@ def test_the_window_and_the_count_are_the_callers(tmp_path: Path) -> None:
     wide = list(read_calendar(path, zone=UTC, limits=Limits(per_event=5000), **WINDOW))
     assert sum(isinstance(r, EventRecord) for r in wide) == 882  # 2024-01-01 to 2026-06-01
     assert not [r for r in wide if not isinstance(r, EventRecord)]
+
+
+def test_a_property_given_twice_skips_its_event(tmp_path: Path) -> None:
+    # found by the fuzz test: a second DTEND made the reader raise on the whole file
+    path = calendar(
+        tmp_path,
+        vevent("twice", "20250101T100000Z", "DTEND:20250101T110000Z", "DTEND:20250101T120000Z"),
+        vevent("once", "20250102T100000Z"),
+    )
+    found = items(path)
+    assert [r.uid for r in found if isinstance(r, EventRecord)] == ["once"]
+    assert [str(p) for p in found if isinstance(p, SourceProblem)] == [
+        f"{path}: line 4 (event twice): skipped: 2 DTEND lines"
+    ]

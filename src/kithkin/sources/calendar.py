@@ -231,6 +231,7 @@ class _Reader:
         except Exception as exc:  # the library raises many kinds on broken input
             return SourceProblem(self.name, block.place, f"skipped: {_one_line(exc)}")
         broken = [f"bad {prop}: {why}" for prop, why in event.errors if prop in _NEEDED]
+        broken += [f"{len(v)} {k} lines" for k in _ONCE if isinstance(v := event.get(k), list)]
         start = event.get("DTSTART")
         if start is None:
             broken.insert(0, "no DTSTART")
@@ -353,6 +354,7 @@ def _repeats(parts: list[tuple[Block, Any]]) -> bool:
 
 
 MAX_PROBLEMS = 100  # told one by one for a file; the rest are counted
+_ONCE = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "UID")  # at most one of each
 _NEEDED = {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
 
 
