@@ -268,3 +268,12 @@ def test_a_property_given_twice_skips_its_event(tmp_path: Path) -> None:
     assert [str(p) for p in found if isinstance(p, SourceProblem)] == [
         f"{path}: line 4 (event twice): skipped: 2 DTEND lines"
     ]
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = calendar(tmp_path, vevent("a", "20250101T100000Z"))
+    size = path.stat().st_size
+    assert [str(p) for p in items(path, max_bytes=size - 1)] == [
+        f"{path}: file: too large ({size:,} bytes): not read"
+    ]
+    assert [r.uid for r in items(path, max_bytes=size) if isinstance(r, EventRecord)] == ["a"]
