@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +69,12 @@ def test_import_calendar(run: Any, tmp_path: Path) -> None:
         "END:VCALENDAR\r\n",
         encoding="utf-8",
     )
-    result = run("import", "calendar", str(cal))
+    # March 2024 is more than two years before today's clock: the window is widened, and kept
+    result = run("import", "calendar", str(cal), "--past-days", "36500", "--remember")
     assert result.code == 0, result.err
     assert "meetings            1" in result.out and "interactions        1" in result.out
     data = json.loads(run("import", "calendar", str(cal), "--json").out)
+    assert data["window"]["start"] < "1930"
     assert (data["meetings"], data["unchanged"], data["interactions"]) == (0, 1, 0)
     bad = run("import", "calendar", str(cal), "--zone", "Mars/Olympus")
     assert bad.code == 2 and "unknown time zone" in bad.err
@@ -78,6 +82,46 @@ def test_import_calendar(run: Any, tmp_path: Path) -> None:
     notes.write_text("hello\n", encoding="utf-8")
     broken = json.loads(run("import", "calendar", str(notes), "--json").out)
     assert broken["problems"][0]["message"].startswith("not an iCalendar file")
+
+
+def test_import_calendar_of_an_endless_rule_ends_in_seconds(run: Any, tmp_path: Path) -> None:
+    # issue 12: a 300-byte file (MINUTELY, COUNT=100000000) ran for minutes and past 5 GB;
+    # run as a process of its own, so that a hang fails the test after 60 s
+    assert run("init", "--email", ME).code == 0
+    storm = tmp_path / "storm.ics"
+    storm.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:storm\r\n"
+        "SUMMARY:Storm\r\nDTSTART:20250101T000000Z\r\nDURATION:PT1M\r\n"
+        "RRULE:FREQ=MINUTELY;COUNT=100000000\r\nATTENDEE:mailto:dana@acme.example\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    assert storm.stat().st_size < 300
+    kithkin = [sys.executable, "-m", "kithkin", "--db", str(tmp_path / "kithkin.db")]
+    command = [*kithkin, "import", "calendar", str(storm), "--past-days", "36500"]
+    done = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["events"] == 2000 and data["window"]["max_occurrences"] == 2000
+    assert data["clipped"] == [
+        {
+            "file": str(storm),
+            "place": "line 4 (event storm)",
+            "uid": "storm",
+            "summary": "Storm",
+            "kept": 2000,
+            "reason": "more than 2,000 occurrences in the window",
+        }
+    ]
+    text = subprocess.run(
+        [*command, "--max-occurrences", "100"], capture_output=True, text=True, timeout=60
+    )
+    assert text.returncode == 0, text.stderr
+    assert "at most 100 occurrences of an event" in text.stdout
+    assert (
+        f"clipped 1:\n  {storm}: line 4 (event storm): 'Storm': "
+        "more than 100 occurrences in the window; 100 kept\n" in text.stdout
+    )
 
 
 def test_the_progress_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from kithkin import clock
 from kithkin.ingest.calendar import import_calendar
+from kithkin.sources.calendar import Limits
 from kithkin.store import Database, calendar, people
 from tests.builders.mail import ME, as_me, event, ics
 from tests.conftest import shared_data
@@ -131,7 +132,8 @@ def test_every_real_calendar_imports(db: Database) -> None:
     files = sorted(p for p in root.rglob("*.ics") if p.parent.name != "benchmark")
     assert len(files) > 50
     clock.freeze(datetime(2020, 1, 1, tzinfo=UTC))
-    summary = import_calendar(db, files)
+    decade = Limits(past_days=3650, future_days=400)
+    summary = import_calendar(db, files, limits=decade)
     assert summary.events > 5000 and summary.alone > 5000  # most are nobody's meetings
     assert summary.meetings > 100 and summary.interactions > 50 and summary.upcoming > 10
     assert summary.updated == 0  # an occurrence in two of the files is one meeting
@@ -145,7 +147,7 @@ def test_every_real_calendar_imports(db: Database) -> None:
     assert stored == summary.meetings and people_made == summary.new_people >= 3
     assert redacted == 1
     with_people = [p for p in files if b"ATTENDEE" in p.read_bytes()]
-    again = import_calendar(db, with_people)
+    again = import_calendar(db, with_people, limits=decade)
     assert (again.meetings, again.updated, again.interactions, again.removed) == (0, 0, 0, 0)
     assert again.unchanged > 0
 
@@ -158,3 +160,60 @@ def test_an_unreadable_calendar_removes_nothing(me: Database, tmp_path: Path) ->
     assert summary.problems and summary.removed == 0
     with me.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM interaction")).scalar() == 1
+
+
+def test_one_bad_event_or_a_cut_file_costs_only_what_is_broken(
+    me: Database, tmp_path: Path
+) -> None:
+    # issue 12: an event without DTSTART made a file of 3 events import 0, and a truncated
+    # file imported 0 and said nothing
+    good = [
+        event("a", "20250310T090000Z", "Kickoff", DANA),
+        event("c", "20250312T090000Z", "Retro", DANA),
+    ]
+    path = ics(tmp_path, good[0], "UID:b\nSUMMARY:No start\n" + DANA, good[1])
+    summary = import_calendar(me, [path])
+    assert (summary.events, summary.meetings, summary.interactions) == (2, 2, 2)
+    assert [str(p) for p in summary.problems] == [f"{path}: line 11 (event b): skipped: no DTSTART"]
+    text = ics(tmp_path, *good, name="whole.ics").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.ics"
+    cut.write_text(text[: text.rindex("END:VEVENT")], encoding="utf-8")
+    summary = import_calendar(me, [cut])
+    assert (summary.events, summary.meetings) == (1, 0)  # "a" is the same occurrence as above
+    assert summary.unchanged == 1
+    (problem,) = summary.problems
+    assert problem.message.startswith("truncated: the file ends")
+
+
+def test_a_clipped_event_is_told_and_what_was_not_read_is_not_removed(
+    me: Database, tmp_path: Path
+) -> None:
+    path = ics(tmp_path, event("standup", "20250301T090000Z", "Standup", DANA, "RRULE:FREQ=DAILY"))
+    first = import_calendar(me, [path], limits=Limits(per_event=30))
+    assert (first.events, first.meetings, first.upcoming) == (30, 30, 10)
+    (clipped,) = first.clipped
+    assert (clipped.uid, clipped.kept, clipped.reason) == (
+        "standup",
+        30,
+        "more than 30 occurrences in the window",
+    )
+    data = first.as_json()
+    assert data["clipped"] == [
+        {
+            "file": str(path),
+            "place": "line 4 (event standup)",
+            "uid": "standup",
+            "summary": "Standup",
+            "kept": 30,
+            "reason": "more than 30 occurrences in the window",
+        }
+    ]
+    assert data["window"] == {
+        "start": "2023-03-21T12:00:00+00:00",
+        "end": "2026-03-20T12:00:00+00:00",
+        "max_occurrences": 30,
+    }
+    again = import_calendar(me, [path], limits=Limits(per_event=10))
+    assert (again.unchanged, again.removed) == (10, 0)  # the 20 not read are not gone
+    with me.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM calendar_event")).scalar() == 30

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kithkin.services import calendar
 from kithkin.store import Database, settings
 from kithkin.web.app import create_app
 from tests.ingest.mailbox import message, write_mbox
@@ -23,6 +24,7 @@ def app_url(db_url: str) -> Iterator[str]:
     db = Database(db_url)
     with db.write() as conn:
         settings.set_me(conn, name="Ana", addresses=[ME])
+    calendar.set_window(db, past_days=36_500)  # the meeting is from March 2024
     db.dispose()
     yield from serve_app(create_app(db_url))
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,8 @@ def test_calendar_import_api(client: TestClient, me: None, tmp_path: Path) -> No
     ics = tmp_path / "work.ics"
     ics.write_text(MEETING)
     response = client.post(
-        "/api/import/calendar", json={"paths": [str(ics)], "zone": "Europe/Berlin"}
+        "/api/import/calendar",
+        json={"paths": [str(ics)], "zone": "Europe/Berlin", "past_days": 36500},  # from 2024
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -211,6 +213,25 @@ def test_the_page_imports_calendars(client: TestClient, me: None, tmp_path: Path
     done = post_form(client, "/import/mail", "/import/calendar", paths=str(ics), zone="")
     assert done.status_code == 200 and 'id="calendar-summary"' in done.text
     assert "Imported work.ics" in done.text
+
+
+def test_the_page_tells_the_window_and_the_events_kept_in_part(
+    client: TestClient, me: None, tmp_path: Path
+) -> None:
+    clock.freeze(datetime(2026, 1, 2, tzinfo=UTC))
+    ics = tmp_path / "storm.ics"
+    ics.write_text(
+        MEETING.replace("DTEND:20240304T110000Z", "RRULE:FREQ=MINUTELY\nDURATION:PT1M")
+        .replace("20240304T100000Z", "20260101T000000Z")
+        .replace("Board prep", "Storm")
+    )
+    done = post_form(client, "/import/mail", "/import/calendar", paths=str(ics), zone="")
+    assert done.status_code == 200
+    assert "at most 2,000 of one event" in done.text
+    assert (
+        f"<code>{ics}</code>: line 4 (event board-1@kithkin.test): Storm: "
+        "more than 2,000 occurrences in the window; 2,000 kept</li>" in done.text
+    )
 
 
 def test_the_enron_inbox_through_the_api(client: TestClient, db_url: str) -> None:

@@ -136,17 +136,59 @@ def _print(summary: MailSummary, seconds: float) -> None:
     help="Time zone of floating times and all-day events, e.g. Europe/Berlin "
     "(default: this computer's).",
 )
+@click.option(
+    "--past-days",
+    type=int,
+    metavar="N",
+    help="Read occurrences from N days back (default: the calendar_window setting, else 730).",
+)
+@click.option(
+    "--future-days",
+    type=int,
+    metavar="N",
+    help="Read occurrences up to N days ahead (default: the setting, else 365).",
+)
+@click.option(
+    "--max-occurrences",
+    type=int,
+    metavar="N",
+    help="Keep at most N occurrences of one recurring event; the rest is reported as "
+    "clipped (default: the setting, else 2000).",
+)
+@click.option(
+    "--remember",
+    is_flag=True,
+    help="Keep the window given as the calendar_window setting for later imports.",
+)
 @json_option
 @pass_ctx
-def import_calendar(ctx: Context, paths: tuple[Path, ...], zone: str | None, as_json: bool) -> None:
+def import_calendar(
+    ctx: Context,
+    paths: tuple[Path, ...],
+    zone: str | None,
+    past_days: int | None,
+    future_days: int | None,
+    max_occurrences: int | None,
+    remember: bool,
+    as_json: bool,
+) -> None:
     """Import calendars (.ics): meetings with other people become interactions once they
     have happened, and upcoming ones are kept for their briefs. Cancelled meetings and
-    meetings you declined do not count. Re-running updates what changed."""
+    meetings you declined do not count. Re-running updates what changed. Only a window of
+    occurrences is read; an event that repeats more often is kept in part and reported."""
     from kithkin.errors import UnknownTimeZone
     from kithkin.services.calendar import import_calendar as run_import
 
     try:
-        summary = run_import(ctx.db, paths=list(paths), zone=zone)
+        summary = run_import(
+            ctx.db,
+            paths=list(paths),
+            zone=zone,
+            past_days=past_days,
+            future_days=future_days,
+            max_occurrences=max_occurrences,
+            remember=remember,
+        )
     except UnknownTimeZone as exc:
         raise click.BadParameter(str(exc), param_hint="--zone") from None
     if as_json:
@@ -167,8 +209,19 @@ def import_calendar(ctx: Context, paths: tuple[Path, ...], zone: str | None, as_
         "new_people",
     ):
         click.echo(f"{key.replace('_', ' '):<14} {data[key]:>6}")
-    for problem in summary.problems:
-        click.echo(str(problem))
+    window = data["window"]
+    click.echo(
+        f"window         {window['start'][:10]} to {window['end'][:10]}, "
+        f"at most {window['max_occurrences']:,} occurrences of an event"
+    )
+    if summary.clipped:
+        click.echo(f"clipped {len(summary.clipped)}:")
+        for clipped in summary.clipped:
+            click.echo(f"  {clipped}")
+    if summary.problems:
+        click.echo(f"skipped {len(summary.problems)}:")
+        for problem in summary.problems:
+            click.echo(f"  {problem}")
 
 
 def register(import_group: click.Group) -> None:

@@ -8,13 +8,18 @@ aside) and organiser, me excluded, become people, and once it has started it bec
 interaction (kind "meeting", direction "both", source "calendar"). Importing the same
 calendar again changes nothing; a later export updates what changed: an occurrence cancelled
 or declined since loses its interaction, one moved or deleted is removed with it.
+
+Only a window is read (`Limits`: two years back, one year ahead by default), and an event
+that repeats too often is kept in part (`ClippedEvent`, told in the summary). Removal is
+careful: a file read with problems removes nothing, and the occurrences of a clipped event
+that were not read are not taken for deleted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +28,7 @@ from sqlalchemy import Connection
 from kithkin import clock
 from kithkin.ingest.address_book import AddressBook
 from kithkin.ingest.correspondents import Role, normal_address
-from kithkin.sources.calendar import FUTURE_DAYS, PAST_YEARS, Attendee, EventRecord
+from kithkin.sources.calendar import Attendee, ClippedEvent, EventRecord, Limits
 from kithkin.sources.records import SourceProblem
 from kithkin.store import Database, activity, settings
 from kithkin.store import calendar as store_calendar
@@ -49,44 +54,76 @@ class CalendarSummary:
     alone: int = 0  # nobody but me on it: not a meeting
     new_people: int = 0
     problems: list[SourceProblem] = field(default_factory=list)
+    clipped: list[ClippedEvent] = field(default_factory=list)  # events kept in part
+    window: tuple[datetime, datetime] | None = None  # the occurrences read
+    per_event: int = 0  # at most this many occurrences of one event
     activity_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
+        told = ("problems", "clipped", "window", "per_event", "activity_id")
+        out = {k: v for k, v in vars(self).items() if k not in told}
+        start, end = self.window or (None, None)
         return {
-            **{k: v for k, v in vars(self).items() if k not in ("problems", "activity_id")},
+            **out,
+            "window": {
+                "start": start.isoformat() if start else None,
+                "end": end.isoformat() if end else None,
+                "max_occurrences": self.per_event,
+            },
             "problems": [
                 {"file": p.source_file, "place": p.place, "message": p.message}
                 for p in self.problems
+            ],
+            "clipped": [
+                {
+                    "file": c.source_file,
+                    "place": c.place,
+                    "uid": c.uid,
+                    "summary": c.summary,
+                    "kept": c.kept,
+                    "reason": c.reason,
+                }
+                for c in self.clipped
             ],
             "activity_id": self.activity_id,
         }
 
 
 def import_calendar(
-    db: Database, paths: Sequence[Path], *, zone: tzinfo | None = None
+    db: Database,
+    paths: Sequence[Path],
+    *,
+    zone: tzinfo | None = None,
+    limits: Limits | None = None,
 ) -> CalendarSummary:
     """Import .ics files, each in one transaction."""
     from kithkin.sources.calendar import read_calendar
 
+    limits = limits or Limits()
     summary = CalendarSummary(label=", ".join(p.name for p in paths[:2]) + _more(paths))
     now = clock.now()
-    start, end = now - timedelta(days=365 * PAST_YEARS), now + timedelta(days=FUTURE_DAYS)
+    start, end = limits.window(now)
+    summary.window, summary.per_event = (start, end), limits.per_event
     with db.read() as conn:
         me = frozenset(settings.get_me(conn).addresses)
     book = AddressBook(source="calendar")
     for path in paths:
         events: list[EventRecord] = []
+        clipped: set[str] = set()
         complete = True
-        for item in read_calendar(path, start=start, end=end, zone=zone):
+        for item in read_calendar(path, start=start, end=end, zone=zone, limits=limits):
             if isinstance(item, SourceProblem):
                 summary.problems.append(item)
                 complete = False
+            elif isinstance(item, ClippedEvent):
+                summary.clipped.append(item)
+                clipped.add(item.uid)
             else:
                 events.append(item)
         # A calendar read only in part removes nothing: what is missing may only be unread.
         window = (start, end) if complete else None
         with db.write() as conn:
-            _store_file(conn, str(path), events, me, book, now, window, summary)
+            _store_file(conn, str(path), events, me, book, now, window, clipped, summary)
             summary.new_people = book.created
             _log(conn, summary)
     return summary
@@ -100,12 +137,15 @@ def _store_file(
     book: AddressBook,
     now: datetime,
     window: tuple[datetime, datetime] | None,
+    clipped: set[str],
     summary: CalendarSummary,
 ) -> None:
     summary.events += len(events)
     book.load(conn)
     stored = store_calendar.stored_events(conn, [e.source_id for e in events])
     before = store_calendar.events_of_file(conn, name, *window) if window else {}
+    # the occurrences of an event kept in part that were not read are not gone
+    before = {sid: eid for sid, eid in before.items() if sid.rsplit("@", 1)[0] not in clipped}
     seen: set[str] = set()
     drop: list[int] = []
     for event in events:
@@ -250,6 +290,7 @@ def _log(conn: Connection, summary: CalendarSummary) -> None:
         f"{summary.interactions} interactions, {summary.new_people} new people"
     )
     payload = {k: v for k, v in summary.as_json().items() if isinstance(v, int)}
+    payload["clipped"] = len(summary.clipped)
     if summary.activity_id is None:
         summary.activity_id = activity.record(conn, "import.calendar", text, payload=payload)
     else:

@@ -7,7 +7,9 @@ with the summary `kithkin import mail --json` prints. One mail import runs at a 
 locations are paths on this computer (the server is the user's own, on 127.0.0.1) or IMAP
 URLs; an IMAP password comes from KITHKIN_IMAP_PASSWORD or the system keyring, else from the
 form, and is then kept in memory for that import only: never stored, logged or shown.
-A calendar import is quick and runs in the request.
+A calendar import runs in the request, in the server's thread pool (never on its event
+loop, so other requests are answered meanwhile), and is bounded: only a window of
+occurrences is read, at most so many of one event, and what was cut is in the summary.
 """
 
 from __future__ import annotations
@@ -163,11 +165,27 @@ def jobs_of(request: Request) -> MailJobs:
     return jobs
 
 
-def import_calendars(db: Database, paths: Sequence[str], zone: str | None) -> dict[str, Any]:
-    """Import .ics files of this computer; the summary `kithkin import calendar --json` prints."""
+def import_calendars(
+    db: Database,
+    paths: Sequence[str],
+    zone: str | None,
+    *,
+    past_days: int | None = None,
+    future_days: int | None = None,
+    max_occurrences: int | None = None,
+) -> dict[str, Any]:
+    """Import .ics files of this computer; the summary `kithkin import calendar --json` prints.
+    The window given is for this import (else the setting's)."""
     from kithkin.services.calendar import import_calendar
 
-    return import_calendar(db, paths=paths, zone=(zone or "").strip() or None).as_json()
+    return import_calendar(
+        db,
+        paths=paths,
+        zone=(zone or "").strip() or None,
+        past_days=past_days,
+        future_days=future_days,
+        max_occurrences=max_occurrences,
+    ).as_json()
 
 
 # -- the API ---------------------------------------------------------------------------------
@@ -189,6 +207,15 @@ class MailImportIn(BaseModel):
 class CalendarImportIn(BaseModel):
     paths: list[str] = Field(min_length=1, description=".ics files on this computer")
     zone: str | None = Field(None, description="Zone of floating times, e.g. Europe/Berlin")
+    past_days: int | None = Field(
+        None, ge=0, le=36_500, description="Read occurrences from this many days back"
+    )
+    future_days: int | None = Field(
+        None, ge=0, le=3_650, description="Read occurrences up to this many days ahead"
+    )
+    max_occurrences: int | None = Field(
+        None, ge=1, le=100_000, description="At most this many occurrences of one event"
+    )
 
 
 @api.post(
@@ -218,7 +245,15 @@ def mail_import(request: Request, job_id: str) -> MailJobView:
 
 @api.post("/calendar", summary="Import calendar files (.ics) of this computer")
 def calendar_import(request: Request, body: CalendarImportIn) -> dict[str, Any]:
-    return import_calendars(database(request), body.paths, body.zone)
+    # a plain `def`: FastAPI runs it in its thread pool, off the event loop
+    return import_calendars(
+        database(request),
+        body.paths,
+        body.zone,
+        past_days=body.past_days,
+        future_days=body.future_days,
+        max_occurrences=body.max_occurrences,
+    )
 
 
 # -- the page ----------------------------------------------------------------------------------
