@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from kithkin.sources.mail.dates import envelope_date
 from kithkin.sources.mail.headers import FIELD_START, HEADER_LIMIT, header_end
-from kithkin.sources.mail.mbox import header_start, next_message
+from kithkin.sources.mail.mbox import LEFT_FOR_NEXT_RUN, header_start, next_message
 from kithkin.sources.mail.records import MessageRecord, build_record
 from kithkin.sources.records import SourceProblem
 
@@ -94,7 +94,14 @@ def read_message_file(
                     path, "file", "not an Apple Mail message: its first line is no byte count"
                 )
             start = len(count)
-            message_end = min(size, start + length)
+            if start + length > size:  # Mail has not written all of it yet (or it was cut)
+                return SourceProblem(
+                    path,
+                    "file",
+                    f"holds {size - start} of the {length} bytes its count gives: "
+                    + LEFT_FOR_NEXT_RUN,
+                )
+            message_end = start + length
             found = _emlx_flags(fd, data, message_end, size)
             if found is None:  # the count does not end where Mail's property list starts
                 message_end = size

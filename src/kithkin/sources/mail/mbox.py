@@ -187,6 +187,9 @@ def _scan(
         following, following_start = window.next_message(start + 1)
         if following < stop:  # no blank line before the next message: the header ends there
             block = block[: following - start + 1]
+        elif following == window.size and (cut := _unfinished(window, start, stop)):
+            yield SourceProblem(source, f"offset {pos}", f"{cut}: {LEFT_FOR_NEXT_RUN}")
+            return
         blank = window.slice(following - 2, following) == b"\n\n"
         record: MessageRecord | SourceProblem
         try:
@@ -209,6 +212,26 @@ def _scan(
             record = SourceProblem(source, f"offset {pos}", f"unreadable header: {exc!r}")
         yield record
         pos, start = following, following_start
+
+
+LEFT_FOR_NEXT_RUN = "not read, left for the next import (is the mailbox still being written?)"
+
+
+def _unfinished(window: _Window, start: int, stop: int) -> str | None:
+    """Why the last message of the file, whose header block starts at `start` and was read
+    to `stop`, is not whole yet (a mail program is still appending it); None when it is.
+
+    A message an mbox writer has finished has a header block that ends in a blank line (the
+    block reaches the file's end only when it was cut inside it) and ends in a line break;
+    one cut anywhere else looks whole, and only its `size` is short (the next run, finding
+    its recorded end inside a message, reads on from the next one)."""
+    if stop == start + HEADER_LIMIT:
+        return None  # a header block over the limit is cut on purpose: it is reported
+    if stop >= window.size:
+        return "the last message ends inside its header block"
+    if window.slice(window.size - 1, window.size) != b"\n":
+        return "the last message ends inside a line"
+    return None
 
 
 def _envelope(line: bytes) -> tuple[datetime | None, str]:
