@@ -169,14 +169,14 @@ def _scan(
 ) -> Iterator[MessageRecord | SourceProblem]:
     start = -1 if resync and pos > 0 else window.header_start(pos)
     if start < 0 and not resync:
-        if pos == 0:
-            yield SourceProblem(source, "offset 0", "not an mbox: no 'From ' line starts it")
-            return
+        # read on as a byte range that starts there would (the pool reads large files so)
         yield SourceProblem(
             source,
             f"offset {pos}",
-            "not the start of a message (was the mailbox rewritten?); "
-            "reading on from the next message",
+            "no 'From ' line starts the file (is it an mbox?); reading on from the first message"
+            if pos == 0
+            else "not the start of a message (the last message read was not whole, or the "
+            "mailbox was rewritten); reading on from the next message",
         )
     if start < 0:
         pos, start = window.next_message(pos)
