@@ -15,6 +15,10 @@ stays small however large the mailbox.
 `start_offset` resumes a grown mailbox where the last run ended (the end of its last
 record); `end_offset` with `resync=True` reads one byte range of a mailbox, for the process
 pool: a range owns the messages that start inside it.
+
+A mailbox may be read while a mail program appends to it. Its last message, when it is not
+whole yet (the file ends inside its header block, or inside a line), is not read: a problem
+says so and no record covers it, so the next run resumes before it and reads it whole.
 """
 
 from __future__ import annotations
