@@ -104,3 +104,19 @@ def test_a_folder_of_files_that_are_not_mail_stores_nothing(db: Database, tmp_pa
     with db.read() as conn:
         stored = conn.execute(text("SELECT subject FROM mail_message")).scalars().all()
     assert stored == ["The one real message"]
+
+
+def test_a_message_file_with_a_header_block_over_the_limit_is_noted(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "big.eml"
+    path.write_bytes(
+        message("big@acme", DANA, [ME], "Big").replace(
+            b"\n\n", b"\nX-Padding: " + b"a" * (1 << 20) + b"\n\n", 1
+        )
+    )
+    summary = import_mail(as_me(db, ME), [str(path)], workers=0)
+    assert summary.new == 1
+    assert [(n.source_file, n.place, n.message) for n in summary.notes] == [
+        (str(path), "offset 0", BIG)
+    ]
