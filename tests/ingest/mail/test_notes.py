@@ -112,7 +112,7 @@ def test_a_message_file_with_a_header_block_over_the_limit_is_noted(
     path = tmp_path / "big.eml"
     path.write_bytes(
         message("big@acme", DANA, [ME], "Big").replace(
-            b"\n\n", b"\nX-Padding: " + b"a" * (1 << 20) + b"\n\n", 1
+            b"\n\n", b"\nX-Padding: " + b"a" * (2 << 20) + b"\n\n", 1
         )
     )
     summary = import_mail(as_me(db, ME), [str(path)], workers=0)
