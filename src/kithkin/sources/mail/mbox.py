@@ -172,7 +172,11 @@ def _scan(
     single_folder: str | None,
 ) -> Iterator[MessageRecord | SourceProblem]:
     start = -1 if resync and pos > 0 else window.header_start(pos)
-    if start < 0 and not resync:
+    if start < 0 and not resync and _separator_begun(window, pos):
+        begun = "the last message ends inside its 'From ' line or first field"
+        yield SourceProblem(source, f"offset {pos}", f"{begun}: {LEFT_FOR_NEXT_RUN}")
+        return
+    if start < 0 and not resync and not _separator_rest(window, pos):
         # read on as a byte range that starts there would (the pool reads large files so)
         yield SourceProblem(
             source,
@@ -218,6 +222,36 @@ def _scan(
         pos, start = following, following_start
 
 
+def _separator_rest(window: _Window, pos: int) -> bool:
+    """Whether only line breaks lie at `pos` before the next message or the file's end: the
+    blank line that ended the last message read, written after it was read."""
+    if pos == 0:
+        return False
+    rest = window.slice(pos, window.end)
+    after = pos + len(rest) - len(rest.lstrip(b"\r\n"))
+    return after == window.size or (after < window.end and window.header_start(after) >= 0)
+
+
+def _separator_begun(window: _Window, pos: int) -> bool:
+    """Whether the file ends in the first line or field of a message that starts at `pos`."""
+    if window.end != window.size or window.size - pos > _LOOKAHEAD:
+        return False
+    return _begun(window.slice(pos, window.size))
+
+
+def _begun(rest: bytes) -> bool:
+    """Whether `rest` (a line's start to the file's end) is the beginning of a separator cut
+    short: "From", "From a@b Mon Apr 19", "From a@b Mon Apr 19 15:28:51 2021\\nSubj"."""
+    line = rest.find(b"\n")
+    if line < 0:
+        return bool(rest) and (rest.startswith(b"From ") or b"From ".startswith(rest))
+    envelope = _ENVELOPE.match(rest)
+    if envelope is None or envelope.end() != line + 1:
+        return False
+    field = rest[line + 1 :]  # no field yet, or the start of its name
+    return not field or (b"\n" not in field and FIELD_START.fullmatch(field + b":") is not None)
+
+
 LEFT_FOR_NEXT_RUN = "not read, left for the next import (is the mailbox still being written?)"
 
 
@@ -235,6 +269,10 @@ def _unfinished(window: _Window, start: int, stop: int) -> str | None:
         return "the last message ends inside its header block"
     if window.slice(window.size - 1, window.size) != b"\n":
         return "the last message ends inside a line"
+    tail = window.slice(max(start, window.size - _LOOKAHEAD, window.base), window.size)
+    after = tail.rfind(b"\nFrom ")
+    if after >= 0 and _begun(tail[after + 1 :]):
+        return "the next message has begun after it, its 'From ' line but no field yet"
     return None
 
 
