@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.ingest.mail.test_notes import BIG, CP1252, UNDATED, noted_mbox
 from tests.ingest.mailbox import message, write_maildir, write_mbox
 
 ME = "ana@kithkin.example"
@@ -40,6 +41,31 @@ def test_import_mail_prints_a_summary_and_json(run: Any, tmp_path: Path) -> None
     assert data["me_known"] is True and data["seconds"] >= 0
     stats = json.loads(run("stats", "--json").out)
     assert (stats["people"], stats["interactions"], stats["threads"]) == (1, 2, 1)
+
+
+def test_what_the_parser_noticed_and_files_that_are_not_mail_are_shown(
+    run: Any, tmp_path: Path
+) -> None:
+    assert run("init", "--email", ME).code == 0
+    box, (big, latin, undated) = noted_mbox(tmp_path / "noted.mbox")
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "passwd").write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    (etc / "ld.so.cache").write_bytes(bytes(range(256)))
+    shown = run("import", "mail", str(box), str(etc))
+    assert shown.code == 0, shown.err
+    assert "1 messages have no date: stored, no interaction" in shown.out
+    assert "skipped 2 files that are not mail" in shown.out
+    assert f"{etc / 'passwd'}: file: not a mail message" in shown.out
+    assert f"{box}: offset {big}: {BIG}" in shown.out
+    assert f"{box}: offset {latin}: {CP1252}" in shown.out
+    assert f"{box}: offset {undated}: {UNDATED}" in shown.out
+    assert f"       1  {BIG}" in shown.out  # counted by kind
+    copy = tmp_path / "copy.mbox"
+    copy.write_bytes(box.read_bytes())  # known messages, read again: noticed again
+    data = json.loads(run("import", "mail", str(copy), "--json").out)
+    assert {"file": str(copy), "place": f"offset {big}", "message": BIG} in data["notes"]
+    assert data["note_counts"][CP1252] == 1 and data["not_mail"] == 0
 
 
 def test_import_mail_warns_when_it_does_not_know_me(run: Any, tmp_path: Path) -> None:

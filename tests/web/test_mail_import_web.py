@@ -15,6 +15,7 @@ from kithkin.store import Database, settings
 from kithkin.web.mail_import import MailJob, MailJobs
 from tests.builders.mail import ME, as_me_at
 from tests.conftest import shared_data
+from tests.ingest.mail.test_notes import BIG, UNDATED, noted_mbox
 from tests.ingest.mailbox import message, write_mbox
 from tests.web.conftest import post_form, token_of
 
@@ -183,6 +184,22 @@ def test_the_page_starts_an_import_and_shows_its_summary(
     assert 'data-state="done"' in shown and "Imported" in shown
     assert "<dd>3</dd>" in shown and "new people" in shown
     assert 'http-equiv="refresh"' not in shown  # only while it runs
+
+
+def test_the_summary_says_what_the_parser_noticed(
+    client: TestClient, me: None, tmp_path: Path
+) -> None:
+    box, (big, _, undated) = noted_mbox(tmp_path / "noted.mbox")
+    (tmp_path / "passwd").write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    started = client.post("/api/import/mail", json={"locations": [str(box), str(tmp_path)]})
+    assert started.status_code == 202, started.text
+    summary = finished(client, started.json()["id"])["summary"]
+    assert summary["undated"] == 1 and summary["not_mail"] == 1
+    assert {"file": str(box), "place": f"offset {big}", "message": BIG} in summary["notes"]
+    assert summary["note_counts"][UNDATED] == 1
+    page = client.get(f"/import/mail?job={started.json()['id']}").text
+    assert "Noticed while reading" in page and f"offset {undated}: {UNDATED}" in page
+    assert "Skipped 1 file that is not mail" in page
 
 
 def test_the_page_keeps_what_was_typed_but_never_the_password(

@@ -98,6 +98,9 @@ class _Progress:
             click.echo(err=True)
 
 
+_SHOWN = 20  # files and notes shown one by one in the text summary
+
+
 def _print(summary: MailSummary, seconds: float) -> None:
     rate = summary.read / seconds if seconds > 0 else 0.0
     click.echo(f"messages read   {summary.read:>8,}  ({rate:,.0f}/s)")
@@ -115,7 +118,21 @@ def _print(summary: MailSummary, seconds: float) -> None:
     for location in summary.unchanged_sources:
         click.echo(f"unchanged: {location}")
     if summary.undated:
-        click.echo(f"{summary.undated} person messages have no date: stored, no interaction")
+        click.echo(f"{summary.undated:,} messages have no date: stored, no interaction")
+    if summary.not_mail:
+        click.echo(f"skipped {summary.not_mail:,} files that are not mail")
+        for problem in summary.not_mail_files[:_SHOWN]:
+            click.echo(f"  {problem}")
+        if summary.not_mail > _SHOWN:
+            click.echo(f"  and {summary.not_mail - _SHOWN:,} more (--json lists them)")
+    if summary.note_counts:
+        click.echo(f"noticed {summary.note_counts.total():,} things while reading:")
+        for kind, count in summary.note_counts.most_common():
+            click.echo(f"  {count:>8,}  {kind}")
+        for note in summary.notes[:_SHOWN]:
+            click.echo(f"  {note}")
+        if summary.note_counts.total() > _SHOWN:
+            click.echo("  and more, each with its file and offset (--json lists them)")
     if summary.problems:
         click.echo(f"skipped {len(summary.problems)}:")
         for problem in summary.problems:

@@ -8,6 +8,7 @@ run) is not stored again; read again where it was before, its flags are brought 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,12 +25,14 @@ from kithkin.ingest.mail.prepare import Prepared
 from kithkin.ingest.mail.rules import list_address
 from kithkin.ingest.mail.threads import Thread, Threader, resolve
 from kithkin.sources.mail import SourceProblem
+from kithkin.sources.mail.files import NotMail
 from kithkin.store import activity
 from kithkin.store import mail as store_mail
 from kithkin.store.interactions import NewInteraction, add_interactions
 from kithkin.store.mail import StoredMessage
 
 FIRST_BATCH: Final = 250
+LISTED: Final = 1000  # notes and files that are not mail listed one by one; all are counted
 Item = Prepared | SourceProblem
 Progress = Callable[[int], None]  # called with the number of records just stored
 
@@ -46,11 +49,18 @@ class MailSummary:
     interactions: int = 0
     new_people: int = 0
     new_threads: int = 0
-    undated: int = 0  # person mail without any date: stored, no interaction
+    undated: int = 0  # messages stored without any date (so without an interaction)
     by_category: Counter[str] = field(default_factory=Counter)
     unchanged_sources: list[str] = field(default_factory=list)
     files_skipped: int = 0  # message files already read, not opened again
     problems: list[SourceProblem] = field(default_factory=list)
+    # what the parser noticed about messages it read (a header block over the limit, a
+    # guessed charset, a date it could not read...): the first LISTED with file and place,
+    # and how many of each kind
+    notes: list[SourceProblem] = field(default_factory=list)
+    note_counts: Counter[str] = field(default_factory=Counter)
+    not_mail: int = 0  # files skipped because they are not mail (no header block of mail)
+    not_mail_files: list[SourceProblem] = field(default_factory=list)  # the first LISTED
     me_known: bool = True  # whether "me" has addresses (else nothing is from or to me)
     activity_id: int | None = None
 
@@ -72,9 +82,36 @@ class MailSummary:
                 {"file": p.source_file, "place": p.place, "message": p.message}
                 for p in self.problems
             ],
+            "notes": [
+                {"file": p.source_file, "place": p.place, "message": p.message} for p in self.notes
+            ],
+            "note_counts": dict(self.note_counts.most_common()),
+            "not_mail": self.not_mail,
+            "not_mail_files": [
+                {"file": p.source_file, "place": p.place, "message": p.message}
+                for p in self.not_mail_files
+            ],
             "me_known": self.me_known,
             "activity_id": self.activity_id,
         }
+
+    def note(self, source_file: str, place: str, note: str) -> None:
+        self.note_counts[_NOTE_DETAIL.sub("...", note)] += 1
+        if len(self.notes) < LISTED:
+            self.notes.append(SourceProblem(source_file, place, note))
+
+    def skip(self, problem: SourceProblem) -> None:
+        """A file or message that could not be read; one that is no mail is only counted."""
+        if isinstance(problem, NotMail):
+            self.not_mail += 1
+            if len(self.not_mail_files) < LISTED:
+                self.not_mail_files.append(problem)
+        else:
+            self.problems.append(problem)
+
+
+# What differs between two notes of one kind: a quoted value ("unreadable Date '32 Foo'")
+_NOTE_DETAIL = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 @dataclass
@@ -111,9 +148,11 @@ def store_batch(
     messages: list[Prepared] = []
     for read in items:
         if isinstance(read, SourceProblem):
-            summary.problems.append(read)
+            summary.skip(read)
         else:
             messages.append(read)
+            for note in read.notes:
+                summary.note(read.source_file, f"offset {read.offset}", note)
     summary.read += len(messages)
     parents = [m.parent for m in messages if m.parent is not None]
     stored = store_mail.stored_messages(conn, [*(m.message_id for m in messages), *parents])
@@ -171,6 +210,11 @@ def store_batch(
     store_mail.link_interactions(
         conn, [(s.id, ids[s.message_id]) for s, _ in replies if s.message_id in ids]
     )
+    for new in fresh.values():
+        if new.message.date is None:
+            summary.undated += 1
+            place = f"offset {new.message.offset}"
+            summary.note(new.message.source_file, place, "stored without a date: no interaction")
     summary.new += len(fresh)
     summary.by_category.update(f.message.category for f in fresh.values())
     summary.new_people = run.book.created
@@ -238,7 +282,6 @@ def _interaction(item: _Fresh, run: MailRun) -> NewInteraction | None:
     if not item.with_:
         return None
     if message.date is None:
-        run.summary.undated += 1
         return None
     people = _people(item.with_, run)
     if not people or item.thread is None:
@@ -300,6 +343,8 @@ def log_activity(conn: Connection, summary: MailSummary) -> None:
         "new_people": summary.new_people,
         "interactions": summary.interactions,
         "problems": len(summary.problems),
+        "notes": summary.note_counts.total(),
+        "not_mail": summary.not_mail,
     }
     if summary.activity_id is None:
         summary.activity_id = activity.record(conn, "import.mail", text, payload=payload)

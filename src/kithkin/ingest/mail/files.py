@@ -23,6 +23,7 @@ from kithkin.ingest.mail.batch import Item, MailRun, Progress, chunks, log_activ
 from kithkin.ingest.mail.plan import FolderPlan, MboxStart, filter_tasks, tail_hash
 from kithkin.ingest.mail.prepare import Prepared, from_values, prepare_values
 from kithkin.sources.mail import SourceProblem
+from kithkin.sources.mail.mbox import LEFT_FOR_NEXT_RUN
 from kithkin.sources.mail.parallel import PART_BYTES, run_tasks
 from kithkin.sources.mail.walk import MboxPart, Task, folder_mark, plan
 from kithkin.store import Database
@@ -59,6 +60,7 @@ class _PathRun:
     first_id: str | None = None
     wrote: bool = False
     mark: str | None = None  # a folder's `folder_mark` when reading began
+    held_back: bool = False  # a message left for the next run: the folder is not unchanged
 
 
 def _unchanged_folder(db: Database, path: str, mark: str) -> bool:
@@ -150,6 +152,10 @@ def _store(conn: Connection, chunk: list[Item], run: MailRun, state: _PathRun) -
             files += _record_file(state)
             state.unrecorded = name if name in state.plan.to_record else None
             state.first_id = item.message_id
+    state.held_back = state.held_back or any(
+        isinstance(item, SourceProblem) and item.message.endswith(LEFT_FOR_NEXT_RUN)
+        for item in chunk
+    )
     state.plan.problems, problems = [], state.plan.problems
     run.summary.problems += problems
     _add_files(conn, state, files)
@@ -233,7 +239,8 @@ def _finish(db: Database, path: str, run: MailRun, state: _PathRun) -> None:
                 conn, source_id, done=True, size=start.size, mtime_ns=start.mtime_ns
             )
         if state.source.kind != "mbox":
-            store_mail.save_progress(conn, state.source.id, done=True, tail_hash=state.mark)
+            mark = None if state.held_back else state.mark
+            store_mail.save_progress(conn, state.source.id, done=True, tail_hash=mark)
 
 
 def _marked(plan_: FolderPlan, name: str, start: MboxStart) -> bool:

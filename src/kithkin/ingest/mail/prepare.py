@@ -42,6 +42,7 @@ class Prepared(NamedTuple):
     offset: int
     length: int
     row: tuple[Any, ...]  # values of ROW_COLUMNS
+    notes: tuple[str, ...]  # what the parser noticed (`MessageRecord.problems`, the date's)
 
 
 def prepare(me: frozenset[str], record: MessageRecord) -> Prepared:
@@ -100,6 +101,7 @@ def prepare(me: frozenset[str], record: MessageRecord) -> Prepared:
         offset=record.offset,
         length=record.length,
         row=row,
+        notes=(*record.problems, record.date_problem) if record.date_problem else record.problems,
     )
 
 

@@ -17,14 +17,39 @@ from __future__ import annotations
 import os
 import plistlib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from kithkin.sources.mail.dates import envelope_date
 from kithkin.sources.mail.headers import FIELD_START, HEADER_LIMIT, header_end
-from kithkin.sources.mail.mbox import header_start, next_message
+from kithkin.sources.mail.mbox import LEFT_FOR_NEXT_RUN, header_start, next_message
 from kithkin.sources.mail.records import MessageRecord, build_record
 from kithkin.sources.records import SourceProblem
+
+
+@dataclass(frozen=True)
+class NotMail(SourceProblem):
+    """A file that is no mail message (empty, or without a header block of mail): skipped,
+    and counted apart from the problems of real mail (a folder such as /etc holds thousands)."""
+
+
+# A field every mail message has at least one of. A file whose first lines look like fields
+# ("root:x:0:0:...", "key: value") is no message unless one of them, before any line that is
+# no field, is a field of mail.
+_MAIL_FIELD = re.compile(
+    rb"\n(?:from|to|cc|bcc|date|subject|message-id|received|return-path|delivered-to|sender"
+    rb"|reply-to|in-reply-to|references|mime-version|content-type|x-mailer)[ \t]*:",
+    re.IGNORECASE,
+)
+_NOT_A_FIELD = re.compile(rb"\n(?![!-9;-~]+[ \t]*:|[ \t])")
+
+
+def has_mail_fields(block: bytes) -> bool:
+    """Whether a header block (from the newline before its first line) holds a field of mail
+    among the field lines it starts with."""
+    found = _MAIL_FIELD.search(block)
+    return found is not None and _NOT_A_FIELD.search(block, 0, found.start()) is None
+
 
 READ_SIZE = 1 << 14
 _MORE = 1 << 16
@@ -90,11 +115,18 @@ def read_message_file(
             count = data[: data.find(b"\n") + 1]
             length = emlx_length(count)
             if length is None:
-                return SourceProblem(
+                return NotMail(
                     path, "file", "not an Apple Mail message: its first line is no byte count"
                 )
             start = len(count)
-            message_end = min(size, start + length)
+            if start + length > size:  # Mail has not written all of it yet (or it was cut)
+                return SourceProblem(
+                    path,
+                    "file",
+                    f"holds {size - start} of the {length} bytes its count gives: "
+                    + LEFT_FOR_NEXT_RUN,
+                )
+            message_end = start + length
             found = _emlx_flags(fd, data, message_end, size)
             if found is None:  # the count does not end where Mail's property list starts
                 message_end = size
@@ -111,11 +143,9 @@ def read_message_file(
             ):
                 return None
         if not data:
-            return SourceProblem(path, "file", "empty file")
+            return NotMail(path, "file", "empty file")
         if FIELD_START.match(data, start) is None:
-            return SourceProblem(
-                path, "file", "not a mail message: its first line is not a header field"
-            )
+            return NotMail(path, "file", "not a mail message: its first line is not a header field")
         stop = header_end(data, start, min(len(data), message_end))
         while stop == len(data) < message_end and len(data) - start < HEADER_LIMIT:
             more = os.read(fd, _MORE)
@@ -129,6 +159,8 @@ def read_message_file(
         os.close(fd)
     block = data[start - 1 : stop] if start else b"\n" + data[:stop]
     envelope = data[: start - 1] if start else b""
+    if not has_mail_fields(block):
+        return NotMail(path, "file", "not a mail message: no field of mail (From, To, Date...)")
     try:
         record = build_record(
             block,

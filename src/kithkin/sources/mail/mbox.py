@@ -15,6 +15,10 @@ stays small however large the mailbox.
 `start_offset` resumes a grown mailbox where the last run ended (the end of its last
 record); `end_offset` with `resync=True` reads one byte range of a mailbox, for the process
 pool: a range owns the messages that start inside it.
+
+A mailbox may be read while a mail program appends to it. Its last message, when it is not
+whole yet (the file ends inside its header block, or inside a line), is not read: a problem
+says so and no record covers it, so the next run resumes before it and reads it whole.
 """
 
 from __future__ import annotations
@@ -168,15 +172,19 @@ def _scan(
     single_folder: str | None,
 ) -> Iterator[MessageRecord | SourceProblem]:
     start = -1 if resync and pos > 0 else window.header_start(pos)
-    if start < 0 and not resync:
-        if pos == 0:
-            yield SourceProblem(source, "offset 0", "not an mbox: no 'From ' line starts it")
-            return
+    if start < 0 and not resync and _separator_begun(window, pos):
+        begun = "the last message ends inside its 'From ' line or first field"
+        yield SourceProblem(source, f"offset {pos}", f"{begun}: {LEFT_FOR_NEXT_RUN}")
+        return
+    if start < 0 and not resync and not _separator_rest(window, pos):
+        # read on as a byte range that starts there would (the pool reads large files so)
         yield SourceProblem(
             source,
             f"offset {pos}",
-            "not the start of a message (was the mailbox rewritten?); "
-            "reading on from the next message",
+            "no 'From ' line starts the file (is it an mbox?); reading on from the first message"
+            if pos == 0
+            else "not the start of a message (the last message read was not whole, or the "
+            "mailbox was rewritten); reading on from the next message",
         )
     if start < 0:
         pos, start = window.next_message(pos)
@@ -187,6 +195,9 @@ def _scan(
         following, following_start = window.next_message(start + 1)
         if following < stop:  # no blank line before the next message: the header ends there
             block = block[: following - start + 1]
+        elif following == window.size and (cut := _unfinished(window, start, stop)):
+            yield SourceProblem(source, f"offset {pos}", f"{cut}: {LEFT_FOR_NEXT_RUN}")
+            return
         blank = window.slice(following - 2, following) == b"\n\n"
         record: MessageRecord | SourceProblem
         try:
@@ -209,6 +220,60 @@ def _scan(
             record = SourceProblem(source, f"offset {pos}", f"unreadable header: {exc!r}")
         yield record
         pos, start = following, following_start
+
+
+def _separator_rest(window: _Window, pos: int) -> bool:
+    """Whether only line breaks lie at `pos` before the next message or the file's end: the
+    blank line that ended the last message read, written after it was read."""
+    if pos == 0:
+        return False
+    rest = window.slice(pos, window.end)
+    after = pos + len(rest) - len(rest.lstrip(b"\r\n"))
+    return after == window.size or (after < window.end and window.header_start(after) >= 0)
+
+
+def _separator_begun(window: _Window, pos: int) -> bool:
+    """Whether the file ends in the first line or field of a message that starts at `pos`."""
+    if window.end != window.size or window.size - pos > _LOOKAHEAD:
+        return False
+    return _begun(window.slice(pos, window.size))
+
+
+def _begun(rest: bytes) -> bool:
+    """Whether `rest` (a line's start to the file's end) is the beginning of a separator cut
+    short: "From", "From a@b Mon Apr 19", "From a@b Mon Apr 19 15:28:51 2021\\nSubj"."""
+    line = rest.find(b"\n")
+    if line < 0:
+        return bool(rest) and (rest.startswith(b"From ") or b"From ".startswith(rest))
+    envelope = _ENVELOPE.match(rest)
+    if envelope is None or envelope.end() != line + 1:
+        return False
+    field = rest[line + 1 :]  # no field yet, or the start of its name
+    return not field or (b"\n" not in field and FIELD_START.fullmatch(field + b":") is not None)
+
+
+LEFT_FOR_NEXT_RUN = "not read, left for the next import (is the mailbox still being written?)"
+
+
+def _unfinished(window: _Window, start: int, stop: int) -> str | None:
+    """Why the last message of the file, whose header block starts at `start` and was read
+    to `stop`, is not whole yet (a mail program is still appending it); None when it is.
+
+    A message an mbox writer has finished has a header block that ends in a blank line (the
+    block reaches the file's end only when it was cut inside it) and ends in a line break;
+    one cut anywhere else looks whole, and only its `size` is short (the next run, finding
+    its recorded end inside a message, reads on from the next one)."""
+    if stop == start + HEADER_LIMIT:
+        return None  # a header block over the limit is cut on purpose: it is reported
+    if stop >= window.size:
+        return "the last message ends inside its header block"
+    if window.slice(window.size - 1, window.size) != b"\n":
+        return "the last message ends inside a line"
+    tail = window.slice(max(start, window.size - _LOOKAHEAD, window.base), window.size)
+    after = tail.rfind(b"\nFrom ")
+    if after >= 0 and _begun(tail[after + 1 :]):
+        return "the next message has begun after it, its 'From ' line but no field yet"
+    return None
 
 
 def _envelope(line: bytes) -> tuple[datetime | None, str]:

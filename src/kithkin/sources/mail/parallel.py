@@ -9,7 +9,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,8 +59,75 @@ def fewer_collections() -> Iterator[None]:
                 gc.set_threshold(*_gc_before)
 
 
-def _worker_start() -> None:
+WATCH_SECONDS = 0.5  # how often a worker looks whether its parent is still there
+
+
+WATCH_SECONDS = 0.5  # how often a worker looks whether the import is still there
+
+
+def _worker_start(importer: int) -> None:
     gc.set_threshold(*BULK_GC_THRESHOLD)  # a worker process does nothing but bulk reading
+    die_with(importer)
+
+
+def die_with(importer: int) -> None:
+    """End this process when the import that started it (process `importer`) ends, however
+    it ends: a worker waits on its task queue forever otherwise, once an import is killed
+    (SIGKILL runs no cleanup).
+
+    On Linux the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG). Everywhere, a
+    daemon thread watches too: for the parent to change (the orphan is given to init or a
+    subreaper) and for the import to end, since a worker started by a fork server is the
+    fork server's child, and the fork server lives as long as its children do. The checks
+    run once at once, for an import that died before the signal was asked for."""
+    parent = os.getppid()
+    _parent_death_signal()
+    if os.getppid() != parent or not running(importer):
+        os._exit(1)
+    watch = threading.Thread(target=_watch, args=(parent, importer), daemon=True)
+    watch.start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _parent_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no libc to ask: the watching thread does it
+        pass
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` runs: not when it is gone, nor a zombie (ended, its exit status
+    not yet collected by its own parent). Always True on Windows, where `os.kill` would end
+    the process instead of asking about it."""
+    if sys.platform == "win32":
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc here: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True  # someone else's process by now, or not ours to signal: still there
+        return True
+
+
+def _watch(parent: int, importer: int) -> None:
+    while os.getppid() == parent and running(importer):
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
 
 
 def _run_all(task: Task, transform: Callable[[MessageRecord], Any] | None = None) -> list[Any]:
@@ -124,7 +194,10 @@ def run_tasks(
                 yield transform(item) if transform and isinstance(item, MessageRecord) else item
         return
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(_start_method()), initializer=_worker_start
+        workers,
+        mp_context=multiprocessing.get_context(_start_method()),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     )
     window: deque[Future[list[Any]] | SourceProblem] = deque()
     try:
