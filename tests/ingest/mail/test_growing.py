@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,34 @@ def test_a_last_line_without_its_line_break_waits_too(tmp_path: Path) -> None:
     assert [p.message.split(":")[0] for p in first.problems] == [
         "the last message ends inside a line"
     ]
+
+
+def test_a_finished_mailbox_without_its_last_line_break_is_read_whole(tmp_path: Path) -> None:
+    """A mailbox left alone for longer than a mail program takes to append a message is as
+    whole as it will get: its last message, ending inside a line, is read (not held back for
+    ever); one cut inside its header block is still no message."""
+    whole = real_mbox(500)
+    box = tmp_path / "old.mbox"
+    box.write_bytes(whole[:-3])
+    an_hour_ago = time.time() - 3600
+    os.utime(box, (an_hour_ago, an_hour_ago))
+    db = as_me(Database(f"sqlite:///{tmp_path / 'old.db'}"), ME)
+    try:
+        summary = import_mail(db, [str(box)], workers=0)
+        assert (summary.read, summary.problems) == (WINDOW, [])
+        assert stored(db)["end"] == len(whole) - 3
+    finally:
+        db.dispose()
+    headers_cut = whole[: whole.rindex(b"\nSubject:") + 4]
+    box.write_bytes(headers_cut)
+    os.utime(box, (an_hour_ago, an_hour_ago))
+    fresh = as_me(Database(f"sqlite:///{tmp_path / 'cut.db'}"), ME)
+    try:
+        summary = import_mail(fresh, [str(box)], workers=0)
+        assert summary.read == WINDOW - 1
+        assert "header block" in summary.problems[0].message
+    finally:
+        fresh.dispose()
 
 
 def test_a_message_cut_right_after_its_from_line_is_not_lost(tmp_path: Path) -> None:

@@ -17,14 +17,18 @@ record); `end_offset` with `resync=True` reads one byte range of a mailbox, for 
 pool: a range owns the messages that start inside it.
 
 A mailbox may be read while a mail program appends to it. Its last message, when it is not
-whole yet (the file ends inside its header block, or inside a line), is not read: a problem
-says so and no record covers it, so the next run resumes before it and reads it whole.
+whole yet, is not read: a problem says so and no record covers it, so the next run resumes
+before it and reads it whole. A message cut inside its header block is never whole; one that
+ends inside a line (or is followed by a lone "From " line) may also be a finished mailbox that
+lacks its last line break, so it waits only while the file is fresh (changed less than
+`STILL_WRITING` seconds ago) and is read as it stands once the file has been left alone.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -37,6 +41,7 @@ from kithkin.sources.records import SourceProblem
 
 BLOCK = 4 << 20  # bytes read at a time
 _LOOKAHEAD = 2100  # enough to see a whole envelope line and the field after it
+STILL_WRITING = 600.0  # seconds since its last change that a mailbox may still be written
 _ENVELOPE = re.compile(rb"From [^\n]{0,1000}\d:\d\d[^\n]{0,1000}\n")
 
 
@@ -65,9 +70,10 @@ def next_message(data: bytes, start: int, end: int) -> int:
 class _Window:
     """The bytes of a file from offset `base` on, read block by block; offsets are absolute."""
 
-    def __init__(self, handle: BinaryIO, start: int, size: int) -> None:
+    def __init__(self, handle: BinaryIO, start: int, size: int, *, fresh: bool = True) -> None:
         self.handle = handle
         self.size = size  # as it was when reading began: what is appended later waits
+        self.fresh = fresh  # changed lately: a mail program may still be appending to it
         self.base = start
         self.data = b""
         self.read_to = start
@@ -150,12 +156,14 @@ def read_mbox(
         yield SourceProblem(source, "file", f"cannot be opened: {exc.strerror}")
         return
     with handle:
-        size = os.fstat(handle.fileno()).st_size
+        stat = os.fstat(handle.fileno())
+        size = stat.st_size
+        fresh = time.time() - stat.st_mtime < STILL_WRITING
         end = size if end_offset is None else min(end_offset, size)
         if start_offset < end:
             # one byte early for a range: the newline before a message that starts right there
             early = 1 if resync and start_offset > 0 else 0
-            window = _Window(handle, start_offset - early, size)
+            window = _Window(handle, start_offset - early, size, fresh=fresh)
             try:
                 yield from _scan(window, source, folder, start_offset, end, resync, single_folder)
             except OSError as exc:
@@ -267,6 +275,8 @@ def _unfinished(window: _Window, start: int, stop: int) -> str | None:
         return None  # a header block over the limit is cut on purpose: it is reported
     if stop >= window.size:
         return "the last message ends inside its header block"
+    if not window.fresh:
+        return None  # left alone for a while: as whole as it will get
     if window.slice(window.size - 1, window.size) != b"\n":
         return "the last message ends inside a line"
     tail = window.slice(max(start, window.size - _LOOKAHEAD, window.base), window.size)
