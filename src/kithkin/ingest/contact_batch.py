@@ -78,6 +78,8 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
             continue
         run.seen[key] = (digest, f"{item.source_file}: {item.place}")
         read[n] = _Read(item, fields, digest)
+        noticed = [SourceProblem(item.source_file, item.place, w) for w in item.warnings]
+        done[n].warnings = noticed
     known = _known(conn, read, run.region)
     plans: dict[int, Plan] = {}
     for n, one in read.items():
@@ -93,7 +95,7 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
     for n, planned in plans.items():
         record = planned.record
         done[n].outcome, done[n].person_id = planned.outcome, ids.get(planned.person_id)
-        done[n].warnings = [
+        done[n].warnings += [
             SourceProblem(record.source_file, record.place, w) for w in planned.warnings
         ]
     return done
