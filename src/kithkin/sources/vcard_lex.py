@@ -7,10 +7,13 @@ vCard 2.1 quoted-printable soft line breaks) and decoded line by line: UTF-8 whe
 the line's CHARSET parameter (vCard 2.1 phones write Shift_JIS or ISO-8859-1), else
 Windows-1252.
 
-Each property line is parsed by vobject; the few lines it refuses in real files (a comment,
-a name holding "/", "FN" without a colon, a value in a charset it cannot decode, the
+Each property line of the plain shape (no quotes before the value, no quoted-printable:
+nearly every line) is read by `simple_line`, exactly as vobject reads it but several times
+faster; any other line is parsed by vobject. The few lines vobject refuses in real files (a
+comment, a name holding "/", "FN" without a colon, a value in a charset it cannot decode, the
 continuation of a vCard 2.1 value) are read by `parse_line`, which follows the same grammar
-more leniently. The two agree on every line vobject reads (tested on the corpus).
+more leniently. The three agree on every line vobject reads (tested with hypothesis and on
+the corpus).
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ _BEGIN = re.compile(rb"^BEGIN[ \t]*:[ \t]*VCARD[ \t]*$", re.IGNORECASE)
 _END = re.compile(rb"^END[ \t]*:[ \t]*VCARD[ \t]*$", re.IGNORECASE)
 _CHARSET = re.compile(rb";[ \t]*CHARSET[ \t]*=[ \t]*\"?([A-Za-z0-9_.:()+-]+)", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9_./-]+$")
+# group.NAME;PARAM=a,b;BARE: -- a subset of vobject's content-line grammar (no quotes)
+_SIMPLE = re.compile(
+    r"(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]+(?:;[A-Za-z0-9_-]+(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*:"
+)
 
 
 @dataclass
@@ -142,7 +149,7 @@ def card_props(lines: list[LogicalLine]) -> tuple[list[Prop], int]:
     props: list[Prop] = []
     refused = 0
     for ln in lines:
-        parsed = vobject_line(ln.text)
+        parsed = simple_line(ln.text) or vobject_line(ln.text)
         if parsed is None:
             refused += 1
             if ln.text.lstrip().startswith("#"):
@@ -157,6 +164,35 @@ def card_props(lines: list[LogicalLine]) -> tuple[list[Prop], int]:
         group, name, params, value = parsed
         props.append(Prop(ln.line, group, name, params, value))
     return [finish(p) for p in props], refused
+
+
+def simple_line(text: str) -> Parsed | None:
+    """A line of the plain shape nearly every line has (no quotes before the value, no
+    quoted-printable), read by `parse_line` without vobject; None for any other line.
+
+    Every such line is one vobject reads, and reads the same (tested with hypothesis and on
+    the corpus); skipping vobject for them makes reading several times faster."""
+    match = _SIMPLE.match(text)
+    if match is None:
+        return None
+    head = match.group()[:-1]
+    if "QUOTED-PRINTABLE" in head.upper():
+        return None
+    name_part, *parts = head.split(";")
+    group, _, name = name_part.rpartition(".")
+    params: dict[str, tuple[str, ...]] = {}
+    bare: list[str] = []
+    for part in parts:  # as `parse_line` reads them, without quotes to mind
+        key, _, raw_values = part.partition("=")
+        values = tuple(v for v in raw_values.split(",") if v)
+        if not values:
+            bare.append(key)
+            continue
+        upper = key.upper()
+        params[upper] = params.get(upper, ()) + values
+    if bare:
+        params["TYPE"] = params.get("TYPE", ()) + tuple(bare)
+    return _group(group or None), name.upper().replace("_", "-"), params, text[match.end() :]
 
 
 def vobject_line(text: str) -> Parsed | None:
