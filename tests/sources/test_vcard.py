@@ -382,3 +382,20 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
         assert isinstance(item, ContactRecord | SourceProblem)
     for item in _read(data):
         assert isinstance(item, ContactRecord | SourceProblem)
+
+
+def test_a_card_with_a_control_byte_is_one_skipped_card_not_a_rejected_file() -> None:
+    text = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ana Lima\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bo\x00b\r\nEMAIL:bob@x.example\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Eve\r\nEMAIL:eve\x1b@x.example\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Raj Patel\r\nEND:VCARD\r\n"
+    )
+    ana, bob, eve, raj = _read(text)
+    assert isinstance(ana, ContactRecord) and isinstance(raj, ContactRecord)
+    assert str(bob) == (
+        "cards.vcf: card 2 (line 5): a control character (U+0000) on line 7: card skipped"
+    )
+    assert str(eve) == (
+        "cards.vcf: card 3 (line 10): a control character (U+001B) on line 13: card skipped"
+    )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kithkin import clock
 from kithkin.errors import BadBackup
-from kithkin.model import STORY_FIELDS
+from kithkin.model import STORY_FIELDS, without_controls
 from kithkin.store import (
     Database,
     backup,
@@ -120,10 +120,11 @@ def test_export_then_import_into_an_empty_database_round_trips_every_row(
 
 person_rows = st.lists(
     st.tuples(
-        st.text(min_size=1, max_size=40).filter(lambda s: s.strip()),
+        # text that is only control characters is no name (they are never stored)
+        st.text(min_size=1, max_size=40).filter(lambda s: without_controls(s).strip()),
         st.one_of(st.none(), st.text(max_size=30)),
         st.sampled_from(STORY_FIELDS),
-        st.text(min_size=1, max_size=200).filter(lambda s: s.strip()),
+        st.text(min_size=1, max_size=200).filter(lambda s: without_controls(s).strip()),
         st.one_of(st.none(), st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1))),
         st.integers(min_value=-10_000, max_value=10_000),
     ),

@@ -30,10 +30,12 @@ from kithkin.ingest.contact_record import (
     RecordRun,
     contact_keys,
     content_hash,
+    controls_removed,
     offered,
     plan,
 )
 from kithkin.ingest.identity import ContactKey
+from kithkin.model import CONTROL_CHARS
 from kithkin.sources.records import ContactRecord, SourceProblem
 from kithkin.store import interactions, search, source_writes, sources
 from kithkin.store.rows import clean
@@ -78,7 +80,10 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
             continue
         run.seen[key] = (digest, f"{item.source_file}: {item.place}")
         read[n] = _Read(item, fields, digest)
-        noticed = [SourceProblem(item.source_file, item.place, w) for w in item.warnings]
+        noticed = [
+            SourceProblem(item.source_file, item.place, w)
+            for w in (*item.warnings, *controls_removed(item))
+        ]
         done[n].warnings = noticed
     known = _known(conn, read, run.region)
     plans: dict[int, Plan] = {}
@@ -216,7 +221,7 @@ def _write_records(conn: Connection, plans: list[Plan], ids: dict[int, int]) -> 
             r.source_id,
             r.source_file,
             r.place,
-            r.raw,
+            CONTROL_CHARS.sub("\ufffd", r.raw),  # kept as read, but for control characters
             p.digest,
             p.fields,
             ids[p.person_id],

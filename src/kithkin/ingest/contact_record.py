@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 from kithkin.errors import KithkinError, RecordSkipped
 from kithkin.ingest import identity
 from kithkin.ingest.identity import ContactKey
+from kithkin.model import first_control, without_controls
 from kithkin.sources.records import ContactRecord, Labelled
 from kithkin.store.contacts import normalize
 from kithkin.store.rows import clean
@@ -113,13 +114,42 @@ def offered(record: ContactRecord) -> dict[str, Any]:
         "title": clean(record.title),
         **contacts,
         "tags": sorted({t for t in (clean(tag) for tag in record.tags) if t}),
-        "notes": [n.strip() for n in record.notes if n.strip()],
+        "notes": [n for n in (without_controls(n).strip() for n in record.notes) if n],
         "birthday": _iso(record.birthday),
         "connected_on": _iso(record.connected_on),
         "photo": None
         if photo is None
         else {"media_type": photo.media_type, "sha256": hashlib.sha256(photo.data).hexdigest()},
     }
+
+
+_TEXTS: Final = (
+    ("display_name", "name"),
+    ("given_name", "given name"),
+    ("family_name", "family name"),
+    ("nickname", "nickname"),
+    ("organisation", "organisation"),
+    ("title", "title"),
+)
+
+
+def controls_removed(record: ContactRecord) -> list[str]:
+    """What lost control characters on its way in (names, notes, tags, labels), reported
+    once per record; contact points that hold one are refused by `contact_keys`."""
+    out: list[str] = []
+    for attribute, what in _TEXTS:
+        control = first_control(getattr(record, attribute) or "")
+        if control is not None:
+            out.append(f"control characters ({control}) removed from the {what}")
+    for what, texts in (
+        ("a note", record.notes),
+        ("a tag", record.tags),
+        ("a label", [v.label or "" for _, name in _KINDS for v in getattr(record, name)]),
+    ):
+        control = next(filter(None, map(first_control, texts)), None)
+        if control is not None:
+            out.append(f"control characters ({control}) removed from {what}")
+    return out
 
 
 def content_hash(fields: dict[str, Any]) -> str:

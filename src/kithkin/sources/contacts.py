@@ -88,9 +88,9 @@ def read_contacts_bytes(data: bytes, source_file: str) -> ContactsWalk:
 def detect_format(head: bytes) -> Format | None:
     """The contacts format of a file from its first bytes, or None."""
     text = decode_text(head)
-    if "\x00" in text:
-        return None
     for line in lines_of(text)[:HEADER_SEARCH_LINES]:
+        if "\x00" in line:  # a binary file's, not a header
+            continue
         fields = header_fields(line)
         if linkedin.is_connections_header(fields):
             return "linkedin"
