@@ -19,11 +19,15 @@ CONTROL_CHARS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def without_controls(text: str) -> str:
     """`text` without its control characters (TAB, LF and CR are kept)."""
-    return CONTROL_CHARS.sub("", text) if CONTROL_CHARS.search(text) else text
+    if text.isprintable():  # the quick answer for nearly every text
+        return text
+    return CONTROL_CHARS.sub("", text)
 
 
 def first_control(text: str) -> str | None:
     """The first control character of `text` as "U+0000", or None."""
+    if text.isprintable():
+        return None
     match = CONTROL_CHARS.search(text)
     return f"U+{ord(match.group()):04X}" if match else None
 

@@ -101,6 +101,8 @@ def _control(lines: list[LogicalLine]) -> str | None:
     """Why a card with a control character in its bytes (a NUL, an escape) is skipped. One
     decoded from quoted-printable is left to the import, which drops it from names and
     refuses an address that holds it (a real Outlook card encodes a form feed in FBURL)."""
+    if first_control("".join(line.text for line in lines)) is None:
+        return None  # the quick answer for nearly every card
     for line in lines:
         control = first_control(line.text)
         if control is not None:
@@ -235,6 +237,8 @@ def _strip_scheme(value: str, scheme: str) -> str:
 
 def _split(value: str, separator: str) -> list[str]:
     """`value` split on the separators that are not backslash-escaped (still escaped)."""
+    if "\\" not in value:
+        return value.split(separator)
     parts: list[str] = []
     current: list[str] = []
     chars = iter(value)
@@ -253,6 +257,9 @@ def _split(value: str, separator: str) -> list[str]:
 def _text(value: str) -> str:
     """A vCard text value unescaped: \\n is a newline; \\, \\; \\: \\\\ and (Gmail) \\" the
     character itself; any other backslash is kept (vCard 2.1 values are not escaped)."""
+
+    if "\\" not in value:
+        return value
 
     def one(match: re.Match[str]) -> str:
         ch = match.group(1)

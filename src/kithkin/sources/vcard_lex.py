@@ -120,6 +120,11 @@ def logical_lines(card: RawCard) -> list[LogicalLine]:
 
 def raw_text(card: RawCard) -> str:
     """The card exactly as read, decoded with the first charset it declares where not UTF-8."""
+    whole = b"".join(ln for _, ln in card.lines)
+    try:
+        return whole.decode("utf-8")  # then every line is UTF-8, as read one by one
+    except UnicodeDecodeError:
+        pass
     charset = next((c for _, ln in card.lines if (c := _charset_of(ln))), None)
     return "".join(decode_bytes(ln, charset) for _, ln in card.lines)
 
@@ -130,6 +135,8 @@ def _head(line: bytes) -> bytes:
 
 
 def _charset_of(line: bytes) -> str | None:
+    if b"charset" not in line.lower():
+        return None  # the quick answer for nearly every line
     match = _CHARSET.search(_head(line))
     return match.group(1).decode("ascii") if match else None
 

@@ -24,7 +24,9 @@ def clean(value: str | None) -> str | None:
     dropped (`model.CONTROL_CHARS`); None when nothing is left."""
     if value is None:
         return None
-    value = " ".join(without_controls(value).split())
+    value = " ".join(value.split())
+    if not value.isprintable():  # rare: a control character (or a format one, kept)
+        value = " ".join(without_controls(value).split())
     return value or None
 
 
