@@ -144,9 +144,9 @@ def _write(conn: Connection, plans: list[Plan]) -> dict[int, int]:
     fields: dict[int, dict[str, str | None]] = {}
     for p in plans:
         if p.outcome == "new":
-            fields[p.person_id] = {f: clean(p.fields[f]) for f in sources.PERSON_FIELDS}
+            fields[p.person_id] = {f: p.fields[f] for f in sources.PERSON_FIELDS}
         else:
-            fields.setdefault(p.person_id, {}).update({f: clean(v) for f, v in p.changes.items()})
+            fields.setdefault(p.person_id, {}).update(p.changes)  # clean: see `offered`
     made = source_writes.create_people(conn, [fields[p.person_id] for p in new])
     ids.update(zip([p.person_id for p in new], made, strict=True))
     for p in plans:

@@ -93,6 +93,7 @@ def offered(record: ContactRecord) -> dict[str, Any]:
         return [[v.value.strip(), clean(v.label)] for v in values if v.value.strip()]
 
     given, family = clean(record.given_name), clean(record.family_name)
+    nickname, organisation = clean(record.nickname), clean(record.organisation)
     contacts = {name: labelled(getattr(record, name)) for _, name in _KINDS}
     first_address = next(
         (v[0] for kind, name in _KINDS for v in contacts[name] if _readable(kind, v[0])), None
@@ -100,17 +101,17 @@ def offered(record: ContactRecord) -> dict[str, Any]:
     name = (
         clean(record.display_name)
         or " ".join(part for part in (given, family) if part)
-        or clean(record.nickname)
-        or clean(record.organisation)
-        or first_address
-    )
+        or nickname
+        or organisation
+        or clean(first_address)
+    )  # every person field here is clean: the writes take them as they are
     photo = record.photo
     return {
         "display_name": name,
         "given_name": given,
         "family_name": family,
-        "nickname": clean(record.nickname),
-        "organisation": clean(record.organisation),
+        "nickname": nickname,
+        "organisation": organisation,
         "title": clean(record.title),
         **contacts,
         "tags": sorted({t for t in (clean(tag) for tag in record.tags) if t}),
@@ -242,7 +243,7 @@ def _match_or_create(
             unread = f" ({'; '.join(w.removesuffix('; left out') for w in warnings)})"
             raise RecordSkipped("no name and no usable address" + (unread if warnings else ""))
         new = Plan(record, fields, digest, "new", known.slot(), known.slot(), keys)
-        known.fields[new.person_id] = {f: clean(fields.get(f)) for f in PERSON_FIELDS}
+        known.fields[new.person_id] = {f: fields.get(f) for f in PERSON_FIELDS}
         return new
     current = known.fields[person_id]
     merged = Plan(record, fields, digest, "merged", person_id, known.slot(), keys)
@@ -273,7 +274,7 @@ def _updated_fields(
 def _apply(known: Known, out: Plan) -> None:
     known.fields[out.person_id] = {
         **known.fields[out.person_id],
-        **{f: clean(v) for f, v in out.changes.items()},
+        **out.changes,
     }
 
 
