@@ -191,7 +191,8 @@ def simple_line(text: str) -> Parsed | None:
     colon = text.find(":")
     if colon < 0:
         return None
-    head = _plain_head(text[:colon])
+    # a long head is read without the cache, which holds only short ones (bounded memory)
+    head = _plain_head(text[:colon]) if colon <= 256 else _plain_head.__wrapped__(text[:colon])
     if head is None:
         return None
     group, name, params = head
