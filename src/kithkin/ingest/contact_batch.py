@@ -31,6 +31,7 @@ from kithkin.ingest.contact_record import (
     contact_keys,
     content_hash,
     controls_removed,
+    fields_text,
     offered,
     plan,
 )
@@ -58,6 +59,7 @@ class _Read:
     record: ContactRecord
     fields: dict[str, Any]
     digest: str
+    text: str  # fields as JSON
     keys: list[ContactKey] = field(default_factory=list)
     bad: list[str] = field(default_factory=list)
 
@@ -71,7 +73,8 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
             done[n].problem = item
             continue
         fields = offered(item)
-        digest = content_hash(fields)
+        text = fields_text(fields)
+        digest = content_hash(fields, text)
         key = (item.source, item.source_id)
         first = run.seen.get(key)
         if first is not None and first[0] != digest:
@@ -79,7 +82,7 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
             done[n].problem = SourceProblem(item.source_file, item.place, message)
             continue
         run.seen[key] = (digest, f"{item.source_file}: {item.place}")
-        read[n] = _Read(item, fields, digest)
+        read[n] = _Read(item, fields, digest, text)
         noticed = [
             SourceProblem(item.source_file, item.place, w)
             for w in (*item.warnings, *controls_removed(item))
@@ -94,6 +97,7 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
             continue
         try:
             plans[n] = plan(one.record, one.fields, one.digest, one.keys, one.bad, known)
+            plans[n].text = one.text
         except KithkinError as exc:  # RecordSkipped, with the reason
             done[n].problem = SourceProblem(one.record.source_file, one.record.place, str(exc))
     ids = _write(conn, list(plans.values()))
@@ -223,7 +227,7 @@ def _write_records(conn: Connection, plans: list[Plan], ids: dict[int, int]) -> 
             r.place,
             CONTROL_CHARS.sub("\ufffd", r.raw),  # kept as read, but for control characters
             p.digest,
-            p.fields,
+            p.text or p.fields,
             ids[p.person_id],
         )
 

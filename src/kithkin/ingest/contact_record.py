@@ -79,6 +79,7 @@ class Plan:
     tags: list[str] = field(default_factory=list)
     new_notes: list[str] = field(default_factory=list)
     note_texts: list[tuple[int, str]] = field(default_factory=list)  # (note id, new text)
+    text: str = ""  # `fields` as JSON, when written already
     birthday: str | None = None  # a fact to add
     fact_text: tuple[int, str] | None = None  # (fact id, new text)
     photo: bool = False
@@ -157,9 +158,14 @@ def controls_removed(record: ContactRecord) -> list[str]:
     return out
 
 
-def content_hash(fields: dict[str, Any]) -> str:
-    text = json.dumps(fields, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def fields_text(fields: dict[str, Any]) -> str:
+    """The record's values as JSON: what is hashed, and what the store keeps."""
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False)
+
+
+def content_hash(fields: dict[str, Any], text: str | None = None) -> str:
+    """The hash of `fields` (whose JSON `text` is given when it was written already)."""
+    return hashlib.sha256((text or fields_text(fields)).encode("utf-8")).hexdigest()
 
 
 def contact_keys(fields: dict[str, Any], region: str) -> tuple[list[ContactKey], list[str]]:
