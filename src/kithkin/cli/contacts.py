@@ -59,7 +59,13 @@ def import_contacts(
 
         def bar(items: Any) -> Any:
             return stack.enter_context(
-                click.progressbar(items, label="importing contacts", file=sys.stderr, show_pos=True)
+                click.progressbar(
+                    items,
+                    label="importing contacts",
+                    file=sys.stderr,
+                    show_pos=True,
+                    update_min_steps=100,  # drawn every 100 records, not every one
+                )
             )
 
         done = contacts.import_contacts(
