@@ -6,9 +6,31 @@ Records are frozen: code that wants a changed record makes a new one.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Final, Literal, NamedTuple
+
+# Control characters (C0 but TAB, LF and CR; DEL; C1): never stored, never exported. A NUL
+# or an escape in a mail header or a card is noise or an attack; a name loses them, an
+# address that holds one is refused.
+CONTROL_CHARS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """`text` without its control characters (TAB, LF and CR are kept)."""
+    if text.isprintable():  # the quick answer for nearly every text
+        return text
+    return CONTROL_CHARS.sub("", text)
+
+
+def first_control(text: str) -> str | None:
+    """The first control character of `text` as "U+0000", or None."""
+    if text.isprintable():
+        return None
+    match = CONTROL_CHARS.search(text)
+    return f"U+{ord(match.group()):04X}" if match else None
+
 
 ContactKind = Literal["email", "phone", "url", "handle"]
 CONTACT_KINDS: Final[tuple[ContactKind, ...]] = ("email", "phone", "url", "handle")

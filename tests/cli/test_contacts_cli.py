@@ -76,16 +76,20 @@ def test_import_prints_the_summary_with_each_problem_on_one_line(run: Run, tmp_p
     assert problem.startswith(f"{path}: card 4 (line ")
     assert "importing contacts" not in result.err  # no progress bar when stderr is no TTY
 
-    again = json.loads(run("import", "contacts", str(path), "--json").out)
+    copy = _file(tmp_path, name="copy.vcf")  # the same cards in a file not read yet
+    again = json.loads(run("import", "contacts", str(copy), "--json").out)
     assert (again["unchanged"], again["new"], again["skipped"]) == (3, 0, 1)
-    assert again["problems"][0]["file"] == str(path)
+    assert again["problems"][0]["file"] == str(copy)
     assert again["problems"][0]["place"].startswith("card 4")
+    third = run("import", "contacts", str(copy)).out
+    assert f"unchanged: {copy.resolve()} (not read again)" in third
+    assert _counts(third)["unchanged"] == 3
 
     dana = json.loads(run("person", "show", "dana@acme.example", "--json").out)
     assert dana["organisation"] == "Acme" and dana["tags"] == ["cio", "circle"]
     assert [n["text"] for n in dana["notes"]] == ["Met at the CIO forum, Lisbon"]
     log = json.loads(run("activity", "--json").out)
-    assert [a["action"] for a in log] == ["import.contacts", "import.contacts"]
+    assert [a["action"] for a in log] == ["import.contacts"] * 3
 
 
 def test_a_zip_and_a_folder_are_walked(run: Run, tmp_path: Path) -> None:

@@ -444,3 +444,22 @@ def test_merge_then_undo_restores_every_row_whatever_was_imported(
         assert _without_updated_at(rows(db)) == before
     finally:
         db.dispose()
+
+
+def test_a_linkedin_row_with_a_bad_connected_on_is_kept_and_reported(db: Database) -> None:
+    from kithkin.sources.linkedin import read_connections
+
+    data = (
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Ana,Lima,https://www.linkedin.com/in/ana-lima,,Acme,CTO,yesterday\n"
+    )
+    for _ in range(2):  # reported on every run, the unchanged one too
+        summary = import_contacts(db, read_connections(data, "Connections.csv"), label="c")
+        assert [str(w) for w in summary.warnings] == [
+            "Connections.csv: line 2: Connected On 'yesterday' is not a date (like 26 Dec 2025);"
+            " the connection is kept without its first interaction"
+        ]
+    with db.read() as conn:
+        [ana] = people.list_people(conn)
+        assert ana.display_name == "Ana Lima"
+        assert interactions.interactions_of(conn, ana.id) == []

@@ -54,6 +54,7 @@ def _split(walk: ContactsWalk) -> tuple[list[ContactRecord], list[SourceProblem]
         ("hello world\n", None),
         (" BEGIN:VCARD\n", None),  # a folded line never starts a card
         ("\x00\x01\x02BEGIN:VCARD", None),
+        ("BEGIN:VCARD\nFN:A\x00na\nEND:VCARD\n", "vcard"),  # one bad card, not a bad file
     ],
 )
 def test_the_format_is_told_from_the_content(content: str, expected: str | None) -> None:

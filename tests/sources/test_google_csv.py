@@ -243,3 +243,14 @@ def test_any_row_never_raises(cells: list[str]) -> None:
 def test_any_bytes_never_raise(data: bytes) -> None:
     for item in _read(",".join(NEWER).encode() + b"\n" + data):
         assert isinstance(item, ContactRecord | SourceProblem)
+
+
+def test_a_birthday_that_is_not_a_date_is_left_out_with_a_warning() -> None:
+    header = "First Name,Last Name,Birthday,E-mail 1 - Value\n"
+    rows = "Ana,Lima,1984-13-40,ana@x.example\nRaj,Patel,--05-17,raj@x.example\n"
+    data = (header + rows).encode()
+    ana, raj = read_google_csv(data, "google.csv")
+    assert isinstance(ana, ContactRecord) and isinstance(raj, ContactRecord)
+    assert ana.birthday is None
+    assert ana.warnings == ("Birthday '1984-13-40' is not a date (like 1984-03-12); left out",)
+    assert raj.warnings == ()

@@ -177,3 +177,18 @@ def test_any_text_after_the_header_never_raises(body: str) -> None:
 def test_any_bytes_never_raise(data: bytes) -> None:
     for item in _read(data):
         assert isinstance(item, ContactRecord | SourceProblem)
+
+
+def test_a_connected_on_that_is_not_a_date_keeps_the_row_and_says_so() -> None:
+    rows = (
+        "Ana,Lima,https://www.linkedin.com/in/ana-lima,,Acme,CTO,31 Feb 2024\n"
+        "Raj,Patel,https://www.linkedin.com/in/raj-patel,,Acme,CIO,\n"
+    )
+    ana, raj = _records(PREAMBLE + HEADER + rows)
+    assert ana.connected_on is None
+    assert ana.display_name == "Ana Lima"
+    assert ana.warnings == (
+        "Connected On '31 Feb 2024' is not a date (like 26 Dec 2025); the connection is kept"
+        " without its first interaction",
+    )
+    assert raj.warnings == ()  # an empty cell is no date, not a wrong one

@@ -16,6 +16,7 @@ from kithkin.sources.vcard_lex import (
     finish,
     logical_lines,
     parse_line,
+    simple_line,
     split_cards,
     vobject_line,
 )
@@ -287,6 +288,40 @@ def test_the_lenient_parser_agrees_with_vobject(
     assert _finished(lenient) == _finished(by_vobject)
 
 
+@given(
+    group=st.one_of(st.none(), _name),
+    name=_name,
+    params=st.lists(_param, max_size=4),
+    value=_value,
+    noise=st.text(max_size=40),
+)
+@settings(max_examples=1000)
+def test_the_fast_reader_reads_every_plain_line_as_vobject_does(
+    group: str | None, name: str, params: list[str], value: str, noise: str
+) -> None:
+    line = (f"{group}." if group else "") + name + "".join(f";{p}" for p in params) + ":" + value
+    for text in (line, noise, noise + line, line + noise, f"{name}{noise}:{value}"):
+        fast = simple_line(text)
+        if fast is None:
+            continue
+        by_vobject = vobject_line(text)
+        assert by_vobject is not None, text  # a plain line is one vobject reads
+        assert _finished(fast) == _finished(by_vobject), text
+
+
+def test_the_fast_reader_leaves_quotes_and_quoted_printable_to_vobject() -> None:
+    assert simple_line('EMAIL;TYPE="work,home":a@b.example') is None
+    assert simple_line("NOTE;ENCODING=QUOTED-PRINTABLE:Gr=C3=BC=C3=9Fe") is None
+    assert simple_line("TEL;work;quoted-printable:1=32") is None
+    assert simple_line("X-messaging/xmpp-All:a@b") is None  # not vobject's grammar
+    assert simple_line("item1.EMAIL;type=INTERNET;type=pref:a@b.example") == (
+        "item1",
+        "EMAIL",
+        {"TYPE": ("INTERNET", "pref")},
+        "a@b.example",
+    )
+
+
 def _finished(parsed: tuple[str | None, str, dict[str, tuple[str, ...]], str]) -> object:
     from kithkin.sources.vcard_lex import Prop
 
@@ -347,3 +382,20 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
         assert isinstance(item, ContactRecord | SourceProblem)
     for item in _read(data):
         assert isinstance(item, ContactRecord | SourceProblem)
+
+
+def test_a_card_with_a_control_byte_is_one_skipped_card_not_a_rejected_file() -> None:
+    text = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ana Lima\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bo\x00b\r\nEMAIL:bob@x.example\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Eve\r\nEMAIL:eve\x1b@x.example\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Raj Patel\r\nEND:VCARD\r\n"
+    )
+    ana, bob, eve, raj = _read(text)
+    assert isinstance(ana, ContactRecord) and isinstance(raj, ContactRecord)
+    assert str(bob) == (
+        "cards.vcf: card 2 (line 5): a control character (U+0000) on line 7: card skipped"
+    )
+    assert str(eve) == (
+        "cards.vcf: card 3 (line 10): a control character (U+001B) on line 13: card skipped"
+    )

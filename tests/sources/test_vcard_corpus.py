@@ -22,6 +22,7 @@ from kithkin.sources.vcard_lex import (
     finish,
     logical_lines,
     parse_line,
+    simple_line,
     split_cards,
     vobject_line,
 )
@@ -504,3 +505,19 @@ def test_the_lenient_parser_agrees_with_vobject_on_every_corpus_line() -> None:
                 assert finish(Prop(1, *lenient)) == finish(Prop(1, *by_vobject)), path.name
                 compared += 1
     assert compared > 900
+
+
+def test_the_fast_reader_reads_most_corpus_lines_and_each_as_vobject_does() -> None:
+    fast = slow = 0
+    for path in _files():
+        for raw in split_cards(path.read_bytes()):
+            for line in logical_lines(raw):
+                read = simple_line(line.text)
+                if read is None:
+                    slow += 1
+                    continue
+                fast += 1
+                by_vobject = vobject_line(line.text)
+                assert by_vobject is not None, (path.name, line.text)
+                assert finish(Prop(1, *read)) == finish(Prop(1, *by_vobject)), path.name
+    assert fast > 10 * slow

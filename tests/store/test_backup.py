@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kithkin import clock
 from kithkin.errors import BadBackup
-from kithkin.model import STORY_FIELDS
+from kithkin.model import STORY_FIELDS, without_controls
 from kithkin.store import (
     Database,
     backup,
@@ -120,10 +120,11 @@ def test_export_then_import_into_an_empty_database_round_trips_every_row(
 
 person_rows = st.lists(
     st.tuples(
-        st.text(min_size=1, max_size=40).filter(lambda s: s.strip()),
+        # text that is only control characters is no name (they are never stored)
+        st.text(min_size=1, max_size=40).filter(lambda s: without_controls(s).strip()),
         st.one_of(st.none(), st.text(max_size=30)),
         st.sampled_from(STORY_FIELDS),
-        st.text(min_size=1, max_size=200).filter(lambda s: s.strip()),
+        st.text(min_size=1, max_size=200).filter(lambda s: without_controls(s).strip()),
         st.one_of(st.none(), st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1))),
         st.integers(min_value=-10_000, max_value=10_000),
     ),
@@ -182,12 +183,12 @@ def test_restore_refuses_a_database_that_holds_people(db: Database, tmp_path: Pa
         ('{"format": "other"}', "not a kithkin backup"),
         ('{"format": "kithkin-backup", "version": 9, "tables": {}}', "version 9"),
         (
-            '{"format": "kithkin-backup", "version": 1, "tables": {"person": '
+            '{"format": "kithkin-backup", "version": 1, "schema": "0001", "tables": {"person": '
             '{"columns": ["id", "display_name"], "rows": [[1]]}}}',
             "table person row 1: expected 2 values",
         ),
         (
-            '{"format": "kithkin-backup", "version": 1, "tables": {"person": '
+            '{"format": "kithkin-backup", "version": 1, "schema": "0001", "tables": {"person": '
             '{"columns": ["id", "nope"], "rows": []}}}',
             r"unknown columns \['nope'\]",
         ),
@@ -216,3 +217,135 @@ def test_a_person_merged_into_a_later_one_restores(db: Database, tmp_path: Path)
     with target.write() as conn:
         backup.restore(conn, path)
     assert _tables(_export(target)) == _tables(text)
+
+
+def _backup(db: Database, tmp_path: Path, change: Any = None) -> Path:
+    """The backup of `db` as a file, after `change(data)` edited its JSON."""
+    data = json.loads(_export(db))
+    if change is not None:
+        change(data)
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _restore_refused(tmp_path: Path, path: Path, message: str) -> None:
+    target = Database(f"sqlite:///{tmp_path / 'target.db'}")
+    with pytest.raises(BadBackup, match=message), target.write() as conn:
+        backup.restore(conn, path)
+    with target.read() as conn:  # nothing half-restored
+        assert people.count_people(conn) == 0
+        assert all(n == 0 for t, n in _counts(conn).items() if t != "setting")
+    target.dispose()
+
+
+def _counts(conn: Any) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from kithkin.store.schema import backup_tables
+
+    return {t.name: conn.scalar(select(func.count()).select_from(t)) for t in backup_tables()}
+
+
+def test_a_backup_of_a_newer_schema_is_refused_with_the_reason(
+    db: Database, tmp_path: Path
+) -> None:
+    _fill(db)
+    path = _backup(db, tmp_path, lambda data: data.update(schema="9999"))
+    _restore_refused(tmp_path, path, r"schema '9999' is newer than this kithkin's \(\d{4}\)")
+    path = _backup(db, tmp_path, lambda data: data.pop("schema"))
+    _restore_refused(tmp_path, path, 'no "schema"')
+
+
+def test_a_backup_with_a_table_kithkin_does_not_know_is_refused(
+    db: Database, tmp_path: Path
+) -> None:
+    _fill(db)
+    extra = {"columns": ["id"], "rows": [[1]]}
+    path = _backup(db, tmp_path, lambda data: data["tables"].update(secrets=extra))
+    _restore_refused(tmp_path, path, "unknown tables 'secrets'")
+
+
+def test_a_reference_to_a_missing_row_names_the_table_and_the_row(
+    db: Database, tmp_path: Path
+) -> None:
+    _fill(db)
+
+    def orphan(data: dict[str, Any]) -> None:
+        notes = data["tables"]["note"]
+        column = notes["columns"].index("person_id")
+        notes["rows"][0][column] = 999
+
+    path = _backup(db, tmp_path, orphan)
+    note_id = json.loads(path.read_text())["tables"]["note"]["rows"][0][0]
+    _restore_refused(
+        tmp_path, path, rf"table note row id {note_id}: person_id 999 names no person row"
+    )
+
+
+def test_a_row_the_database_refuses_names_the_table_and_the_row(
+    db: Database, tmp_path: Path
+) -> None:
+    _fill(db)
+
+    def twice(data: dict[str, Any]) -> None:
+        rows = data["tables"]["person"]["rows"]
+        rows.append(list(rows[0]))  # the same id again
+
+    path = _backup(db, tmp_path, twice)
+    rows = len(json.loads(path.read_text())["tables"]["person"]["rows"])
+    _restore_refused(
+        tmp_path,
+        path,
+        rf"table person row {rows} \(id 1\): refused by the database: UNIQUE constraint failed",
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_mutated_backup_is_restored_whole_or_refused_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    source = Database(f"sqlite:///{folder / 's.db'}")
+    _fill(source)
+    text = _export(source)
+    source.dispose()
+    raw = bytearray(text.encode("utf-8"))
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        how = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if how == "flip":
+            raw[at] = data.draw(st.integers(0, 255))
+        elif how == "cut":
+            del raw[at : at + data.draw(st.integers(1, 64))]
+        else:
+            raw[at:at] = data.draw(st.binary(max_size=16))
+    path = folder / "b.json"
+    path.write_bytes(bytes(raw))
+    target = Database(f"sqlite:///{folder / 't.db'}")
+    try:
+        with target.write() as conn:
+            backup.restore(conn, path)
+    except BadBackup as exc:
+        assert str(exc).startswith(str(path))
+        with target.read() as conn:
+            assert people.count_people(conn) == 0
+    finally:
+        target.dispose()
+
+
+@settings(max_examples=25, deadline=None)
+@given(content=st.binary(max_size=512))
+def test_random_bytes_are_refused_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, content: bytes
+) -> None:
+    folder = tmp_path_factory.mktemp("bytes")
+    path = folder / "b.json"
+    path.write_bytes(content)
+    target = Database(f"sqlite:///{folder / 't.db'}")
+    try:
+        with pytest.raises(BadBackup), target.write() as conn:
+            backup.restore(conn, path)
+    finally:
+        target.dispose()

@@ -33,7 +33,7 @@ _MIN_SCORE = 0.6  # kithkin.services.contacts.DEFAULT_MIN_SCORE, kept here so --
 )
 @click.option(
     "--batch-size",
-    default=200,
+    default=1000,
     show_default=True,
     type=click.IntRange(1, 100_000),
     help="Records stored per transaction.",
@@ -46,8 +46,9 @@ def import_contacts(
     """Import contacts from vCard files (2.1, 3.0, 4.0), LinkedIn Connections.csv or its
     export zip, and Google Contacts CSV: files, folders or zip archives (PATH...).
 
-    Re-running is safe: unchanged records change nothing, a newer export updates what
-    changed but never what you edited by hand. Someone whose email, profile URL or phone is
+    Re-running is safe: a file unchanged since it was imported is not read again,
+    unchanged records change nothing, a newer export updates what changed but never what
+    you edited by hand. Someone whose email, profile URL or phone is
     already known is merged into that person; likely duplicates are only proposed
     (`kithkin people duplicates`)."""
     from contextlib import ExitStack
@@ -58,7 +59,13 @@ def import_contacts(
 
         def bar(items: Any) -> Any:
             return stack.enter_context(
-                click.progressbar(items, label="importing contacts", file=sys.stderr, show_pos=True)
+                click.progressbar(
+                    items,
+                    label="importing contacts",
+                    file=sys.stderr,
+                    show_pos=True,
+                    update_min_steps=100,  # drawn every 100 records, not every one
+                )
             )
 
         done = contacts.import_contacts(
@@ -77,6 +84,8 @@ def import_contacts(
 def print_summary(summary: ImportSummary, ignored: list[str]) -> None:
     for what, n in summary.counts().items():
         click.echo(f"{what:<10} {n:>6}")
+    for path in summary.unchanged_files:
+        click.echo(f"unchanged: {path} (not read again)")
     for problem in summary.problems:
         click.echo(str(problem))
     if summary.warnings:

@@ -30,10 +30,13 @@ from kithkin.ingest.contact_record import (
     RecordRun,
     contact_keys,
     content_hash,
+    controls_removed,
+    fields_text,
     offered,
     plan,
 )
 from kithkin.ingest.identity import ContactKey
+from kithkin.model import CONTROL_CHARS
 from kithkin.sources.records import ContactRecord, SourceProblem
 from kithkin.store import interactions, search, source_writes, sources
 from kithkin.store.rows import clean
@@ -56,6 +59,7 @@ class _Read:
     record: ContactRecord
     fields: dict[str, Any]
     digest: str
+    text: str  # fields as JSON
     keys: list[ContactKey] = field(default_factory=list)
     bad: list[str] = field(default_factory=list)
 
@@ -69,7 +73,8 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
             done[n].problem = item
             continue
         fields = offered(item)
-        digest = content_hash(fields)
+        text = fields_text(fields)
+        digest = content_hash(fields, text)
         key = (item.source, item.source_id)
         first = run.seen.get(key)
         if first is not None and first[0] != digest:
@@ -77,7 +82,12 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
             done[n].problem = SourceProblem(item.source_file, item.place, message)
             continue
         run.seen[key] = (digest, f"{item.source_file}: {item.place}")
-        read[n] = _Read(item, fields, digest)
+        read[n] = _Read(item, fields, digest, text)
+        noticed = [
+            SourceProblem(item.source_file, item.place, w)
+            for w in (*item.warnings, *controls_removed(item))
+        ]
+        done[n].warnings = noticed
     known = _known(conn, read, run.region)
     plans: dict[int, Plan] = {}
     for n, one in read.items():
@@ -87,13 +97,14 @@ def apply_batch(conn: Connection, items: Sequence[Item], run: RecordRun) -> list
             continue
         try:
             plans[n] = plan(one.record, one.fields, one.digest, one.keys, one.bad, known)
+            plans[n].text = one.text
         except KithkinError as exc:  # RecordSkipped, with the reason
             done[n].problem = SourceProblem(one.record.source_file, one.record.place, str(exc))
     ids = _write(conn, list(plans.values()))
     for n, planned in plans.items():
         record = planned.record
         done[n].outcome, done[n].person_id = planned.outcome, ids.get(planned.person_id)
-        done[n].warnings = [
+        done[n].warnings += [
             SourceProblem(record.source_file, record.place, w) for w in planned.warnings
         ]
     return done
@@ -137,9 +148,9 @@ def _write(conn: Connection, plans: list[Plan]) -> dict[int, int]:
     fields: dict[int, dict[str, str | None]] = {}
     for p in plans:
         if p.outcome == "new":
-            fields[p.person_id] = {f: clean(p.fields[f]) for f in sources.PERSON_FIELDS}
+            fields[p.person_id] = {f: p.fields[f] for f in sources.PERSON_FIELDS}
         else:
-            fields.setdefault(p.person_id, {}).update({f: clean(v) for f, v in p.changes.items()})
+            fields.setdefault(p.person_id, {}).update(p.changes)  # clean: see `offered`
     made = source_writes.create_people(conn, [fields[p.person_id] for p in new])
     ids.update(zip([p.person_id for p in new], made, strict=True))
     for p in plans:
@@ -214,9 +225,9 @@ def _write_records(conn: Connection, plans: list[Plan], ids: dict[int, int]) -> 
             r.source_id,
             r.source_file,
             r.place,
-            r.raw,
+            CONTROL_CHARS.sub("\ufffd", r.raw),  # kept as read, but for control characters
             p.digest,
-            p.fields,
+            p.text or p.fields,
             ids[p.person_id],
         )
 

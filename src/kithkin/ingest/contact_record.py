@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 from kithkin.errors import KithkinError, RecordSkipped
 from kithkin.ingest import identity
 from kithkin.ingest.identity import ContactKey
+from kithkin.model import first_control, without_controls
 from kithkin.sources.records import ContactRecord, Labelled
 from kithkin.store.contacts import normalize
 from kithkin.store.rows import clean
@@ -78,6 +79,7 @@ class Plan:
     tags: list[str] = field(default_factory=list)
     new_notes: list[str] = field(default_factory=list)
     note_texts: list[tuple[int, str]] = field(default_factory=list)  # (note id, new text)
+    text: str = ""  # `fields` as JSON, when written already
     birthday: str | None = None  # a fact to add
     fact_text: tuple[int, str] | None = None  # (fact id, new text)
     photo: bool = False
@@ -92,6 +94,7 @@ def offered(record: ContactRecord) -> dict[str, Any]:
         return [[v.value.strip(), clean(v.label)] for v in values if v.value.strip()]
 
     given, family = clean(record.given_name), clean(record.family_name)
+    nickname, organisation = clean(record.nickname), clean(record.organisation)
     contacts = {name: labelled(getattr(record, name)) for _, name in _KINDS}
     first_address = next(
         (v[0] for kind, name in _KINDS for v in contacts[name] if _readable(kind, v[0])), None
@@ -99,21 +102,21 @@ def offered(record: ContactRecord) -> dict[str, Any]:
     name = (
         clean(record.display_name)
         or " ".join(part for part in (given, family) if part)
-        or clean(record.nickname)
-        or clean(record.organisation)
-        or first_address
-    )
+        or nickname
+        or organisation
+        or clean(first_address)
+    )  # every person field here is clean: the writes take them as they are
     photo = record.photo
     return {
         "display_name": name,
         "given_name": given,
         "family_name": family,
-        "nickname": clean(record.nickname),
-        "organisation": clean(record.organisation),
+        "nickname": nickname,
+        "organisation": organisation,
         "title": clean(record.title),
         **contacts,
         "tags": sorted({t for t in (clean(tag) for tag in record.tags) if t}),
-        "notes": [n.strip() for n in record.notes if n.strip()],
+        "notes": [n for n in (without_controls(n).strip() for n in record.notes) if n],
         "birthday": _iso(record.birthday),
         "connected_on": _iso(record.connected_on),
         "photo": None
@@ -122,9 +125,47 @@ def offered(record: ContactRecord) -> dict[str, Any]:
     }
 
 
-def content_hash(fields: dict[str, Any]) -> str:
-    text = json.dumps(fields, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+_TEXTS: Final = (
+    ("display_name", "name"),
+    ("given_name", "given name"),
+    ("family_name", "family name"),
+    ("nickname", "nickname"),
+    ("organisation", "organisation"),
+    ("title", "title"),
+)
+
+
+def controls_removed(record: ContactRecord) -> list[str]:
+    """What lost control characters on its way in (names, notes, tags, labels), reported
+    once per record; contact points that hold one are refused by `contact_keys`."""
+    labels = [v.label or "" for _, name in _KINDS for v in getattr(record, name)]
+    names = [getattr(record, a) or "" for a, _ in _TEXTS]
+    if first_control("".join([*names, *record.notes, *record.tags, *labels])) is None:
+        return []  # the quick answer for nearly every record
+    out: list[str] = []
+    for attribute, what in _TEXTS:
+        control = first_control(getattr(record, attribute) or "")
+        if control is not None:
+            out.append(f"control characters ({control}) removed from the {what}")
+    for what, texts in (
+        ("a note", record.notes),
+        ("a tag", record.tags),
+        ("a label", labels),
+    ):
+        control = next(filter(None, map(first_control, texts)), None)
+        if control is not None:
+            out.append(f"control characters ({control}) removed from {what}")
+    return out
+
+
+def fields_text(fields: dict[str, Any]) -> str:
+    """The record's values as JSON: what is hashed, and what the store keeps."""
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False)
+
+
+def content_hash(fields: dict[str, Any], text: str | None = None) -> str:
+    """The hash of `fields` (whose JSON `text` is given when it was written already)."""
+    return hashlib.sha256((text or fields_text(fields)).encode("utf-8")).hexdigest()
 
 
 def contact_keys(fields: dict[str, Any], region: str) -> tuple[list[ContactKey], list[str]]:
@@ -208,7 +249,7 @@ def _match_or_create(
             unread = f" ({'; '.join(w.removesuffix('; left out') for w in warnings)})"
             raise RecordSkipped("no name and no usable address" + (unread if warnings else ""))
         new = Plan(record, fields, digest, "new", known.slot(), known.slot(), keys)
-        known.fields[new.person_id] = {f: clean(fields.get(f)) for f in PERSON_FIELDS}
+        known.fields[new.person_id] = {f: fields.get(f) for f in PERSON_FIELDS}
         return new
     current = known.fields[person_id]
     merged = Plan(record, fields, digest, "merged", person_id, known.slot(), keys)
@@ -239,7 +280,7 @@ def _updated_fields(
 def _apply(known: Known, out: Plan) -> None:
     known.fields[out.person_id] = {
         **known.fields[out.person_id],
-        **{f: clean(v) for f, v in out.changes.items()},
+        **out.changes,
     }
 
 

@@ -21,8 +21,9 @@ the activity log, kept up to date batch by batch.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, Final
@@ -31,10 +32,13 @@ from sqlalchemy import Connection
 
 from kithkin.ingest.contact_batch import Done, apply_batch
 from kithkin.ingest.contact_record import RecordRun
+from kithkin.sources.mail.parallel import fewer_collections
 from kithkin.sources.records import ContactRecord, SourceProblem
-from kithkin.store import Database, activity, settings
+from kithkin.store import Database, activity, settings, sources
+from kithkin.store.sources import FileState
 
-BATCH_SIZE: Final = 200
+BATCH_SIZE: Final = 1000
+CACHE_MB: Final = 64
 Item = ContactRecord | SourceProblem
 
 
@@ -52,6 +56,8 @@ class ImportSummary:
     warnings: list[SourceProblem] = field(default_factory=list)
     person_ids: list[int] = field(default_factory=list)  # new, updated or merged into
     activity_id: int | None = None
+    unchanged_files: list[str] = field(default_factory=list)  # not read again (their records
+    # count as unchanged)
 
     @property
     def skipped(self) -> int:
@@ -84,6 +90,7 @@ class ImportSummary:
             "warnings": [problem(p) for p in self.warnings],
             "person_ids": self.person_ids,
             "activity_id": self.activity_id,
+            "unchanged_files": self.unchanged_files,
         }
 
 
@@ -94,8 +101,11 @@ def import_contacts(
     label: str,
     batch_size: int = BATCH_SIZE,
     region: str | None = None,
+    files: FileRun | None = None,
 ) -> ImportSummary:
-    """Store what a contacts source yields; returns the summary of the run."""
+    """Store what a contacts source yields; returns the summary of the run. With `files`
+    (the run `read_paths` was given), the files read are remembered in the last
+    transaction and those it skipped count as unchanged."""
     summary = ImportSummary(label=label)
     stream = iter(items)
     if region is None:
@@ -104,28 +114,106 @@ def import_contacts(
     else:
         region = settings.check_region(region)
     run = RecordRun(region)
-    for chunk in _chunks(stream, max(1, batch_size)):
-        with db.write() as conn:
-            pending = ImportSummary(label=label)
-            for one in apply_batch(conn, chunk, run):
-                _count(one, pending)
-            _absorb(summary, pending)
-            _log(conn, summary)
-    if summary.activity_id is None:
-        with db.write() as conn:
+    with (
+        fewer_collections(),  # millions of small objects, no cyclic garbage: as mail does
+        db.writer(cache_mb=CACHE_MB) as conn,  # one warm connection, a transaction a batch
+    ):
+        for chunk in _chunks(stream, max(1, batch_size)):
+            with conn.begin():
+                pending = ImportSummary(label=label)
+                for one in apply_batch(conn, chunk, run):
+                    _count(one, pending)
+                _absorb(summary, pending)
+                _log(conn, summary)
+        with conn.begin():
+            if files is not None:
+                files.save(conn)
+                summary.unchanged_files = [f.path for f in files.unchanged]
+                summary.unchanged += sum(f.records for f in files.unchanged)
             _log(conn, summary)
     return summary
 
 
-def read_paths(paths: Sequence[Path], ignored: list[str]) -> Iterator[Item]:
+class FileRun:
+    """The files of an import: one unchanged since an import last read it to its end (same
+    size and mtime, else the same SHA-256) is not read again, as an unchanged mailbox is
+    not; the others are remembered once they are read, by `save`."""
+
+    def __init__(self, known: dict[str, FileState]) -> None:
+        self.known = known
+        self.read: list[FileState] = []  # read to their end in this run
+        self.unchanged: list[FileState] = []  # skipped
+
+    @classmethod
+    def of(cls, db: Database) -> FileRun:
+        with db.read() as conn:
+            return cls(sources.file_states(conn))
+
+    def start(self, path: Path) -> FileState | None:
+        """The state of `path` now, or None when it is unchanged (and skipped); the caller
+        reads it, then calls `finish`. Stat before reading: a file changed meanwhile is
+        read again next time."""
+        key = str(path.resolve())
+        try:
+            info = path.stat()
+        except OSError:
+            return FileState(key, -1, -1, "", 0)  # the reader reports it
+        known = self.known.get(key)
+        if known is not None and (known.size, known.mtime_ns) == (info.st_size, info.st_mtime_ns):
+            self.unchanged.append(known)
+            return None
+        digest = _sha256(path)
+        if known is not None and digest == known.sha256:
+            self.unchanged.append(known)
+            self.read.append(replace(known, mtime_ns=info.st_mtime_ns))  # touched only
+            return None
+        return FileState(key, info.st_size, info.st_mtime_ns, digest, 0)
+
+    def finish(self, state: FileState, records: int) -> None:
+        if state.size >= 0 and state.sha256:
+            self.read.append(replace(state, records=records))
+
+    def save(self, conn: Connection) -> None:
+        sources.save_file_states(conn, self.read)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def read_paths(
+    paths: Sequence[Path], ignored: list[str], files: FileRun | None = None
+) -> Iterator[Item]:
     """What the files, directories and zip archives at `paths` hold; the names of files in
-    them that are not contacts are added to `ignored` as the walk passes them."""
-    from kithkin.sources.contacts import read_contacts
+    them that are not contacts are added to `ignored` as the walk passes them. With
+    `files`, a file unchanged since it was last read is skipped (`files.unchanged`)."""
+    from kithkin.sources.contacts import contact_files, read_contacts, read_contacts_file
 
     for path in paths:
-        walk = read_contacts(path)
-        yield from walk
-        ignored.extend(walk.ignored)
+        if files is None or not path.exists():
+            walk = read_contacts(path)
+            yield from walk
+            ignored.extend(walk.ignored)
+            continue
+        alone = not path.is_dir()
+        for file in contact_files(path):
+            state = files.start(file)
+            if state is None:
+                continue
+            walk = read_contacts_file(file, alone=alone)
+            records = 0
+            for item in walk:
+                records += isinstance(item, ContactRecord)
+                yield item
+            ignored.extend(walk.ignored)
+            files.finish(state, records)
 
 
 def read_uploads(files: Sequence[tuple[str, bytes]], ignored: list[str]) -> Iterator[Item]:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Collection
 from typing import Final, Literal
 
+from kithkin.model import CONTROL_CHARS, without_controls
+
 Role = Literal["from", "to", "cc", "bcc", "list", "attendee", "organizer"]
 # (normalised address, role, display name as written, address as written)
 Correspondent = tuple[str, Role, str, str]
@@ -37,9 +39,10 @@ _QUOTES: Final = "\"' "
 @functools.lru_cache(maxsize=1 << 16)
 def normal_address(address: str) -> str | None:
     """The comparison key of an address (lower case), None when it is not one (the rule of
-    `store.contacts.normalize`: something, one "@", something, no white space)."""
+    `store.contacts.normalize`: something, one "@", something, no white space, no control
+    character)."""
     key = address.strip().lower()
-    return key if _EMAIL.match(key) else None
+    return key if _EMAIL.match(key) and not CONTROL_CHARS.search(address) else None
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -68,7 +71,7 @@ def is_list_address(address: str, known: Collection[str] = ()) -> bool:
 def person_name(name: str | None, address: str) -> str:
     """The name to call a correspondent by: the one their mail gives, cleaned ("Smith, Bob"
     is Bob Smith; "'Ana' via Kernel Dev" is Ana), else one made from the address."""
-    text = " ".join((name or "").split()).strip(_QUOTES)
+    text = " ".join(without_controls(name or "").split()).strip(_QUOTES)
     via = _VIA.match(text)
     if via is not None:
         text = via.group(1).strip(_QUOTES)

@@ -57,13 +57,17 @@ def import_contacts(
     progress: Progress | None = None,
 ) -> ContactsImported:
     """Import the contacts in files, folders or zip archives; `progress` (a progress bar)
-    wraps the records as they are read."""
+    wraps the records as they are read. A file unchanged since an import read it to its end
+    is not read again (its records count as unchanged)."""
     ignored: list[str] = []
-    items: Iterable[Any] = ingest.read_paths(list(paths), ignored)
+    files = ingest.FileRun.of(db)
+    items: Iterable[Any] = ingest.read_paths(list(paths), ignored, files)
     if progress is not None:
         items = progress(items)
     label = ingest.describe([str(p) for p in paths])
-    summary = ingest.import_contacts(db, items, label=label, batch_size=batch_size, region=region)
+    summary = ingest.import_contacts(
+        db, items, label=label, batch_size=batch_size, region=region, files=files
+    )
     return ContactsImported(summary, tuple(ignored))
 
 

@@ -64,6 +64,21 @@ def read_contacts(path: Path) -> ContactsWalk:
     return ContactsWalk(_walk_path(path, ignored), ignored)
 
 
+def contact_files(path: Path) -> Iterator[Path]:
+    """The files an import of `path` reads: itself, or every file under it in sorted order."""
+    if path.is_dir():
+        yield from sorted(p for p in path.rglob("*") if p.is_file())
+    else:
+        yield path
+
+
+def read_contacts_file(path: Path, *, alone: bool) -> ContactsWalk:
+    """Every contact in the file (or zip archive) at `path`; `alone`: named on its own, so
+    a file that holds no contacts is a problem rather than ignored."""
+    ignored: list[str] = []
+    return ContactsWalk(_read_file(path, ignored, alone=alone), ignored)
+
+
 def read_contacts_bytes(data: bytes, source_file: str) -> ContactsWalk:
     """Every contact in `data`, the content of one file (a zip archive is walked)."""
     ignored: list[str] = []
@@ -73,9 +88,9 @@ def read_contacts_bytes(data: bytes, source_file: str) -> ContactsWalk:
 def detect_format(head: bytes) -> Format | None:
     """The contacts format of a file from its first bytes, or None."""
     text = decode_text(head)
-    if "\x00" in text:
-        return None
     for line in lines_of(text)[:HEADER_SEARCH_LINES]:
+        if "\x00" in line:  # a binary file's, not a header
+            continue
         fields = header_fields(line)
         if linkedin.is_connections_header(fields):
             return "linkedin"
@@ -97,13 +112,12 @@ def read_format(format: Format, data: bytes, source_file: str) -> Iterator[Item]
 
 
 def _walk_path(path: Path, ignored: list[str]) -> Iterator[Item]:
-    if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            yield from _read_file(child, ignored, alone=False)
-    elif path.exists():
-        yield from _read_file(path, ignored, alone=True)
-    else:
+    if not path.exists():
         yield SourceProblem(str(path), "file", "no such file or directory")
+        return
+    alone = not path.is_dir()
+    for child in contact_files(path):
+        yield from _read_file(child, ignored, alone=alone)
 
 
 def _read_file(path: Path, ignored: list[str], *, alone: bool) -> Iterator[Item]:

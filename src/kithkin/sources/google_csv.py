@@ -31,6 +31,7 @@ SEPARATOR = " ::: "
 _NAMES = {"name", "first name", "given name", "last name", "family name"}
 _MARKERS = {"e-mail 1 - value", "phone 1 - value", "labels", "group membership"}
 _NUMBERED = re.compile(r"^(E-mail|Phone|Website|IM|Organization) (\d+) - (.+)$", re.IGNORECASE)
+_NO_YEAR = re.compile(r"^--\d{1,2}-\d{1,2}$")  # a birthday without its year: not kept, not wrong
 _SYSTEM_GROUPS = {"mycontacts", "my contacts", "starred"}
 
 
@@ -85,6 +86,8 @@ def _record(fields: dict[str, str], raw: str, source_file: str, place: str) -> C
     if not (display or organisation or nickname or emails or phones or urls or handles):
         return None
     photo_url = first("photo")
+    born = first("birthday")
+    birthday = parse_date(born or "")
     notes = first("notes")
     groups = first("labels", "group membership") or ""
     return ContactRecord(
@@ -106,7 +109,10 @@ def _record(fields: dict[str, str], raw: str, source_file: str, place: str) -> C
         tags=_tags(groups),
         notes=(notes.replace("\r\n", "\n"),) if notes else (),
         photo=Photo("text/uri", photo_url.encode("utf-8")) if photo_url else None,
-        birthday=parse_date(first("birthday") or ""),
+        birthday=birthday,
+        warnings=(f"Birthday {born!r} is not a date (like 1984-03-12); left out",)
+        if born and birthday is None and not _NO_YEAR.match(born)
+        else (),
     )
 
 

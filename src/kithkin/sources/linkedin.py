@@ -10,7 +10,8 @@ Names lose the stray TABs and outer spaces real exports carry; nothing else is n
 (emoji and percent-encoded profile URLs stay as they are). The profile URL is a url
 contact labelled "linkedin" and the record's `source_id`; a row without one is identified
 by a hash of its text. A row with no name, URL or e-mail (a member who hides their profile)
-is a SourceProblem, as is a malformed row; the others go on.
+is a SourceProblem, as is a malformed row; the others go on. A "Connected On" that is not a
+date keeps its row, with a warning naming the value (the connection has no first interaction).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def read_connections(data: bytes, source_file: str) -> Iterator[ContactRecord | 
                 source_file, place, "skipped: the connection has no name, profile URL or e-mail"
             )
             continue
+        connected = cell(row.fields, "connected on").strip()
+        connected_on = parse_date(connected)
         yield ContactRecord(
             source=SOURCE,
             source_file=source_file,
@@ -75,8 +78,16 @@ def read_connections(data: bytes, source_file: str) -> Iterator[ContactRecord | 
             title=cell(row.fields, "position").strip() or None,
             emails=(Labelled(email),) if email else (),
             urls=(Labelled(url, "linkedin"),) if url else (),
-            connected_on=parse_date(cell(row.fields, "connected on")),
+            connected_on=connected_on,
+            warnings=() if connected_on or not connected else (_bad_date(connected),),
         )
+
+
+def _bad_date(text: str) -> str:
+    return (
+        f"Connected On {text!r} is not a date (like 26 Dec 2025); the connection is kept"
+        " without its first interaction"
+    )
 
 
 def _name(text: str) -> str | None:

@@ -44,6 +44,8 @@ class ContactRecord:
     photo: Photo | None = None
     birthday: date | None = None
     connected_on: date | None = None  # LinkedIn: when the connection was made
+    # what the reader left out of a record it kept ("Connected On" that is not a date)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

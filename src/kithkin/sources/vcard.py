@@ -1,7 +1,8 @@
 """vCard files (2.1, 3.0, 4.0) as `ContactRecord`s, one per card.
 
 `read_vcards` yields a record per card, or a `SourceProblem` naming the file, the card and
-its line when a card is cut off, unreadable or empty; the other cards go on. Cutting the
+its line when a card is cut off, unreadable, empty or holds a control character (a NUL, an
+escape: `model.CONTROL_CHARS`); the other cards go on. Cutting the
 file into cards and cards into properties is `vcard_lex`'s job (vobject, with a tolerant
 reader where vobject refuses a real client's card); here the properties become fields.
 
@@ -25,10 +26,18 @@ from collections.abc import Iterator
 from datetime import date
 from email.utils import parseaddr
 
+from kithkin.model import first_control
 from kithkin.sources import labels
 from kithkin.sources.rawtext import stable_id
 from kithkin.sources.records import ContactRecord, Labelled, Photo, SourceProblem
-from kithkin.sources.vcard_lex import Prop, card_props, logical_lines, raw_text, split_cards
+from kithkin.sources.vcard_lex import (
+    LogicalLine,
+    Prop,
+    card_props,
+    logical_lines,
+    raw_text,
+    split_cards,
+)
 
 SOURCE = "vcard"
 
@@ -75,12 +84,30 @@ def read_vcards(data: bytes, source_file: str) -> Iterator[ContactRecord | Sourc
             yield SourceProblem(source_file, place, "no END:VCARD: the card is cut off")
             continue
         try:
-            props, _ = card_props(logical_lines(card))
+            lines = logical_lines(card)
+            bad = _control(lines)
+            if bad is not None:
+                yield SourceProblem(source_file, place, bad)
+                continue
+            props, _ = card_props(lines)
             yield _record(props, raw_text(card), source_file, place)
         except Exception as exc:  # one unreadable card must not stop the file
             yield SourceProblem(source_file, place, f"unreadable card: {exc}")
     if not found:
         yield SourceProblem(source_file, "line 1", "no BEGIN:VCARD: not a vCard file")
+
+
+def _control(lines: list[LogicalLine]) -> str | None:
+    """Why a card with a control character in its bytes (a NUL, an escape) is skipped. One
+    decoded from quoted-printable is left to the import, which drops it from names and
+    refuses an address that holds it (a real Outlook card encodes a form feed in FBURL)."""
+    if first_control("".join(line.text for line in lines)) is None:
+        return None  # the quick answer for nearly every card
+    for line in lines:
+        control = first_control(line.text)
+        if control is not None:
+            return f"a control character ({control}) on line {line.line}: card skipped"
+    return None
 
 
 def _record(
@@ -210,6 +237,8 @@ def _strip_scheme(value: str, scheme: str) -> str:
 
 def _split(value: str, separator: str) -> list[str]:
     """`value` split on the separators that are not backslash-escaped (still escaped)."""
+    if "\\" not in value:
+        return value.split(separator)
     parts: list[str] = []
     current: list[str] = []
     chars = iter(value)
@@ -228,6 +257,9 @@ def _split(value: str, separator: str) -> list[str]:
 def _text(value: str) -> str:
     """A vCard text value unescaped: \\n is a newline; \\, \\; \\: \\\\ and (Gmail) \\" the
     character itself; any other backslash is kept (vCard 2.1 values are not escaped)."""
+
+    if "\\" not in value:
+        return value
 
     def one(match: re.Match[str]) -> str:
         ch = match.group(1)

@@ -5,7 +5,7 @@ CATEGORIES (tags), NOTE (one per note), UID and REV. A label the reader would tu
 into the same text from a TYPE parameter ("work", "home fax", "mobile" as TYPE=cell) is
 written as TYPE; any other label is written Apple's way, in an `itemN.X-ABLabel` line, so
 every label survives the round trip. Lines are folded at 75 octets, never inside a
-character.
+character. No control character is written (a stored one would make the card unreadable).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from kithkin.model import Person
+from kithkin.model import Person, without_controls
 from kithkin.sources import labels
 
 PRODID = "-//kithkin//kithkin//EN"
@@ -59,7 +59,7 @@ def to_vcard(person: Person) -> str:
             lines.append(f"NOTE:{_escape(text)}")
     lines.append(f"REV:{_timestamp(person.updated_at)}")
     lines.append("END:VCARD")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(_fold(without_controls(line)) + "\r\n" for line in lines)
 
 
 def to_vcards(people: Iterable[Person]) -> str:

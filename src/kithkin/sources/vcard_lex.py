@@ -7,16 +7,20 @@ vCard 2.1 quoted-printable soft line breaks) and decoded line by line: UTF-8 whe
 the line's CHARSET parameter (vCard 2.1 phones write Shift_JIS or ISO-8859-1), else
 Windows-1252.
 
-Each property line is parsed by vobject; the few lines it refuses in real files (a comment,
-a name holding "/", "FN" without a colon, a value in a charset it cannot decode, the
+Each property line of the plain shape (no quotes before the value, no quoted-printable:
+nearly every line) is read by `simple_line`, exactly as vobject reads it but several times
+faster; any other line is parsed by vobject. The few lines vobject refuses in real files (a
+comment, a name holding "/", "FN" without a colon, a value in a charset it cannot decode, the
 continuation of a vCard 2.1 value) are read by `parse_line`, which follows the same grammar
-more leniently. The two agree on every line vobject reads (tested on the corpus).
+more leniently. The three agree on every line vobject reads (tested with hypothesis and on
+the corpus).
 """
 
 from __future__ import annotations
 
 import binascii
 import codecs
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +32,10 @@ _BEGIN = re.compile(rb"^BEGIN[ \t]*:[ \t]*VCARD[ \t]*$", re.IGNORECASE)
 _END = re.compile(rb"^END[ \t]*:[ \t]*VCARD[ \t]*$", re.IGNORECASE)
 _CHARSET = re.compile(rb";[ \t]*CHARSET[ \t]*=[ \t]*\"?([A-Za-z0-9_.:()+-]+)", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9_./-]+$")
+# group.NAME;PARAM=a,b;BARE: -- a subset of vobject's content-line grammar (no quotes)
+_SIMPLE = re.compile(
+    r"(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]+(?:;[A-Za-z0-9_-]+(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*:"
+)
 
 
 @dataclass
@@ -113,6 +121,11 @@ def logical_lines(card: RawCard) -> list[LogicalLine]:
 
 def raw_text(card: RawCard) -> str:
     """The card exactly as read, decoded with the first charset it declares where not UTF-8."""
+    whole = b"".join(ln for _, ln in card.lines)
+    try:
+        return whole.decode("utf-8")  # then every line is UTF-8, as read one by one
+    except UnicodeDecodeError:
+        pass
     charset = next((c for _, ln in card.lines if (c := _charset_of(ln))), None)
     return "".join(decode_bytes(ln, charset) for _, ln in card.lines)
 
@@ -123,11 +136,14 @@ def _head(line: bytes) -> bytes:
 
 
 def _charset_of(line: bytes) -> str | None:
+    if b"charset" not in line.lower():
+        return None  # the quick answer for nearly every line
     match = _CHARSET.search(_head(line))
     return match.group(1).decode("ascii") if match else None
 
 
 Parsed = tuple[str | None, str, dict[str, tuple[str, ...]], str]  # group, name, params, value
+_Head = tuple[str | None, str, tuple[tuple[str, tuple[str, ...]], ...]]  # group, name, params
 
 
 def card_props(lines: list[LogicalLine]) -> tuple[list[Prop], int]:
@@ -140,8 +156,14 @@ def card_props(lines: list[LogicalLine]) -> tuple[list[Prop], int]:
     and a line that is not a property continues the previous value (vCard 2.1 phones).
     """
     props: list[Prop] = []
+    plain: list[bool] = []  # read by `simple_line`: nothing for `finish` to do
     refused = 0
     for ln in lines:
+        parsed = simple_line(ln.text)
+        if parsed is not None:
+            props.append(Prop(ln.line, *parsed))
+            plain.append(True)
+            continue
         parsed = vobject_line(ln.text)
         if parsed is None:
             refused += 1
@@ -154,9 +176,52 @@ def card_props(lines: list[LogicalLine]) -> tuple[list[Prop], int]:
                 value = f"{last.value}\n{ln.text}"
                 props[-1] = Prop(last.line, last.group, last.name, last.params, value)
             continue
-        group, name, params, value = parsed
-        props.append(Prop(ln.line, group, name, params, value))
-    return [finish(p) for p in props], refused
+        props.append(Prop(ln.line, *parsed))
+        plain.append(False)
+    return [p if quick else finish(p) for p, quick in zip(props, plain, strict=True)], refused
+
+
+def simple_line(text: str) -> Parsed | None:
+    """A line of the plain shape nearly every line has (no quotes before the value, no
+    quoted-printable), read without vobject; None for any other line.
+
+    Every such line is one vobject reads, and reads the same (tested with hypothesis and on
+    the corpus); skipping vobject for them makes reading several times faster. What comes
+    before the value repeats from card to card ("EMAIL;TYPE=work"), so it is read once."""
+    colon = text.find(":")
+    if colon < 0:
+        return None
+    # a long head is read without the cache, which holds only short ones (bounded memory)
+    head = _plain_head(text[:colon]) if colon <= 256 else _plain_head.__wrapped__(text[:colon])
+    if head is None:
+        return None
+    group, name, params = head
+    return group, name, dict(params), text[colon + 1 :]
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_head(
+    head: str,
+) -> tuple[str | None, str, tuple[tuple[str, tuple[str, ...]], ...]] | None:
+    """Group, name and parameters of a plain head, as `parse_line` reads them; None when the
+    head is not plain (vobject reads it)."""
+    if _SIMPLE.fullmatch(head + ":") is None or "QUOTED-PRINTABLE" in head.upper():
+        return None
+    name_part, *parts = head.split(";")
+    group, _, name = name_part.rpartition(".")
+    params: dict[str, tuple[str, ...]] = {}
+    bare: list[str] = []
+    for part in parts:  # as `parse_line` reads them, without quotes to mind
+        key, _, raw_values = part.partition("=")
+        values = tuple(v for v in raw_values.split(",") if v)
+        if not values:
+            bare.append(key)
+            continue
+        upper = key.upper()
+        params[upper] = params.get(upper, ()) + values
+    if bare:
+        params["TYPE"] = params.get("TYPE", ()) + tuple(bare)
+    return _group(group or None), name.upper().replace("_", "-"), tuple(params.items())
 
 
 def vobject_line(text: str) -> Parsed | None:

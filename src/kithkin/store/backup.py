@@ -3,6 +3,11 @@
 The file holds every row of every table exactly (ids included), so export → import into an
 empty database → export gives the same rows. Rows are written one per line, so a large
 database streams out without being held in memory.
+
+A restore refuses, naming the reason, a backup of a newer (or unknown) schema than this
+kithkin's, a table or column it does not know, and any row the database refuses (a
+constraint, a reference to a row the backup lacks): the error names the table, the row's
+place in it and its id. The restore is one transaction, so a refused backup writes nothing.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Final
 
-from sqlalchemy import Connection, Date, LargeBinary, Table, func, insert, select
+from sqlalchemy import Connection, Date, LargeBinary, Table, and_, exists, func, insert, select
+from sqlalchemy.exc import StatementError
 
 from kithkin import clock
 from kithkin.errors import BadBackup
 from kithkin.store import search
-from kithkin.store.migrations import HEAD
+from kithkin.store.migrations import HEAD, REVISIONS
 from kithkin.store.schema import UTCDateTime, backup_tables
 
 FORMAT: Final = "kithkin-backup"
@@ -73,32 +79,62 @@ def restore(conn: Connection, path: Path) -> dict[str, int]:
         raise BadBackup(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise BadBackup(f"{path}: cannot read: {exc}") from exc
+    except RecursionError as exc:
+        raise BadBackup(f"{path}: not a kithkin backup (nested too deeply to read)") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BadBackup(f'{path}: not a kithkin backup (no "format": "{FORMAT}")')
     if data.get("version") != VERSION:
-        raise BadBackup(f"{path}: backup version {data.get('version')} is not {VERSION}")
+        raise BadBackup(f"{path}: backup version {data.get('version')!r} is not {VERSION}")
+    _check_schema(data.get("schema"), path)
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise BadBackup(f'{path}: no "tables" object')
+    ours = backup_tables()
+    unknown = sorted(set(tables) - {table.name for table in ours})
+    if unknown:
+        raise BadBackup(
+            f"{path}: unknown tables {', '.join(map(repr, unknown))}: not restored (a backup"
+            " of another program or a newer kithkin?); nothing was written"
+        )
     if conn.dialect.name == "sqlite":
         # Rows may point at rows restored later (a merged person at the one it joined).
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     counts: dict[str, int] = {}
-    for table in backup_tables():
+    for table in ours:
         section = tables.get(table.name, {"columns": [], "rows": []})
         counts[table.name] = _restore_table(conn, table, section, path)
+    for table in ours:
+        _check_references(conn, table, path)
     search.rebuild(conn)
     return counts
+
+
+def _check_schema(schema: Any, path: Path) -> None:
+    """Refuse a backup whose schema this kithkin does not know (made by a newer one)."""
+    if schema in REVISIONS:
+        return
+    if schema is None:
+        raise BadBackup(f'{path}: no "schema": not a backup this kithkin wrote')
+    newer = isinstance(schema, str) and schema.isdigit() and schema > HEAD
+    why = "newer than" if newer else "not one of the schemas of"
+    raise BadBackup(
+        f"{path}: the backup's schema {schema!r} is {why} this kithkin's ({HEAD}); restore it"
+        " with the kithkin that wrote it (or a newer one); nothing was written"
+    )
 
 
 def _restore_table(conn: Connection, table: Table, section: Any, path: Path) -> int:
     if not isinstance(section, dict):
         raise BadBackup(f"{path}: table {table.name}: not an object")
     columns = section.get("columns", [])
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise BadBackup(f'{path}: table {table.name}: "columns" is not a list of names')
     known = {c.name for c in table.columns}
     unknown = [c for c in columns if c not in known]
     if unknown:
         raise BadBackup(f"{path}: table {table.name}: unknown columns {unknown}")
+    if len(set(columns)) != len(columns):
+        raise BadBackup(f"{path}: table {table.name}: a column is named twice")
     if table.name == "setting":
         conn.execute(table.delete())
     batch: list[dict[str, Any]] = []
@@ -108,14 +144,70 @@ def _restore_table(conn: Connection, table: Table, section: Any, path: Path) -> 
             raise BadBackup(f"{path}: table {table.name} row {n}: expected {len(columns)} values")
         try:
             batch.append({c: _load(table, c, v) for c, v in zip(columns, raw, strict=True)})
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, AttributeError) as exc:
             raise BadBackup(f"{path}: table {table.name} row {n}: {exc}") from exc
         if len(batch) >= _BATCH:
-            conn.execute(insert(table), batch)
+            _insert(conn, table, batch, n - len(batch) + 1, path)
             batch = []
     if batch:
-        conn.execute(insert(table), batch)
+        _insert(conn, table, batch, n - len(batch) + 1, path)
     return n
+
+
+def _insert(
+    conn: Connection, table: Table, batch: list[dict[str, Any]], first: int, path: Path
+) -> None:
+    """Insert a batch of rows (`first` is the place of its first row in the table); a row
+    the database refuses is named: its place, its id and the database's reason."""
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(table), batch)
+        return
+    except (StatementError, OverflowError):
+        pass
+    for n, row in enumerate(batch, start=first):
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(table), [row])
+        except (StatementError, OverflowError) as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise BadBackup(
+                f"{path}: table {table.name} row {n}{_id_of(table, row)}: refused by the"
+                f" database: {str(reason).splitlines()[0]}; nothing was written"
+            ) from exc
+    raise BadBackup(f"{path}: table {table.name}: rows {first}-{first + len(batch) - 1} refused")
+
+
+def _check_references(conn: Connection, table: Table, path: Path) -> None:
+    """Every reference of `table`'s restored rows names a row that is there."""
+    for constraint in table.foreign_key_constraints:
+        parent = constraint.referred_table.alias()  # an alias: a table may refer to itself
+        pairs = [(fk.parent, parent.c[fk.column.name]) for fk in constraint.elements]
+        orphan = (
+            select(*table.primary_key.columns, *(child for child, _ in pairs))
+            .where(*(child.is_not(None) for child, _ in pairs))
+            .where(~exists().where(and_(*(child == col for child, col in pairs))))
+            .limit(1)
+        )
+        row = conn.execute(orphan).first()
+        if row is not None:
+            keys = list(table.primary_key.columns)
+            ident = ", ".join(
+                f"{c.name} {v!r}" for c, v in zip(keys, row[: len(keys)], strict=True)
+            )
+            refs = ", ".join(
+                f"{child.name} {v!r}" for (child, _), v in zip(pairs, row[len(keys) :], strict=True)
+            )
+            missing = constraint.referred_table.name
+            raise BadBackup(
+                f"{path}: table {table.name} row {ident}: {refs} names no {missing} row in the"
+                " backup; nothing was written"
+            )
+
+
+def _id_of(table: Table, row: dict[str, Any]) -> str:
+    values = [f"{c.name} {row[c.name]!r}" for c in table.primary_key.columns if c.name in row]
+    return f" ({', '.join(values)})" if values else ""
 
 
 def _rows(section: dict[str, Any], name: str, path: Path) -> Iterator[Any]:

@@ -2,6 +2,7 @@
 
 Phone numbers are keyed in E.164 (`+14155550123`) when `phonenumbers` can parse them, reading
 a number without a country code as one of `region` (the `default_region` setting, else US).
+A value holding a control character (a NUL from a mail header) is refused, whatever its kind.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from kithkin.errors import InvalidInput
-from kithkin.model import CONTACT_KINDS
+from kithkin.model import CONTACT_KINDS, first_control
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 DEFAULT_REGION: Final = "US"
@@ -26,6 +27,9 @@ def normalize(kind: str, value: str, *, region: str = DEFAULT_REGION) -> str:
         raise InvalidInput(f"unknown contact kind {kind!r}; use one of {', '.join(CONTACT_KINDS)}")
     if not value:
         raise InvalidInput(f"empty {kind}")
+    control = first_control(value)
+    if control is not None:
+        raise InvalidInput(f"{kind} {value!r} holds a control character ({control})")
     if kind == "email":
         if not _EMAIL.match(value):
             raise InvalidInput(f"not an email address: {value!r}")

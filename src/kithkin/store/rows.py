@@ -13,16 +13,20 @@ from typing import Any, Final
 from sqlalchemy import Connection, func, insert, select
 
 from kithkin.errors import InvalidInput, NotFound
+from kithkin.model import without_controls
 from kithkin.store.schema import person, person_tag, tag
 
 TAG_NAME: Final = re.compile(r"^[\w][\w .:/&+-]{0,63}$", re.UNICODE)
 
 
 def clean(value: str | None) -> str | None:
-    """A user's text with its runs of whitespace made one space; None when nothing is left."""
+    """A user's text with its runs of whitespace made one space and its control characters
+    dropped (`model.CONTROL_CHARS`); None when nothing is left."""
     if value is None:
         return None
     value = " ".join(value.split())
+    if not value.isprintable():  # rare: a control character (or a format one, kept)
+        value = " ".join(without_controls(value).split())
     return value or None
 
 

@@ -100,7 +100,7 @@ class NewRecord:
     place: str
     raw: str
     content_hash: str
-    fields: Mapping[str, Any]
+    fields: Mapping[str, Any] | str  # the values, or their JSON already written
     person_id: int
 
 
@@ -273,5 +273,7 @@ def photo_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _json(fields: Mapping[str, Any]) -> str:
+def _json(fields: Mapping[str, Any] | str) -> str:
+    if isinstance(fields, str):
+        return fields
     return json.dumps(fields, sort_keys=True, ensure_ascii=False)

@@ -30,6 +30,7 @@ from kithkin.store.schema import (
     source_record,
     story_fact,
 )
+from kithkin.store.schema_mail import mail_source
 
 PERSON_FIELDS = ("display_name", "given_name", "family_name", "organisation", "title")
 
@@ -328,3 +329,59 @@ def add_photo(
         )
     )
     return True
+
+
+# -- files read ---------------------------------------------------------------------------------
+# A contacts file read to its end is remembered in `mail_source` (the table of every source an
+# import reads: location, size, mtime, a hash and the records read), kind "contacts", under
+# the location "contacts:PATH", so a second import of an unchanged file reads nothing.
+
+_FILE_KIND = "contacts"
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A contacts file as it was when an import last read it to its end."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    records: int
+
+
+def file_states(conn: Connection) -> dict[str, FileState]:
+    """Every contacts file read before, by path."""
+    rows = conn.execute(select(mail_source).where(mail_source.c.kind == _FILE_KIND))
+    out: dict[str, FileState] = {}
+    for row in rows:
+        path = row.location.removeprefix(f"{_FILE_KIND}:")
+        out[path] = FileState(
+            path, row.size or 0, row.mtime_ns or 0, row.tail_hash or "", row.messages
+        )
+    return out
+
+
+def save_file_states(conn: Connection, states: Iterable[FileState]) -> None:
+    """Remember files read to their end (replacing what was known of them)."""
+    at = clock.now()
+    for state in states:
+        location = f"{_FILE_KIND}:{state.path}"
+        values = {
+            "size": state.size,
+            "mtime_ns": state.mtime_ns,
+            "tail_hash": state.sha256,
+            "messages": state.records,
+            "end_offset": state.size,
+            "done": True,
+            "last_imported_at": at,
+        }
+        done = conn.execute(
+            update(mail_source).where(mail_source.c.location == location).values(**values)
+        )
+        if not done.rowcount:
+            conn.execute(
+                insert(mail_source).values(
+                    location=location, kind=_FILE_KIND, first_imported_at=at, **values
+                )
+            )

@@ -13,13 +13,14 @@ from pathlib import Path
 _NUMBERED = re.compile(r"^(\d{4})_\w+\.py$")
 
 
-def _head() -> str:
+def _revisions() -> tuple[str, ...]:
     numbers = [
         m.group(1)
         for m in (_NUMBERED.match(p.name) for p in (Path(__file__).parent / "versions").iterdir())
         if m
     ]
-    return max(numbers)
+    return tuple(sorted(numbers))
 
 
-HEAD = _head()
+REVISIONS = _revisions()  # every revision id, oldest first
+HEAD = REVISIONS[-1]
