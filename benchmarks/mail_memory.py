@@ -130,21 +130,23 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(dir=args.dir, prefix="kithkin-mail-memory-") as work:
-        for size in sizes:
-            rows += measure(size, args.folders, Path(work))
-            print(f"  {size:,} files done", file=sys.stderr, flush=True)
     print(
         f"{'files':>9} {'run':<15} {'read':>8} {'skipped':>8} {'main MB':>8} "
-        f"{'worker MB':>9} {'seconds':>8} {'files/s':>8}"
+        f"{'worker MB':>9} {'seconds':>8} {'files/s':>8}",
+        flush=True,
     )
-    for row in rows:
-        rate = row["size"] / row["seconds"] if row["seconds"] else 0.0
-        print(
-            f"{row['size']:>9,} {row['run']:<15} {row['read']:>8,} {row['skipped']:>8,} "
-            f"{row['main_mb']:>8.1f} {row['worker_mb']:>9.1f} {row['seconds']:>8.2f} "
-            f"{rate:>8,.0f}"
-        )
+    with tempfile.TemporaryDirectory(dir=args.dir, prefix="kithkin-mail-memory-") as work:
+        for size in sizes:
+            measured = measure(size, args.folders, Path(work))
+            for row in measured:  # as they come: the largest size takes a while
+                rate = row["size"] / row["seconds"] if row["seconds"] else 0.0
+                print(
+                    f"{row['size']:>9,} {row['run']:<15} {row['read']:>8,} "
+                    f"{row['skipped']:>8,} {row['main_mb']:>8.1f} {row['worker_mb']:>9.1f} "
+                    f"{row['seconds']:>8.2f} {rate:>8,.0f}",
+                    flush=True,
+                )
+            rows += measured
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         for run in ("first import", "unchanged", "one file added"):

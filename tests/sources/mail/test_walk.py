@@ -223,3 +223,31 @@ def test_any_tree_of_links_is_walked_to_its_end(nodes: list[tuple[str, int, int]
         problems = [i for i in items if isinstance(i, SourceProblem)]
         assert all(p.place in ("link", "folder") for p in problems)
         assert len({p.source_file for p in problems}) == len(problems)
+
+
+# --- the names of a large folder ------------------------------------------------------------
+
+_NAME = st.text(st.characters(exclude_characters="\0/", exclude_categories=("Cs",)), min_size=1)
+
+
+@given(st.lists(_NAME, unique=True), st.integers(1, 7))
+def test_names_kept_in_runs_read_back_in_order(names: list[str], run: int) -> None:
+    """A folder's names, kept as sorted runs of strings: read back merged, in reading order
+    (numbers by value, then the rest by code point), each found by `in`. (It found that a
+    file named "¹", a digit to `isdigit` but not to `int`, stopped the whole walk.)"""
+    kept = walk._Names()
+    for start in range(0, len(names), run):
+        kept.add_run(names[start : start + run])
+    assert list(kept) == sorted(names, key=walk._order)
+    assert all(name in kept for name in names)
+    assert "\0".join(names) + "x" not in kept or len(names) == 0
+    numbered = [n for n in list(kept) if n.rstrip(".").isascii() and n.rstrip(".").isdigit()]
+    assert list(kept)[: len(numbered)] == numbered  # "2" before "10", before any other name
+
+
+def test_a_file_named_by_a_digit_int_cannot_read_is_read(tmp_path: Path) -> None:
+    """ "¹" is a digit to `str.isdigit`, not to `int`: the walk stopped with a ValueError."""
+    for name, n in (("¹", 1), ("2", 2), ("10", 3)):
+        (tmp_path / name).write_bytes(mail(n))
+    subjects = [i.subject for i in read_mail(tmp_path) if isinstance(i, MessageRecord)]
+    assert subjects == ["m2", "m3", "m1"]

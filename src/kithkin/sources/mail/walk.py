@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import heapq
 import os
 import re
 import stat
@@ -25,6 +26,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from kithkin.sources.mail.files import is_candidate, read_message_file
 from kithkin.sources.mail.maildir import MAILDIR_PARTS, flags_of, folder_name, has_info
@@ -163,13 +165,56 @@ def _mbox_parts(
         at, resync = end, True
 
 
+RUN: Final = 4096  # names sorted together, then kept as one string
+
+
+class _Names:
+    """A folder's file names in reading order, kept as sorted runs of `RUN` names, each one
+    string ("\0a\0b\0"), not one object per name: a Maildir of 500,000 files in one cur/
+    holds some 25 MB of names instead of some 50 MB; iterating merges the runs."""
+
+    __slots__ = ("_runs",)
+
+    def __init__(self) -> None:
+        self._runs: list[str] = []
+
+    def add_run(self, names: list[str]) -> None:
+        if names:
+            self._runs.append("\0" + "\0".join(sorted(names, key=_order)) + "\0")
+
+    def __iter__(self) -> Iterator[str]:
+        if len(self._runs) == 1:
+            return _split(self._runs[0])
+        return heapq.merge(*(_split(run) for run in self._runs), key=_order)
+
+    def __contains__(self, name: object) -> bool:
+        needle = f"\0{name}\0"
+        return any(needle in run for run in self._runs)
+
+
+def _split(run: str) -> Iterator[str]:
+    at = 1
+    while at < len(run):
+        end = run.index("\0", at)
+        yield run[at:end]
+        at = end + 1
+
+
+def _order(name: str) -> tuple[int, int, str]:
+    """Names that are numbers by their value (Enron's "1.", "2.", "10."), then the others by
+    code point (Maildir names start with the delivery time)."""
+    number = name.rstrip(".")
+    if number.isascii() and number.isdigit():  # not "¹": a digit int() cannot read
+        return (0, int(number), name)
+    return (1, 0, name)
+
+
 @dataclass(frozen=True)
 class _Listing:
-    """A folder's files and sub-folders by name, in reading order: names that are numbers
-    by their value (Enron's "1.", "2.", "10."), then the others by code point (Maildir names
-    start with the delivery time). Names only, so a folder of a million files stays small."""
+    """A folder's files and sub-folders by name, in reading order (`_order`). Names only,
+    compacted (`_Names`), so a folder of a million files stays small."""
 
-    files: list[str]
+    files: _Names
     folders: list[str]
 
     @property
@@ -212,7 +257,10 @@ class _Walk:
         return found
 
     def _list(self, directory: str) -> _Listing:
-        files, folders, links = [], [], []
+        names = _Names()
+        files: list[str] = []
+        folders: list[str] = []
+        links: list[str] = []
         with os.scandir(directory) as entries:
             for entry in entries:
                 if entry.is_symlink():
@@ -221,12 +269,16 @@ class _Walk:
                     folders.append(entry.name)
                 elif entry.is_file(follow_symlinks=False):
                     files.append(entry.name)
+                    if len(files) >= RUN:
+                        names.add_run(files)
+                        files = []
         linked: list[str] = []  # folders links lead to: after the real ones (their names win)
         for name in sorted(links):  # their problems in a stable order
             kind = self._link(os.path.join(directory, name))
             if kind is not None:
                 (linked if kind == "folder" else files).append(name)
-        return _Listing(_ordered(files), _ordered(folders) + _ordered(linked))
+        names.add_run(files)
+        return _Listing(names, sorted(folders, key=_order) + sorted(linked, key=_order))
 
     def _link(self, path: str) -> str | None:
         """ "file" or "folder": what a symbolic link leads to, inside the tree; None, noted,
@@ -257,12 +309,6 @@ def _target(link: str) -> str:
         return os.readlink(link)
     except OSError:
         return "?"
-
-
-def _ordered(names: list[str]) -> list[str]:
-    numbered = [name for name in names if name.rstrip(".").isdigit()]  # CMU's Enron: "1."
-    numbered.sort(key=lambda name: int(name.rstrip(".")))
-    return numbered + sorted(name for name in names if not name.rstrip(".").isdigit())
 
 
 def _plan_root(root: Path, part_bytes: int | None) -> Iterator[Task | SourceProblem]:
