@@ -78,11 +78,14 @@ def _unchanged_folder(db: Database, path: str, mark: str) -> bool:
         return source.tail_hash == mark and not store_mail.mboxes_under(conn, path)
 
 
-def _known_files(db: Database, source_id: int, keys: list[str]) -> Mapping[str, FileState]:
-    """What the store knows of a batch of files (read between batches, outside their
-    transactions, on a connection of its own)."""
-    with db.read() as conn:
+def _known_files(conn: Connection, source_id: int, keys: list[str]) -> Mapping[str, FileState]:
+    """What the store knows of a batch of files, read on a connection of the import's own
+    (opening one costs more than the query); its read transaction ends at once, so it holds
+    no old snapshot of the store while the batches are written."""
+    try:
         return store_mail.files_by_key(conn, source_id, keys)
+    finally:
+        conn.rollback()
 
 
 def import_path(
@@ -117,17 +120,32 @@ def import_path(
     if source is None:
         with db.write() as conn:
             source = store_mail.open_source(conn, path, kind)
-    known = partial(_known_files, db, source.id) if recorded else nothing_known
-    state = _PathRun(source, FolderPlan(known=known, mboxes=mboxes), mark=mark)
-    if kind == "mbox":
-        state.mbox_ids[path] = source.id
-    todo: Iterator[Task | SourceProblem] = filter_tasks(chain([first], tasks), state.plan)
-    if workers is None:
-        ahead = list(islice(todo, SMALL_TASKS + 1))
-        workers = min(WORKERS, os.cpu_count() or 1) if len(ahead) > SMALL_TASKS else 0
-        todo = chain(ahead, todo)
+    with db.read() as lookup:
+        known = partial(_known_files, lookup, source.id) if recorded else nothing_known
+        state = _PathRun(source, FolderPlan(known=known, mboxes=mboxes), mark=mark)
+        if kind == "mbox":
+            state.mbox_ids[path] = source.id
+        todo: Iterator[Task | SourceProblem] = filter_tasks(chain([first], tasks), state.plan)
+        if workers is None:
+            ahead = list(islice(todo, SMALL_TASKS + 1))
+            workers = min(WORKERS, os.cpu_count() or 1) if len(ahead) > SMALL_TASKS else 0
+            todo = chain(ahead, todo)
+        _read_and_store(db, todo, run, state, workers, batch_size, progress)
+    _finish(db, path, run, state)
+
+
+def _read_and_store(
+    db: Database,
+    todo: Iterator[Task | SourceProblem],
+    run: MailRun,
+    state: _PathRun,
+    workers: int,
+    batch_size: int,
+    progress: Progress | None,
+) -> None:
+    """Parse the tasks (in `workers` processes) and store their records a batch at a time."""
     with db.writer(cache_mb=CACHE_MB) as writer:
-        in_flight = AHEAD_MBOX if kind == "mbox" else AHEAD_FILES
+        in_flight = AHEAD_MBOX if state.source.kind == "mbox" else AHEAD_FILES
         values = run_tasks(
             todo,
             workers=workers,
@@ -141,7 +159,6 @@ def import_path(
                 log_activity(writer, run.summary)
             if progress is not None:
                 progress(len(chunk))
-    _finish(db, path, run, state)
 
 
 def _store(conn: Connection, chunk: list[Item], run: MailRun, state: _PathRun) -> None:
