@@ -117,25 +117,33 @@ def list_ids(conn: Connection) -> list[str]:
     return [str(value) for (value,) in rows]
 
 
-class FileState(NamedTuple):  # a tuple: thousands are read at the start of a re-import
+class FileState(NamedTuple):
     id: int
     path: str
     size: int
     message_id: str | None
 
 
-def files_of(conn: Connection, source_id: int) -> dict[str, FileState]:
-    """The files of a folder source already read, by key (folder + Maildir unique name)."""
-    rows = conn.execute(
-        select(
-            mail_file.c.key,
-            mail_file.c.id,
-            mail_file.c.path,
-            mail_file.c.size,
-            mail_file.c.message_id,
-        ).where(mail_file.c.source_id == source_id)
-    ).all()
-    return {row[0]: FileState._make(row[1:]) for row in rows}
+def files_by_key(conn: Connection, source_id: int, keys: Iterable[str]) -> dict[str, FileState]:
+    """What is known of the files of a folder source already read, of those among `keys`
+    (folder + Maildir unique name): a batch at a time, so that a re-import of a million files
+    never holds all their rows (`ix_mail_file_source_key` answers each chunk)."""
+    found: dict[str, FileState] = {}
+    f = mail_file.c
+    for part in chunks(list(dict.fromkeys(keys))):
+        rows = conn.execute(
+            select(f.key, f.id, f.path, f.size, f.message_id).where(
+                f.source_id == source_id, among(conn, f.key, part)
+            )
+        )
+        found.update((row[0], FileState._make(row[1:])) for row in rows)
+    return found
+
+
+def has_files(conn: Connection, source_id: int) -> bool:
+    """Whether any file of the source was recorded as read."""
+    query = select(mail_file.c.id).where(mail_file.c.source_id == source_id).limit(1)
+    return conn.execute(query).first() is not None
 
 
 _ADD_FILE = Bulk.insert(mail_file, ("source_id", "path", "key", "size", "message_id"))

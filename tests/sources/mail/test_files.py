@@ -127,14 +127,14 @@ def test_an_unlistable_folder_is_a_problem_and_the_rest_is_read(
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "1").write_bytes(MESSAGE)
-    listing = walk._list
+    listing = walk._Walk._list
 
-    def refuse(directory: str) -> walk._Listing:
+    def refuse(self: walk._Walk, directory: str) -> walk._Listing:
         if directory.endswith("a"):
             raise PermissionError(13, "Permission denied")
-        return listing(directory)
+        return listing(self, directory)
 
-    monkeypatch.setattr(walk, "_list", refuse)
+    monkeypatch.setattr(walk._Walk, "_list", refuse)
     problem, found = list(read_mail(tmp_path))
     assert isinstance(problem, SourceProblem) and problem.place == "folder"
     assert "Permission denied" in problem.message

@@ -11,7 +11,7 @@ last; a folder unchanged since it was read to its end is not even listed again.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
@@ -20,7 +20,13 @@ from typing import Final
 from sqlalchemy import Connection
 
 from kithkin.ingest.mail.batch import Item, MailRun, Progress, chunks, log_activity, store_batch
-from kithkin.ingest.mail.plan import FolderPlan, MboxStart, filter_tasks, tail_hash
+from kithkin.ingest.mail.plan import (
+    FolderPlan,
+    MboxStart,
+    filter_tasks,
+    nothing_known,
+    tail_hash,
+)
 from kithkin.ingest.mail.prepare import Prepared, from_values, prepare_values
 from kithkin.sources.mail import SourceProblem
 from kithkin.sources.mail.mbox import LEFT_FOR_NEXT_RUN
@@ -28,7 +34,7 @@ from kithkin.sources.mail.parallel import PART_BYTES, run_tasks
 from kithkin.sources.mail.walk import MboxPart, Task, folder_mark, plan
 from kithkin.store import Database
 from kithkin.store import mail as store_mail
-from kithkin.store.mail import SourceState
+from kithkin.store.mail import FileState, SourceState
 
 # Up to this many reading tasks (256 message files, or 8 MB of mbox, each), a mailbox is
 # parsed in this process: a worker process takes longer to start than it would save.
@@ -74,6 +80,16 @@ def _unchanged_folder(db: Database, path: str, mark: str) -> bool:
         return source.tail_hash == mark and not store_mail.mboxes_under(conn, path)
 
 
+def _known_files(conn: Connection, source_id: int, keys: list[str]) -> Mapping[str, FileState]:
+    """What the store knows of a batch of files, read on a connection of the import's own
+    (opening one costs more than the query); its read transaction ends at once, so it holds
+    no old snapshot of the store while the batches are written."""
+    try:
+        return store_mail.files_by_key(conn, source_id, keys)
+    finally:
+        conn.rollback()
+
+
 def import_path(
     db: Database,
     location: str,
@@ -97,7 +113,7 @@ def import_path(
     kind = "folder" if folder else "mbox" if isinstance(first, MboxPart) else "file"
     with db.read() as conn:
         source = store_mail.source_state(conn, path)
-        files = store_mail.files_of(conn, source.id) if source is not None else {}
+        recorded = source is not None and store_mail.has_files(conn, source.id)
         mboxes: dict[str, SourceState | None] = {}
         if kind == "folder":
             mboxes.update(store_mail.mboxes_under(conn, path))
@@ -106,16 +122,32 @@ def import_path(
     if source is None:
         with db.write() as conn:
             source = store_mail.open_source(conn, path, kind)
-    state = _PathRun(source, FolderPlan(files=files, mboxes=mboxes), mark=mark)
-    if kind == "mbox":
-        state.mbox_ids[path] = source.id
-    todo: Iterator[Task | SourceProblem] = filter_tasks(chain([first], tasks), state.plan)
-    if workers is None:
-        ahead = list(islice(todo, SMALL_TASKS + 1))
-        workers = min(WORKERS, os.cpu_count() or 1) if len(ahead) > SMALL_TASKS else 0
-        todo = chain(ahead, todo)
+    with db.read() as lookup:
+        known = partial(_known_files, lookup, source.id) if recorded else nothing_known
+        state = _PathRun(source, FolderPlan(known=known, mboxes=mboxes), mark=mark)
+        if kind == "mbox":
+            state.mbox_ids[path] = source.id
+        todo: Iterator[Task | SourceProblem] = filter_tasks(chain([first], tasks), state.plan)
+        if workers is None:
+            ahead = list(islice(todo, SMALL_TASKS + 1))
+            workers = min(WORKERS, os.cpu_count() or 1) if len(ahead) > SMALL_TASKS else 0
+            todo = chain(ahead, todo)
+        _read_and_store(db, todo, run, state, workers, batch_size, progress)
+    _finish(db, path, run, state)
+
+
+def _read_and_store(
+    db: Database,
+    todo: Iterator[Task | SourceProblem],
+    run: MailRun,
+    state: _PathRun,
+    workers: int,
+    batch_size: int,
+    progress: Progress | None,
+) -> None:
+    """Parse the tasks (in `workers` processes) and store their records a batch at a time."""
     with db.writer(cache_mb=CACHE_MB) as writer:
-        in_flight = AHEAD_MBOX if kind == "mbox" else AHEAD_FILES
+        in_flight = AHEAD_MBOX if state.source.kind == "mbox" else AHEAD_FILES
         values = run_tasks(
             todo,
             workers=workers,
@@ -129,7 +161,6 @@ def import_path(
                 log_activity(writer, run.summary)
             if progress is not None:
                 progress(len(chunk))
-    _finish(db, path, run, state)
 
 
 def _store(conn: Connection, chunk: list[Item], run: MailRun, state: _PathRun) -> None:

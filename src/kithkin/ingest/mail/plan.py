@@ -7,14 +7,15 @@ says was read before.
   Message-ID, so nothing is stored twice).
 - A message file whose path and size are recorded is not opened; a Maildir file renamed
   since (its flags changed: ":2,S" became ":2,RS") is not read either, its new flags come
-  from its name.
+  from its name. The store is asked about the files a batch (`walk.BATCH`) at a time, as the
+  folder is listed: what a re-import holds in memory does not grow with the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -23,6 +24,7 @@ from kithkin.sources.mail.walk import FileBatch, MboxPart, Task
 from kithkin.sources.records import SourceProblem
 from kithkin.store.mail import FileState, SourceState
 
+Entry = tuple[str, str, str, bool]  # a message file of a `FileBatch`
 TAIL: Final = 1024  # bytes before an mbox's recorded end, hashed to see that they stayed
 
 
@@ -77,11 +79,21 @@ def file_key(path: str) -> str:
     return f"{folder}/{name[:at] if at >= 0 else name}"
 
 
+Known = Callable[[list[str]], Mapping[str, FileState]]  # what the store knows, by file key
+
+
+def nothing_known(keys: list[str]) -> Mapping[str, FileState]:
+    """A source no file of which was recorded yet."""
+    return {}
+
+
 @dataclass
 class FolderPlan:
-    """The outcome of filtering a folder's tasks, filled in as the tasks are taken."""
+    """The outcome of filtering a folder's tasks, filled in as the tasks are taken. What the
+    store knows of the files is asked a batch of files at a time (`known`), never loaded
+    whole: a folder of a million files is compared in a thousand small queries."""
 
-    files: dict[str, FileState]  # what the store knows, by key
+    known: Known
     mboxes: dict[str, SourceState | None]  # nested mbox files and what the store knows
     # path -> (key, size, id of the row it replaces): files to record once read
     to_record: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
@@ -103,7 +115,7 @@ def filter_tasks(
             if part is not None:
                 yield part
         else:
-            kept = tuple(entry for entry in task.files if _unread(entry[0], plan))
+            kept = _unread(task.files, plan)
             if kept:
                 yield FileBatch(kept)
 
@@ -127,20 +139,30 @@ def _mbox_part(task: MboxPart, plan: FolderPlan) -> MboxPart | None:
     return task
 
 
-def _unread(path: str, plan: FolderPlan) -> bool:
-    try:
-        size = os.stat(path).st_size
-    except OSError:
-        return True  # the reader reports it
-    key = file_key(path)
-    known = plan.files.get(key)
-    if known is not None and known.size == size:
-        if known.path == path:
-            plan.skipped += 1
-            return False
-        if known.message_id is not None:
-            flags = flags_of(os.path.basename(path))
-            plan.renamed.append((known.id, path, known.message_id, flags))
-            return False
-    plan.to_record[path] = (key, size, known.id if known is not None else None)
-    return True
+def _unread(files: tuple[Entry, ...], plan: FolderPlan) -> tuple[Entry, ...]:
+    """The files of a batch still to read, compared with what the store knows of them in one
+    question for the whole batch."""
+    sized: list[tuple[Entry, str, int | None]] = []
+    for entry in files:
+        try:
+            size: int | None = os.stat(entry[0]).st_size
+        except OSError:
+            size = None  # the reader reports it
+        sized.append((entry, file_key(entry[0]), size))
+    known = plan.known([key for _, key, size in sized if size is not None])
+    kept: list[Entry] = []
+    for entry, key, size in sized:
+        path = entry[0]
+        found = known.get(key) if size is not None else None
+        if found is not None and found.size == size:
+            if found.path == path:
+                plan.skipped += 1
+                continue
+            if found.message_id is not None:
+                flags = flags_of(os.path.basename(path))
+                plan.renamed.append((found.id, path, found.message_id, flags))
+                continue
+        if size is not None:
+            plan.to_record[path] = (key, size, found.id if found is not None else None)
+        kept.append(entry)
+    return tuple(kept)

@@ -184,7 +184,9 @@ class Threader:
         self._touched: dict[int, Thread] = {}  # id(thread) -> thread, in order
         self._new_refs: dict[str, Thread] = {}
         self._seq = 0
-        self._made: set[int] = set()  # ids of the threads this run stored
+        # the first id of a thread this run stored: those after it are this run's (ids only
+        # grow), so telling them apart costs no set of every thread made
+        self._first_made: int | None = None
         self.created = 0  # threads this run made (and that still stand)
         self.merged = 0
 
@@ -254,7 +256,8 @@ class Threader:
         for thread in fresh:
             thread.id = ids[thread.root]
             self._by_id[thread.id] = thread
-            self._made.add(thread.id)
+            if self._first_made is None or thread.id < self._first_made:
+                self._first_made = thread.id
         mail_threads.update_threads(conn, [(t.id, *t.figures()) for t in grown])
         refs: list[tuple[str, int]] = []
         for ref, thread in self._new_refs.items():
@@ -291,7 +294,7 @@ class Threader:
             assert keep.id is not None  # stored threads are older than new ones
             mail_threads.merge_threads(conn, keep.id, other.id)
             self._by_id.pop(other.id, None)
-        if other.id is None or other.id in self._made:
+        if other.id is None or (self._first_made is not None and other.id >= self._first_made):
             self.created -= 1
         self._touched[id(keep)] = keep
 

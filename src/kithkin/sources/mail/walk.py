@@ -16,14 +16,17 @@ numbers by value ("2" before "10"), the others by code point.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import heapq
 import os
 import re
 import stat
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from kithkin.sources.mail.files import is_candidate, read_message_file
 from kithkin.sources.mail.maildir import MAILDIR_PARTS, flags_of, folder_name, has_info
@@ -162,13 +165,56 @@ def _mbox_parts(
         at, resync = end, True
 
 
+RUN: Final = 4096  # names sorted together, then kept as one string
+
+
+class _Names:
+    """A folder's file names in reading order, kept as sorted runs of `RUN` names, each one
+    string ("\0a\0b\0"), not one object per name: a Maildir of 500,000 files in one cur/
+    holds some 25 MB of names instead of some 50 MB; iterating merges the runs."""
+
+    __slots__ = ("_runs",)
+
+    def __init__(self) -> None:
+        self._runs: list[str] = []
+
+    def add_run(self, names: list[str]) -> None:
+        if names:
+            self._runs.append("\0" + "\0".join(sorted(names, key=_order)) + "\0")
+
+    def __iter__(self) -> Iterator[str]:
+        if len(self._runs) == 1:
+            return _split(self._runs[0])
+        return heapq.merge(*(_split(run) for run in self._runs), key=_order)
+
+    def __contains__(self, name: object) -> bool:
+        needle = f"\0{name}\0"
+        return any(needle in run for run in self._runs)
+
+
+def _split(run: str) -> Iterator[str]:
+    at = 1
+    while at < len(run):
+        end = run.index("\0", at)
+        yield run[at:end]
+        at = end + 1
+
+
+def _order(name: str) -> tuple[int, int, str]:
+    """Names that are numbers by their value (Enron's "1.", "2.", "10."), then the others by
+    code point (Maildir names start with the delivery time)."""
+    number = name.rstrip(".")
+    if number.isascii() and number.isdigit():  # not "¹": a digit int() cannot read
+        return (0, int(number), name)
+    return (1, 0, name)
+
+
 @dataclass(frozen=True)
 class _Listing:
-    """A folder's files and sub-folders by name, in reading order: names that are numbers
-    by their value (Enron's "1.", "2.", "10."), then the others by code point (Maildir names
-    start with the delivery time). Names only, so a folder of a million files stays small."""
+    """A folder's files and sub-folders by name, in reading order (`_order`). Names only,
+    compacted (`_Names`), so a folder of a million files stays small."""
 
-    files: list[str]
+    files: _Names
     folders: list[str]
 
     @property
@@ -176,40 +222,113 @@ class _Listing:
         return any(part in self.folders for part in MAILDIR_PARTS)
 
 
-def _ordered(names: list[str]) -> list[str]:
-    numbered = [name for name in names if name.rstrip(".").isdigit()]  # CMU's Enron: "1."
-    numbered.sort(key=lambda name: int(name.rstrip(".")))
-    return numbered + sorted(name for name in names if not name.rstrip(".").isdigit())
+@dataclass
+class _Walk:
+    """One walk through a folder tree. A symbolic link is followed only to what lies inside
+    the tree (`real_root`); every directory is entered once, by what it is (device and
+    inode), whatever path leads to it, so a link or a bind mount back up the tree is a loop
+    entered once. What was left out and why waits in `problems` for the walk to report it."""
+
+    real_root: str
+    entered: dict[tuple[int, int], str] = field(default_factory=dict)  # identity -> path
+    problems: list[SourceProblem] = field(default_factory=list)
+
+    def enter(self, directory: str) -> _Listing | None:
+        """The listing of a directory not entered before; None (a problem noted) when it
+        was, or when it cannot be listed."""
+        try:
+            info = os.stat(directory)
+            identity = (info.st_dev, info.st_ino)
+            if identity in self.entered:
+                first = self.entered[identity]
+                self.note(directory, "folder", f"a folder met before, as {first}: read once")
+                return None
+            self.entered[identity] = directory
+            return self._list(directory)
+        except OSError as exc:
+            self.note(directory, "folder", f"cannot be listed: {exc.strerror}")
+            return None
+
+    def note(self, path: str, place: str, message: str) -> None:
+        self.problems.append(SourceProblem(path, place, message))
+
+    def drain(self) -> list[SourceProblem]:
+        found, self.problems = self.problems, []
+        return found
+
+    def _list(self, directory: str) -> _Listing:
+        names = _Names()
+        files: list[str] = []
+        folders: list[str] = []
+        links: list[str] = []
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    links.append(entry.name)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.name)
+                elif entry.is_file(follow_symlinks=False):
+                    files.append(entry.name)
+                    if len(files) >= RUN:
+                        names.add_run(files)
+                        files = []
+        linked: list[str] = []  # folders links lead to: after the real ones (their names win)
+        for name in sorted(links):  # their problems in a stable order
+            kind = self._link(os.path.join(directory, name))
+            if kind is not None:
+                (linked if kind == "folder" else files).append(name)
+        names.add_run(files)
+        return _Listing(names, sorted(folders, key=_order) + sorted(linked, key=_order))
+
+    def _link(self, path: str) -> str | None:
+        """ "file" or "folder": what a symbolic link leads to, inside the tree; None, noted,
+        when it leads nowhere, round in a loop, or out of the tree (importing a folder reads
+        that folder: a link to a file elsewhere is not followed, it is said)."""
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                self.note(path, "link", "a symbolic link loop: skipped")
+            elif exc.errno == errno.ENOENT:
+                self.note(path, "link", f"a symbolic link to nothing ({_target(path)}): skipped")
+            else:
+                self.note(path, "link", f"cannot be followed: {exc.strerror}")
+            return None
+        real = os.path.realpath(path)
+        if os.path.commonpath((real, self.real_root)) != self.real_root:
+            what = "folder" if stat.S_ISDIR(info.st_mode) else "file"
+            self.note(path, "link", f"a symbolic link to a {what} out of the folder: {real}")
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            return "folder"
+        return "file" if stat.S_ISREG(info.st_mode) else None
 
 
-def _list(directory: str) -> _Listing:
-    files, folders = [], []
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):  # no symbolic links: no cycles
-                folders.append(entry.name)
-            elif entry.is_file():
-                files.append(entry.name)
-    return _Listing(_ordered(files), _ordered(folders))
+def _target(link: str) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "?"
 
 
 def _plan_root(root: Path, part_bytes: int | None) -> Iterator[Task | SourceProblem]:
-    try:
-        listing = _list(str(root))
-    except OSError as exc:
-        yield SourceProblem(str(root), "folder", f"cannot be listed: {exc.strerror}")
+    walk = _Walk(os.path.realpath(root))
+    listing = walk.enter(str(root))
+    yield from walk.drain()
+    if listing is None:
         return
     root_folder = root.resolve().name
     if listing.is_maildir and any(name.startswith(".") for name in listing.folders):
         root_folder = "INBOX"  # Maildir++: the root is the inbox, .Name are the other folders
     apple = (_mbox_stem(root_folder),) if _is_apple_mailbox(root_folder, listing) else None
     batch: list[tuple[str, str, str, bool]] = []
-    yield from _plan_folder(str(root), (), listing, root_folder, batch, part_bytes, apple)
+    yield from _plan_folder(walk, str(root), (), listing, root_folder, batch, part_bytes, apple)
     if batch:
         yield FileBatch(tuple(batch))
 
 
 def _plan_folder(
+    walk: _Walk,
     directory: str,
     parts: tuple[str, ...],
     listing: _Listing,
@@ -248,15 +367,12 @@ def _plan_folder(
     for part in MAILDIR_PARTS if maildir else ():
         if part not in listing.folders:
             continue
-        inside = os.path.join(directory, part)
-        try:
-            names = _list(inside).files
-        except OSError as exc:
-            yield SourceProblem(inside, "folder", f"cannot be listed: {exc.strerror}")
-            continue
-        for name in names:
+        held = walk.enter(os.path.join(directory, part))
+        yield from walk.drain()
+        for name in held.files if held is not None else ():
             if is_candidate(name):
-                batch.append((os.path.join(inside, name), folder, flags_of(name), False))
+                path = os.path.join(directory, part, name)
+                batch.append((path, folder, flags_of(name), False))
                 if len(batch) >= BATCH:
                     yield FileBatch(tuple(batch))
                     batch.clear()
@@ -264,13 +380,12 @@ def _plan_folder(
         if maildir and name in (*MAILDIR_PARTS, "tmp"):
             continue
         inside = os.path.join(directory, name)
-        try:
-            sub = _list(inside)
-        except OSError as exc:
-            yield SourceProblem(inside, "folder", f"cannot be listed: {exc.strerror}")
-            continue
-        if name.startswith(".") and not sub.is_maildir:
+        if name.startswith(".") and not _maildir_at(inside):
             continue  # .git, .notmuch and the like; Maildir++ folders are Maildirs
+        sub = walk.enter(inside)
+        yield from walk.drain()
+        if sub is None:
+            continue
         inner = apple
         if _is_apple_mailbox(name, sub):
             inner = (*(apple or ()), _mbox_stem(name))
@@ -278,7 +393,13 @@ def _plan_folder(
             continue
         elif name == "MailData" and "Envelope Index" in sub.files:
             continue  # Apple Mail's own index and settings, beside the accounts' mailboxes
-        yield from _plan_folder(inside, (*parts, name), sub, root_folder, batch, part_bytes, inner)
+        yield from _plan_folder(
+            walk, inside, (*parts, name), sub, root_folder, batch, part_bytes, inner
+        )
+
+
+def _maildir_at(directory: str) -> bool:
+    return any(os.path.isdir(os.path.join(directory, part)) for part in MAILDIR_PARTS)
 
 
 _UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
@@ -301,17 +422,32 @@ def folder_mark(root: str) -> str | None:
     """A fingerprint of a folder's directories (each one's path and modification time): it
     changes when a file is added, removed or renamed anywhere below (a Maildir flag change
     renames), not when a file's bytes change in place. Lists the directories without a
-    stat of any file. None when a directory changed in the last `RACY_NS` (a file added in
-    the same clock tick would leave its time as it is: the next import could not tell)."""
+    stat of any file or a list of their names, entering each directory once (a bind mount
+    of a folder inside itself is no endless walk); symbolic links are not followed: one
+    that `plan` follows leads inside the folder, to a directory fingerprinted there. None
+    when a directory changed in the last `RACY_NS` (a file added in the same clock tick
+    would leave its time as it is: the next import could not tell)."""
     digest = hashlib.sha256()
     recent = time.time_ns() - RACY_NS
-    for directory, subdirectories, _ in os.walk(root):
-        subdirectories.sort()
+    entered: set[tuple[int, int]] = set()
+    pending = [root]
+    while pending:
+        directory = pending.pop()
         try:
-            mtime = os.stat(directory).st_mtime_ns
+            info = os.stat(directory)
         except OSError:
             return None
-        if mtime >= recent:
+        if info.st_mtime_ns >= recent:
             return None
-        digest.update(f"{os.path.relpath(directory, root)}\0{mtime}\0".encode())
+        if (info.st_dev, info.st_ino) in entered:
+            continue
+        entered.add((info.st_dev, info.st_ino))
+        digest.update(f"{os.path.relpath(directory, root)}\0{info.st_mtime_ns}\0".encode())
+        below = []
+        try:
+            with os.scandir(directory) as entries:
+                below = [e.path for e in entries if e.is_dir(follow_symlinks=False)]
+        except OSError:
+            pass  # as os.walk: an unreadable directory counts by its own time only
+        pending.extend(sorted(below, reverse=True))
     return digest.hexdigest()
