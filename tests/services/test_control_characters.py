@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from kithkin.ingest.contacts import import_contacts
 from kithkin.services import contacts, mail
@@ -42,12 +42,18 @@ def test_control_characters_in_mail_headers_are_never_stored(db: Database, tmp_p
     box = write_mbox(
         tmp_path / "in.mbox",
         [
-            message("m1@x", '"Bo\x00b Smith" <bob@x.example>', ME),
+            message("m1@x", '"Bo\x00b Smith" <bob@x.example>', ME, subject="Lunch\x00\x1b"),
             message("m2@x", '"Eve\x1b[31m" <eve\x00@x.example>', ME),
             message("m3@x", "Dana <dana@x.example>", ME),
         ],
     )
-    mail.import_mail(as_me(db), locations=[str(box)], workers=0)
+    summary = mail.import_mail(as_me(db), locations=[str(box)], workers=0).summary
+    noted = [n for n in summary.notes if "control characters" in n.message]
+    assert len(noted) == 3, noted  # a name, an address, a subject
+    assert all(n.source_file == str(box) and n.place.startswith("offset") for n in noted), noted
+    with db.read() as conn:
+        headers = conn.execute(text("SELECT from_name, subject FROM mail_message")).all()
+    assert not any(CONTROL_CHARS.search(v) for row in headers for v in row if v), headers
     texts = _stored_texts(db)
     assert "Bob Smith" in texts and "dana@x.example" in texts
     assert not any(CONTROL_CHARS.search(t) for t in texts), texts

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from kithkin.model import CONTROL_CHARS, without_controls
 from kithkin.sources.mail.headers import decode_words, field_str
 
 Address = tuple[str, str]  # (display name or "", address or "")
@@ -57,13 +58,30 @@ def parse_addresses(raw: bytes, problems: list[str] | None = None) -> tuple[Addr
     known = _memo.get(raw)
     if known is None:
         noted: list[str] = []
-        known = (_parse(field_str(raw, noted)), tuple(noted))
+        known = (_without_controls(_parse(field_str(raw, noted)), noted), tuple(noted))
         if len(_memo) >= MEMO_SIZE:
             _memo.clear()
         _memo[raw] = known
     if known[1] and problems is not None:
         problems.extend(known[1])
     return known[0]
+
+
+def _without_controls(found: tuple[Address, ...], noted: list[str]) -> tuple[Address, ...]:
+    """The mailboxes with no control character (NUL, ESC, DEL...): never stored, never shown.
+    A name loses them; an address holding one is no address and is left out."""
+    if not any(CONTROL_CHARS.search(name) or CONTROL_CHARS.search(a) for name, a in found):
+        return found
+    kept = []
+    for name, address in found:
+        if CONTROL_CHARS.search(address):
+            noted.append("an address with control characters was left out")
+            continue
+        if CONTROL_CHARS.search(name):
+            noted.append("control characters removed from a name")
+            name = " ".join(without_controls(name).split())
+        kept.append((name, address))
+    return tuple(kept)
 
 
 def _parse(value: str) -> tuple[Address, ...]:

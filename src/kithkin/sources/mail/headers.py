@@ -18,6 +18,8 @@ import binascii
 import mmap
 import re
 
+from kithkin.model import CONTROL_CHARS, without_controls
+
 # The fields a MessageRecord needs, as a trie so a field that is not wanted fails on its
 # first letters. Case-insensitive; spaces before the colon are obsolete syntax but allowed.
 _NAMES = (
@@ -116,6 +118,10 @@ def text(raw: bytes, problems: list[str] | None = None) -> str:
     value = field_str(raw, problems)
     if "=?" in value:
         value = decode_words(value, problems)
+    if CONTROL_CHARS.search(value):
+        if problems is not None:
+            problems.append("control characters removed from a header field")
+        value = without_controls(value)
     return value.strip()
 
 

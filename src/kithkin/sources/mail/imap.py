@@ -354,19 +354,30 @@ def _fetched(data: list[Any]) -> Iterator[_Fetched]:
                 header = re.sub(rb"\\(.)", rb"\1", quoted[1])
         else:
             continue
-        uid = _UID.search(meta)
-        if uid is None:
-            continue
+        uid = _bounded(_UID.search(meta), MAX_UID)
+        if not uid:
+            continue  # no UID, or one past what IMAP allows: nothing to ask for again
         flags = _FLAGS.search(meta)
-        size = _SIZE.search(meta)
         date = _INTERNALDATE.search(meta)
         yield _Fetched(
-            uid=int(uid[1]),
+            uid=uid,
             flags=_letters(flags[1]) if flags else "",
-            size=int(size[1]) if size else None,
+            size=_bounded(_SIZE.search(meta), MAX_SIZE),
             internal_date=_internal_date(date[1]) if date else None,
             header=header,
         )
+
+
+MAX_UID = 2**32 - 1  # RFC 3501: UIDs are 32-bit numbers
+MAX_SIZE = 2**63 - 1  # what the store holds
+
+
+def _bounded(match: re.Match[bytes] | None, limit: int) -> int | None:
+    """The number a server sent, when it is one the protocol and the store allow."""
+    if match is None or len(match[1]) > 19:
+        return None
+    value = int(match[1])
+    return value if value <= limit else None
 
 
 def _letters(flags: bytes) -> str:
@@ -469,10 +480,12 @@ def _cert(exc: ssl.SSLCertVerificationError) -> str:
 
 
 def _number(value: Any) -> int | None:
+    """A count or UIDVALIDITY the server sent, when it is a number the store can hold."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 <= number <= MAX_SIZE else None
 
 
 def _logout(conn: imaplib.IMAP4) -> None:
