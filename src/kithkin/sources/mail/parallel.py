@@ -59,9 +59,6 @@ def fewer_collections() -> Iterator[None]:
                 gc.set_threshold(*_gc_before)
 
 
-WATCH_SECONDS = 0.5  # how often a worker looks whether its parent is still there
-
-
 WATCH_SECONDS = 0.5  # how often a worker looks whether the import is still there
 
 
@@ -193,12 +190,7 @@ def run_tasks(
             for item in run(task):
                 yield transform(item) if transform and isinstance(item, MessageRecord) else item
         return
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context(_start_method()),
-        initializer=_worker_start,
-        initargs=(os.getpid(),),
-    )
+    pool = reading_pool(workers)
     window: deque[Future[list[Any]] | SourceProblem] = deque()
     try:
         for task in tasks:
@@ -212,6 +204,16 @@ def run_tasks(
             yield from _take(window.popleft(), transform is None)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def reading_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes for bulk reading, which end with this process."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context(_start_method()),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
+    )
 
 
 def _start_method() -> str:
