@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from kithkin.model import CONTROL_CHARS
 from kithkin.sources.mail.addresses import parse_addresses
 from kithkin.sources.mail.dates import parse_date
 from kithkin.sources.mail.headers import (
@@ -261,7 +262,8 @@ def test_addresses_and_subjects_from_email_message_round_trip(
     mailboxes: list[tuple[str, str]], subject: str
 ) -> None:
     subject = " ".join(subject.split())
-    assume(all(ord(c) >= 32 for c in subject) and "=?" not in subject)
+    # control characters never reach a subject (tests/services/test_control_characters.py)
+    assume(not CONTROL_CHARS.search(subject) and "=?" not in subject)
     message = EmailMessage(policy=default_policy)
     addresses = [EmailAddress(display_name=name, addr_spec=spec) for name, spec in mailboxes]
     try:
