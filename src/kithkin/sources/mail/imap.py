@@ -374,10 +374,8 @@ MAX_SIZE = 2**63 - 1  # what the store holds
 
 def _bounded(match: re.Match[bytes] | None, limit: int) -> int | None:
     """The number a server sent, when it is one the protocol and the store allow."""
-    if match is None or len(match[1]) > 19:
-        return None
-    value = int(match[1])
-    return value if value <= limit else None
+    value = _number(match[1]) if match is not None else None
+    return value if value is not None and value <= limit else None
 
 
 def _letters(flags: bytes) -> str:
