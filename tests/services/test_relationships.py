@@ -78,6 +78,26 @@ def test_refresh_computes_once_then_only_where_interactions_changed(
         assert conn.scalar(select(func.count()).select_from(activity)) == activities
 
 
+def test_rows_stored_by_an_earlier_strength_formula_are_all_read_again(
+    db: Database, two: tuple[int, int]
+) -> None:
+    """A new formula (list mail weighed once, a longer half-life) changes what a stored weight
+    means: a database refreshed by the earlier one recomputes everyone, once."""
+    from kithkin.store import settings
+
+    a, _b = two
+    assert refresh.refresh(db, NOW) == 2
+    with db.write() as conn:
+        mark = settings.get(conn, relationships.MARK_KEY, {})
+        settings.put(conn, relationships.MARK_KEY, {**mark, "formula": 1})
+        conn.execute(relationship.update().values(weight=0.0))
+    assert refresh.refresh(db, NOW) == 2
+    with db.read() as conn:
+        assert all(r.weight > 0 for r in conn.execute(select(relationship)) if r.person_id == a)
+        assert settings.get(conn, relationships.MARK_KEY, {})["formula"] > 1
+    assert refresh.refresh(db, NOW) == 0
+
+
 def test_merges_and_their_undo_recompute_both_people(db: Database, two: tuple[int, int]) -> None:
     a, b = two
     refresh.refresh(db, NOW)
