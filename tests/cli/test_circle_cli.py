@@ -101,9 +101,15 @@ def test_add_remove_cadences_and_the_cap_warning(network: Run) -> None:
 
 def test_suggest_strength_and_fading_json(network: Run) -> None:
     suggested = json.loads(_ok(network, "circle", "suggest", "--json"))
-    assert all(
-        set(s) == {"person_id", "display_name", "action", "score", "reason"} for s in suggested
-    )
+    keys = {"person_id", "display_name", "action", "score", "reason", "tier", "interactions_365"}
+    assert all(set(s) == keys for s in suggested)
+    # Sam (two-way mail) is offered for one of the nine free places, with how strong and why
+    [sam] = [s for s in suggested if s["action"] == "add"]
+    assert sam["display_name"] == "Sam Okafor" and sam["interactions_365"] == 10
+    assert sam["reason"].startswith(f"strength {sam['score']:.0f}/100 ({sam['tier']}): 10 inter")
+    text = _ok(network, "circle", "suggest")
+    assert "add    #2" in text and "Sam Okafor" in text and "two-way" in text
+    assert "add" not in _ok(network, "circle", "suggest", "--limit", "0")
     text = _ok(network, "strength", "Sam")
     assert text.startswith("strength ") and "reciprocity:" in text and "recency:" in text
     data = json.loads(_ok(network, "strength", "Sam", "--json"))

@@ -46,7 +46,7 @@ VOLUME_K: Final = 6.0
 RECENCY_DAYS: Final = 60.0
 RECENCY_SHARE: Final = 0.5  # how much of the score a long silence can take away
 FORMULA: Final = 2  # bump when what a stored relationship holds changes meaning: all recomputed
-TIERS: Final = (("strong", 60.0), ("moderate", 35.0), ("weak", 10.0), ("none", 0.0))
+TIERS: Final = (("strong", 60.0), ("moderate", 35.0), ("weak", 1.0), ("none", 0.0))
 __all__ = [  # the weights and records strength works with live in `model`, shared with the store
     "CATEGORY_FACTOR",
     "KIND_WEIGHT",

@@ -332,3 +332,20 @@ def strongest(conn: Connection, min_score: float, *, limit: int = 200) -> list[R
             .limit(limit)
         )
     )
+
+
+def by_stored_score(
+    conn: Connection, min_score: float, *, limit: int, offset: int = 0
+) -> tuple[list[Relationship], bool]:
+    """A page of relationships whose stored score reaches `min_score`, the strongest stored
+    first (from the `offset`-th, people in the trash included in the count, left out of the
+    rows), and whether there are more pages."""
+    found = list(
+        conn.execute(
+            _live([relationship.c.score >= min_score])
+            .order_by(relationship.c.score.desc(), relationship.c.person_id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    return _alive(found), len(found) == limit
