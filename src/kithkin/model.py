@@ -285,6 +285,7 @@ class Planned:
     subject: str | None
     people: tuple[tuple[int, str], ...]  # (person id, display name), me excluded
     location: str | None = None
+    logged: bool = False  # logged by hand once it had happened, or with how it went
 
 
 @dataclass(frozen=True)
