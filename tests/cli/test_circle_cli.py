@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -199,3 +200,18 @@ def test_a_coffee_just_logged_is_no_meeting_awaiting_a_log(network: Run) -> None
     earlier = (datetime.now() - timedelta(minutes=30)).isoformat(timespec="minutes")
     _ok(network, "log", "call", "Lee", "--at", earlier)
     assert "log how it went" not in _ok(network, "today")
+
+
+def test_strength_weakens_day_by_day_with_no_new_import(network: Run) -> None:
+    from kithkin import clock
+
+    now = datetime.now().astimezone()
+    seen = []
+    for day in (2, 5, 20):
+        clock.freeze(now + timedelta(days=day))
+        report = json.loads(_ok(network, "strength", "Sam", "--json"))
+        circle = json.loads(_ok(network, "circle", "list", "--json"))
+        seen.append((report["score"], circle["members"][0]["score"]))
+        assert _ok(network, "strength", "Sam").startswith(f"strength {report['score']:.0f}/100")
+    for before, after in itertools.pairwise(seen):
+        assert after[0] < before[0] and after[1] < before[1], (before, after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -203,3 +204,20 @@ def test_a_coffee_just_logged_is_no_meeting_to_log_and_was_moments_ago(
     assert "Roadmap" in later and "earlier today: log how it went" in later
     clock.freeze(NOW + timedelta(minutes=20))
     assert "last two-way contact 20 minutes ago" in client.get(f"/people/{dana}").text
+
+
+def test_the_api_reads_strength_at_its_own_moment(client: Any, seeded: dict[str, int]) -> None:
+    """Only the clock moves: GET /api/strength and /api/circle give lower scores day by day."""
+    from kithkin import clock
+
+    sam, dana = seeded["sam"], seeded["dana"]
+    scores = []
+    for day in (2, 3, 10, 30):
+        clock.freeze(NOW + timedelta(days=day))
+        report = client.get(f"/api/strength/{sam}").json()
+        members = {m["person_id"]: m["score"] for m in client.get("/api/circle").json()["members"]}
+        offered = {s["person_id"]: s for s in client.get("/api/circle/suggestions").json()}
+        assert offered[sam]["tier"] == report["tier"]
+        scores.append((report["score"], members[dana], offered[sam]["score"]))
+    for before, after in itertools.pairwise(scores):
+        assert all(a < b for a, b in zip(after, before, strict=True)), (before, after)
