@@ -157,7 +157,13 @@ def test_today_snooze_and_dismiss(network: Run) -> None:
     assert "[waiting:2] Sam Okafor — wrote to you 1 day ago: “Board seat?”" in out
     assert "[circle:1] Dana Whitfield — overdue by" in out
     data = json.loads(_ok(network, "today", "--json"))
-    assert [s["name"] for s in data["sections"]] == ["meetings", "waiting", "circle", "fading"]
+    assert [s["name"] for s in data["sections"]] == [
+        "meetings",
+        "waiting",
+        "circle",
+        "fading",
+        "room",
+    ]
     item = data["sections"][1]["items"][0]
     assert set(item) == {
         "key",

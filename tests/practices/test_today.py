@@ -81,7 +81,13 @@ def test_today_on_a_small_network(db: Database) -> None:
     assert "last touch 6 weeks ago" in circle.reason
     assert keys.index(waiting.key) < keys.index(circle.key)
     data = service.to_json(agenda)
-    assert [s["name"] for s in data["sections"]] == ["meetings", "waiting", "circle", "fading"]
+    assert [s["name"] for s in data["sections"]] == [
+        "meetings",
+        "waiting",
+        "circle",
+        "fading",
+        "room",
+    ]
     assert data["sections"][1]["items"][0]["actions"]["dismiss"] == (
         f"kithkin today dismiss waiting:{ids['sam']}"
     )

@@ -129,7 +129,13 @@ def test_person_page_says_how_strong_the_relationship_is(
 
 def test_the_json_api(client: Any, seeded: dict[str, int]) -> None:
     agenda = client.get("/api/today").json()
-    assert [s["name"] for s in agenda["sections"]] == ["meetings", "waiting", "circle", "fading"]
+    assert [s["name"] for s in agenda["sections"]] == [
+        "meetings",
+        "waiting",
+        "circle",
+        "fading",
+        "room",
+    ]
     key = agenda["sections"][1]["items"][0]["key"]
     snoozed = client.post("/api/today/snooze", json={"key": key, "days": 2}, headers=JSON)
     assert snoozed.status_code == 200 and snoozed.json()["action"] == "snooze"
@@ -221,3 +227,29 @@ def test_the_api_reads_strength_at_its_own_moment(client: Any, seeded: dict[str,
         scores.append((report["score"], members[dana], offered[sam]["score"]))
     for before, after in itertools.pairwise(scores):
         assert all(a < b for a, b in zip(after, before, strict=True)), (before, after)
+
+
+def test_today_offers_the_circle_s_free_places_and_adds_with_one_click(
+    client: Any, seeded: dict[str, int]
+) -> None:
+    """A circle below its cap: Today's last section offers the strongest two-way
+    relationships not in it (Sam waits for a reply already: he is shown there, once)."""
+    lee = seeded["lee"]
+    client.post(
+        "/api/interactions",
+        json={
+            "kind": "coffee",
+            "participants": [lee],
+            "occurred_at": (NOW - timedelta(days=3)).isoformat(),
+        },
+    )
+    page = client.get("/").text
+    assert "Room in your circle" in page and f'data-key="room:{lee}"' in page
+    assert "strength " in page and "two-way, last two-way contact 3 days ago" in page
+    assert f'data-key="room:{seeded["sam"]}"' not in page
+    data = client.get("/api/today").json()
+    [room] = [s for s in data["sections"] if s["name"] == "room"]
+    assert room["items"][0]["actions"]["add"] == f"kithkin circle add '#{lee}'"
+    added = post_form(client, "/", "/circle/add", person=f"#{lee}", next="/")
+    assert "Added Lee Chen to your circle" in added.text
+    assert f'data-key="room:{lee}"' not in added.text

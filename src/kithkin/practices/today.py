@@ -1,11 +1,13 @@
 """Today: the daily entry point. Every line is actionable and says why it is there.
 
-Four sections, in this order:
+Five sections, in this order:
 
 - meetings today and tomorrow, each attendee with a digest of their brief;
 - people waiting for my reply (a person I answer, whose message is recent and personal);
 - circle members who are due or overdue (or who silently dropped out);
-- fading conversations to wrap up or pause.
+- fading conversations to wrap up or pause;
+- while the circle is below its cap, the strongest two-way relationships not in it (so a
+  busy person with an empty circle is never told that nothing needs them).
 
 A person appears once outside meetings (waiting wins over due, due over fading). Every item
 has a key ("waiting:12") and a fingerprint of what its reason rests on (the message waited
@@ -45,7 +47,9 @@ SECTIONS: Final = (
     ("waiting", "Waiting for your reply"),
     ("circle", "Your circle: due and overdue"),
     ("fading", "Fading: wrap up or pause"),
+    ("room", "Room in your circle: your strongest two-way relationships"),
 )
+ROOM_SHOWN: Final = 3  # suggestions for the circle's free places, while it is below its cap
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,24 @@ def circle_items(statuses: Sequence[circle.Status]) -> list[Item]:
         )
         for s in statuses
         if s.state in ("due", "overdue")
+    ]
+
+
+def room_items(suggestions: Sequence[circle.Suggestion]) -> list[Item]:
+    """The circle's suggestions to add someone, as Today's last section."""
+    return [
+        Item(
+            key=f"room:{s.person_id}",
+            section="room",
+            kind="suggest",
+            reason=s.reason,
+            fingerprint=fingerprint("room", s.person_id),
+            people=((s.person_id, s.display_name),),
+            advice="Add them to your circle, to keep in touch on a cadence.",
+            score=s.score,
+        )
+        for s in suggestions
+        if s.action == "add"
     ]
 
 
@@ -233,12 +255,13 @@ def assemble(
     fadings: Sequence[Item],
     mutes: Mapping[str, Mute],
     warnings: Sequence[str] = (),
+    room: Sequence[Item] = (),
 ) -> Agenda:
     """The agenda: sections in order, each person once outside meetings, muted items out."""
     items: list[Item] = []
     muted: list[Item] = []
     seen: set[int] = set()
-    for group in (meetings, waiting, due, fadings):
+    for group in (meetings, waiting, due, fadings, room):
         for item in group:
             if is_muted(item, mutes.get(item.key), now):
                 muted.append(item)

@@ -49,6 +49,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         FADING_ACTIVE_DAYS,
         FADING_SHOWN,
         MEETINGS_SHOWN,
+        ROOM_SHOWN,
         WAITING_DAYS,
         WAITING_SHOWN,
         assemble,
@@ -59,10 +60,11 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         fading_item,
         likely_waiting,
         meeting_items,
+        room_items,
         waiting_item,
     )
     from kithkin.services.brief import read_briefs
-    from kithkin.services.circle import read_circle
+    from kithkin.services.circle import read_circle, suggestions
     from kithkin.store import agenda, people, relationships
 
     now = now or clock.now()
@@ -135,9 +137,10 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
             "so kithkin can tell whom you answered. Until then, people who write to you "
             "directly are listed as waiting."
         )
+    room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state))
     return assemble(
         now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
-        fades, mutes, warnings,
+        fades, mutes, warnings, room,
     )  # fmt: skip
 
 
@@ -238,6 +241,7 @@ def item_json(item: Item) -> dict[str, Any]:
             "log": f"kithkin log call '#{first}'" if first is not None else None,
             "snooze": f"kithkin today snooze {item.key} --days {SNOOZE_DAYS}",
             "dismiss": f"kithkin today dismiss {item.key}",
+            **({"add": f"kithkin circle add '#{first}'"} if item.kind == "suggest" else {}),
         },
     }
 
