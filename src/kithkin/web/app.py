@@ -34,6 +34,7 @@ from kithkin.web import (
     mail_import,
     people,
     search,
+    settings,
     story,
     today,
     trash,
@@ -66,6 +67,8 @@ ROUTERS: Final = (
     trash.pages,
     contacts.pages,
     duplicates.pages,
+    settings.pages,
+    settings.api,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
