@@ -22,6 +22,7 @@ from kithkin.web.render import Form, checked_form, database, redirect, render, s
 from kithkin.web.schemas import Out, api_errors
 
 SNOOZE_CHOICES: Final = (1, 3, 7, 14, 30)
+TOP: Final = 3  # the items of a section shown at first, ranked; the rest behind "Show all"
 API_RESPONSES: Final = api_errors(conflict=None)
 
 pages = APIRouter(include_in_schema=False)
@@ -114,6 +115,7 @@ def today_page(request: Request) -> HTMLResponse:
             "touch_kinds": service.TOUCH_KINDS,
             "snooze_choices": SNOOZE_CHOICES,
             "snooze_default": service.SNOOZE_DAYS,
+            "top": TOP,
         },
     )
 
