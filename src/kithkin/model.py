@@ -285,6 +285,7 @@ class Planned:
     subject: str | None
     people: tuple[tuple[int, str], ...]  # (person id, display name), me excluded
     location: str | None = None
+    logged: bool = False  # logged by hand once it had happened, or with how it went
 
 
 @dataclass(frozen=True)
@@ -335,8 +336,11 @@ class Contact:
 
     @property
     def weight(self) -> float:
-        w = KIND_WEIGHT.get(self.kind, 1.0) * ROLE_FACTOR.get(self.role, 1.0)
-        w *= CATEGORY_FACTOR.get(self.category or "person", 1.0)
+        # a list answer is list mail by its role and by its message: weighed down once
+        factor = min(
+            ROLE_FACTOR.get(self.role, 1.0), CATEGORY_FACTOR.get(self.category or "person", 1.0)
+        )
+        w = KIND_WEIGHT.get(self.kind, 1.0) * factor
         if self.direction == "neither" and self.kind != "note":
             w *= 0.5  # I was copied
         return w / math.sqrt(self.people) if self.people > 1 else w

@@ -62,19 +62,20 @@ def refresh(db: Database, now: datetime | None = None) -> int:
     planned meeting that has now happened, or every `practices.refresh.FULL_EVERY` folds),
     from their whole history. Returns how many were recomputed (0: nothing to do, and
     nothing was written)."""
+    from kithkin.practices.strength import FORMULA
     from kithkin.store import relationships
 
     now = now or clock.now()
     with db.read() as conn:
-        todo = relationships.plan(conn, now)
+        todo = relationships.plan(conn, now, formula=FORMULA)
     if not todo.changed:
         return 0
     with db.write() as conn:
-        todo = relationships.plan(conn, now)  # again, now that writers wait for us
+        todo = relationships.plan(conn, now, formula=FORMULA)  # again, now that writers wait for us
         added = todo.interaction_mark - todo.since
         redo = set(todo.redo) | fold_in(conn, todo.added, todo.since, now, added=added)
         recompute(conn, redo, now)
-        relationships.set_mark(conn, todo.interaction_mark, todo.activity_mark)
+        relationships.set_mark(conn, todo.interaction_mark, todo.activity_mark, formula=FORMULA)
     return len(todo.person_ids)
 
 
