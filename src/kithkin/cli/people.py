@@ -217,6 +217,11 @@ def people_cmd(
     if as_json:
         emit_json(found)
         return
+    if not total and not (query or tag or offset):
+        from kithkin.cli.welcome import welcome_if_empty
+
+        if welcome_if_empty(ctx.db):
+            return
     for one in found:
         click.echo(_summary_line(one.id, one.display_name, one.title, one.organisation, one.tags))
     click.echo(f"{len(found)} shown of {total} people", err=True)

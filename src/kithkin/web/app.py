@@ -27,6 +27,7 @@ from kithkin.web import (
     contacts,
     docs,
     duplicates,
+    first_run,
     guard,
     inbox,
     login,
@@ -69,6 +70,8 @@ ROUTERS: Final = (
     duplicates.pages,
     settings.pages,
     settings.api,
+    first_run.pages,
+    first_run.api,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind

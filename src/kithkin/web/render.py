@@ -28,6 +28,7 @@ from kithkin.model import (
 from kithkin.services import search
 from kithkin.store import Database
 from kithkin.web import guard
+from kithkin.web.hints import no_commands
 
 FLASH_COOKIE: Final = "kithkin_flash"
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -136,6 +137,7 @@ def _environment() -> Environment:
     env.filters["when"] = when
     env.filters["count_of"] = count_of
     env.filters["percent"] = lambda share: f"{round(share * 100)} %"
+    env.filters["no_commands"] = no_commands
     env.globals.update(
         contact_href=contact_href,
         snippet_parts=snippet_parts,

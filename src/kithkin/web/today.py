@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import KithkinError
 from kithkin.services import today as service
+from kithkin.web.first_run import welcome
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import Out, api_errors
 
@@ -106,11 +107,14 @@ def today_view(request: Request) -> service.Agenda:
 
 @pages.get("/")
 def today_page(request: Request) -> HTMLResponse:
+    agenda = today_view(request)
+    if not agenda.items and (first := welcome(request)) is not None:
+        return first  # nothing kept yet: the first-run page
     return render(
         request,
         "today.html",
         {
-            "agenda": today_view(request),
+            "agenda": agenda,
             "sections": service.SECTIONS,
             "touch_kinds": service.TOUCH_KINDS,
             "snooze_choices": SNOOZE_CHOICES,
