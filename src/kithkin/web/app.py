@@ -33,6 +33,7 @@ from kithkin.web import (
     mail_api,
     mail_import,
     people,
+    photos,
     search,
     story,
     today,
@@ -45,6 +46,7 @@ ROUTERS: Final = (
     login.pages,
     docs.pages,
     people.api,
+    photos.api,
     story.api,
     trash.api,
     search.api,
@@ -66,6 +68,7 @@ ROUTERS: Final = (
     trash.pages,
     contacts.pages,
     duplicates.pages,
+    photos.pages,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import KithkinError
 from kithkin.services import today as service
+from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import Out, api_errors
 
@@ -106,11 +107,15 @@ def today_view(request: Request) -> service.Agenda:
 
 @pages.get("/")
 def today_page(request: Request) -> HTMLResponse:
+    agenda = today_view(request)
+    shown = {pid for item in agenda.items for pid, _ in item.people}
+    shown |= {int(b["person_id"]) for item in agenda.items for b in item.briefs}
     return render(
         request,
         "today.html",
         {
-            "agenda": today_view(request),
+            "agenda": agenda,
+            "photo_ids": photo_ids(request, shown),
             "sections": service.SECTIONS,
             "touch_kinds": service.TOUCH_KINDS,
             "snooze_choices": SNOOZE_CHOICES,
