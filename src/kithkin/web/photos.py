@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -19,7 +19,9 @@ CACHE: Final = "private, max-age=3600"
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["people"], responses=api_errors(conflict=None))
-IMAGES: Final = {200: {"content": {t: {} for t in IMAGE_TYPES}, "description": "The photo"}}
+IMAGES: Final[dict[int | str, dict[str, Any]]] = {
+    200: {"content": {t: {} for t in IMAGE_TYPES}, "description": "The photo"}
+}
 
 
 def _photo(request: Request, person_id: int) -> Response:
