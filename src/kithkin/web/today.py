@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.errors import KithkinError
 from kithkin.services import today as service
 from kithkin.web.first_run import welcome
+from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import Out, api_errors
 
@@ -110,11 +111,14 @@ def today_page(request: Request) -> HTMLResponse:
     agenda = today_view(request)
     if not agenda.items and (first := welcome(request)) is not None:
         return first  # nothing kept yet: the first-run page
+    shown = {pid for item in agenda.items for pid, _ in item.people}
+    shown |= {int(b["person_id"]) for item in agenda.items for b in item.briefs}
     return render(
         request,
         "today.html",
         {
             "agenda": agenda,
+            "photo_ids": photo_ids(request, shown),
             "sections": service.SECTIONS,
             "touch_kinds": service.TOUCH_KINDS,
             "snooze_choices": SNOOZE_CHOICES,
