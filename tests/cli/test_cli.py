@@ -106,7 +106,7 @@ def test_edit_merge_delete_undo(run: Run) -> None:
     shown = json.loads(run("person", "show", "1", "--json").out)
     assert shown["title"] == "CTO" and shown["tags"] == ["board"]
 
-    assert run("person", "merge", "#1", "#2").code == 0
+    assert run("person", "merge", "#1", "#2", "--yes").code == 0
     assert json.loads(run("stats", "--json").out)["people"] == 1
     assert run("person", "show", "dw@home.example", "--json").code == 0
     assert "merged D. Whitfield" in run("undo").out
