@@ -56,6 +56,14 @@ def network(run: Run) -> Run:
     return run
 
 
+def test_circle_alone_lists_the_circle_as_list_does(network: Run) -> None:
+    assert _ok(network, "circle") == _ok(network, "circle", "list")
+    assert json.loads(_ok(network, "circle", "--json")) == json.loads(
+        _ok(network, "circle", "list", "--json")
+    )
+    assert "Dana Whitfield" in _ok(network, "circle")
+
+
 def test_circle_list_is_seeded_from_the_tag_and_says_who_is_due(network: Run) -> None:
     out = _ok(network, "circle", "list")
     assert "Dana Whitfield" in out and "overdue by" in out and "every 14 days" in out

@@ -155,7 +155,9 @@ def test_the_inbox_ranks_subscriptions_and_explains_them(client: Any, imported: 
 
 def test_an_empty_inbox_says_to_import_mail(client: Any) -> None:
     html = client.get("/inbox").text
-    assert "No subscriptions yet" in html and "kithkin import mail PATH" in html
+    assert (
+        "No subscriptions yet" in html and '<a href="/import/mail#mail-form">Import it</a>' in html
+    )
 
 
 def test_keep_digest_and_clear_need_the_csrf_token(client: Any, imported: Database) -> None:

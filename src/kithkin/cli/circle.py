@@ -8,9 +8,15 @@ import click
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
 
 
-@click.group()
-def circle() -> None:
-    """Your circle: the ~10 people you keep in touch with regularly, each on a cadence."""
+@click.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def circle(click_ctx: click.Context, as_json: bool) -> None:
+    """Your circle: the ~10 people you keep in touch with regularly, each on a cadence.
+
+    Alone, `kithkin circle` lists it (as `kithkin circle list` does)."""
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(circle_list, as_json=as_json)
 
 
 @circle.command("list")

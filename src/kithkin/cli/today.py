@@ -28,6 +28,11 @@ def today(click_ctx: click.Context, ctx: Context, as_json: bool) -> None:
     if as_json:
         emit_json(service.to_json(agenda))
         return
+    if not agenda.items:
+        from kithkin.cli.welcome import welcome_if_empty
+
+        if welcome_if_empty(ctx.db):
+            return
     for warning in agenda.warnings:
         warn(warning)
     click.echo(f"Today, {agenda.now.astimezone():%A %d %B %Y}")

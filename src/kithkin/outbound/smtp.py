@@ -355,3 +355,23 @@ def _os_error(exc: BaseException) -> str:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
+
+
+def password_source(settings: SmtpSettings) -> Literal["environment", "keyring"] | None:
+    """Where the password of `settings` would come from (never the password itself)."""
+    if os.environ.get(ENV_VAR):
+        return "environment"
+    if settings.username is not None and smtp_password(settings):
+        return "keyring"
+    return None
+
+
+def keep_password(settings: SmtpSettings, password: str) -> bool:
+    """Keep the SMTP password in the system keyring, where `smtp_password` finds it (service
+    "kithkin-smtp", account "user@host"), as `keyring set kithkin-smtp user@host` would;
+    False when there is no usable keyring. Never in the database."""
+    from kithkin.sources.mail.credentials import to_keyring
+
+    if settings.username is None:
+        raise InvalidInput("a password needs a user name to log in with")
+    return to_keyring(KEYRING_SERVICE, f"{settings.username}@{settings.host}", password)

@@ -37,3 +37,37 @@ def init(db: Database, *, name: str | None = None, addresses: Sequence[str] = ()
             name=name if name is not None else current.name,
             addresses=[*current.addresses, *addresses],
         )
+
+
+def add_address(db: Database, *, address: str) -> Me:
+    """One more address I write from (InvalidInput for one that is not an email address)."""
+    from kithkin.store import settings
+    from kithkin.store.contacts import normalize
+
+    clean = normalize("email", address)
+    with db.write() as conn:
+        current = settings.get_me(conn)
+        return settings.set_me(conn, name=current.name, addresses=[*current.addresses, clean])
+
+
+def remove_address(db: Database, *, address: str) -> Me:
+    """An address I no longer write from taken off the list (NotFound if it is not on it)."""
+    from kithkin.errors import NotFound
+    from kithkin.store import settings
+
+    wanted = address.strip().lower()
+    with db.write() as conn:
+        current = settings.get_me(conn)
+        if wanted not in current.addresses:
+            raise NotFound(f"{address!r} is not one of your addresses")
+        kept = [a for a in current.addresses if a != wanted]
+        return settings.set_me(conn, name=current.name, addresses=kept)
+
+
+def set_name(db: Database, *, name: str | None) -> Me:
+    """My name as people write it (blank: none), my addresses kept."""
+    from kithkin.store import settings
+
+    with db.write() as conn:
+        current = settings.get_me(conn)
+        return settings.set_me(conn, name=name, addresses=list(current.addresses))

@@ -144,3 +144,20 @@ def of_person(conn: Connection, person_id: int, now: datetime) -> Relationship:
 
     history = relationships.histories(conn, [person_id]).get(person_id, [])
     return tally.summarise(history, now)
+
+
+def strengths(db: Database, *, people: Iterable[int]) -> dict[int, tuple[float, str]]:
+    """The strength (score 0-100, tier) of my relationship with each of these people as of
+    now, for a list that shows it; someone with no interactions is left out."""
+    from kithkin.practices import strength as practice
+    from kithkin.store import relationships
+
+    ids = set(people)
+    if not ids:
+        return {}
+    now = clock.now()
+    refresh(db, now)
+    with db.read() as conn:
+        rows = relationships.rows_of(conn, ids)
+    scores = {pid: practice.current(row, now) for pid, row in rows.items()}
+    return {pid: (score, practice.tier_of(score)) for pid, score in scores.items()}

@@ -53,3 +53,11 @@ def stats(conn: Connection) -> Stats:
         ),
         activity=count(activity),
     )
+
+
+def is_empty(conn: Connection) -> bool:
+    """Nothing kept yet: no person (not even in the trash) and no interaction."""
+    return (
+        conn.scalar(select(person.c.id).limit(1)) is None
+        and conn.scalar(select(interaction.c.id).limit(1)) is None
+    )

@@ -56,3 +56,30 @@ def from_keyring(service: str, account: str) -> str | None:
     except Exception:  # no usable backend (a server without a desktop session), a locked store
         return None
     return password if isinstance(password, str) and password else None
+
+
+def keyring_usable() -> bool:
+    """Whether a system keyring can keep a password here: the optional `keyring` package is
+    installed and its backend is not the one that refuses everything."""
+    try:
+        keyring = importlib.import_module("keyring")
+    except ImportError:
+        return False
+    try:
+        backend = keyring.get_keyring()
+    except Exception:
+        return False
+    return "fail" not in type(backend).__module__  # keyring.backends.fail: no keyring at all
+
+
+def to_keyring(service: str, account: str, password: str) -> bool:
+    """Keep `password` for `account` of `service` in the system keyring (where `from_keyring`
+    and `keyring get` find it); False when there is no usable keyring."""
+    if not keyring_usable():
+        return False
+    keyring = importlib.import_module("keyring")
+    try:
+        keyring.set_password(service, account, password)
+    except Exception:  # a locked store, a backend that refuses writes
+        return False
+    return True
