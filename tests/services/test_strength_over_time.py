@@ -2,8 +2,8 @@
 
 Every reading computes the score at its own moment from what the store keeps (the tally's
 weight, reciprocity and last two-way contact as of `computed_at`): the strength report
-(`kithkin strength`, the person page, `GET /api/strength/ID`), the circle, its suggestions,
-briefs and Today's digests. Only the clock moves here; nothing is recomputed.
+(`kithkin strength`, the person page, `GET /api/strength/ID`), the people list's bars, the
+circle, its suggestions, briefs and Today's digests. Only the clock moves here; nothing is recomputed.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def test_a_relationship_left_alone_weakens_day_by_day_everywhere(db: Database) -
                 "member": members[dana],
                 "suggested": offered[sam],
                 "brief": number(brief.brief(db, person=sam, now=now).strength),
+                "people": relationships.strengths(db, people=[sam])[sam][0],
             }
         )
         assert report["score"] == practice.current(rows[sam], now)  # one number, two ways
@@ -58,7 +59,7 @@ def test_a_relationship_left_alone_weakens_day_by_day_everywhere(db: Database) -
         assert report["explanation"][0].startswith(f"strength {report['score']:.0f}/100")
         assert today.agenda(db, now=now) is not None
     for before, after in itertools.pairwise(readings):
-        for surface in ("report", "stored", "member", "suggested"):
+        for surface in ("report", "stored", "member", "suggested", "people"):
             assert after[surface] < before[surface], surface
         assert after["brief"] <= before["brief"]
     assert readings[-1]["brief"] < readings[0]["brief"]
