@@ -3,7 +3,8 @@
 Every reading computes the score at its own moment from what the store keeps (the tally's
 weight, reciprocity and last two-way contact as of `computed_at`): the strength report
 (`kithkin strength`, the person page, `GET /api/strength/ID`), the people list's bars, the
-circle, its suggestions, briefs and Today's digests. Only the clock moves here; nothing is recomputed.
+circle, its suggestions, briefs and Today's digests. Only the clock moves here; nothing is
+recomputed.
 """
 
 from __future__ import annotations
