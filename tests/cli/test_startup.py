@@ -129,3 +129,26 @@ def test_opening_a_current_database_reads_its_version_and_nothing_else(
     finally:
         again.dispose()
     assert statements == ["BEGIN", "SELECT version_num FROM alembic_version"]
+
+
+def test_a_brief_command_runs_without_the_collector_and_gives_it_back(
+    network: None, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from kithkin.services import people
+
+    seen: list[bool] = []
+    listing = people.list_people
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return listing(*args, **kwargs)
+
+    monkeypatch.setattr(people, "list_people", spy)
+    assert gc.isenabled()
+    assert run("people").code == 0
+    assert seen == [False]
+    assert gc.isenabled()
+    assert run("people", "--nosuch").code != 0  # a usage error gives it back too
+    assert gc.isenabled()

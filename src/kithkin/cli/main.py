@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -40,6 +41,20 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("circle", "strength", "fading"), "circle"),
     **dict.fromkeys(("today", "brief", "briefs"), "today"),
     "inbox": "inbox",
+}
+
+
+# Commands that read, or write a few rows, and end: they run without the cyclic garbage
+# collector. Their imports make some 200,000 objects and their work next to no reference
+# cycles, yet the collector walks those objects again and again as they are made: 50 to 120 ms
+# of a 300 to 400 ms command. Imports, exports, the demo, the server and the inbox's sweeps
+# over a whole mailbox keep it.
+BRIEF_COMMANDS: frozenset[str] = frozenset(COMMAND_MODULES) - {
+    "import",
+    "export",
+    "demo",
+    "serve",
+    "inbox",
 }
 
 
@@ -114,6 +129,9 @@ def cli(ctx: click.Context, db: str | None) -> None:
     when you last saw them. Local-first: everything stays in one database on this machine."""
     from kithkin.config import database_url
 
+    if ctx.invoked_subcommand in BRIEF_COMMANDS and gc.isenabled():
+        gc.disable()
+        ctx.call_on_close(gc.enable)
     ctx.obj = Context(database_url(db))
 
 
