@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from sqlalchemy import event
 
@@ -91,6 +92,20 @@ def test_the_command_table_names_every_command_of_every_module() -> None:
         module = importlib.import_module(f"kithkin.cli.{name}")
         listed = {n for n, m in COMMAND_MODULES.items() if m == name}
         assert {c.name for c in module.COMMANDS} == listed, name
+
+
+def test_a_command_missing_from_the_table_is_still_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kithkin.cli import main
+
+    monkeypatch.delitem(main.COMMAND_MODULES, "stats")
+    group = main.LazyGroup(name="kithkin")
+    ctx = click.Context(group)
+    found = group.get_command(ctx, "stats")
+    assert found is not None and found.name == "stats"
+    assert "stats" in group.list_commands(ctx)
+    assert group.get_command(ctx, "nosuch") is None
 
 
 def test_help_lists_every_command_with_its_help(run: Run) -> None:
