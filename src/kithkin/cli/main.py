@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kithkin import __version__
-from kithkin.cli import admin, circle, contacts, inbox, mail, people, story, today
+from kithkin.cli import admin, circle, contacts, inbox, mail, people, settings, story, today
 from kithkin.cli.common import Context
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -32,7 +32,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Context(database_url(db))
 
 
-for module in (people, story, admin, circle, today, inbox):
+for module in (people, story, admin, circle, today, inbox, settings):
     for command in module.COMMANDS:
         cli.add_command(command)
 admin.import_cmd.add_command(contacts.import_contacts)
