@@ -138,6 +138,15 @@ def test_an_empty_database_names_no_command_either(client: TestClient, db_url: s
         ("its link (kithkin never opens it)", "its link (kithkin never opens it)"),
         ("see (kithkin brief '#12') first", "see first"),
         ("try `kithkin today` now", 'try <a href="/">Today</a> now'),
+        (
+            "Dana is not in the circle (kithkin circle add first)",
+            'Dana is not in the circle (<a href="/circle">add them on the Circle page</a> first)',
+        ),
+        (
+            "also matches #3; stored on #7: if they are one person, merge them "
+            "(kithkin person merge)",
+            "also matches #3; stored on #7: if they are one person, merge them",
+        ),
     ],
 )
 def test_a_command_in_a_message_becomes_a_link_to_its_page(message: str, shown: str) -> None:
