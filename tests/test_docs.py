@@ -23,6 +23,7 @@ def _commands(group: click.Group, prefix: str) -> Iterator[tuple[str, click.Comm
             yield from _commands(command, path)
 
 
+cli.load_all()  # the top-level group imports a command's module when asked for it
 COMMANDS = list(_commands(cli, "kithkin"))
 
 

@@ -19,8 +19,13 @@ def freeze(at: datetime | None) -> None:
 
 
 def days(delta: timedelta) -> str:
-    """A duration as people say it: "5 hours", "1 day", "3 weeks"."""
+    """A duration as people say it: "moments", "20 minutes", "5 hours", "1 day", "3 weeks"."""
     d = delta.total_seconds() / 86_400.0
+    if d * 24 * 60 < 1:
+        return "moments"  # "logged moments ago", never "1 hour ago" for a second
+    if d * 24 < 1:
+        minutes = max(1, int(d * 24 * 60))
+        return f"{minutes} minute{'s' * (minutes != 1)}"
     if d < 1:
         hours = max(1, round(d * 24))
         return f"{hours} hour{'s' * (hours != 1)}"

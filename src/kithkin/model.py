@@ -285,6 +285,7 @@ class Planned:
     subject: str | None
     people: tuple[tuple[int, str], ...]  # (person id, display name), me excluded
     location: str | None = None
+    logged: bool = False  # logged by hand once it had happened, or with how it went
 
 
 @dataclass(frozen=True)
@@ -335,8 +336,11 @@ class Contact:
 
     @property
     def weight(self) -> float:
-        w = KIND_WEIGHT.get(self.kind, 1.0) * ROLE_FACTOR.get(self.role, 1.0)
-        w *= CATEGORY_FACTOR.get(self.category or "person", 1.0)
+        # a list answer is list mail by its role and by its message: weighed down once
+        factor = min(
+            ROLE_FACTOR.get(self.role, 1.0), CATEGORY_FACTOR.get(self.category or "person", 1.0)
+        )
+        w = KIND_WEIGHT.get(self.kind, 1.0) * factor
         if self.direction == "neither" and self.kind != "note":
             w *= 0.5  # I was copied
         return w / math.sqrt(self.people) if self.people > 1 else w
@@ -493,3 +497,35 @@ class OutboxEntry:
     attempts: int
     outcome: str | None
     message_id: str | None  # mailto: the Message-ID every attempt sends
+
+
+# -- photos ---------------------------------------------------------------------------------------
+
+MAX_PHOTO_BYTES: Final = 1 << 20  # a contact's photo larger than this is left out
+IMAGE_MAGIC: Final = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+IMAGE_TYPES: Final = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def image_type(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG, GIF or WebP image, told by its first bytes (whatever a
+    source claimed); None for anything else."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((media for magic, media in IMAGE_MAGIC if data.startswith(magic)), None)
+
+
+def photo_problem(media_type: str, data: bytes) -> str | None:
+    """Why a contact's photo is not kept (a link, too large, not an image), or None."""
+    if media_type == "text/uri":
+        return "PHOTO is a link, which kithkin does not fetch; left out"
+    if len(data) > MAX_PHOTO_BYTES:
+        size = f"{len(data) / (1 << 20):.1f} MB"
+        return f"PHOTO of {size} is over the {MAX_PHOTO_BYTES >> 20} MB a photo may be; left out"
+    if image_type(data) is None:
+        return "PHOTO is not a PNG, JPEG, GIF or WebP image; left out"
+    return None

@@ -55,6 +55,14 @@ def network(run: Run) -> Run:
     return run
 
 
+def test_circle_alone_lists_the_circle_as_list_does(network: Run) -> None:
+    assert _ok(network, "circle") == _ok(network, "circle", "list")
+    assert json.loads(_ok(network, "circle", "--json")) == json.loads(
+        _ok(network, "circle", "list", "--json")
+    )
+    assert "Dana Whitfield" in _ok(network, "circle")
+
+
 def test_circle_list_is_seeded_from_the_tag_and_says_who_is_due(network: Run) -> None:
     out = _ok(network, "circle", "list")
     assert "Dana Whitfield" in out and "overdue by" in out and "every 14 days" in out
@@ -101,9 +109,15 @@ def test_add_remove_cadences_and_the_cap_warning(network: Run) -> None:
 
 def test_suggest_strength_and_fading_json(network: Run) -> None:
     suggested = json.loads(_ok(network, "circle", "suggest", "--json"))
-    assert all(
-        set(s) == {"person_id", "display_name", "action", "score", "reason"} for s in suggested
-    )
+    keys = {"person_id", "display_name", "action", "score", "reason", "tier", "interactions_365"}
+    assert all(set(s) == keys for s in suggested)
+    # Sam (two-way mail) is offered for one of the nine free places, with how strong and why
+    [sam] = [s for s in suggested if s["action"] == "add"]
+    assert sam["display_name"] == "Sam Okafor" and sam["interactions_365"] == 10
+    assert sam["reason"].startswith(f"strength {sam['score']:.0f}/100 ({sam['tier']}): 10 inter")
+    text = _ok(network, "circle", "suggest")
+    assert "add    #2" in text and "Sam Okafor" in text and "two-way" in text
+    assert "add" not in _ok(network, "circle", "suggest", "--limit", "0")
     text = _ok(network, "strength", "Sam")
     assert text.startswith("strength ") and "reciprocity:" in text and "recency:" in text
     data = json.loads(_ok(network, "strength", "Sam", "--json"))
@@ -173,3 +187,23 @@ def test_today_snooze_and_dismiss(network: Run) -> None:
     assert [len(s["items"]) for s in after["sections"]][1:3] == [0, 0]
     missing = network("today", "dismiss", "waiting:99")
     assert missing.code == 1 and "no item 'waiting:99'" in missing.err
+
+
+def test_a_coffee_just_logged_is_no_meeting_awaiting_a_log(network: Run) -> None:
+    """Issue 13: `kithkin log coffee Dana` showed on Today as "meeting … (earlier today: log
+    how it went)", and `kithkin strength Dana` said "last two-way contact 1 hour ago"."""
+    from kithkin import clock
+
+    logged = json.loads(_ok(network, "log", "coffee", "Dana", "--json"))
+    assert "moments ago" in _ok(network, "strength", "Dana")
+    clock.freeze(datetime.fromisoformat(logged["occurred_at"]) + timedelta(minutes=3))
+    out = _ok(network, "today")
+    assert "log how it went" not in out and "Coffee with Dana" not in out
+    data = json.loads(_ok(network, "today", "--json"))
+    keys = [i["key"] for s in data["sections"] for i in s["items"]]
+    assert f"meeting:i{logged['id']}" not in keys and "circle:1" not in keys
+    assert "last two-way contact 3 minutes ago" in _ok(network, "strength", "Dana")
+    # logged earlier in the day, after it happened: nothing to log either
+    earlier = (datetime.now() - timedelta(minutes=30)).isoformat(timespec="minutes")
+    _ok(network, "log", "call", "Lee", "--at", earlier)
+    assert "log how it went" not in _ok(network, "today")

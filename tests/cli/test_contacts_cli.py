@@ -169,7 +169,7 @@ def test_duplicates_are_proposed_with_evidence_and_can_be_dismissed(
 
 def test_merging_a_proposed_pair_keeps_both_sides(run: Run, tmp_path: Path) -> None:
     run("import", "contacts", str(_file(tmp_path)))
-    assert run("person", "merge", "#2", "#3").code == 0
+    assert run("person", "merge", "#2", "#3", "--yes").code == 0
     bob = json.loads(run("person", "show", "#2", "--json").out)
     assert {c["value"] for c in bob["contact_points"]} == {
         "bob@globex.example",

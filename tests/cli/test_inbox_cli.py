@@ -91,6 +91,15 @@ def test_subscriptions_ranked_and_explained(mailbox: Run) -> None:
     assert [s["offerable"] for s in data if s["spam_only"]] == [False]
 
 
+def test_inbox_alone_lists_the_subscriptions_worth_leaving(mailbox: Run) -> None:
+    text = _ok(mailbox, "inbox")
+    assert text == _ok(mailbox, "inbox", "subscriptions")
+    assert "Dev talk" in text.splitlines()[0]
+    assert json.loads(_ok(mailbox, "inbox", "--json")) == json.loads(
+        _ok(mailbox, "inbox", "subscriptions", "--json")
+    )
+
+
 def test_buried_mail(mailbox: Run) -> None:
     text = _ok(mailbox, "inbox", "buried")
     assert "Cole Park: Budget" in text and "list and bulk messages that day" in text

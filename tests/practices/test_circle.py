@@ -79,24 +79,51 @@ def test_statuses_put_the_most_overdue_first() -> None:
     assert [s.member.person_id for s in found] == [2, 3, 1]
 
 
-def row(pid: int, score_days: float, reciprocity: float = 0.9) -> SimpleNamespace:
+def row(
+    pid: int,
+    mutual_days: float | None,
+    reciprocity: float = 0.9,
+    weight: float = 20.0,
+    n_365: int = 25,
+) -> SimpleNamespace:
     return SimpleNamespace(
         person_id=pid,
-        weight=80.0,
+        weight=weight,
         reciprocity=reciprocity,
         computed_at=NOW,
-        n_90=25,
-        last_mutual_at=NOW - timedelta(days=score_days),
+        n_365=n_365,
+        n_all=n_365,
+        last_mutual_at=None if mutual_days is None else NOW - timedelta(days=mutual_days),
     )
 
 
-def test_suggest_strong_two_way_recent_people_and_members_who_dropped_out() -> None:
+def test_suggest_the_strongest_two_way_relationships_and_members_who_dropped_out() -> None:
     members = circle.statuses([member(5, mutual=60, pid=1), member(2, pid=2)], {}, 14, NOW)
-    candidates = [row(1, 2), row(7, 3), row(8, 90), row(9, 2, reciprocity=0.2)]
-    found = circle.suggest(candidates, {7: "Dana", 8: "Old", 9: "Oneway"}, members, NOW)
-    adds = [(s.person_id, s.display_name) for s in found if s.action == "add"]
-    assert adds == [(7, "Dana")]  # 1 is a member; 8 not recent; 9 not two-way
-    assert "strong two-way relationship" in found[0].reason
+    candidates = [
+        row(1, 2),  # a member already
+        row(7, 3),
+        row(8, 200, weight=2.0, n_365=4),  # weak and long ago: still two-way, suggested last
+        row(9, 2, reciprocity=0.0),  # one-way: no relationship
+        row(10, None, reciprocity=0.0),  # never answered
+        row(11, 10, weight=60.0, n_365=83),  # the most exchanged: first
+    ]
+    names = {7: "Dana", 8: "Old", 9: "Oneway", 10: "Silent", 11: "Busy"}
+    found = circle.suggest(candidates, names, members, NOW, limit=8)  # type: ignore[arg-type]
+    adds = [s for s in found if s.action == "add"]
+    assert [s.display_name for s in adds] == ["Busy", "Dana", "Old"]
+    assert [s.score for s in adds] == sorted((s.score for s in adds), reverse=True)
+    busy = adds[0]
+    assert busy.tier == "strong" and busy.interactions_365 == 83
+    assert busy.reason.startswith(f"strength {busy.score:.0f}/100 (strong): 83 interactions in")
+    assert "90% two-way, last two-way contact 10 days ago" in busy.reason
+    assert adds[-1].tier == "weak" and "4 interactions in the last year" in adds[-1].reason
     removes = [s for s in found if s.action == "remove"]
     assert [s.person_id for s in removes] == [1]
     assert "silently dropped out: no two-way contact for 9 weeks" in removes[0].reason
+
+
+def test_suggest_fills_only_the_places_it_is_given() -> None:
+    candidates = [row(pid, pid) for pid in range(1, 9)]
+    found = circle.suggest(candidates, {}, [], NOW, limit=3)  # type: ignore[arg-type]
+    assert [s.person_id for s in found] == [1, 2, 3]  # the most recent, all else equal
+    assert circle.suggest(candidates, {}, [], NOW, limit=0) == []  # type: ignore[arg-type]

@@ -181,3 +181,61 @@ def test_an_older_interaction_imported_late_cannot_be_folded() -> None:
     planned = summarise([*exchange(3), c(-1, "meeting", "both")], NOW)
     later = NOW + timedelta(days=2)  # the planned meeting has happened: read it all again
     assert fold(planned.inputs["tally"], planned.next_event_at, [], later) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    contacts,
+    st.integers(0, 40),
+    st.integers(1, 40),
+    st.floats(0, 365),
+    st.sampled_from([None, "list"]),
+)
+def test_more_two_way_exchange_is_a_stronger_relationship(
+    history: list[Contact], n: int, more: int, start: float, category: str | None
+) -> None:
+    """Strength grows with the volume of two-way exchange (list answers too, at their weight):
+    n exchanges, then `more` older ones besides, never the same score or less."""
+
+    def pairs(count: int) -> list[Contact]:
+        role = "list" if category else "from"
+        out = []
+        for i in range(count):
+            at = start + 3 * i
+            out.append(c(at + 1, "email", "to_me", role=role, category=category, thread=f"x{i}"))
+            out.append(c(at, "email", "from_me", role=role, category=category, thread=f"x{i}"))
+        return out
+
+    fewer = summarise([*history, *pairs(n)], NOW).score
+    more_of_it = summarise([*history, *pairs(n + more)], NOW).score
+    assert more_of_it >= fewer
+    if fewer < 90:  # far from the ceiling, where two decimals can still tell them apart
+        assert more_of_it > fewer
+
+
+def test_list_answers_weigh_a_quarter_of_mail_not_a_sixteenth() -> None:
+    answer = c(1, "email", "to_me", role="list", category="list")
+    assert answer.weight == pytest.approx(0.25)
+    assert c(1, "email", "to_me", role="cc", category="list").weight == pytest.approx(0.25)
+
+
+def test_volume_outranks_a_single_recent_answer() -> None:
+    """83 list answers over the last year, the last 3 days ago, against 2 a week ago."""
+    busy = summarise(
+        [
+            c(3 + i * 4.4, "email", "to_me" if i % 2 else "from_me", role="list", category="list")
+            for i in range(83)
+        ],
+        NOW,
+    )
+    few = summarise(
+        [
+            c(7, "email", "to_me", role="list", category="list"),
+            c(6, "email", "from_me", role="list", category="list"),
+        ],
+        NOW,
+    )
+    assert busy.score > 3 * few.score
+    assert busy.tier in ("moderate", "strong")
+    volume = next(line for line in strength.explain(busy, NOW) if line.startswith("volume:"))
+    assert "83 in 365" in volume or "83 in all" in volume

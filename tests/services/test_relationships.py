@@ -78,6 +78,26 @@ def test_refresh_computes_once_then_only_where_interactions_changed(
         assert conn.scalar(select(func.count()).select_from(activity)) == activities
 
 
+def test_rows_stored_by_an_earlier_strength_formula_are_all_read_again(
+    db: Database, two: tuple[int, int]
+) -> None:
+    """A new formula (list mail weighed once, a longer half-life) changes what a stored weight
+    means: a database refreshed by the earlier one recomputes everyone, once."""
+    from kithkin.store import settings
+
+    a, _b = two
+    assert refresh.refresh(db, NOW) == 2
+    with db.write() as conn:
+        mark = settings.get(conn, relationships.MARK_KEY, {})
+        settings.put(conn, relationships.MARK_KEY, {**mark, "formula": 1})
+        conn.execute(relationship.update().values(weight=0.0))
+    assert refresh.refresh(db, NOW) == 2
+    with db.read() as conn:
+        assert all(r.weight > 0 for r in conn.execute(select(relationship)) if r.person_id == a)
+        assert settings.get(conn, relationships.MARK_KEY, {})["formula"] > 1
+    assert refresh.refresh(db, NOW) == 0
+
+
 def test_merges_and_their_undo_recompute_both_people(db: Database, two: tuple[int, int]) -> None:
     a, b = two
     refresh.refresh(db, NOW)
@@ -220,3 +240,31 @@ def test_a_strength_line_for_the_person_page(db: Database, two: tuple[int, int])
             line.startswith("relationship: ") and "/100): last two-way contact 4 weeks ago" in line
         )
         assert strength_line(conn, b, NOW) == "relationship: none (0/100)"
+
+
+def test_suggestions_rank_by_the_score_now_not_the_stored_one(db: Database) -> None:
+    """A relationship stored strong a year ago (nothing since) has faded by now; the one
+    with steady exchange is suggested first however the stored scores compare."""
+    from kithkin.services import circle
+
+    clock.freeze(NOW - timedelta(days=400))
+    with db.write() as conn:
+        old = people.add_person(conn, display_name="Once Close")
+        steady = people.add_person(conn, display_name="Steady")
+    for d in range(430, 400, -2):  # a month of daily mail a year ago
+        mail(db, old, "to_me", d + 0.5)
+        mail(db, old, "from_me", d)
+    assert refresh.refresh(db, NOW - timedelta(days=400)) == 1
+    clock.freeze(NOW)
+    for d in (60, 40, 20, 5):
+        mail(db, steady, "to_me", d + 0.5)
+        mail(db, steady, "from_me", d)
+    assert refresh.refresh(db, NOW) == 1  # only Steady: Once Close's row is a year old
+    with db.read() as conn:
+        stored = {r.person_id: r.score for r in conn.execute(select(relationship))}
+    assert stored[old] > stored[steady]
+    adds = [s for s in circle.suggestions(db, now=NOW, limit=1) if s.action == "add"]
+    assert [s.display_name for s in adds] == ["Steady"]
+    both = [s for s in circle.suggestions(db, now=NOW) if s.action == "add"]
+    assert [s.display_name for s in both] == ["Steady", "Once Close"]
+    assert both[1].score < stored[old] / 2

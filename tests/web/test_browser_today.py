@@ -97,6 +97,8 @@ def test_today_brief_snooze_log_and_the_circle(chromium: Path, live_url: str, db
 
         # snooze Sam for three days: gone, and counted as snoozed
         waiting = page.locator("#waiting .agenda-item", has_text="Sam Okafor")
+        expect(waiting.get_by_label("Snooze for how many days")).to_be_hidden()  # behind More
+        waiting.locator("details.more > summary").click()
         waiting.get_by_label("Snooze for how many days").select_option("3")
         waiting.get_by_role("button", name="Snooze").click()
         expect(page.locator(".flash")).to_contain_text("Snoozed for 3 days: Sam Okafor")
@@ -105,6 +107,7 @@ def test_today_brief_snooze_log_and_the_circle(chromium: Path, live_url: str, db
 
         # a call with Dana resets her cadence: she leaves the agenda
         circle = page.locator("#circle .agenda-item", has_text="Dana Whitfield")
+        circle.locator("details.more > summary").click()
         circle.get_by_label("What you did with Dana Whitfield").select_option("call")
         circle.get_by_role("button", name="Log a touch").click()
         expect(page.locator(".flash")).to_contain_text("Logged a call with Dana Whitfield")

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
+import click
 import pytest
 from fastapi.testclient import TestClient
 
@@ -22,7 +23,9 @@ from tests.web.conftest import BASE_URL, post_form
 
 DAY = date(2026, 3, 14)
 NOW = datetime(2026, 3, 14, 7, 0, tzinfo=UTC)
-COMMAND = re.compile(r"\bkithkin (?:%s)\b" % "|".join(sorted(cli.commands)))  # noqa: UP031
+COMMAND = re.compile(
+    r"\bkithkin (?:%s)\b" % "|".join(cli.list_commands(click.Context(cli)))  # noqa: UP031
+)
 HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1>", re.S | re.I)
 SHOWN_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label)="([^"]*)"')
 

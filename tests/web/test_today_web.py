@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -165,3 +165,41 @@ def test_the_json_api(client: Any, seeded: dict[str, int]) -> None:
         "/api/brief/{person_id}",
         "/api/strength/{person_id}",
     } <= set(paths)
+
+
+def test_a_coffee_just_logged_is_no_meeting_to_log_and_was_moments_ago(
+    client: Any, seeded: dict[str, int]
+) -> None:
+    """Issue 13: a coffee logged on Dana's page showed on Today as "meeting … (earlier today:
+    log how it went)", and her page said "last two-way contact 1 hour ago"."""
+    from kithkin import clock
+
+    dana = seeded["dana"]
+    logged = post_form(
+        client, f"/people/{dana}", f"/people/{dana}/interactions", kind="coffee", date=""
+    )
+    assert "Logged the coffee" in logged.text
+    assert "last two-way contact moments ago" in logged.text
+    assert "1 hour ago" not in logged.text
+    clock.freeze(NOW + timedelta(minutes=5))
+    page = client.get("/").text
+    assert "log how it went" not in page and "Coffee with Dana" not in page
+    assert f'data-key="circle:{dana}"' not in page  # her cadence starts again
+    brief = client.get(f"/api/brief/{dana}").json()
+    assert "5 minutes ago" in brief["strength"]
+    # a meeting planned ahead that has now happened still asks how it went
+    clock.freeze(NOW - timedelta(days=1))
+    client.post(
+        "/api/interactions",
+        json={
+            "kind": "meeting",
+            "participants": [seeded["lee"]],
+            "occurred_at": (NOW - timedelta(hours=2)).isoformat(),
+            "subject": "Roadmap",
+        },
+    )
+    clock.freeze(NOW)
+    later = client.get("/").text
+    assert "Roadmap" in later and "earlier today: log how it went" in later
+    clock.freeze(NOW + timedelta(minutes=20))
+    assert "last two-way contact 20 minutes ago" in client.get(f"/people/{dana}").text

@@ -8,9 +8,15 @@ import click
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
 
 
-@click.group()
-def circle() -> None:
-    """Your circle: the ~10 people you keep in touch with regularly, each on a cadence."""
+@click.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def circle(click_ctx: click.Context, as_json: bool) -> None:
+    """Your circle: the ~10 people you keep in touch with regularly, each on a cadence.
+
+    Alone, `kithkin circle` lists it (as `kithkin circle list` does)."""
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(circle_list, as_json=as_json)
 
 
 @circle.command("list")
@@ -113,11 +119,14 @@ def circle_cadence(ctx: Context, args: tuple[str, ...], tag: str | None, as_defa
 
 
 @circle.command("suggest")
-@click.option("--limit", default=5, show_default=True, help="At most this many to add.")
+@click.option(
+    "--limit", type=int, default=None, help="At most this many to add (default: the free places)."
+)
 @json_option
 @pass_ctx
-def circle_suggest(ctx: Context, limit: int, as_json: bool) -> None:
-    """Who deserves a place (strong, two-way, recent), and members who silently dropped out."""
+def circle_suggest(ctx: Context, limit: int | None, as_json: bool) -> None:
+    """Your strongest two-way relationships, as many as the circle has free places (each with
+    its strength and why), and members who silently dropped out."""
     from kithkin.services import circle as service
 
     found = service.suggestions(ctx.db, limit=limit)
@@ -125,7 +134,7 @@ def circle_suggest(ctx: Context, limit: int, as_json: bool) -> None:
         emit_json(found)
         return
     if not found:
-        click.echo("nothing to suggest: the circle looks right")
+        click.echo("nothing to suggest: the circle is full, or nobody has written back yet")
     for s in found:
         verb = "add   " if s.action == "add" else "remove"
         click.echo(f"{verb} #{s.person_id:<5} {s.display_name:<28} {s.reason}")

@@ -44,9 +44,18 @@ def emit_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
 
+class BadDate(click.ClickException):
+    """A date option the parser cannot read: one line naming the option, exit code 2 (a usage
+    error, without the usage text around it)."""
+
+    exit_code = 2
+
+
 class UserDate(click.ParamType[Any]):
-    """A day (or, with `moment`, a day and time) given on the command line, read by the one
-    parser of the use cases (`kithkin.services.common`); a bad one is a usage error."""
+    """A day (or, with `moment`, a day and time) given on the command line: "2026-03-14",
+    "yesterday", "last friday 3pm", "2 weeks ago"..., read by the one parser of the use cases
+    (`kithkin.services.common`, imported on use); a bad one is a one-line error naming the
+    option."""
 
     name = "date"
 
@@ -61,7 +70,7 @@ class UserDate(click.ParamType[Any]):
         try:
             return parse_when(value, what) if self.moment else parse_date(value, what)
         except InvalidInput as exc:
-            self.fail(str(exc), param, ctx)
+            raise BadDate(str(exc)) from None
 
 
 def when(value: datetime | date | None) -> str:

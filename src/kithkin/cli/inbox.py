@@ -15,9 +15,16 @@ if TYPE_CHECKING:
     from kithkin.services.unsubscribe import Step
 
 
-@click.group()
-def inbox() -> None:
-    """Inbox hygiene: subscriptions ranked by cost, buried mail, safe unsubscribing."""
+@click.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def inbox(click_ctx: click.Context, as_json: bool) -> None:
+    """Inbox hygiene: subscriptions ranked by cost, buried mail, safe unsubscribing.
+
+    Alone, `kithkin inbox` lists the subscriptions worth leaving (as `kithkin inbox
+    subscriptions` does)."""
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(inbox_subscriptions, show_all=False, limit=30, as_json=as_json)
 
 
 def subscription_json(s: Subscription) -> dict[str, Any]:

@@ -2,20 +2,106 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from kithkin import __version__
-from kithkin.cli import admin, circle, contacts, inbox, mail, people, settings, story, today
 from kithkin.cli.common import Context
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+# The module of kithkin.cli that holds each command: running one imports its module alone;
+# listing them (`kithkin --help`) imports them all. tests/cli/test_startup.py checks this
+# table against the modules' COMMANDS.
+COMMAND_MODULES: dict[str, str] = {
+    **dict.fromkeys(("person", "people"), "people"),
+    **dict.fromkeys(("story", "note", "log"), "story"),
+    **dict.fromkeys(
+        (
+            "init",
+            "me",
+            "search",
+            "stats",
+            "export",
+            "import",
+            "undo",
+            "trash",
+            "activity",
+            "demo",
+            "serve",
+        ),
+        "admin",
+    ),
+    **dict.fromkeys(("circle", "strength", "fading"), "circle"),
+    **dict.fromkeys(("today", "brief", "briefs"), "today"),
+    "inbox": "inbox",
+    "settings": "settings",
+}
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+
+class LazyGroup(click.Group):
+    """The top-level group: a command's module is imported when the command is asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.loaded: set[str] = set()  # modules imported
+        self.grown: set[str] = set()  # groups given their commands from other modules
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and module not in self.loaded:
+            self.loaded.add(module)
+            for each in importlib.import_module(f"kithkin.cli.{module}").COMMANDS:
+                self.add_command(each)
+        command = self.commands.get(cmd_name)
+        if isinstance(command, click.Group) and cmd_name in _ADDED and cmd_name not in self.grown:
+            self.grown.add(cmd_name)
+            _ADDED[cmd_name](command)
+        return command
+
+    def load_all(self) -> None:
+        """Import every command (for whatever walks `commands` itself)."""
+        for name in COMMAND_MODULES:
+            self.get_command(click.Context(self), name)
+
+
+def _import_added(group: click.Group) -> None:
+    from kithkin.cli import contacts, mail
+
+    group.add_command(contacts.import_contacts)
+    mail.register(group)
+
+
+def _export_added(group: click.Group) -> None:
+    from kithkin.cli import contacts
+
+    group.add_command(contacts.export_contacts)
+
+
+def _people_added(group: click.Group) -> None:
+    from kithkin.cli import contacts
+
+    group.add_command(contacts.duplicates)
+    group.add_command(contacts.not_duplicates)
+
+
+# Commands of other modules under a group, added when the group is asked for.
+_ADDED: dict[str, Callable[[click.Group], None]] = {
+    "import": _import_added,
+    "export": _export_added,
+    "people": _people_added,
+}
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--db",
     metavar="PATH|URL",
@@ -30,16 +116,6 @@ def cli(ctx: click.Context, db: str | None) -> None:
     from kithkin.config import database_url
 
     ctx.obj = Context(database_url(db))
-
-
-for module in (people, story, admin, circle, today, inbox, settings):
-    for command in module.COMMANDS:
-        cli.add_command(command)
-admin.import_cmd.add_command(contacts.import_contacts)
-mail.register(admin.import_cmd)
-admin.export_cmd.add_command(contacts.export_contacts)
-people.people_cmd.add_command(contacts.duplicates)
-people.people_cmd.add_command(contacts.not_duplicates)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -143,17 +143,40 @@ def person_edit(
 @person.command("merge")
 @click.argument("keep", metavar="KEEP")
 @click.argument("other", metavar="OTHER")
+@click.option("--yes", "-y", is_flag=True, help="Merge without asking (needed off a terminal).")
+@json_option
 @pass_ctx
-def person_merge(ctx: Context, keep: str, other: str) -> None:
+def person_merge(ctx: Context, keep: str, other: str, yes: bool, as_json: bool) -> None:
     """Fold OTHER into KEEP: contacts, story, notes, tags and interactions move over.
 
+    Shows first what will move and what KEEP keeps, then asks (or takes --yes).
     `kithkin undo` splits them again."""
+    from kithkin.errors import InvalidInput
     from kithkin.services import people
 
-    merged = people.merge_people(ctx.db, keep=keep, other=other)
+    preview = people.merge_preview(ctx.db, keep=keep, other=other)
+    if not as_json:
+        click.echo(f"merge {preview.other.display_name} into {preview.keep.display_name}:")
+        for line in preview.lines():
+            click.echo(f"  {line}")
+    if not yes:
+        if not _interactive():
+            raise InvalidInput("nothing merged: say --yes to merge without a terminal to ask on")
+        click.confirm("Merge them?", default=False, abort=True, err=True)
+    merged = people.merge_people(ctx.db, keep=preview.keep.id, other=preview.other.id)
+    if as_json:
+        emit_json({"preview": preview, "lines": preview.lines(), "merged": merged})
+        return
     click.echo(
         f"merged #{merged.other_id} into #{merged.person.id} (kithkin undo splits them again)"
     )
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer a question."""
+    import sys
+
+    return sys.stdin.isatty()
 
 
 @person.command("delete")

@@ -25,7 +25,10 @@ def story() -> None:
 @click.argument("field", metavar="FIELD", type=click.Choice(STORY_FIELDS))
 @click.argument("text")
 @click.option(
-    "--learned-on", type=UserDate(), metavar="DATE", help="When you learned it (YYYY-MM-DD)."
+    "--learned-on",
+    type=UserDate(),
+    metavar="DATE",
+    help='When you learned it: 2026-03-14, yesterday, "last friday", "2 weeks ago".',
 )
 @click.option("--where", "learned_where", help="Where you learned it (a dinner, a call...).")
 @pass_ctx
@@ -133,7 +136,8 @@ def note_add(ctx: Context, ref: str, text: str) -> None:
     "at_value",
     type=UserDate(moment=True),
     metavar="WHEN",
-    help="When (YYYY-MM-DD[THH:MM]); default now.",
+    help='When: 2026-03-14, "2026-03-14 09:30", yesterday, "last friday 3pm", "2 hours ago"; '
+    "default now.",
 )
 @click.option(
     "--direction",

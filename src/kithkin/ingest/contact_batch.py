@@ -36,7 +36,7 @@ from kithkin.ingest.contact_record import (
     plan,
 )
 from kithkin.ingest.identity import ContactKey
-from kithkin.model import CONTROL_CHARS
+from kithkin.model import CONTROL_CHARS, image_type
 from kithkin.sources.records import ContactRecord, SourceProblem
 from kithkin.store import interactions, search, source_writes, sources
 from kithkin.store.rows import clean
@@ -197,7 +197,7 @@ def _write(conn: Connection, plans: list[Plan]) -> dict[int, int]:
         [
             source_writes.NewPhoto(
                 ids[p.person_id],
-                p.record.photo.media_type,
+                image_type(p.record.photo.data) or p.record.photo.media_type,
                 p.record.photo.data,
                 p.record.source,
                 records[p.record_id],

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal
 from kithkin.errors import KithkinError, RecordSkipped
 from kithkin.ingest import identity
 from kithkin.ingest.identity import ContactKey
-from kithkin.model import first_control, without_controls
+from kithkin.model import first_control, photo_problem, without_controls
 from kithkin.sources.records import ContactRecord, Labelled
 from kithkin.store.contacts import normalize
 from kithkin.store.rows import clean
@@ -344,7 +344,13 @@ def _birthday(out: Plan, known: Known, old: str | None) -> None:
 
 
 def _photo(out: Plan, known: Known) -> None:
+    """The record's photo is kept when it is a PNG, JPEG, GIF or WebP image of at most
+    `MAX_PHOTO_BYTES`, told by its bytes (a link, or anything else, is noted and left out)."""
     if out.record.photo is None:
+        return
+    problem = photo_problem(out.record.photo.media_type, out.record.photo.data)
+    if problem is not None:
+        out.warnings.append(problem)
         return
     held = (out.person_id, hashlib.sha256(out.record.photo.data).hexdigest())
     if held not in known.photos:

@@ -5,7 +5,9 @@ than 100 people very occasionally." A member is due when their cadence has passe
 last touch (anything I made happen: I wrote, we met or talked, I logged it — a message of
 theirs I have not answered is no touch, it is "waiting for you"), overdue when half a cadence
 more has passed, and has silently dropped out after `DROPPED_FACTOR` cadences without two-way
-contact. `suggest` proposes who deserves a place: strong, two-way, recent relationships.
+contact. `suggest` fills the free places of the cap with the strongest two-way relationships
+(whatever their tier: a busy person always gets the best they have, each with its strength
+and why), and names the members who dropped out.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
 
 DROPPED_FACTOR: Final = 3
 DUE_AHEAD: Final = timedelta(days=1)  # due from a day before the cadence runs out
-SUGGEST_RECENT_DAYS: Final = 30
-SUGGEST_MIN_RECIPROCITY: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Suggestion:
     action: str  # add, remove
     score: float
     reason: str
+    tier: str = ""
+    interactions_365: int = 0  # interactions in the last year (add)
 
 
 def cadence_for(member: Member, tag_cadences: Mapping[str, int], default: int) -> tuple[int, str]:
@@ -100,6 +102,11 @@ def statuses(
     )
 
 
+def suggestible(r: Relationship) -> bool:
+    """The floor of a suggestion: a two-way relationship (some mutual exchange)."""
+    return r.reciprocity > 0 and r.last_mutual_at is not None
+
+
 def suggest(
     candidates: Sequence[Relationship],
     names: Mapping[int, str],
@@ -108,31 +115,19 @@ def suggest(
     *,
     limit: int = 5,
 ) -> list[Suggestion]:
-    """Who deserves a place (strong, two-way, recent; not yet members), and which members
-    silently dropped out. `candidates` are stored relationships."""
+    """The `limit` strongest two-way relationships as of `now` not yet in the circle (the
+    caller gives the free places of the cap), strongest first, each saying how strong and
+    why; then the members who silently dropped out. `candidates` are stored relationships."""
     inside = {s.member.person_id for s in members}
-    out: list[Suggestion] = []
     scored = sorted(
-        ((strength.current(r, now), r) for r in candidates if r.person_id not in inside),
-        key=lambda pair: -pair[0],
+        (
+            (strength.current(r, now), r)
+            for r in candidates
+            if r.person_id not in inside and suggestible(r)
+        ),
+        key=lambda pair: (-pair[0], pair[1].person_id),
     )
-    for score, r in scored:
-        if len([s for s in out if s.action == "add"]) >= limit:
-            break
-        if strength.tier_of(score) != "strong" or r.reciprocity < SUGGEST_MIN_RECIPROCITY:
-            continue
-        if r.last_mutual_at is None or now - r.last_mutual_at > timedelta(days=SUGGEST_RECENT_DAYS):
-            continue
-        out.append(
-            Suggestion(
-                r.person_id,
-                names.get(r.person_id, f"#{r.person_id}"),
-                "add",
-                round(score, 1),
-                f"strong two-way relationship ({score:.0f}/100): {r.n_90} interactions in 90 "
-                f"days, last two-way contact {days(now - r.last_mutual_at)} ago",
-            )
-        )
+    out = [_add(r, score, names, now) for score, r in scored[: max(0, limit)] if score > 0]
     for s in members:
         if s.dropped:
             mutual = s.member.last_mutual_at
@@ -147,9 +142,28 @@ def suggest(
                     round(s.member.score, 1),
                     f"silently dropped out: {silent}, more than {DROPPED_FACTOR}× their "
                     f"cadence of {s.cadence} days; reach out once more, or make room",
+                    s.member.tier,
                 )
             )
     return out
+
+
+def _add(r: Relationship, score: float, names: Mapping[int, str], now: datetime) -> Suggestion:
+    assert r.last_mutual_at is not None  # suggestible
+    tier = strength.tier_of(score)
+    year = f"{r.n_365} interaction{'s' * (r.n_365 != 1)} in the last year"
+    if r.n_365 != r.n_all:
+        year += f" ({r.n_all} in all)"
+    return Suggestion(
+        r.person_id,
+        names.get(r.person_id, f"#{r.person_id}"),
+        "add",
+        round(score, 1),
+        f"strength {score:.0f}/100 ({tier}): {year}, {r.reciprocity:.0%} two-way, "
+        f"last two-way contact {days(now - r.last_mutual_at)} ago",
+        tier,
+        r.n_365,
+    )
 
 
 @dataclass(frozen=True)

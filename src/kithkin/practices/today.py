@@ -189,11 +189,19 @@ def fading_item(
     )
 
 
+def awaits(m: Planned, now: datetime) -> bool:
+    """Whether a meeting of today or tomorrow belongs on Today: not one I logged by hand
+    once it had happened (the coffee I just logged), nor one whose summary says how it went."""
+    return not (m.logged and m.at <= now)
+
+
 def meeting_items(
     meetings: Sequence[Planned], digests: Mapping[int, dict[str, Any]], now: datetime
 ) -> list[Item]:
     out = []
     for m in meetings:
+        if not awaits(m, now):
+            continue
         local = m.at.astimezone()
         day = "today" if local.date() == now.astimezone().date() else "tomorrow"
         what = m.subject or m.kind.capitalize()

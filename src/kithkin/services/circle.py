@@ -23,6 +23,7 @@ from kithkin.services.relationships import refresh
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from kithkin.model import Relationship
     from kithkin.store import Database
 
 
@@ -225,22 +226,56 @@ def settings(
 
 
 def suggestions(
-    db: Database, *, limit: int = 5, now: datetime | None = None, current: Circle | None = None
+    db: Database,
+    *,
+    limit: int | None = None,
+    now: datetime | None = None,
+    current: Circle | None = None,
 ) -> list[Suggestion]:
-    """Who deserves a place (strong, two-way, recent), and members who silently dropped out;
-    `current`: the circle just read (else it is read, relationships refreshed first)."""
-    from kithkin.practices import strength
+    """The strongest two-way relationships as of `now`, as many as the circle has free places
+    (at most `limit`), and members who silently dropped out; `current`: the circle just read
+    (else it is read, relationships refreshed first)."""
     from kithkin.practices.circle import suggest
-    from kithkin.store import people, relationships
+    from kithkin.store import people
 
     now = now or (current.now if current is not None else clock.now())
     if current is None:
         current = circle(db, now=now)
+    free = max(0, current.cap - len(current.members))
+    want = free if limit is None else max(0, min(int(limit), free))
+    inside = {s.member.person_id for s in current.members}
     with db.read() as conn:
-        rows = relationships.strongest(conn, strength.TIERS[0][1], limit=limit * 20)
+        rows = strongest_now(conn, now, want, inside) if want else []
         found = people.summaries_by_id(conn, [r.person_id for r in rows])
     names = {pid: s.display_name for pid, s in found.items()}
-    return suggest(rows, names, current.members, now, limit=limit)
+    return suggest(rows, names, current.members, now, limit=want)
+
+
+def strongest_now(
+    conn: Connection, now: datetime, want: int, leave_out: set[int]
+) -> list[Relationship]:
+    """The `want` strongest two-way relationships as of `now` (scores computed now, not the
+    stored ones), `leave_out` left out. A stored score is the score at its `computed_at`, and
+    a score only falls with time: rows are read strongest-stored first, page by page, until
+    the next stored score is below the `want`-th best score now."""
+    from kithkin.practices import strength
+    from kithkin.practices.circle import suggestible
+    from kithkin.store import relationships
+
+    page = max(50, 4 * want)
+    kept: list[tuple[float, Relationship]] = []
+    offset = 0
+    while True:
+        rows, more = relationships.by_stored_score(conn, 0.01, limit=page, offset=offset)
+        offset += page
+        for r in rows:
+            if r.person_id not in leave_out and suggestible(r):
+                kept.append((strength.current(r, now), r))
+        kept.sort(key=lambda pair: (-pair[0], pair[1].person_id))
+        kept = kept[:want]
+        lowest = rows[-1].score if rows else None
+        if not more or (len(kept) == want and lowest is not None and lowest < kept[-1][0]):
+            return [r for _, r in kept]
 
 
 def to_json(found: Circle) -> dict[str, Any]:

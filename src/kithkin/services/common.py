@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
+from kithkin.services import dates
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -25,40 +26,45 @@ def person_id(conn: Connection, person: PersonRef) -> int:
 
 
 def parse_date(value: str | date | None, what: str = "date") -> date | None:
-    """A day the user gave (YYYY-MM-DD); None or "" is no day."""
+    """A day the user gave: 2026-03-14, "yesterday", "last friday", "2 weeks ago" (see
+    `kithkin.services.dates`), in their local time; None or "" is no day."""
     if value is None or isinstance(value, date):
         return value
     if not value.strip():
         return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"{what}: {value!r} is not a date like 2026-03-14") from None
+    reading = _read(value, what)
+    if reading.at.tzinfo is not None:
+        return reading.at.astimezone().date()
+    return reading.at.date()
 
 
 def parse_when(value: str | datetime | None, what: str = "--at") -> datetime:
     """A date or date-time the user gave, in UTC; now when None or "".
 
-    A time without a zone is the user's local time; a day without a time is now when it is
-    today, else midday local time (a past or planned day).
+    Natural phrases are read too ("yesterday 3pm", "2 hours ago", "last friday"; see
+    `kithkin.services.dates`). A time without a zone is the user's local time; a day without a
+    time is now when it is today, else midday local time (a past or planned day).
     """
     if isinstance(value, datetime):
         return _utc(value)
     if value is None or not value.strip():
         return clock.now()
-    text = value.strip()
+    reading = _read(value, what)
+    if reading.has_time:
+        return _utc(reading.at)
+    now = clock.now()
+    if reading.at.date() == now.astimezone().date():
+        return now
+    return _utc(datetime.combine(reading.at.date(), time(12)))
+
+
+def _read(value: str, what: str) -> dates.Reading:
     try:
-        parsed = datetime.fromisoformat(text)
+        return dates.read(value, clock.now())
     except ValueError:
         raise InvalidInput(
-            f"{what}: {value!r} is not a date or time like 2026-03-14 or 2026-03-14T09:30"
+            f"{what}: {value.strip()[:80]!r} is not a date (try {dates.EXAMPLES})"
         ) from None
-    if len(text) == 10:  # a day alone
-        now = clock.now()
-        if parsed.date() == now.astimezone().date():
-            return now
-        return _utc(datetime.combine(parsed.date(), time(12)))
-    return _utc(parsed)
 
 
 def parse_days(value: str | int, what: str = "days") -> int:

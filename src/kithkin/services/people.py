@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from kithkin.services.common import PersonRef, person_id
 from kithkin.store.people import EDITABLE as EDITABLE  # the fields `edit_person` changes
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from kithkin.model import ContactPoint, MailThread, Person, PersonSummary, TimelineEntry
     from kithkin.services.relationships import Strength
     from kithkin.store import Database
@@ -265,6 +267,99 @@ def merge_people(db: Database, *, keep: PersonRef, other: PersonRef) -> PeopleMe
         kept = people.get_person(conn, keep_id)
     return PeopleMerged(
         person=kept, other_id=other_id, other_name=other_name, activity_id=activity_id
+    )
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What `merge_people(keep=..., other=...)` would do, before it is done: `keep` survives
+    (with its names), everything of `other` moves over, and `other` goes (undoable)."""
+
+    keep: Person
+    other: Person
+    filled: dict[str, str]  # empty fields of `keep` that take `other`'s value
+    differing: dict[str, tuple[str, str]]  # field -> (kept value, `other`'s value, dropped)
+    contacts: tuple[ContactPoint, ...]  # `other`'s contact points, all moving over
+    tags_added: tuple[str, ...]
+    keep_interactions: int
+    other_interactions: int
+    shared_interactions: int  # both took part: counted once after the merge
+
+    @property
+    def interactions_after(self) -> int:
+        return self.keep_interactions + self.other_interactions - self.shared_interactions
+
+    def lines(self) -> list[str]:
+        """The preview in words, one line each (the CLI prints them; the web lists them)."""
+        keep, other = self.keep, self.other
+        said = [
+            f"keeps {keep.display_name} (#{keep.id}); {other.display_name} (#{other.id}) "
+            "is folded in and goes (undo splits them again)"
+        ]
+        said += [
+            f"{_FIELD_NAMES[f]}: {keep.display_name}'s {kept!r} stays ({other.display_name}'s "
+            f"{theirs!r} is dropped)"
+            for f, (kept, theirs) in self.differing.items()
+        ]
+        said += [f"{_FIELD_NAMES[f]}: {value!r} comes over" for f, value in self.filled.items()]
+        said += [f"{c.label or c.kind} {c.value} moves over" for c in self.contacts]
+        said += [f"{f.field} fact moves over: {f.text}" for f in other.story]
+        if other.notes:
+            said.append(f"{len(other.notes)} note{'s' * (len(other.notes) != 1)} move over")
+        if self.tags_added:
+            said.append("tags added: " + ", ".join(self.tags_added))
+        shared = f", {self.shared_interactions} shared" if self.shared_interactions else ""
+        said.append(
+            f"interactions: {self.keep_interactions} + {self.other_interactions}{shared} → "
+            f"{self.interactions_after}"
+        )
+        return said
+
+
+_FIELD_NAMES: Final = {
+    "display_name": "name",
+    "given_name": "given name",
+    "family_name": "family name",
+    "organisation": "organisation",
+    "title": "title",
+}
+
+
+def merge_preview(db: Database, *, keep: PersonRef, other: PersonRef) -> MergePreview:
+    """What merging `other` into `keep` would move and keep; nothing is written."""
+    with db.read() as conn:
+        return _preview(conn, person_id(conn, keep), person_id(conn, other))
+
+
+def merge_previews(db: Database, *, pairs: Sequence[tuple[int, int]]) -> list[MergePreview]:
+    """`merge_preview` of each (keep, other) pair, in one read."""
+    with db.read() as conn:
+        return [_preview(conn, keep, other) for keep, other in pairs]
+
+
+def _preview(conn: Connection, keep_id: int, other_id: int) -> MergePreview:
+    from kithkin.errors import InvalidInput
+    from kithkin.store import people, trash
+
+    if keep_id == other_id:
+        raise InvalidInput("cannot merge a person with themselves")
+    keep, other = people.get_person(conn, keep_id), people.get_person(conn, other_id)
+    differing = {
+        f: (kept, theirs)
+        for f in _FIELD_NAMES
+        if (kept := getattr(keep, f)) and (theirs := getattr(other, f)) and kept != theirs
+    }
+    mine, theirs, shared = trash.merge_counts(conn, keep_id, other_id)
+    return MergePreview(
+        keep=keep,
+        other=other,
+        filled=trash.fillable(keep, other),
+        differing=differing,
+        contacts=other.contact_points,
+        tags_added=tuple(t for t in other.tags if t not in keep.tags),
+        keep_interactions=mine,
+        other_interactions=theirs,
+        shared_interactions=shared,
     )
 
 

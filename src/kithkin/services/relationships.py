@@ -62,19 +62,20 @@ def refresh(db: Database, now: datetime | None = None) -> int:
     planned meeting that has now happened, or every `practices.refresh.FULL_EVERY` folds),
     from their whole history. Returns how many were recomputed (0: nothing to do, and
     nothing was written)."""
+    from kithkin.practices.strength import FORMULA
     from kithkin.store import relationships
 
     now = now or clock.now()
     with db.read() as conn:
-        todo = relationships.plan(conn, now)
+        todo = relationships.plan(conn, now, formula=FORMULA)
     if not todo.changed:
         return 0
     with db.write() as conn:
-        todo = relationships.plan(conn, now)  # again, now that writers wait for us
+        todo = relationships.plan(conn, now, formula=FORMULA)  # again, now that writers wait for us
         added = todo.interaction_mark - todo.since
         redo = set(todo.redo) | fold_in(conn, todo.added, todo.since, now, added=added)
         recompute(conn, redo, now)
-        relationships.set_mark(conn, todo.interaction_mark, todo.activity_mark)
+        relationships.set_mark(conn, todo.interaction_mark, todo.activity_mark, formula=FORMULA)
     return len(todo.person_ids)
 
 
@@ -143,3 +144,20 @@ def of_person(conn: Connection, person_id: int, now: datetime) -> Relationship:
 
     history = relationships.histories(conn, [person_id]).get(person_id, [])
     return tally.summarise(history, now)
+
+
+def strengths(db: Database, *, people: Iterable[int]) -> dict[int, tuple[float, str]]:
+    """The strength (score 0-100, tier) of my relationship with each of these people as of
+    now, for a list that shows it; someone with no interactions is left out."""
+    from kithkin.practices import strength as practice
+    from kithkin.store import relationships
+
+    ids = set(people)
+    if not ids:
+        return {}
+    now = clock.now()
+    refresh(db, now)
+    with db.read() as conn:
+        rows = relationships.rows_of(conn, ids)
+    scores = {pid: practice.current(row, now) for pid, row in rows.items()}
+    return {pid: (score, practice.tier_of(score)) for pid, score in scores.items()}

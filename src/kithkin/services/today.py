@@ -52,6 +52,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         WAITING_DAYS,
         WAITING_SHOWN,
         assemble,
+        awaits,
         circle_items,
         digest,
         direct_item,
@@ -69,7 +70,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
     state = read_circle(db, now)
     start, end = clock.day_window(now)
     with db.read() as conn:
-        meetings = agenda.planned(conn, start, end)
+        meetings = [m for m in agenda.planned(conn, start, end) if awaits(m, now)]
         waiting_rows = relationships.waiting(conn, now - timedelta(days=WAITING_DAYS), now)
 
         sent, received = agenda.mail_counts(conn, now - timedelta(days=365), now)

@@ -21,6 +21,7 @@ from kithkin.store.schema_circle import agenda_mute
 from kithkin.store.schema_mail import mail_message
 
 MEETING_KINDS: Final = ("meeting", "call", "coffee", "meal", "event")
+LOGGED_SLACK: Final = timedelta(minutes=1)
 ACTIONS: Final = ("snooze", "dismiss")
 
 
@@ -70,7 +71,8 @@ def planned(conn: Connection, start: datetime, end: datetime) -> list[Planned]:
     rows = list(
         conn.execute(
             select(interaction.c.id, interaction.c.occurred_at, interaction.c.kind,
-                   interaction.c.subject)
+                   interaction.c.subject, interaction.c.summary, interaction.c.source,
+                   interaction.c.created_at)
             .where(interaction.c.occurred_at >= start, interaction.c.occurred_at < end,
                    interaction.c.kind.in_(MEETING_KINDS))
             .order_by(interaction.c.occurred_at, interaction.c.id)
@@ -78,8 +80,10 @@ def planned(conn: Connection, start: datetime, end: datetime) -> list[Planned]:
     )  # fmt: skip
     who = _people_of(conn, [r.id for r in rows])
     found += [
-        Planned(f"i{r.id}", r.occurred_at, r.kind, r.subject, who.get(r.id, ())) for r in rows
-    ]
+        Planned(f"i{r.id}", r.occurred_at, r.kind, r.subject, who.get(r.id, ()),
+                logged=_logged(r.source, r.created_at, r.occurred_at, r.summary))
+        for r in rows
+    ]  # fmt: skip
     events = list(
         conn.execute(
             select(calendar_event)
@@ -108,6 +112,18 @@ def planned(conn: Connection, start: datetime, end: datetime) -> list[Planned]:
         if attendees.get(e.id)
     ]  # fmt: skip
     return sorted(found, key=lambda p: (p.at, p.key))
+
+
+def _logged(
+    source: str | None, created_at: datetime | None, occurred_at: datetime, summary: str | None
+) -> bool:
+    """An interaction logged by hand once it had happened (`kithkin log coffee Dana`, a
+    minute's slack for the clock), or with a summary of how it went: nothing to log."""
+    if summary:
+        return True
+    if source != "manual" or created_at is None:
+        return False
+    return created_at >= occurred_at - LOGGED_SLACK
 
 
 def upcoming_with(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 
 from kithkin.errors import DatabaseError
@@ -66,10 +66,16 @@ class Database:
             yield conn.execution_options(kithkin_write=True)
 
     def revision(self) -> str | None:
+        """The schema's revision as stored (None: a database without one, new or foreign).
+        One read of `alembic_version`; the table is looked for only when that read fails."""
         with self.engine.connect() as conn:
-            if not inspect(conn).has_table("alembic_version"):
+            try:
+                value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except (OperationalError, ProgrammingError):
+                conn.rollback()
+                if inspect(conn).has_table("alembic_version"):
+                    raise  # there, yet unreadable: the database itself is at fault
                 return None
-            value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             return str(value) if value is not None else None
 
     def migrate(self) -> None:

@@ -70,9 +70,20 @@ class Plan:
         return self.added | self.redo
 
 
-def plan(conn: Connection, now: datetime) -> Plan:
-    """Who needs recomputing (read-only; cheap when nothing changed)."""
+def plan(conn: Connection, now: datetime, *, formula: int = 1) -> Plan:
+    """Who needs recomputing (read-only; cheap when nothing changed). Rows stored by another
+    `formula` (the strength formula's version) are all read again."""
     mark = settings.get(conn, MARK_KEY, {"interaction": 0, "activity": 0})
+    if mark["interaction"] and mark.get("formula", 1) != formula:
+        return Plan(
+            frozenset(),
+            frozenset(conn.scalars(select(interaction_participant.c.person_id).distinct()))
+            | frozenset(conn.scalars(select(relationship.c.person_id))),
+            mark["interaction"],
+            int(conn.scalar(select(func.max(interaction.c.id))) or 0),
+            int(conn.scalar(select(func.max(activity.c.id))) or 0),
+            True,
+        )
     top_i = int(conn.scalar(select(func.max(interaction.c.id))) or 0)
     top_a = int(conn.scalar(select(func.max(activity.c.id))) or 0)
     added: set[int] = set()
@@ -204,8 +215,14 @@ def save(conn: Connection, rows: Sequence[dict[str, Any]], *, forget: Iterable[i
     )
 
 
-def set_mark(conn: Connection, interaction_mark: int, activity_mark: int) -> None:
-    settings.put(conn, MARK_KEY, {"interaction": interaction_mark, "activity": activity_mark})
+def set_mark(
+    conn: Connection, interaction_mark: int, activity_mark: int, *, formula: int = 1
+) -> None:
+    settings.put(
+        conn,
+        MARK_KEY,
+        {"interaction": interaction_mark, "activity": activity_mark, "formula": formula},
+    )
 
 
 # -- reads ------------------------------------------------------------------------------------
@@ -315,3 +332,20 @@ def strongest(conn: Connection, min_score: float, *, limit: int = 200) -> list[R
             .limit(limit)
         )
     )
+
+
+def by_stored_score(
+    conn: Connection, min_score: float, *, limit: int, offset: int = 0
+) -> tuple[list[Relationship], bool]:
+    """A page of relationships whose stored score reaches `min_score`, the strongest stored
+    first (from the `offset`-th, people in the trash included in the count, left out of the
+    rows), and whether there are more pages."""
+    found = list(
+        conn.execute(
+            _live([relationship.c.score >= min_score])
+            .order_by(relationship.c.score.desc(), relationship.c.person_id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    return _alive(found), len(found) == limit

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from kithkin import clock
+from kithkin.model import IMAGE_TYPES
 from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import (
     contact_point,
@@ -217,15 +218,32 @@ def photo_hashes(conn: Connection, person_ids: Iterable[int]) -> set[tuple[int, 
     return found
 
 
-def photo(conn: Connection, person_id: int) -> tuple[str, bytes] | None:
-    """The person's newest photo (media type, bytes), if any."""
-    row = conn.execute(
-        select(person_photo.c.media_type, person_photo.c.data)
-        .where(person_photo.c.person_id == person_id)
-        .order_by(person_photo.c.id.desc())
-        .limit(1)
-    ).first()
+def photo(
+    conn: Connection, person_id: int, *, images_only: bool = False
+) -> tuple[str, bytes] | None:
+    """The person's newest photo (media type, bytes), if any; `images_only`: the newest of
+    those an import kept as a PNG, JPEG, GIF or WebP image (not a link an older one kept)."""
+    query = select(person_photo.c.media_type, person_photo.c.data).where(
+        person_photo.c.person_id == person_id
+    )
+    if images_only:
+        query = query.where(person_photo.c.media_type.in_(IMAGE_TYPES))
+    row = conn.execute(query.order_by(person_photo.c.id.desc()).limit(1)).first()
     return (str(row.media_type), bytes(row.data)) if row is not None else None
+
+
+def with_photo(conn: Connection, person_ids: Iterable[int]) -> set[int]:
+    """Those of these people who have a photo to show (a PNG, JPEG, GIF or WebP image)."""
+    found: set[int] = set()
+    for part in chunks(sorted(set(person_ids))):
+        query = (
+            select(person_photo.c.person_id)
+            .where(among(conn, person_photo.c.person_id, part))
+            .where(person_photo.c.media_type.in_(IMAGE_TYPES))
+            .distinct()
+        )
+        found.update(int(pid) for pid in conn.scalars(query))
+    return found
 
 
 def provenance(conn: Connection, person_id: int) -> list[Provenance]:

@@ -134,7 +134,7 @@ def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
     moved["participants_other"] = [list(p) for p in other_parts]
     moved["participants_added"] = [list(p) for p in new_parts]
 
-    filled = {f: getattr(other, f) for f in _FILLABLE if not getattr(keep, f) and getattr(other, f)}
+    filled = fillable(keep, other)
     now = clock.now()
     if filled:
         conn.execute(
@@ -153,6 +153,25 @@ def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
         payload={"keep": keep_id, "other": other_id, "moved": moved, "filled": list(filled)},
         undoable=True,
     )
+
+
+def merge_counts(conn: Connection, keep_id: int, other_id: int) -> tuple[int, int, int]:
+    """What a merge would do to interactions: how many `keep` has, how many `other` has, and
+    how many they share (both took part; after the merge they count once)."""
+    rows = conn.execute(
+        select(interaction_participant.c.person_id, interaction_participant.c.interaction_id)
+        .where(interaction_participant.c.person_id.in_((keep_id, other_id)))
+        .distinct()
+    )
+    of: dict[int, set[int]] = {keep_id: set(), other_id: set()}
+    for person_id, interaction_id in rows:
+        of[person_id].add(interaction_id)
+    return len(of[keep_id]), len(of[other_id]), len(of[keep_id] & of[other_id])
+
+
+def fillable(keep: Any, other: Any) -> dict[str, str]:
+    """The name and work fields a merge copies from `other` because `keep` has none."""
+    return {f: getattr(other, f) for f in _FILLABLE if not getattr(keep, f) and getattr(other, f)}
 
 
 def last_undoable(conn: Connection) -> Activity | None:

@@ -34,6 +34,7 @@ from kithkin.web import (
     mail_api,
     mail_import,
     people,
+    photos,
     search,
     settings,
     story,
@@ -47,6 +48,7 @@ ROUTERS: Final = (
     login.pages,
     docs.pages,
     people.api,
+    photos.api,
     story.api,
     trash.api,
     search.api,
@@ -72,6 +74,7 @@ ROUTERS: Final = (
     settings.api,
     first_run.pages,
     first_run.api,
+    photos.pages,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind

@@ -85,8 +85,9 @@ def get_circle(request: Request) -> CircleOut:
 
 @api.get("/circle/suggestions", summary="Who deserves a place; who dropped out")
 def suggestions(
-    request: Request, limit: Annotated[int, Query(ge=1, le=50)] = 5
+    request: Request, limit: Annotated[int | None, Query(ge=1, le=50)] = None
 ) -> list[SuggestionOut]:
+    """As many as the circle has free places (at most `limit`), strongest first."""
     found = service.suggestions(database(request), limit=limit)
     return [SuggestionOut.model_validate(to_jsonable(s)) for s in found]
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import InvalidInput, KithkinError
-from kithkin.services import contacts
+from kithkin.services import contacts, people
 from kithkin.services.contacts import DEFAULT_MIN_SCORE
 from kithkin.web.render import Form, checked_form, database, redirect, render
-from kithkin.web.schemas import Id, PersonSummaryOut, api_errors
+from kithkin.web.schemas import Id, PersonOut, PersonSummaryOut, api_errors
 
 PAIRS_SHOWN: Final = 50
 
@@ -48,6 +48,21 @@ class DuplicatesOut(BaseModel):
     skipped_blocks: list[BlockOut]
 
 
+class MergePreviewOut(BaseModel):
+    keep: PersonOut = Field(description="Who survives, as they are now.")
+    other: PersonOut = Field(description="Who is folded in and goes (undoable).")
+    filled: dict[str, str] = Field(description="Empty fields of keep that take other's value.")
+    differing: dict[str, tuple[str, str]] = Field(
+        description="Fields both have, differently: (kept value, other's value, dropped)."
+    )
+    tags_added: list[str]
+    keep_interactions: int
+    other_interactions: int
+    shared_interactions: int
+    interactions_after: int
+    lines: list[str] = Field(description="The preview in words, as the CLI and the page say it.")
+
+
 class DismissIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,7 +83,10 @@ def duplicates_page(
         database(request), min_score=min_score, limit=PAIRS_SHOWN
     )
     pairs = [(pair.proposal, pair.a, pair.b) for pair in found.pairs]
-    shown = {"pairs": pairs, "report": found.report, "min_score": min_score}
+    previews = people.merge_previews(
+        database(request), pairs=[(pair.a.id, pair.b.id) for pair in found.pairs]
+    )
+    shown = {"pairs": pairs, "previews": previews, "report": found.report, "min_score": min_score}
     return render(request, "duplicates.html", {**shown, "default": DEFAULT_MIN_SCORE})
 
 
@@ -122,6 +140,25 @@ def list_duplicates(
         compared=report.compared,
         all_pairs=report.all_pairs,
         skipped_blocks=[BlockOut(key=k, size=n) for k, n in report.skipped_blocks],
+    )
+
+
+@api.get("/duplicates/preview", summary="What merging other into keep would do (nothing written)")
+def merge_preview(
+    request: Request, keep: Annotated[Id, Query()], other: Annotated[Id, Query()]
+) -> MergePreviewOut:
+    preview = people.merge_preview(database(request), keep=keep, other=other)
+    return MergePreviewOut(
+        keep=PersonOut.of(preview.keep),
+        other=PersonOut.of(preview.other),
+        filled=preview.filled,
+        differing=preview.differing,
+        tags_added=list(preview.tags_added),
+        keep_interactions=preview.keep_interactions,
+        other_interactions=preview.other_interactions,
+        shared_interactions=preview.shared_interactions,
+        interactions_after=preview.interactions_after,
+        lines=preview.lines(),
     )
 
 

@@ -14,9 +14,10 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import InvalidInput, KithkinError, NotFound
 from kithkin.model import MAX_ID
-from kithkin.services import people
+from kithkin.services import people, relationships
 from kithkin.services import search as searching
 from kithkin.services.people import EDITABLE, NewContact
+from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, attempt, checked_form, database, redirect, render
 from kithkin.web.schemas import (
     API_RESPONSES,
@@ -64,15 +65,19 @@ def people_page(
         limit=PAGE_SIZE + 1,
         offset=(page - 1) * PAGE_SIZE,
     )
+    rows = found.rows[:PAGE_SIZE]
+    shown = [person.id for person, _ in rows]
     return render(
         request,
         "people.html",
         {
+            "photo_ids": photo_ids(request, shown),
+            "strengths": relationships.strengths(database(request), people=shown),
             "q": q,
             "tag": tag,
             "tags": found.tags,
             "total": found.total,
-            "rows": found.rows[:PAGE_SIZE],
+            "rows": rows,
             "page": page,
             "has_next": len(found.rows) > PAGE_SIZE,
         },
@@ -93,6 +98,7 @@ def person_page(request: Request, person_id: Id) -> HTMLResponse:
         request,
         "person.html",
         {
+            "photo_ids": photo_ids(request, [person.id]),
             "person": person,
             "story": person.story_by_field(),
             "completeness": person.story_completeness(),

@@ -98,6 +98,34 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
     return parts
 
 
+@dataclass(frozen=True)
+class StrengthParts:
+    tier: str
+    score: float
+    rest: str
+
+
+_STRENGTH: Final = re.compile(r"^(\w+) \((\d+(?:\.\d+)?)/100\):?\s*(.*)$", re.DOTALL)
+
+
+def strength_parts(text: str) -> StrengthParts | None:
+    """The tier, score and the rest of a strength line such as `strong (82/100): last two-way
+    contact 3 days ago` (a brief's), to draw it as a bar; None for any other text."""
+    found = _STRENGTH.match(text.strip())
+    if found is None:
+        return None
+    return StrengthParts(found.group(1), float(found.group(2)), found.group(3))
+
+
+def initials(name: str) -> str:
+    """Up to two letters for an avatar: the first letters of the first and last words."""
+    words = [w for w in re.split(r"[\s,.]+", name) if w and w[0].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -113,6 +141,8 @@ def _environment() -> Environment:
     env.globals.update(
         contact_href=contact_href,
         snippet_parts=snippet_parts,
+        strength_parts=strength_parts,
+        initials=initials,
         CONTACT_KINDS=CONTACT_KINDS,
         DIRECTIONS=DIRECTIONS,
         DIRECTION_LABELS=DIRECTION_LABELS,
@@ -165,6 +195,7 @@ def render(
             "public": public,
             "logged_in": not public and request.app.state.token_sha256 is not None,
             "footer": None if public else _footer_stats(request),
+            "photo_ids": frozenset(),
             **context,
         }
     )

@@ -80,7 +80,7 @@ def log_interaction_form(request: Request, person_id: Id, form: Posted) -> Redir
             kind=kind,
             people=[person_id],
             at=form.text("date"),
-            at_option="date",
+            at_option="When",
             direction=form.text("direction") or "both",
             subject=form.optional("subject"),
             summary=form.optional("summary"),

@@ -19,10 +19,12 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.errors import KithkinError
 from kithkin.services import today as service
 from kithkin.web.first_run import welcome
+from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import Out, api_errors
 
 SNOOZE_CHOICES: Final = (1, 3, 7, 14, 30)
+TOP: Final = 3  # the items of a section shown at first, ranked; the rest behind "Show all"
 API_RESPONSES: Final = api_errors(conflict=None)
 
 pages = APIRouter(include_in_schema=False)
@@ -109,15 +111,19 @@ def today_page(request: Request) -> HTMLResponse:
     agenda = today_view(request)
     if not agenda.items and (first := welcome(request)) is not None:
         return first  # nothing kept yet: the first-run page
+    shown = {pid for item in agenda.items for pid, _ in item.people}
+    shown |= {int(b["person_id"]) for item in agenda.items for b in item.briefs}
     return render(
         request,
         "today.html",
         {
             "agenda": agenda,
+            "photo_ids": photo_ids(request, shown),
             "sections": service.SECTIONS,
             "touch_kinds": service.TOUCH_KINDS,
             "snooze_choices": SNOOZE_CHOICES,
             "snooze_default": service.SNOOZE_DAYS,
+            "top": TOP,
         },
     )
 

@@ -1,0 +1,131 @@
+"""A read command does what it needs and no more: it imports its own CLI module and none of the
+heavy libraries it does not use, checks the schema by reading its version, and writes nothing.
+(How long it takes is measured by benchmarks/cli.py, not asserted here.)"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from kithkin.cli.main import COMMAND_MODULES, cli
+from kithkin.store import Database
+
+Run = Any  # the `run` fixture: (*args, input=None) -> Result
+
+READS = [
+    ["today"],
+    ["person", "show", "Dana Whitfield"],
+    ["brief", "Dana Whitfield"],
+    ["people"],
+    ["search", "Acme"],
+]
+# Libraries of the web UI, of migrations and of the ORM: none of them serves a read.
+NOT_FOR_READS = (
+    "alembic",
+    "fastapi",
+    "starlette",
+    "jinja2",
+    "pydantic",
+    "uvicorn",
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.postgresql",
+)
+
+# Runs one command through click's runner in a new interpreter, then prints what it imported.
+PROBE = """
+import json, sys
+from click.testing import CliRunner
+from kithkin.cli.main import cli
+result = CliRunner().invoke(cli, sys.argv[1:])
+assert result.exit_code == 0, (result.output, result.exception)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+@pytest.fixture
+def network(run: Run) -> None:
+    """A small network: me, Dana in my circle, a coffee with her, a fact of her story."""
+    assert run("init", "--name", "Alex Morgan", "--email", "alex@corp.example").code == 0
+    added = run("person", "add", "Dana Whitfield", "--org", "Acme", "--email", "dana@acme.example")
+    assert added.code == 0, added.err
+    assert run("log", "coffee", "Dana Whitfield", "--subject", "Lisbon").code == 0
+    assert run("story", "set", "Dana Whitfield", "origin", "grew up in Porto").code == 0
+
+
+def _imported(db_path: Path, args: list[str]) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "--db", str(db_path), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", READS, ids=[" ".join(a) for a in READS])
+def test_a_read_imports_no_library_it_does_not_use(
+    network: None, db_path: Path, args: list[str]
+) -> None:
+    modules = _imported(db_path, args)
+    heavy = {m for m in modules if m.split(".")[0] in NOT_FOR_READS or m in NOT_FOR_READS}
+    heavy |= {m for m in modules for h in NOT_FOR_READS if m.startswith(h + ".")}
+    assert heavy == set()
+    mine = COMMAND_MODULES[args[0]]
+    # `people` brings the module of `people duplicates`, `person show` the story printer
+    allowed = {mine, *{"people": ["contacts"], "person": ["story"]}.get(args[0], [])}
+    others = {f"kithkin.cli.{m}" for m in [*COMMAND_MODULES.values(), "mail", "contacts"]}
+    assert f"kithkin.cli.{mine}" in modules
+    assert modules & others == {f"kithkin.cli.{m}" for m in allowed} & modules
+
+
+def test_the_command_table_names_every_command_of_every_module() -> None:
+    for name in dict.fromkeys(COMMAND_MODULES.values()):
+        module = importlib.import_module(f"kithkin.cli.{name}")
+        listed = {n for n, m in COMMAND_MODULES.items() if m == name}
+        assert {c.name for c in module.COMMANDS} == listed, name
+
+
+def test_help_lists_every_command_with_its_help(run: Run) -> None:
+    shown = run("--help").out
+    for name in COMMAND_MODULES:
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.help
+        assert f"\n  {name} " in shown
+
+
+def test_reads_write_nothing(network: None, run: Run, db_path: Path) -> None:
+    assert run("today").code == 0  # the first read may bring relationships up to date
+    watcher = sqlite3.connect(db_path)
+    try:
+        before = watcher.execute("PRAGMA data_version").fetchone()
+        for args in [["today"], *READS]:
+            assert run(*args).code == 0, args
+        # data_version moves whenever another connection commits a change to the file
+        assert watcher.execute("PRAGMA data_version").fetchone() == before
+    finally:
+        watcher.close()
+
+
+def test_opening_a_current_database_reads_its_version_and_nothing_else(
+    db: Database, db_path: Path
+) -> None:
+    again = Database(f"sqlite:///{db_path}", migrate=False)
+    statements: list[str] = []
+
+    @event.listens_for(again.engine, "before_cursor_execute")
+    def _seen(*args: Any) -> None:
+        statements.append(args[2])
+
+    try:
+        again.migrate()
+    finally:
+        again.dispose()
+    assert statements == ["BEGIN", "SELECT version_num FROM alembic_version"]

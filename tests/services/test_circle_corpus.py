@@ -1,0 +1,61 @@
+"""Circle suggestions on a real list archive: ksummit imported as its most active member.
+
+Steven Rostedt sent 206 of its 3,115 messages; the clock is set at the archive's last
+message. Every relationship there is list mail (answers between him and someone, a quarter
+of a private mail each): the people he exchanged most with must rank first and be suggested,
+and an empty circle must get its ten places filled, each with how strong and why.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+from kithkin import clock
+from kithkin.services import circle, relationships, today
+from kithkin.store import Database
+from tests.builders.inbox import mail_of
+from tests.conftest import shared_data
+
+pytestmark = pytest.mark.corpus
+ME = "rostedt@goodmis.org"
+
+
+def test_ksummit_as_its_most_active_member_suggests_whom_he_exchanged_most_with(
+    db: Database,
+) -> None:
+    archive = shared_data("mail", "lists", "ksummit.lists.linux.dev.mbox")
+    mail_of(db, archive, name="Steven Rostedt", addresses=[ME])
+    with db.read() as conn:
+        last = conn.execute(text("SELECT max(date) FROM mail_message")).scalar_one()
+        # interactions with each person (answers between us on the list), the last year
+        volume = dict(
+            conn.execute(
+                text(
+                    "SELECT ip.person_id, count(*) FROM interaction_participant ip "
+                    "JOIN interaction i ON i.id = ip.interaction_id "
+                    "WHERE i.occurred_at >= datetime(:last, '-365 days') GROUP BY 1"
+                ),
+                {"last": str(last)},
+            ).all()
+        )
+    now = datetime.fromisoformat(str(last)).replace(tzinfo=UTC)
+    clock.freeze(now)
+    found = circle.suggestions(db, now=now)
+    adds = [s for s in found if s.action == "add"]
+    assert len(adds) == 10  # an empty circle, a cap of 10: every place offered
+    assert [s.score for s in adds] == sorted((s.score for s in adds), reverse=True)
+    busiest = sorted(volume, key=lambda pid: -volume[pid])[:2]
+    assert [s.person_id for s in adds[:2]] == busiest
+    top = adds[0]
+    assert top.interactions_365 == volume[top.person_id] >= 15
+    assert top.reason.startswith(f"strength {top.score:.0f}/100 ({top.tier}): ")
+    assert "two-way, last two-way contact" in top.reason
+    # his strength with the busiest correspondent beats everyone with a couple of messages
+    report = relationships.strength(db, person=top.person_id).report
+    few = [s for s in adds if s.interactions_365 <= 2]
+    assert all(report["score"] > s.score for s in few)
+    print("\n" + "\n".join(f"{s.display_name}: {s.reason}" for s in adds))
+    assert today.agenda(db, now=now) is not None

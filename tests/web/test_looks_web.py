@@ -1,0 +1,95 @@
+"""The looks of the pages, in-process: Today's top items and "Show all", one primary action
+per row, strength bars with their tier, initials avatars, and the collapsing navigation."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kithkin import clock
+from kithkin.store import Database, interactions, people
+from kithkin.web.render import initials, strength_parts
+from kithkin.web.today import TOP
+
+NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+
+
+def _waiting(db_url: str, n: int) -> list[int]:
+    """`n` people who each wrote to me (after a two-way exchange) and wait for my answer."""
+    db = Database(db_url)
+    clock.freeze(NOW - timedelta(days=30))
+    ids = []
+    with db.write() as conn:
+        for i in range(n):
+            pid = people.add_person(conn, display_name=f"Writer {i} Number")
+            ids.append(pid)
+            log = interactions.log_interaction
+            log(conn, kind="coffee", direction="both", participants=[pid],
+                occurred_at=NOW - timedelta(days=20))  # fmt: skip
+            log(conn, kind="email", direction="to_me", participants=[(pid, "from")],
+                occurred_at=NOW - timedelta(days=1 + i), subject=f"Question {i}")  # fmt: skip
+    db.dispose()
+    clock.freeze(NOW)
+    return ids
+
+
+def _section(html: str, name: str) -> str:
+    found = re.search(rf'<section class="card agenda-section" id="{name}".*?</section>', html, re.S)
+    assert found, name
+    return found.group(0)
+
+
+def test_today_shows_the_top_items_and_the_rest_behind_show_all(client: Any, db_url: str) -> None:
+    _waiting(db_url, TOP + 2)
+    waiting = _section(client.get("/").text, "waiting")
+    shown, _, rest = waiting.partition('<details class="show-all">')
+    assert shown.count('class="agenda-item') == TOP
+    assert f"Show all {TOP + 2}</summary>" in rest
+    assert rest.count('class="agenda-item') == 2
+    # in the service's ranking (the API's order): its top shown, the rest behind
+    ranked = [i["key"] for i in client.get("/api/today").json()["sections"][1]["items"]]
+    assert re.findall(r'data-key="([^"]+)"', shown) == ranked[:TOP]
+    assert re.findall(r'data-key="([^"]+)"', rest) == ranked[TOP:]
+
+
+def test_a_short_section_has_no_show_all(client: Any, db_url: str) -> None:
+    _waiting(db_url, TOP)
+    assert "show-all" not in _section(client.get("/").text, "waiting")
+
+
+def test_each_row_shows_one_primary_action_and_the_rest_behind_more(
+    client: Any, db_url: str
+) -> None:
+    _waiting(db_url, 1)
+    item = _section(client.get("/").text, "waiting")
+    visible, _, menu = item.partition('<details class="more">')
+    assert visible.count('class="button') == 1 and ">Brief</a>" in visible
+    for control in ("Log a touch", "Snooze", "Dismiss"):
+        assert control in menu, control
+    assert '<option value="1">1 day</option>' in menu and ">7 days</option>" in menu
+
+
+def test_strength_lines_are_read_into_a_bar_with_the_tier() -> None:
+    parts = strength_parts("strong (82/100): last two-way contact 3 days ago")
+    assert parts is not None
+    assert (parts.tier, parts.score, parts.rest) == (
+        "strong",
+        82.0,
+        "last two-way contact 3 days ago",
+    )
+    assert strength_parts("no relationship yet") is None
+
+
+def test_initials() -> None:
+    assert initials("Dana Whitfield") == "DW"
+    assert initials("Ji-woo Kang") == "JK"
+    assert initials("madonna") == "M"
+    assert initials("Jean-Luc de la Tour, PhD") == "JP"
+    assert initials("  ") == "?"
+
+
+def test_the_navigation_collapses_without_script(client: Any) -> None:
+    html = client.get("/").text
+    assert 'type="checkbox" id="nav-toggle"' in html and 'for="nav-toggle"' in html
+    assert "<script" not in html
