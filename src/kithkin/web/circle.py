@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from kithkin.model import Member, to_jsonable
+from kithkin.model import Member, count_of, to_jsonable
 from kithkin.services import circle as service
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import database, render, safe_next
@@ -143,7 +143,11 @@ def circle_cadence(request: Request, person_id: Id, form: Posted) -> RedirectRes
             database(request), person=person_id, days=form.text("days") or "0"
         )
         name = done.display_name
-        return f"{name}: every {done.days} days." if done.days else f"{name}: the usual cadence."
+        return (
+            f"{name}: every {count_of(done.days, 'day')}."
+            if done.days
+            else f"{name}: the usual cadence."
+        )
 
     return act(request, "/circle", action)
 
