@@ -297,8 +297,7 @@ class MergePreview:
             "is folded in and goes (undo splits them again)"
         ]
         said += [
-            f"{_FIELD_NAMES[f]}: {keep.display_name}'s {kept!r} stays ({other.display_name}'s "
-            f"{theirs!r} is dropped)"
+            f"{_FIELD_NAMES[f]}: {kept!r} stays ({theirs!r} is dropped)"
             for f, (kept, theirs) in self.differing.items()
         ]
         said += [f"{_FIELD_NAMES[f]}: {value!r} comes over" for f, value in self.filled.items()]
