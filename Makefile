@@ -27,8 +27,8 @@ test-deps:  ## Debian packages the tests need (skipped when already present)
 	fi
 
 lint: setup
-	$(UV) run ruff check src tests benchmarks
-	$(UV) run ruff format --check src tests benchmarks
+	$(UV) run ruff check src tests benchmarks tools
+	$(UV) run ruff format --check src tests benchmarks tools
 
 typecheck: setup
 	$(UV) run mypy
