@@ -7,7 +7,7 @@ export UV_PYTHON := $(PYTHON)
 # Debian packages the test tiers drive for real: a browser for the web UI, an IMAP server.
 TEST_DEBS := chromium dovecot-imapd openssl
 
-.PHONY: setup demo test test-deps lint typecheck layers pytest bench
+.PHONY: setup demo test test-deps lint typecheck layers pytest bench screenshots
 
 setup:  ## the Python environment, from uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -46,3 +46,6 @@ bench: setup  ## print the benchmark tables
 	  [ "$$script" = benchmarks/before_after.py ] && continue; \
 	  echo "== $$script"; $(UV) run python $$script; \
 	done
+
+screenshots: setup  ## PNGs of Today, a person and a brief on the demo (desktop and phone) in docs/screenshots/
+	$(UV) run python tools/screenshots.py

@@ -529,3 +529,12 @@ def photo_problem(media_type: str, data: bytes) -> str | None:
     if image_type(data) is None:
         return "PHOTO is not a PNG, JPEG, GIF or WebP image; left out"
     return None
+
+
+# -- words ----------------------------------------------------------------------------------------
+
+
+def count_of(n: int, one: str, many: str | None = None) -> str:
+    """A count and its noun, singular for one: `1 message`, `3 messages`, `2 people`; a count
+    of thousands with its separator (`12,345 messages`). Pages and the CLI say counts with it."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"

@@ -54,7 +54,7 @@ def test_what_the_parser_noticed_and_files_that_are_not_mail_are_shown(
     (etc / "ld.so.cache").write_bytes(bytes(range(256)))
     shown = run("import", "mail", str(box), str(etc))
     assert shown.code == 0, shown.err
-    assert "1 messages have no date: stored, no interaction" in shown.out
+    assert "1 message without a date: stored, no interaction" in shown.out
     assert "skipped 2 files that are not mail" in shown.out
     assert f"{etc / 'passwd'}: file: not a mail message" in shown.out
     assert f"{box}: offset {big}: {BIG}" in shown.out

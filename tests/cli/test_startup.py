@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from sqlalchemy import event
 
@@ -93,6 +94,20 @@ def test_the_command_table_names_every_command_of_every_module() -> None:
         assert {c.name for c in module.COMMANDS} == listed, name
 
 
+def test_a_command_missing_from_the_table_is_still_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kithkin.cli import main
+
+    monkeypatch.delitem(main.COMMAND_MODULES, "stats")
+    group = main.LazyGroup(name="kithkin")
+    ctx = click.Context(group)
+    found = group.get_command(ctx, "stats")
+    assert found is not None and found.name == "stats"
+    assert "stats" in group.list_commands(ctx)
+    assert group.get_command(ctx, "nosuch") is None
+
+
 def test_help_lists_every_command_with_its_help(run: Run) -> None:
     shown = run("--help").out
     for name in COMMAND_MODULES:
@@ -129,3 +144,26 @@ def test_opening_a_current_database_reads_its_version_and_nothing_else(
     finally:
         again.dispose()
     assert statements == ["BEGIN", "SELECT version_num FROM alembic_version"]
+
+
+def test_a_brief_command_runs_without_the_collector_and_gives_it_back(
+    network: None, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from kithkin.services import people
+
+    seen: list[bool] = []
+    listing = people.list_people
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return listing(*args, **kwargs)
+
+    monkeypatch.setattr(people, "list_people", spy)
+    assert gc.isenabled()
+    assert run("people").code == 0
+    assert seen == [False]
+    assert gc.isenabled()
+    assert run("people", "--nosuch").code != 0  # a usage error gives it back too
+    assert gc.isenabled()

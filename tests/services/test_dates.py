@@ -49,6 +49,8 @@ def at(y: int, m: int, d: int, hh: int = 12, mm: int = 0) -> datetime:
         ("last monday", at(2026, 11, 30)),  # today is Monday: the one before
         ("monday", NOW),
         ("next mon", at(2026, 12, 14)),
+        ("this friday", at(2026, 12, 11)),  # in this week
+        ("this sunday 10am", at(2026, 12, 13, 10)),
         ("3 days ago", NOW - timedelta(days=3)),
         ("2 weeks ago", NOW - timedelta(weeks=2)),
         ("a week ago", NOW - timedelta(weeks=1)),

@@ -49,6 +49,10 @@ def test_import_a_vcard_review_the_duplicate_and_merge_it(
             "same organisation Acme; names Bob Smith ~ Robert Smith (nickname)"
         )
         expect(pair.locator(".pair-side")).to_have_count(2)
+        preview = pair.locator(".merge-preview")  # what Merge will do, above the button
+        expect(preview).to_contain_text("keeps Bob Smith")
+        expect(preview).to_contain_text("email (home) robert.smith@home.example moves over")
+        expect(preview).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "duplicates-page.png"), full_page=True)
         pair.get_by_role("button", name="Merge", exact=True).click()
 

@@ -124,6 +124,7 @@ def test_today_brief_snooze_log_and_the_circle(chromium: Path, live_url: str, db
         expect(row.get_by_label("Cadence in days for Lee Chen")).to_have_value("21")
         expect(row).to_contain_text("own")
         page.screenshot(path=str(ARTIFACTS / "circle-page.png"), full_page=True)
+        row.locator("details.more > summary").click()
         row.get_by_role("button", name="Remove Lee Chen").click()
         expect(page.locator(".flash")).to_contain_text("Took Lee Chen out of your circle.")
         expect(page.locator("#members tr", has_text="Lee Chen")).to_have_count(0)

@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kithkin import clock
+from kithkin.model import count_of
+from kithkin.practices.hygiene import Buried
 from kithkin.store import Database, interactions, people
-from kithkin.web.render import initials, strength_parts
+from kithkin.web.render import initials, person_links, strength_parts
 from kithkin.web.today import TOP
+from tests.web.conftest import add_person, post_form
 
 NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -93,3 +96,44 @@ def test_the_navigation_collapses_without_script(client: Any) -> None:
     html = client.get("/").text
     assert 'type="checkbox" id="nav-toggle"' in html and 'for="nav-toggle"' in html
     assert "<script" not in html
+
+
+def test_counts_say_one_thing_in_the_singular() -> None:
+    assert count_of(1, "message") == "1 message"
+    assert count_of(0, "message") == "0 messages"
+    assert count_of(12345, "message") == "12,345 messages"
+    assert count_of(1, "new person", "new people") == "1 new person"
+    assert count_of(2, "new person", "new people") == "2 new people"
+
+
+def test_already_belongs_to_links_to_the_owner_and_escapes_the_rest() -> None:
+    html = str(person_links("email dana@x.example already belongs to Dana <b> (#12); left there"))
+    assert 'already belongs to <a href="/people/12">Dana &lt;b&gt;</a>; left there' in html
+    assert str(person_links("<i>no owner</i>")) == "&lt;i&gt;no owner&lt;/i&gt;"
+
+
+def test_a_contact_that_belongs_to_someone_else_links_to_them(client: Any) -> None:
+    dana = add_person(client, display_name="Dana Whitfield", contacts=[
+        {"kind": "email", "value": "dana@acme.example"}])  # fmt: skip
+    sam = add_person(client, display_name="Sam Okafor")
+    page = post_form(client, f"/people/{sam}", f"/people/{sam}/contacts",
+                     kind="email", value="dana@acme.example")  # fmt: skip
+    assert f'already belongs to <a href="/people/{dana}">Dana Whitfield</a>' in page.text
+
+
+def test_search_snippets_keep_story_facts_apart(client: Any) -> None:
+    pid = add_person(client, display_name="Ryan Pembroke")
+    for text in ("Sails at weekends", "Sails in winter regattas too"):
+        client.post(f"/api/people/{pid}/story", json={"field": "passions", "text": text})
+    html = client.get("/people?q=sails").text
+    found = re.search(r'<ul class="snippet">(.*?)</ul>', html, re.S)
+    assert found, html
+    assert found.group(1).count("<li>") == 2
+    assert "<li><mark>Sails</mark> at weekends</li>" in found.group(1)
+    (hit,) = client.get("/api/search?q=sails").json()
+    assert hit["snippet"].splitlines() == ["[Sails] at weekends", "[Sails] in winter regattas too"]
+
+
+def test_the_inbox_says_what_colleague_means() -> None:
+    buried = Buried(1, NOW, NOW.date(), 2, "Cole", None, "Budget", "colleague", 40, "")
+    assert buried.tier_label == "you wrote to them before"

@@ -39,9 +39,9 @@ def test_the_duplicates_page_previews_each_merge(client: Any) -> None:
     assert "names Bob Smith ~ Robert Smith (nickname)" in page
     preview = page[page.index('class="merge-preview') : page.index('action="/duplicates/merge"')]
     assert f"keeps Bob Smith (#{bob}); Robert Smith (#{robert}) is folded in and goes" in preview
-    assert "organisation: Bob Smith&#39;s &#39;Acme&#39; stays" in preview
-    assert "given name: Bob Smith&#39;s &#39;Bob&#39; stays" in preview
-    assert "title: &#39;CIO&#39; comes over" in preview
+    assert "organisation: “Acme” stays (“Acme Inc.” is dropped)" in preview
+    assert "given name: “Bob” stays" in preview
+    assert "title: “CIO” comes over" in preview
     assert "email robert@acme.example moves over" in preview
     assert "tags added: board" in preview
     assert "interactions: 2 + 2, 1 shared → 3" in preview

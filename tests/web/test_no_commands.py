@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
+import click
 import pytest
 from fastapi.testclient import TestClient
 
@@ -22,7 +23,9 @@ from tests.web.conftest import BASE_URL, post_form
 
 DAY = date(2026, 3, 14)
 NOW = datetime(2026, 3, 14, 7, 0, tzinfo=UTC)
-COMMAND = re.compile(r"\bkithkin (?:%s)\b" % "|".join(sorted(cli.commands)))  # noqa: UP031
+COMMAND = re.compile(
+    r"\bkithkin (?:%s)\b" % "|".join(cli.list_commands(click.Context(cli)))  # noqa: UP031
+)
 HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1>", re.S | re.I)
 SHOWN_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label)="([^"]*)"')
 
@@ -138,6 +141,15 @@ def test_an_empty_database_names_no_command_either(client: TestClient, db_url: s
         ("its link (kithkin never opens it)", "its link (kithkin never opens it)"),
         ("see (kithkin brief '#12') first", "see first"),
         ("try `kithkin today` now", 'try <a href="/">Today</a> now'),
+        (
+            "Dana is not in the circle (kithkin circle add first)",
+            'Dana is not in the circle (<a href="/circle">add them on the Circle page</a> first)',
+        ),
+        (
+            "also matches #3; stored on #7: if they are one person, merge them "
+            "(kithkin person merge)",
+            "also matches #3; stored on #7: if they are one person, merge them",
+        ),
     ],
 )
 def test_a_command_in_a_message_becomes_a_link_to_its_page(message: str, shown: str) -> None:

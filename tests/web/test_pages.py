@@ -206,7 +206,7 @@ def test_contacts_and_tags_through_forms(client: Any) -> None:
     page = f"/people/{bob}"
     clash = post_form(client, page, f"{page}/contacts", kind="email", value="a@x.io")
     assert clash.url.path == page
-    assert "already belongs to Ann" in clash.text
+    assert f'already belongs to <a href="/people/{ann}">Ann</a>' in clash.text
     assert 'class="flash flash-error"' in clash.text
 
     post_form(client, page, f"{page}/contacts", kind="phone", value="+1 555 0100", label="mobile")

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from kithkin.services.access import Access
 
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, when
+from kithkin.model import count_of
 
 
 @click.command("init")
@@ -69,7 +70,7 @@ def search_cmd(ctx: Context, query: str, limit: int, as_json: bool) -> None:
     for hit in hits:
         org = f" — {hit.person.organisation}" if hit.person.organisation else ""
         click.echo(f"#{hit.person.id:<6} {hit.person.display_name}{org}")
-        click.echo(f"        {hit.snippet}")
+        click.echo("        " + " · ".join(hit.snippet.splitlines()))
 
 
 @click.command("stats")
@@ -118,7 +119,7 @@ def export_cmd(ctx: click.Context, output: Path | None) -> None:
     else:
         counts = backup.export(obj.db, path=output)
     if output is not None:
-        click.echo(f"wrote {sum(counts.values())} rows to {output}", err=True)
+        click.echo(f"wrote {count_of(sum(counts.values()), 'row')} to {output}", err=True)
 
 
 @click.group("import")
@@ -138,7 +139,7 @@ def import_backup(ctx: Context, path: Path, as_json: bool) -> None:
     if as_json:
         emit_json(counts)
         return
-    click.echo(f"restored {sum(counts.values())} rows from {path}:")
+    click.echo(f"restored {count_of(sum(counts.values()), 'row')} from {path}:")
     for table, n in counts.items():
         click.echo(f"  {table:<24} {n}")
 

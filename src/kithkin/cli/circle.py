@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
+from kithkin.model import count_of
 
 
 @click.group(invoke_without_command=True)
@@ -42,7 +43,9 @@ def circle_list(ctx: Context, as_json: bool) -> None:
             f"{mark} #{s.member.person_id:<5} {s.member.display_name:<28} {tier:<12} {s.reason}"
         )
     size, cadence = len(found.members), found.default_cadence
-    click.echo(f"{size} of a cap of {found.cap}; default cadence {cadence} days", err=True)
+    click.echo(
+        f"{size} of a cap of {found.cap}; default cadence {count_of(cadence, 'day')}", err=True
+    )
 
 
 @circle.command("add")
@@ -106,14 +109,16 @@ def circle_cadence(ctx: Context, args: tuple[str, ...], tag: str | None, as_defa
     days = int(args[-1])
     if as_default:
         service.set_default_cadence(ctx.db, days=days)
-        said = f"default cadence: every {days} days"
+        said = f"default cadence: every {count_of(days, 'day')}"
     elif tag:
         service.set_tag_cadence(ctx.db, tag=tag, days=days or None)
-        said = f"members tagged {tag}: " + (f"every {days} days" if days else "no own cadence")
+        said = f"members tagged {tag}: " + (
+            f"every {count_of(days, 'day')}" if days else "no own cadence"
+        )
     else:
         found = service.set_cadence(ctx.db, person=args[0], days=days or None)
         said = f"#{found.person_id}: " + (
-            f"every {days} days" if days else "their tags' or default"
+            f"every {count_of(days, 'day')}" if days else "their tags' or default"
         )
     click.echo(said)
 

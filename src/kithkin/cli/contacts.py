@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn
+from kithkin.model import count_of
 
 if TYPE_CHECKING:
     from kithkin.services.contacts import ImportSummary, Report
@@ -117,7 +118,7 @@ def export_contacts(ctx: Context, vcard: Path, tag: str | None) -> None:
 
     to = sys.stdout if str(vcard) == "-" else vcard
     done = contacts.export_vcard(ctx.db, to=to, tag=tag)
-    click.echo(f"wrote {done.written} cards to {vcard}", err=True)
+    click.echo(f"wrote {count_of(done.written, 'card')} to {vcard}", err=True)
 
 
 @click.command("duplicates")

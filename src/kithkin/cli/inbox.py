@@ -91,7 +91,7 @@ def inbox_buried(ctx: Context, limit: int, as_json: bool) -> None:
     if not found:
         click.echo("nothing buried: no unanswered person mail on days of heavy list traffic")
     for b in found:
-        click.echo(f"{when(b.at)}  [{b.tier}] {b.name}: {b.subject or '(no subject)'}")
+        click.echo(f"{when(b.at)}  [{b.tier_label}] {b.name}: {b.subject or '(no subject)'}")
         click.echo(f"         {b.reason}")
 
 

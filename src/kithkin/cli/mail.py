@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn
+from kithkin.model import count_of
 
 if TYPE_CHECKING:
     from kithkin.services.mail import MailSummary
@@ -118,9 +119,9 @@ def _print(summary: MailSummary, seconds: float) -> None:
     for location in summary.unchanged_sources:
         click.echo(f"unchanged: {location}")
     if summary.undated:
-        click.echo(f"{summary.undated:,} messages have no date: stored, no interaction")
+        click.echo(f"{count_of(summary.undated, 'message')} without a date: stored, no interaction")
     if summary.not_mail:
-        click.echo(f"skipped {summary.not_mail:,} files that are not mail")
+        click.echo(f"skipped {count_of(summary.not_mail, 'file')} that are not mail")
         for problem in summary.not_mail_files[:_SHOWN]:
             click.echo(f"  {problem}")
         if summary.not_mail > _SHOWN:

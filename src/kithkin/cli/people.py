@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, when
+from kithkin.model import count_of
 
 if TYPE_CHECKING:
     from kithkin.model import Person
@@ -192,6 +193,38 @@ def person_delete(ctx: Context, ref: str) -> None:
     )
 
 
+@person.command("photo")
+@click.argument("ref", metavar="PERSON")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the image to this file (default: the name and the image's own extension).",
+)
+@json_option
+@pass_ctx
+def person_photo(ctx: Context, ref: str, out: str | None, as_json: bool) -> None:
+    """Save a PERSON's photo (as a contacts import kept it: PNG, JPEG, GIF or WebP) to a file."""
+    from pathlib import Path
+
+    from kithkin.services import photos
+
+    found = photos.photo(ctx.db, person=ref)
+    extension = found.media_type.split("/")[1].replace("jpeg", "jpg")
+    path = Path(out or f"person-{found.person_id}.{extension}")
+    path.write_bytes(found.data)
+    if as_json:
+        emit_json(
+            {
+                "person_id": found.person_id,
+                "media_type": found.media_type,
+                "bytes": len(found.data),
+                "path": str(path),
+            }
+        )
+        return
+    click.echo(f"wrote {path} ({found.media_type}, {count_of(len(found.data), 'byte')})")
+
+
 class _ListOrSubcommand(click.Group):
     """`kithkin people [QUERY]` lists people; `kithkin people duplicates` runs a subcommand.
 
@@ -247,7 +280,7 @@ def people_cmd(
             return
     for one in found:
         click.echo(_summary_line(one.id, one.display_name, one.title, one.organisation, one.tags))
-    click.echo(f"{len(found)} shown of {total} people", err=True)
+    click.echo(f"{len(found)} shown of {count_of(total, 'person', 'people')}", err=True)
 
 
 def _contacts(**values: tuple[str, ...]) -> list[NewContact]:

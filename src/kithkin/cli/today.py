@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn, when
+from kithkin.model import count_of
 
 if TYPE_CHECKING:
     from kithkin.services.brief import Brief
@@ -74,7 +75,7 @@ def today_snooze(ctx: Context, key: str, days: int) -> None:
     from kithkin.services import today as service
 
     item = service.snooze(ctx.db, key=key, days=days)
-    click.echo(f"snoozed {item.key} for {days} days (sooner if its reason changes)")
+    click.echo(f"snoozed {item.key} for {count_of(days, 'day')} (sooner if its reason changes)")
 
 
 @today.command("dismiss")

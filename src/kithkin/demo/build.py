@@ -192,10 +192,14 @@ class _Planner:
             dp.plan_story(rng, p, self.people, self.end)
             dp.plan_notes(rng, p, self.people, self.end)
         self._upcoming()
+        twins = dp.plant_duplicates(self.people)  # likely duplicates to review
+        self.people += twins
         for p in self.people:  # added to kithkin an hour before we first met
             times = [t.at for t in p.touches] + [f[0] for f in p.facts] + [n[0] for n in p.notes]
             first = min(times) if times else self._when(self.start, self.end)
             self.created[p.idx] = min(first - timedelta(hours=1), self.end - timedelta(days=7))
+        for n, twin in enumerate(twins):  # from an old phone's address book, a month ago
+            self.created[twin.idx] = self.end - timedelta(days=30, minutes=-n)
 
     def _history(self, p: Person) -> None:
         """One person's interactions with me, by tier: a random stream of episodes."""

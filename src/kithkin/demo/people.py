@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Final
 
 from kithkin.demo import words as w
 from kithkin.model import STORY_FIELDS
@@ -64,6 +65,11 @@ class Person:
     def active(self, at: datetime) -> bool:
         return self.since is not None and self.until is not None and self.since <= at <= self.until
 
+    @property
+    def home(self) -> str:
+        cities = self.origin.cities.split(";")
+        return cities[self.idx % len(cities)]
+
     def known_fields(self) -> set[str]:
         return {fact[1] for fact in self.facts if fact[1] in CORE}
 
@@ -110,6 +116,58 @@ def cast(rng: random.Random) -> list[Person]:
                 p.tags.append("alumni")
             people.append(p)
     return people
+
+
+NICKNAMES: Final = {"Thomas": "Tom", "Daniel": "Dan", "Matthew": "Matt", "James": "Jim"}
+
+
+def plant_duplicates(people: list[Person]) -> list[Person]:
+    """A few people entered twice, for the Duplicates page to propose: someone under their
+    initial ("D. Whitfield", same organisation), under a nickname ("Tom" for Thomas) and
+    without their accents ("Elodie Lefevre"), each from an old address book: a personal
+    address and a phone, no history. Chosen by rule, not at random, so the rest of the demo
+    is the same with or without them."""
+    taken = {value for p in people for kind, value in p.contacts if kind == "email"}
+    phones = {value for p in people for kind, value in p.contacts if kind == "phone"}
+    free_phones = (_phone(code) for code in range(1000) if _phone(code) not in phones)
+    chosen: set[int] = set()
+
+    def first(fits: Callable[[Person], bool]) -> Person | None:
+        for p in people:
+            if p.idx not in chosen and p.org and p.tier in ("moderate", "tail") and fits(p):
+                chosen.add(p.idx)
+                return p
+        return None
+
+    initial = first(lambda p: p.tier == "moderate" and not p.status)
+    nickname = first(lambda p: p.given in NICKNAMES)
+    accented = first(lambda p: p.name != _flat(p.name))
+    plans: list[tuple[Person, str, str]] = []
+    if initial:
+        plans.append((initial, f"{initial.given[0]}.", initial.family))
+    if nickname:
+        plans.append((nickname, NICKNAMES[nickname.given], nickname.family))
+    if accented:
+        plans.append((accented, _flat(accented.given), _flat(accented.family)))
+    twins: list[Person] = []
+    for p, given, family in plans:
+        twin = Person(len(people) + len(twins), given, family, p.gender, p.origin, p.org,
+                      p.title, [], tier="dormant")  # fmt: skip
+        local = f"{_slug(given)}.{_slug(family)}"
+        address, n = f"{local}@post.example", 1
+        while address in taken:
+            n += 1
+            address = f"{local}{n}@post.example"
+        taken.add(address)
+        twin.contacts += [("email", address), ("phone", next(free_phones))]
+        twins.append(twin)
+    return twins
+
+
+def _flat(name: str) -> str:
+    """A name without its accents: Élodie Lefèvre -> Elodie Lefevre."""
+    flat = unicodedata.normalize("NFKD", name.translate(_ASCII))
+    return "".join(c for c in flat if not unicodedata.combining(c))
 
 
 def assign_tiers(rng: random.Random, people: list[Person]) -> None:
@@ -174,28 +232,50 @@ def plan_story(rng: random.Random, p: Person, people: Sequence[Person], end: dat
     templates: dict[str, tuple[str, ...]] = {"origin": w.ORIGIN, "other": w.OTHER}
     templates["work"] = w.WORK if p.org else w.WORK_NO_ORG
     templates |= {"education": w.EDUCATION, "passions": w.PASSIONS, "drivers": w.DRIVERS}
+    used: set[str] = set()
     for fld in fields:
-        for _ in range(2 if p.tier == "circle" and rng.random() < 0.3 else 1):
+        # One fact a field (two would say where they grew up, or where they work, twice and
+        # differently); only passions may be several, each a different one.
+        many = fld in REPEATABLE and p.tier == "circle" and rng.random() < 0.3
+        for _ in range(2 if many else 1):
+            usable = [s for s in templates[fld] if _fits(s, p, used)]
+            if not usable:
+                break
             t = rng.choice(rich)
-            usable = [s for s in templates[fld] if p.org or "{org}" not in s]
-            text = fill(rng, p, rng.choice(usable), people, end.year)
+            template = rng.choice(usable)
+            used.add(template)
+            text = fill(rng, p, template, people, end.year)
             written = min(t.at + timedelta(minutes=rng.randrange(60, 360)), end)
             p.facts.append((written, fld, text, t.at.date(), t.where or "email exchange"))
+
+
+REPEATABLE: Final = frozenset({"passions"})
+
+
+def _fits(template: str, p: Person, used: set[str]) -> bool:
+    """Whether `template` can join the facts already chosen for `p` without contradicting
+    them: not the same one twice, and children of one age (never school-age daughters and
+    children at university, or a grandchild)."""
+    if template in used or ("{org}" in template and not p.org):
+        return False
+    stage = w.FAMILY_STAGE.get(template)
+    return stage is None or all(w.FAMILY_STAGE.get(u, stage) == stage for u in used)
 
 
 def plan_notes(rng: random.Random, p: Person, people: Sequence[Person], end: datetime) -> None:
     past = [t for t in p.touches if t.at <= end]
     if not past or rng.random() > (0.7 if p.tier == "circle" else 0.2):
         return
-    for _ in range(rng.choice((1, 1, 2))):
+    for template in rng.sample(w.NOTES, rng.choice((1, 1, 2))):  # never the same note twice
         at = min(rng.choice(past).at + timedelta(hours=1), end)
-        p.notes.append((at, fill(rng, p, rng.choice(w.NOTES), people, end.year)))
+        p.notes.append((at, fill(rng, p, template, people, end.year)))
 
 
 def fill(rng: random.Random, p: Person, template: str, people: Sequence[Person], year: int) -> str:
     """A story fragment or summary about `p`, its blanks filled to fit them."""
     subj, obj, pos = _PRONOUNS[p.gender]
-    city = rng.choice(p.origin.cities.split(";"))
+    rng.choice(p.origin.cities.split(";"))  # drawn still, so the rest of the demo stays as it was
+    city = p.home  # the one city they come from, whichever fact says it
     earlier = [o.name for o in w.ORGS if o.kind == "enterprise" and o != p.org]
     uni = w.UNIVERSITIES[0] if "alumni" in p.tags else rng.choice(w.UNIVERSITIES)
     text = template.format(

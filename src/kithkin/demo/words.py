@@ -466,6 +466,13 @@ OTHER: Final = (
     "Vegetarian; don't book a steakhouse.",
     "Recently became a grandparent.",
 )
+# Facts that say how old someone's children are: one person's facts keep to one stage.
+FAMILY_STAGE: Final = {
+    "Coaches {pos} daughter's under-12 football team.": "young",
+    "Twin daughters who just started school.": "young",
+    "Two children at university; one studies medicine.": "grown",
+    "Recently became a grandparent.": "grown",
+}
 WORK_NO_ORG: Final = (
     "Works as an independent advisor to three scale-ups.",
     "Left a CIO role two years ago; now sits on the boards of two charities.",

@@ -28,6 +28,7 @@ from sqlalchemy import Connection
 from kithkin import clock
 from kithkin.ingest.address_book import AddressBook
 from kithkin.ingest.correspondents import Role, normal_address
+from kithkin.model import count_of
 from kithkin.sources.calendar import Attendee, ClippedEvent, EventRecord, Limits
 from kithkin.sources.records import SourceProblem
 from kithkin.store import Database, activity, settings
@@ -287,7 +288,8 @@ def _more(paths: Sequence[Path]) -> str:
 def _log(conn: Connection, summary: CalendarSummary) -> None:
     text = (
         f"imported calendar {summary.label}: {summary.meetings} meetings, "
-        f"{summary.interactions} interactions, {summary.new_people} new people"
+        f"{count_of(summary.interactions, 'interaction')}, "
+        f"{count_of(summary.new_people, 'new person', 'new people')}"
     )
     payload = {k: v for k, v in summary.as_json().items() if isinstance(v, int)}
     payload["clipped"] = len(summary.clipped)

@@ -257,7 +257,8 @@ def _match_or_create(
     if others:
         listed = ", ".join(f"#{pid}" for pid in others)
         warnings.append(
-            f"also matches {listed}; stored on #{person_id} (kithkin person merge joins them)"
+            f"also matches {listed}; stored on #{person_id}: if they are one person, merge them "
+            "(kithkin person merge)"
         )
     return merged
 

@@ -38,7 +38,7 @@ from typing import Final
 from urllib.parse import unquote, urlsplit
 
 from kithkin import clock
-from kithkin.model import Atom, OutboxEntry, PersonMail, SubscriptionRule, Unanswered
+from kithkin.model import Atom, OutboxEntry, PersonMail, SubscriptionRule, Unanswered, count_of
 
 GRACE: Final = timedelta(days=2)  # a list may send for this long after an unsubscribe
 TOP_PER_MONTH: Final = 300.0  # the volume that counts fully
@@ -46,6 +46,11 @@ TOP_BURIED: Final = 20.0  # the weight of buried person mail that counts fully
 BURIED_FLOOR: Final = 0.4  # the share of the cost left when nothing is buried
 WEIGHTS: Final = {"circle": 3, "colleague": 2, "other": 1}
 TIERS: Final = ("circle", "colleague", "other")
+TIER_LABELS: Final = {
+    "circle": "your circle",
+    "colleague": "you wrote to them before",
+    "other": "you never wrote to them",
+}
 HEAVY_MIN: Final = 8  # list and bulk messages in a day that make it heavy, at the least
 DAYS_PER_MONTH: Final = 30.44
 TRIM: Final = 0.025  # of the messages, the earliest and latest left out of a rate
@@ -117,6 +122,11 @@ class Buried:
     tier: str  # circle, colleague, other
     traffic: int  # list and bulk messages received that day
     reason: str
+
+    @property
+    def tier_label(self) -> str:
+        """The tier as the user reads it: "colleague" means someone I had written to."""
+        return TIER_LABELS[self.tier]
 
 
 @dataclass(frozen=True)
@@ -300,7 +310,10 @@ def _spam_verdict(
     if list_id or a.replies:
         return False, None  # a real list (spam may come through it too), or I answered it
     if a.spam > a.received:
-        return True, f"{a.spam} of its {a.spam + a.received} messages sat in the spam folder"
+        return (
+            True,
+            f"{a.spam} of its {count_of(a.spam + a.received, 'message')} sat in the spam folder",
+        )
     if a.received + a.spam == 1:
         sender = next(iter(a.senders), None)
         if sender is None or (senders_seen.get(sender, 0) <= 1 and sender not in reads.known):

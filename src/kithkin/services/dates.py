@@ -7,8 +7,8 @@ third-party parser, so it costs nothing to import. What it reads:
 - `now`, `today`, `tonight`, `yesterday`, `tomorrow`;
 - `N minutes|hours|days|weeks|months|years ago`, `in N ...` (N a number, `a`/`an`, or a word
   up to twelve), `last|next week|month|year`;
-- weekdays: `friday` or `this friday` (the latest one, today included), `last friday` (before
-  today), `next friday` (after today);
+- weekdays: `friday` (the latest one, today included), `last friday` (before today),
+  `next friday` (after today), `this friday` (in this week, Monday to Sunday);
 - month names: `nov 3`, `3 november`, `November 3rd, 2026` (without a year, this year);
 - each day may end with a time: `3pm`, `3:30 pm`, `15:00`, `at 9`, `noon`, `midnight`.
 
@@ -212,6 +212,8 @@ def _day(said: str, today: date) -> date | None:
             return today - timedelta(days=back or 7)
         if which == "next":
             return today + timedelta(days=(target - today.weekday()) % 7 or 7)
+        if which == "this":  # in this week, Monday to Sunday
+            return today + timedelta(days=target - today.weekday())
         return today - timedelta(days=back)
     for pattern in (_MONTH_FIRST, _DAY_FIRST):
         match = pattern.match(said)

@@ -297,12 +297,14 @@ class MergePreview:
             "is folded in and goes (undo splits them again)"
         ]
         said += [
-            f"{_FIELD_NAMES[f]}: {keep.display_name}'s {kept!r} stays ({other.display_name}'s "
-            f"{theirs!r} is dropped)"
+            f"{_FIELD_NAMES[f]}: “{kept}” stays (“{theirs}” is dropped)"
             for f, (kept, theirs) in self.differing.items()
         ]
-        said += [f"{_FIELD_NAMES[f]}: {value!r} comes over" for f, value in self.filled.items()]
-        said += [f"{c.label or c.kind} {c.value} moves over" for c in self.contacts]
+        said += [f"{_FIELD_NAMES[f]}: “{value}” comes over" for f, value in self.filled.items()]
+        said += [
+            f"{c.kind}{f' ({c.label})' if c.label else ''} {c.value} moves over"
+            for c in self.contacts
+        ]
         said += [f"{f.field} fact moves over: {f.text}" for f in other.story]
         if other.notes:
             said.append(f"{len(other.notes)} note{'s' * (len(other.notes) != 1)} move over")

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ class Settings:
     region: str
     smtp: Smtp
     calendar: CalendarWindow
-    warnings: list[str] = field(default_factory=list)
 
 
 def read(db: Database) -> Settings:

@@ -89,8 +89,15 @@ def search(
         match = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
         params = {"match": match, "limit": limit, "tag": tag_name}
         rows = conn.execute(_SEARCH, params)
-        return [(int(r.rowid), float(r.score), " ".join(str(r.snip).split())) for r in rows]
+        return [(int(r.rowid), float(r.score), _lines(str(r.snip))) for r in rows]
     return _search_like(conn, terms, limit, tag_name)
+
+
+def _lines(snippet: str) -> str:
+    """A snippet's spaces made single, but the line breaks that keep two story facts (or two
+    notes) apart kept, one between each."""
+    lines = (" ".join(line.split()) for line in snippet.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _search_like(

@@ -15,6 +15,7 @@ from kithkin.model import to_jsonable
 from kithkin.services import brief as service
 from kithkin.services import relationships
 from kithkin.services.today import TOUCH_KINDS
+from kithkin.web.photos import photo_ids
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id
 from kithkin.web.today import API_RESPONSES
@@ -46,7 +47,9 @@ def brief_view(request: Request, person_id: Id) -> service.Brief:
 @pages.get("/brief/{person_id}")
 def brief_page(request: Request, person_id: Id) -> HTMLResponse:
     found = brief_view(request, person_id)
-    return render(request, "brief.html", {"brief": found, "touch_kinds": TOUCH_KINDS})
+    photos = photo_ids(request, [found.person_id])
+    context = {"brief": found, "touch_kinds": TOUCH_KINDS, "photo_ids": photos}
+    return render(request, "brief.html", context)
 
 
 @api.get("/brief/{person_id}", summary="A person's brief: story, loops, starters, exit line")

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from kithkin.model import Member, to_jsonable
+from kithkin.model import Member, count_of, to_jsonable
 from kithkin.services import circle as service
+from kithkin.web.photos import photo_ids
 from kithkin.web.render import database, render, safe_next
 from kithkin.web.schemas import Id, Out, Text, api_errors
 from kithkin.web.today import In, Posted, act
@@ -75,7 +76,9 @@ def circle_page(request: Request) -> HTMLResponse:
     db = database(request)
     found = service.circle(db)
     suggestions = service.suggestions(db, current=found)
-    return render(request, "circle.html", {"circle": found, "suggestions": suggestions})
+    shown = [s.member.person_id for s in found.members]
+    context = {"circle": found, "suggestions": suggestions, "photo_ids": photo_ids(request, shown)}
+    return render(request, "circle.html", context)
 
 
 @api.get("/circle", summary="The circle: members, cadences, due and overdue, the cap")
@@ -141,7 +144,11 @@ def circle_cadence(request: Request, person_id: Id, form: Posted) -> RedirectRes
             database(request), person=person_id, days=form.text("days") or "0"
         )
         name = done.display_name
-        return f"{name}: every {done.days} days." if done.days else f"{name}: the usual cadence."
+        return (
+            f"{name}: every {count_of(done.days, 'day')}."
+            if done.days
+            else f"{name}: the usual cadence."
+        )
 
     return act(request, "/circle", action)
 

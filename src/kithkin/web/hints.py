@@ -9,10 +9,13 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
-PAGES: Final = (
-    # the command's first words -> the page that does it, and how the link reads
+PAGES: Final[tuple[tuple[tuple[str, ...], str | None, str], ...]] = (
+    # the command's first words -> the page that does it (None: no one page; the message
+    # says what to do without it), and how the link reads
     (("circle", "cap"), "/settings#circle", "Settings"),
     (("circle", "cadence"), "/settings#circle", "Settings"),
+    (("circle", "add"), "/circle", "add them on the Circle page"),
+    (("person", "merge"), None, ""),
     (("circle",), "/circle", "Circle"),
     (("init",), "/settings#me", "Settings"),
     (("me",), "/settings#me", "Settings"),
@@ -111,5 +114,5 @@ def _command(tail: str) -> tuple[tuple[str, ...], int]:
 def _page(words: tuple[str, ...]) -> tuple[str, str] | None:
     for prefix, href, label in PAGES:
         if words[: len(prefix)] == prefix:
-            return href, label
+            return (href, label) if href is not None else None
     return None

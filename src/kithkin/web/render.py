@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import KithkinError
@@ -24,6 +25,7 @@ from kithkin.model import (
     STORY_FIELDS,
     STORY_QUESTIONS,
     Stats,
+    count_of,
 )
 from kithkin.services import search
 from kithkin.store import Database
@@ -67,11 +69,6 @@ def safe_next(value: str | None, default: str) -> str:
     return default
 
 
-def count_of(n: int, one: str, many: str | None = None) -> str:
-    """`1 note`, `3 notes`, `2 people`."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def contact_href(kind: str, value: str) -> str | None:
     """A safe link for a contact point (never a javascript: or other odd scheme)."""
     if kind == "email":
@@ -86,16 +83,20 @@ def contact_href(kind: str, value: str) -> str | None:
     return None
 
 
-def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
-    """Split a search snippet into (text, highlighted) runs; the store marks hits as [..]."""
-    parts: list[tuple[str, bool]] = []
-    snippet = re.sub(r"\s*\n\s*", " · ", snippet.strip())
-    for match in re.finditer(r"\[([^\[\]]*)\]|([^\[]+|\[)", snippet):
-        if match.group(1) is not None:
-            parts.append((match.group(1), True))
-        else:
-            parts.append((match.group(2), False))
-    return parts
+def snippet_parts(snippet: str) -> list[list[tuple[str, bool]]]:
+    """A search snippet as its lines (one story fact or note each, which a page keeps apart),
+    each split into (text, highlighted) runs; the store marks hits as [..]."""
+    lines: list[list[tuple[str, bool]]] = []
+    for line in snippet.strip().splitlines():
+        parts: list[tuple[str, bool]] = []
+        for match in re.finditer(r"\[([^\[\]]*)\]|([^\[]+|\[)", line.strip()):
+            if match.group(1) is not None:
+                parts.append((match.group(1), True))
+            else:
+                parts.append((match.group(2), False))
+        if parts:
+            lines.append(parts)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,22 @@ def initials(name: str) -> str:
     return letters.upper()
 
 
+_BELONGS: Final = re.compile(r"already belongs to (.+?) \(#(\d+)\)")
+
+
+def person_links(message: str) -> Markup:
+    """A message, escaped, whose "already belongs to Dana (#12)" links to Dana's page and
+    whose commands link to the pages that do them (`no_commands`)."""
+    out, start = [], 0
+    for found in _BELONGS.finditer(message):
+        out.append(no_commands(message[start : found.start()]))
+        name, pid = found.group(1), found.group(2)
+        out.append(Markup('already belongs to <a href="/people/{}">{}</a>').format(pid, name))
+        start = found.end()
+    out.append(no_commands(message[start:]))
+    return Markup("").join(out)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -136,6 +153,7 @@ def _environment() -> Environment:
     )
     env.filters["when"] = when
     env.filters["count_of"] = count_of
+    env.filters["person_links"] = person_links
     env.filters["percent"] = lambda share: f"{round(share * 100)} %"
     env.filters["no_commands"] = no_commands
     env.globals.update(

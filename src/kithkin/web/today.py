@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import KithkinError
+from kithkin.model import count_of
 from kithkin.services import today as service
 from kithkin.web.first_run import welcome
 from kithkin.web.photos import photo_ids
@@ -150,13 +151,15 @@ def mute(request: Request, form: Posted) -> RedirectResponse:
     who = ", ".join(name for _, name in item.people)
     if form.text("do") == "dismiss":
         return redirect("/", f"Dismissed: {who}. It comes back if its reason changes.")
-    return redirect("/", f"Snoozed for {days} days: {who}. Sooner if its reason changes.")
+    return redirect(
+        "/", f"Snoozed for {count_of(int(days), 'day')}: {who}. Sooner if its reason changes."
+    )
 
 
 @api.post("/today/snooze", summary="Put an agenda item away for some days")
 def snooze(request: Request, body: MuteIn) -> MuteOut:
     item = service.snooze(database(request), key=body.key, days=body.days)
-    message = f"snoozed for {body.days} days, or until its reason changes"
+    message = f"snoozed for {count_of(body.days, 'day')}, or until its reason changes"
     return MuteOut(key=item.key, action="snooze", message=message)
 
 

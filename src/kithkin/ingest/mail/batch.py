@@ -24,6 +24,7 @@ from kithkin.ingest.mail.people import list_answer, with_whom
 from kithkin.ingest.mail.prepare import Prepared
 from kithkin.ingest.mail.rules import list_address
 from kithkin.ingest.mail.threads import Thread, Threader, resolve
+from kithkin.model import count_of
 from kithkin.sources.mail import SourceProblem
 from kithkin.sources.mail.files import NotMail
 from kithkin.store import activity
@@ -334,8 +335,9 @@ def chunks(stream: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def log_activity(conn: Connection, summary: MailSummary) -> None:
     text = (
-        f"imported mail from {summary.label}: {summary.new} messages, "
-        f"{summary.new_people} new people, {summary.interactions} interactions"
+        f"imported mail from {summary.label}: {count_of(summary.new, 'message')}, "
+        f"{count_of(summary.new_people, 'new person', 'new people')}, "
+        f"{count_of(summary.interactions, 'interaction')}"
     )
     payload = {
         "read": summary.read,
