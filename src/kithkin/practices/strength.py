@@ -135,15 +135,19 @@ def explain(s: Summary, now: datetime) -> list[str]:
     elif s.reciprocity == 0 and outbound > 0:
         line += ": I write, they never answer"
     lines.append(line)
+    since = None if s.last_mutual_at is None else (now - s.last_mutual_at).total_seconds() / 86_400
+    temper = 1 - RECENCY_SHARE + RECENCY_SHARE * recency_of(since)
     if s.last_mutual_at is None:
-        lines.append(f"recency: no two-way contact yet → volume ×{1 - RECENCY_SHARE:.2f}")
+        lines.append(f"recency: no two-way contact yet → volume ×{temper:.2f}")
     else:
-        since = (now - s.last_mutual_at).total_seconds() / 86_400
-        temper = 1 - RECENCY_SHARE + RECENCY_SHARE * recency_of(since)
         lines.append(
             f"recency: last two-way contact {fading.days(now - s.last_mutual_at)} ago "
             f"→ {recency_of(since):.2f}, volume ×{temper:.2f} (falls day by day)"
         )
+    lines.append(
+        "formula: 100 × √reciprocity × volume × (0.5 + 0.5 × recency) = "
+        f"100 × √{s.reciprocity:.2f} × {volume_of(weight):.2f} × {temper:.2f} = {score:.0f}"
+    )
     lines.append(
         "weights: meal 4, coffee 3.5, meeting/call 3, event 1.5, message 1.2, email 1, note 0.3;"
         " cc ×0.4, list ×0.25, bulk ×0; shared by n people ×1/√n"

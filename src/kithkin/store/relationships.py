@@ -323,17 +323,6 @@ def fading(
     return [_record(row, inputs.get(int(row.person_id))) for row in found]
 
 
-def strongest(conn: Connection, min_score: float, *, limit: int = 200) -> list[Relationship]:
-    """Live people whose stored score (what the current one decays from) reaches `min_score`."""
-    return _alive(
-        conn.execute(
-            _live([relationship.c.score >= min_score])
-            .order_by(relationship.c.score.desc())
-            .limit(limit)
-        )
-    )
-
-
 def by_stored_score(
     conn: Connection, min_score: float, *, limit: int, offset: int = 0
 ) -> tuple[list[Relationship], bool]:
