@@ -136,4 +136,4 @@ def test_search_snippets_keep_story_facts_apart(client: Any) -> None:
 
 def test_the_inbox_says_what_colleague_means() -> None:
     buried = Buried(1, NOW, NOW.date(), 2, "Cole", None, "Budget", "colleague", 40, "")
-    assert buried.tier_label == "you wrote to them before"
+    assert buried.tier_label == "you wrote to them"
