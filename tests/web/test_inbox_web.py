@@ -155,7 +155,10 @@ def test_the_inbox_ranks_subscriptions_and_explains_them(client: Any, imported: 
 
 def test_an_empty_inbox_says_to_import_mail(client: Any) -> None:
     html = client.get("/inbox").text
-    assert "No subscriptions yet" in html and "kithkin import mail PATH" in html
+    assert (
+        "No subscriptions yet" in html and 'on the <a href="/import/mail">Import mail</a>' in html
+    )
+    assert "kithkin import" not in html  # the web UI never asks for a command
 
 
 def test_keep_digest_and_clear_need_the_csrf_token(client: Any, imported: Database) -> None:
