@@ -122,3 +122,24 @@ def test_a_phone_s_fields_are_tall_enough_for_a_thumb(demo_url: str, every_page:
         box = name.bounding_box()
         assert box is not None and box["width"] >= PHONE - 80  # the whole width, on a phone
     assert problems == []
+
+
+def test_today_shows_the_top_of_a_section_and_the_rest_on_show_all(demo_url: str) -> None:
+    chromium = require_chromium(CHROMIUM)
+    shown = "els => els.filter(e => e.checkVisibility()).length"
+    with watched_page(chromium, demo_url) as (page, problems):
+        for width in (PHONE, DESKTOP):
+            page.set_viewport_size({"width": width, "height": 844})
+            page.goto(f"{demo_url}/")
+            items = page.locator("#waiting .agenda-item")
+            total = items.count()
+            assert total > 3  # the demo waits on more than three people
+            assert items.evaluate_all(shown) == 3
+            page.locator("#waiting details.show-all > summary").click()
+            assert items.evaluate_all(shown) == total
+            # a row's one visible action, the others behind More
+            first = items.first
+            assert first.locator(".button:visible").count() == 2  # Brief, and More
+            first.locator("details.more > summary").click()
+            assert first.get_by_role("button", name="Snooze").is_visible()
+    assert problems == []

@@ -158,6 +158,7 @@ def test_an_empty_inbox_says_to_import_mail(client: Any) -> None:
     assert (
         "No subscriptions yet" in html and '<a href="/import/mail#mail-form">Import it</a>' in html
     )
+    assert "kithkin import" not in html  # the web UI never asks for a command
 
 
 def test_keep_digest_and_clear_need_the_csrf_token(client: Any, imported: Database) -> None:

@@ -136,4 +136,19 @@ def test_search_snippets_keep_story_facts_apart(client: Any) -> None:
 
 def test_the_inbox_says_what_colleague_means() -> None:
     buried = Buried(1, NOW, NOW.date(), 2, "Cole", None, "Budget", "colleague", 40, "")
-    assert buried.tier_label == "you wrote to them before"
+    assert buried.tier_label == "you wrote to them"
+
+
+def test_strength_is_a_bar_with_its_tier_and_the_formula_is_behind_a_disclosure(
+    client: Any, db_url: str
+) -> None:
+    (pid,) = _waiting(db_url, 1)
+    report = client.get(f"/api/strength/{pid}").json()
+    score, tier = round(report["score"]), report["tier"]
+    bar = f'value="{score}" aria-label="Strength {score} of 100: {tier}"'
+    page = client.get(f"/people/{pid}").text
+    assert bar in page and f'<span class="strength-word">{tier}</span>' in page
+    explain = re.search(r'<details class="explain">(.*?)</details>', page, re.S)
+    assert explain and "recency:" in explain.group(1) and "reciprocity:" in explain.group(1)
+    assert "recency:" not in page.replace(explain.group(0), "")  # only behind the disclosure
+    assert bar in client.get("/people").text  # the list shows it too

@@ -47,9 +47,9 @@ BURIED_FLOOR: Final = 0.4  # the share of the cost left when nothing is buried
 WEIGHTS: Final = {"circle": 3, "colleague": 2, "other": 1}
 TIERS: Final = ("circle", "colleague", "other")
 TIER_LABELS: Final = {
-    "circle": "your circle",
-    "colleague": "you wrote to them before",
-    "other": "you never wrote to them",
+    "circle": "circle",
+    "colleague": "you wrote to them",
+    "other": "never written to",
 }
 HEAVY_MIN: Final = 8  # list and bulk messages in a day that make it heavy, at the least
 DAYS_PER_MONTH: Final = 30.44

@@ -161,3 +161,10 @@ def strengths(db: Database, *, people: Iterable[int]) -> dict[int, tuple[float, 
         rows = relationships.rows_of(conn, ids)
     scores = {pid: practice.current(row, now) for pid, row in rows.items()}
     return {pid: (score, practice.tier_of(score)) for pid, score in scores.items()}
+
+
+def tier(score: float) -> str:
+    """The tier of a strength score (0-100): strong, moderate, weak or none."""
+    from kithkin.practices import strength as practice
+
+    return practice.tier_of(score)

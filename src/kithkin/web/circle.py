@@ -76,7 +76,7 @@ def circle_page(request: Request) -> HTMLResponse:
     db = database(request)
     found = service.circle(db)
     suggestions = service.suggestions(db, current=found)
-    shown = [s.member.person_id for s in found.members]
+    shown = [s.member.person_id for s in found.members] + [s.person_id for s in suggestions]
     context = {"circle": found, "suggestions": suggestions, "photo_ids": photo_ids(request, shown)}
     return render(request, "circle.html", context)
 

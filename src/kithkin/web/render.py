@@ -27,7 +27,7 @@ from kithkin.model import (
     Stats,
     count_of,
 )
-from kithkin.services import search
+from kithkin.services import relationships, search
 from kithkin.store import Database
 from kithkin.web import guard
 from kithkin.web.hints import no_commands
@@ -161,6 +161,7 @@ def _environment() -> Environment:
         snippet_parts=snippet_parts,
         strength_parts=strength_parts,
         initials=initials,
+        tier_of=relationships.tier,
         CONTACT_KINDS=CONTACT_KINDS,
         DIRECTIONS=DIRECTIONS,
         DIRECTION_LABELS=DIRECTION_LABELS,
