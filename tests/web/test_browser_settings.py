@@ -85,3 +85,22 @@ def test_first_run_at_both_widths_then_the_demo(chromium: Path, live_url: str) -
         expect(page.locator(".flash")).to_contain_text("The demo network is open", timeout=60_000)
         expect(page.locator("h1")).to_contain_text("Today")
         assert not problems
+
+
+def test_settings_of_the_demo_fit_a_phone(chromium: Path, tmp_path: Path) -> None:
+    """The demo's long addresses and the rest of its settings fit 390 px as well as 1280."""
+    from playwright.sync_api import expect
+
+    from kithkin.services import demo
+    from kithkin.web.app import create_app
+    from tests.web.test_browser import serve_app
+
+    built = demo.build(path=tmp_path / "demo.db")
+    for url in serve_app(create_app(built.url)):
+        with watched_page(chromium, url) as (page, problems):
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(f"{url}/settings")
+                expect(page.locator("#me .addresses li")).to_have_count(2)
+                no_sideways_scroll(page, f"the demo's settings at {width} px")
+            assert not problems
