@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.services import dates
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from kithkin.services.dates import Reading
 
 PersonRef = str | int  # a name (or part of one), an email address, "#id"; or the id itself
 
@@ -58,7 +59,9 @@ def parse_when(value: str | datetime | None, what: str = "--at") -> datetime:
     return _utc(datetime.combine(reading.at.date(), time(12)))
 
 
-def _read(value: str, what: str) -> dates.Reading:
+def _read(value: str, what: str) -> Reading:
+    from kithkin.services import dates  # its patterns are compiled only when a date is read
+
     try:
         return dates.read(value, clock.now())
     except ValueError:
