@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from kithkin.clock import days
 from kithkin.model import Member as Member
+from kithkin.model import count_of
 from kithkin.practices import strength
 
 if TYPE_CHECKING:
@@ -151,9 +152,9 @@ def suggest(
 def _add(r: Relationship, score: float, names: Mapping[int, str], now: datetime) -> Suggestion:
     assert r.last_mutual_at is not None  # suggestible
     tier = strength.tier_of(score)
-    year = f"{r.n_365} interaction{'s' * (r.n_365 != 1)} in the last year"
+    year = f"{count_of(r.n_365, 'interaction')} in the last year"
     if r.n_365 != r.n_all:
-        year += f" ({r.n_all} in all)"
+        year += f" ({r.n_all:,} in all)"
     return Suggestion(
         r.person_id,
         names.get(r.person_id, f"#{r.person_id}"),
