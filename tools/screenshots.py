@@ -30,10 +30,10 @@ README_PAGES = ("today", "person", "brief")
 
 
 def pages(base: str) -> dict[str, str]:
-    """Every page's path on the demo; a person is the first member of the circle."""
+    """Every page's path on the demo; the person is the circle's strongest member."""
     with urllib.request.urlopen(f"{base}/api/circle") as answer:  # noqa: S310 - our own server
         members = json.load(answer)["members"]
-    pid = members[0]["person_id"] if members else 1
+    pid = max(members, key=lambda m: m["score"])["person_id"] if members else 1
     return {
         "today": "/",
         "person": f"/people/{pid}",
