@@ -129,3 +129,44 @@ def test_today_brief_snooze_log_and_the_circle(chromium: Path, live_url: str, db
         expect(page.locator(".flash")).to_contain_text("Took Lee Chen out of your circle.")
         expect(page.locator("#members tr", has_text="Lee Chen")).to_have_count(0)
     assert problems == []  # no script errors, no CSP violations, no request off the app
+
+
+def test_room_in_the_circle_at_desktop_and_phone_widths(
+    chromium: Path, live_url: str, db_url: str
+) -> None:
+    """A circle below its cap: Today's last section offers Lee (a coffee three days ago),
+    saying how strong and why; one click adds him, at 1280 px and at 390 px."""
+    from playwright.sync_api import expect
+
+    _seed(db_url)
+    db = Database(db_url)
+    with db.write() as conn:
+        lee = people.resolve(conn, "Lee Chen")
+        interactions.log_interaction(
+            conn,
+            kind="coffee",
+            direction="both",
+            participants=[lee],
+            occurred_at=datetime.now(UTC) - timedelta(days=3),
+        )
+    db.dispose()
+    with watched_page(chromium, live_url) as (page, problems):
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_url}/")
+            room = page.locator("#room")
+            expect(room).to_contain_text("Room in your circle")
+            item = room.locator(".agenda-item", has_text="Lee Chen")
+            expect(item).to_contain_text("two-way, last two-way contact 3 days ago")
+            expect(item).to_contain_text(re.compile(r"strength \d+/100 \(\w+\)"))
+            page.screenshot(path=str(ARTIFACTS / f"today-room-{width}.png"), full_page=True)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, f"Today scrolls sideways at {width} px ({wide} px)"
+            if width == 390:
+                button = item.get_by_role("button", name="Add to circle")
+                box = button.bounding_box()
+                assert box is not None and box["height"] >= 24  # a thumb can press it
+                button.click()
+                expect(page.locator(".flash")).to_contain_text("Added Lee Chen to your circle")
+                expect(page.locator("#room")).to_have_count(0)
+    assert problems == []

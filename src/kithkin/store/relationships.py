@@ -8,9 +8,11 @@ whose interactions changed since the last one:
 
 - interactions added since (their ids are above the interaction mark): these are read alone
   and added to the person's stored tally (`histories(..., after=mark)`),
-- people merged, or a merge undone, since (activity rows above the activity mark), and
+- people merged, or a merge undone, since (activity rows above the activity mark),
 - people whose next planned interaction has now happened (`next_event_at` has passed):
-  these are read again from their whole history.
+  these are read again from their whole history, and
+- everyone, once, when the rows were stored by an earlier strength formula (the mark keeps
+  `practices.strength.FORMULA`).
 
 Checking costs two MAX() lookups on primary keys and one indexed range, so a refresh with
 nothing to do is nearly free however large the database.
