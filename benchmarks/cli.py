@@ -1,6 +1,6 @@
 """How fast the CLI answers: the read commands on the demo, next to Python itself.
 
-    uv run python benchmarks/cli.py [--runs 7] [--keep PATH] [--before GIT_REF]
+    uv run python benchmarks/cli.py [--runs 7] [--keep PATH] [--before GIT_REF] [--instructions]
 
 Builds the demo in a temporary folder (`kithkin --db X demo --no-serve`), then times each read
 command as a user runs it — a new process of the venv's `kithkin` entry point — one warm-up
@@ -11,7 +11,8 @@ while the store speaks SQLAlchemy), so the figures of one machine compare with e
 Bytecode is compiled once into a cache of its own (PYTHONPYCACHEPREFIX in the temporary
 folder), as an installed kithkin has it. With `--before REF` the same rounds also time the
 code of an earlier commit (its src/ extracted and put first on PYTHONPATH), for a fair before
-and after on a machine whose load moves.
+and after on a machine whose load moves. With `--instructions` (valgrind needed) it also counts
+the instructions of one run of each command, a figure no other work on the machine moves.
 
 Then "where the rest goes": `python -X importtime` of `kithkin today` — the import time by
 package, and the imports with the largest cumulative times.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -70,6 +72,22 @@ def checkout(ref: str, into: Path) -> str:
     return str(into / "src")
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> int:
+    """The instructions one run of `argv` executes (valgrind's callgrind), after a warm-up."""
+    subprocess.run(argv, env=env, check=True, capture_output=True)
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind counted nothing: {done.stderr[-500:]}")
+    return int(found.group(1))
+
+
 def imports(argv: list[str], env: dict[str, str]) -> list[tuple[int, int, str]]:
     """`-X importtime` of one run: (self µs, cumulative µs, indented name) per import."""
     done = subprocess.run(argv, env=env, check=True, capture_output=True, text=True)
@@ -90,6 +108,11 @@ def main() -> None:
         "--before",
         metavar="GIT_REF",
         help="also time the code of this commit (its src/ on PYTHONPATH) in the same rounds",
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each command's instructions under valgrind (one run; load-independent)",
     )
     args = parser.parse_args()
 
@@ -168,6 +191,17 @@ def main() -> None:
             print(f"{line}  {verdict}")
         if args.before:
             print(f"(before: the code of {args.before})")
+        if args.instructions:
+            print("\ninstructions of one run (valgrind), which the machine's load does not move")
+            counts = {label: instructions(argv, env) for label, argv, _ in commands}
+            sqla = counts['python -c "import sqlalchemy"']
+            for label, argv, _ in commands:
+                now = counts[label]
+                line = f"{label:{width}}  {now / 1e9:6.3f} G  {now / sqla:5.2f} x import sqlalchemy"
+                if args.before and label.startswith("kithkin"):
+                    then = instructions(argv, old_env)
+                    line += f"  before {then / 1e9:6.3f} G ({(now - then) / then:+.0%})"
+                print(line)
 
         started = time.perf_counter()
         rows = imports([python, "-X", "importtime", kithkin, *base[1:], "today"], env)
