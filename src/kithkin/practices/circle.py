@@ -142,7 +142,7 @@ def suggest(
                     "remove",
                     round(s.member.score, 1),
                     f"silently dropped out: {silent}, more than {DROPPED_FACTOR}× their "
-                    f"cadence of {s.cadence} days; reach out once more, or make room",
+                    f"cadence of {count_of(s.cadence, 'day')}; reach out once more, or make room",
                     s.member.tier,
                 )
             )

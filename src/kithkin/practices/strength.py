@@ -38,6 +38,7 @@ from kithkin.model import (
     WRITTEN,
     Contact,
     Relationship,
+    count_of,
 )
 from kithkin.practices import fading
 
@@ -119,7 +120,7 @@ def explain(s: Summary, now: datetime) -> list[str]:
     lines = [f"strength {score:.0f}/100 ({tier_of(score)})"]
     kinds = ", ".join(f"{n} {k}" for k, n in s.inputs.get("by_kind", {}).items())
     lines.append(
-        f"volume: {s.n_30} interactions in 30 days, {s.n_90} in 90, {s.n_365} in 365, "
+        f"volume: {count_of(s.n_30, 'interaction')} in 30 days, {s.n_90} in 90, {s.n_365} in 365, "
         f"{s.n_all} in all ({kinds or 'none'}); weighted {weight:.1f} "
         f"(halved every {HALF_LIFE_DAYS:.0f} days) → {volume_of(weight):.2f} "
         f"(w / (w + {VOLUME_K:.0f}): more exchange, more strength)"
