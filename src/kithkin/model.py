@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
+from operator import attrgetter
+from reprlib import recursive_repr
 from typing import Any, Final, Literal, NamedTuple
 
 # Control characters (C0 but TAB, LF and CR; DEL; C1): never stored, never exported. A NUL
@@ -72,8 +75,61 @@ MAX_ID: Final = 2**63 - 1
 names nothing, and must be refused before it reaches SQL (where it overflows)."""
 
 
-@dataclass(frozen=True)
-class ContactPoint:
+class Record:
+    """The base of the frozen records, declared `@dataclass(frozen=True, eq=False, repr=False)`:
+    equality, hashing and repr as `@dataclass` writes them (the fields compared, the class's
+    qualified name and each field's repr), written here once. `@dataclass` compiles each of those
+    methods anew for every class, which was most of the cost of importing the records (a third
+    of kithkin's own start-up in `kithkin today`)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        key = _keys(self.__class__)[0]
+        return bool(key(self) == key(other))
+
+    def __hash__(self) -> int:
+        return hash(_keys(self.__class__)[1](self))
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _keys(self.__class__)[2])
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+_Key = Callable[[Any], tuple[Any, ...]]
+_KEYS: dict[type, tuple[_Key, _Key, tuple[str, ...]]] = {}
+
+
+def _keys(cls: type) -> tuple[_Key, _Key, tuple[str, ...]]:
+    """What a record class compares, what it hashes (both as functions of a record giving a
+    tuple) and the names its repr shows — found once per class."""
+    found = _KEYS.get(cls)
+    if found is None:
+        every = fields(cls)
+        compared = tuple(f.name for f in every if f.compare)
+        hashed = tuple(f.name for f in every if (f.compare if f.hash is None else f.hash))
+        found = _KEYS[cls] = (
+            _getter(compared),
+            _getter(hashed),
+            tuple(f.name for f in every if f.repr),
+        )
+    return found
+
+
+def _getter(names: tuple[str, ...]) -> _Key:
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda record: (one(record),)
+    return lambda _record: ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ContactPoint(Record):
     id: int
     kind: str
     value: str
@@ -81,8 +137,8 @@ class ContactPoint:
     source: str
 
 
-@dataclass(frozen=True)
-class StoryFact:
+@dataclass(frozen=True, eq=False, repr=False)
+class StoryFact(Record):
     id: int
     field: str
     text: str
@@ -91,15 +147,15 @@ class StoryFact:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class Note:
+@dataclass(frozen=True, eq=False, repr=False)
+class Note(Record):
     id: int
     text: str
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class PersonSummary:
+@dataclass(frozen=True, eq=False, repr=False)
+class PersonSummary(Record):
     id: int
     display_name: str
     organisation: str | None
@@ -107,8 +163,8 @@ class PersonSummary:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Person:
+@dataclass(frozen=True, eq=False, repr=False)
+class Person(Record):
     id: int
     uid: str
     display_name: str
@@ -139,15 +195,15 @@ class Person:
         return (len(core) - len(self.story_gaps())) / len(core)
 
 
-@dataclass(frozen=True)
-class Participant:
+@dataclass(frozen=True, eq=False, repr=False)
+class Participant(Record):
     person_id: int
     display_name: str
     role: str
 
 
-@dataclass(frozen=True)
-class Interaction:
+@dataclass(frozen=True, eq=False, repr=False)
+class Interaction(Record):
     id: int
     kind: str
     direction: str
@@ -159,8 +215,8 @@ class Interaction:
     participants: tuple[Participant, ...] = ()
 
 
-@dataclass(frozen=True)
-class MailThread:
+@dataclass(frozen=True, eq=False, repr=False)
+class MailThread(Record):
     """A mail conversation as a person's page shows it."""
 
     id: int
@@ -174,8 +230,8 @@ class MailThread:
     with_them: int = 0  # how many of its messages are interactions with the person
 
 
-@dataclass(frozen=True)
-class MeetingAttendee:
+@dataclass(frozen=True, eq=False, repr=False)
+class MeetingAttendee(Record):
     address: str
     name: str | None
     partstat: str | None  # ACCEPTED, DECLINED, TENTATIVE, NEEDS-ACTION
@@ -183,8 +239,8 @@ class MeetingAttendee:
     person_id: int | None  # the person they are (None: not a person, or in the trash)
 
 
-@dataclass(frozen=True)
-class Meeting:
+@dataclass(frozen=True, eq=False, repr=False)
+class Meeting(Record):
     """A calendar meeting (one occurrence), past or upcoming, with who is invited but me."""
 
     id: int
@@ -202,8 +258,8 @@ class Meeting:
     attendees: tuple[MeetingAttendee, ...] = ()
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class TimelineEntry(Record):
     at: datetime
     kind: str  # "interaction" or an activity action such as "story.add"
     summary: str
@@ -211,8 +267,8 @@ class TimelineEntry:
     activity_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Activity:
+@dataclass(frozen=True, eq=False, repr=False)
+class Activity(Record):
     id: int
     at: datetime
     action: str
@@ -222,22 +278,22 @@ class Activity:
     undone_at: datetime | None
 
 
-@dataclass(frozen=True)
-class SearchHit:
+@dataclass(frozen=True, eq=False, repr=False)
+class SearchHit(Record):
     person: PersonSummary
     score: float
     snippet: str
 
 
-@dataclass(frozen=True)
-class Me:
+@dataclass(frozen=True, eq=False, repr=False)
+class Me(Record):
     name: str | None = None
     addresses: tuple[str, ...] = ()
     person_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Stats:
+@dataclass(frozen=True, eq=False, repr=False)
+class Stats(Record):
     people: int
     contact_points: int
     interactions: int
@@ -266,8 +322,8 @@ def to_jsonable(value: Any) -> Any:
 # -- Today: what the agenda reads of the store -------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mute:
+@dataclass(frozen=True, eq=False, repr=False)
+class Mute(Record):
     key: str
     fingerprint: str
     action: str  # snooze, dismiss
@@ -275,8 +331,8 @@ class Mute:
     at: datetime
 
 
-@dataclass(frozen=True)
-class Planned:
+@dataclass(frozen=True, eq=False, repr=False)
+class Planned(Record):
     """A meeting (or call, coffee...) in the calendar, with the people in it."""
 
     key: str  # "i<interaction id>" or "c<calendar_event id>"
@@ -288,8 +344,8 @@ class Planned:
     logged: bool = False  # logged by hand once it had happened, or with how it went
 
 
-@dataclass(frozen=True)
-class WroteToMe:
+@dataclass(frozen=True, eq=False, repr=False)
+class WroteToMe(Record):
     """Someone who wrote to me directly, again and again (see `store.agenda.written_to_me`)."""
 
     person_id: int
@@ -320,8 +376,8 @@ SPOKEN: Final = frozenset({"meeting", "call", "coffee", "meal", "event"})  # we 
 WRITTEN: Final = frozenset({"email", "message"})
 
 
-@dataclass(frozen=True)
-class Contact:
+@dataclass(frozen=True, eq=False, repr=False)
+class Contact(Record):
     """One interaction with one person, as strength sees it."""
 
     interaction_id: int
@@ -365,8 +421,8 @@ class Contact:
         )
 
 
-@dataclass(frozen=True)
-class Relationship:
+@dataclass(frozen=True, eq=False, repr=False)
+class Relationship(Record):
     """A relationship as of `computed_at`: what `practices.tally` computes and the
     `relationship` table holds (`practices.strength` calls it a `Summary`). Read from the store,
     it carries its person's id, and its `inputs` decoded when they were read with it."""
@@ -397,8 +453,8 @@ class Relationship:
     person_id: int = 0  # whose relationship, when read from the store (0: computed, not stored)
 
 
-@dataclass(frozen=True)
-class Member:
+@dataclass(frozen=True, eq=False, repr=False)
+class Member(Record):
     """A member of the circle, with what their relationship row says (`score` and `tier` as of
     now once `practices.circle.scored` has brought them there)."""
 
@@ -423,8 +479,8 @@ class Member:
 # -- inbox hygiene (practice P11): what the store reads, the practice decides on --------------
 
 
-@dataclass(frozen=True)
-class Atom:
+@dataclass(frozen=True, eq=False, repr=False)
+class Atom(Record):
     """The list, bulk and spam mail of one List-Id (lower-case), or, without a List-Id, of one
     sender address. "Received" counts what reached me (list and bulk, not mine, not spam)."""
 
@@ -457,8 +513,8 @@ class Unanswered(NamedTuple):  # a tuple: a large mailbox has tens of thousands
     person_id: int | None  # the person the address belongs to (None: unknown, or trashed)
 
 
-@dataclass(frozen=True)
-class PersonMail:
+@dataclass(frozen=True, eq=False, repr=False)
+class PersonMail(Record):
     """What is shown of a person's message."""
 
     id: int
@@ -470,8 +526,8 @@ class PersonMail:
     display_name: str | None  # the person's name in kithkin
 
 
-@dataclass(frozen=True)
-class SubscriptionRule:
+@dataclass(frozen=True, eq=False, repr=False)
+class SubscriptionRule(Record):
     """The user's rule for a subscription: keep it, or read it as a digest."""
 
     key: str
@@ -480,8 +536,8 @@ class SubscriptionRule:
     note: str | None
 
 
-@dataclass(frozen=True)
-class OutboxEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class OutboxEntry(Record):
     """An action on the user's behalf (an unsubscribe), recorded before it is tried."""
 
     id: int

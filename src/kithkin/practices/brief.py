@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from kithkin.clock import days
-from kithkin.model import STORY_QUESTIONS, Interaction, Person
+from kithkin.model import STORY_QUESTIONS, Interaction, Person, Record
 from kithkin.practices import strength
 
 if TYPE_CHECKING:
@@ -71,23 +71,23 @@ _MINE: Final = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Loop:
+@dataclass(frozen=True, eq=False, repr=False)
+class Loop(Record):
     kind: str  # waiting, mine (I promised), theirs (they offered or asked), meeting
     text: str
     at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Recent:
+@dataclass(frozen=True, eq=False, repr=False)
+class Recent(Record):
     at: datetime
     kind: str
     direction: str
     about: str  # subject, else summary, else ""
 
 
-@dataclass(frozen=True)
-class Brief:
+@dataclass(frozen=True, eq=False, repr=False)
+class Brief(Record):
     person_id: int
     display_name: str
     headline: str  # "CIO · Acme"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from kithkin.clock import days
 from kithkin.model import Member as Member
-from kithkin.model import count_of
+from kithkin.model import Record, count_of
 from kithkin.practices import strength
 
 if TYPE_CHECKING:
@@ -29,8 +29,8 @@ DROPPED_FACTOR: Final = 3
 DUE_AHEAD: Final = timedelta(days=1)  # due from a day before the cadence runs out
 
 
-@dataclass(frozen=True)
-class Status:
+@dataclass(frozen=True, eq=False, repr=False)
+class Status(Record):
     member: Member
     cadence: int
     cadence_from: str  # "own", "tag <name>", "default"
@@ -40,8 +40,8 @@ class Status:
     reason: str
 
 
-@dataclass(frozen=True)
-class Suggestion:
+@dataclass(frozen=True, eq=False, repr=False)
+class Suggestion(Record):
     person_id: int
     display_name: str
     action: str  # add, remove
@@ -167,8 +167,8 @@ def _add(r: Relationship, score: float, names: Mapping[int, str], now: datetime)
     )
 
 
-@dataclass(frozen=True)
-class Circle:
+@dataclass(frozen=True, eq=False, repr=False)
+class Circle(Record):
     now: datetime
     cap: int
     default_cadence: int

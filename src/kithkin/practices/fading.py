@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from kithkin.clock import days as days  # said the same way everywhere
+from kithkin.model import Record
 
 MIN_REPLIES: Final = 2  # answers of theirs before a conversation counts as two-way
 THRESHOLD: Final = 0.4  # a score from here on is fading
@@ -50,16 +51,16 @@ PAUSE: Final = (
 )
 
 
-@dataclass(frozen=True)
-class Message:
+@dataclass(frozen=True, eq=False, repr=False)
+class Message(Record):
     at: datetime
     mine: bool
     size: int | None = None  # bytes, when known
     thread: str | None = None  # a reply answers my messages of its own thread
 
 
-@dataclass(frozen=True)
-class Signals:
+@dataclass(frozen=True, eq=False, repr=False)
+class Signals(Record):
     """What the messages say, whatever the time now (durations in days)."""
 
     messages: int
@@ -84,8 +85,8 @@ class Signals:
         return self.replies >= MIN_REPLIES
 
 
-@dataclass(frozen=True)
-class Fading:
+@dataclass(frozen=True, eq=False, repr=False)
+class Fading(Record):
     score: float  # 0-1
     fading: bool
     reason: str  # one line, empty when nothing points to fading

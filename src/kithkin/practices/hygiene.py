@@ -38,7 +38,15 @@ from typing import Final
 from urllib.parse import unquote, urlsplit
 
 from kithkin import clock
-from kithkin.model import Atom, OutboxEntry, PersonMail, SubscriptionRule, Unanswered, count_of
+from kithkin.model import (
+    Atom,
+    OutboxEntry,
+    PersonMail,
+    Record,
+    SubscriptionRule,
+    Unanswered,
+    count_of,
+)
 
 GRACE: Final = timedelta(days=2)  # a list may send for this long after an unsubscribe
 TOP_PER_MONTH: Final = 300.0  # the volume that counts fully
@@ -60,14 +68,14 @@ _URI: Final = re.compile(r"<([^<>]+)>|([^\s,<>]+)")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Method:
+@dataclass(frozen=True, eq=False, repr=False)
+class Method(Record):
     kind: str  # one-click (RFC 8058 POST), mailto, web (a link for the user to open)
     target: str  # the URI
 
 
-@dataclass(frozen=True)
-class Subscription:
+@dataclass(frozen=True, eq=False, repr=False)
+class Subscription(Record):
     key: str  # "list:<list-id>", "unsub:<target>", "from:<address>", "domain:<domain>"
     kind: str  # list, unsubscribe, sender, domain (what it is grouped by)
     label: str  # the list's or sender's name, else its key's value
@@ -110,8 +118,8 @@ class Subscription:
         object.__setattr__(self, "offer_note", note)
 
 
-@dataclass(frozen=True)
-class Buried:
+@dataclass(frozen=True, eq=False, repr=False)
+class Buried(Record):
     message: int  # the mail_message row
     at: datetime
     day: date
@@ -129,8 +137,8 @@ class Buried:
         return TIER_LABELS[self.tier]
 
 
-@dataclass(frozen=True)
-class Reads:
+@dataclass(frozen=True, eq=False, repr=False)
+class Reads(Record):
     """What the decisions need: a snapshot of the mail and the user's choices, which
     `services.inbox.read` takes from the store."""
 

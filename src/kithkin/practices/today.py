@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin.clock import days
+from kithkin.model import Record
 from kithkin.practices import circle, fading, strength
 
 if TYPE_CHECKING:
@@ -52,8 +53,8 @@ SECTIONS: Final = (
 ROOM_SHOWN: Final = 3  # suggestions for the circle's free places, while it is below its cap
 
 
-@dataclass(frozen=True)
-class Item:
+@dataclass(frozen=True, eq=False, repr=False)
+class Item(Record):
     key: str  # "circle:12", "waiting:40", "fading:7", "meeting:i123"
     section: str
     kind: str  # due, overdue, waiting, fading, meeting
@@ -70,8 +71,8 @@ class Item:
         return self.people[0][0] if self.people else None
 
 
-@dataclass(frozen=True)
-class Agenda:
+@dataclass(frozen=True, eq=False, repr=False)
+class Agenda(Record):
     now: datetime
     items: list[Item]
     hidden: int  # items snoozed or dismissed, whose reason has not changed

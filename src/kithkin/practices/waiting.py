@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
+from kithkin.model import Record
+
 if TYPE_CHECKING:
     from kithkin.model import Contact
 
@@ -21,8 +23,8 @@ _WITHIN: Final = ANSWER_WITHIN.total_seconds()
 _LEFT: Final = LEFT_UNANSWERED.total_seconds()
 
 
-@dataclass(frozen=True)
-class Waiting:
+@dataclass(frozen=True, eq=False, repr=False)
+class Waiting(Record):
     """Their messages since my last answer (or touch), and whether they are worth answering."""
 
     since: datetime | None  # the first of them

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from kithkin.errors import UnsafeServe
+from kithkin.model import Record
 
 if TYPE_CHECKING:
     from kithkin.store import Database
@@ -27,8 +28,8 @@ MIN_TOKEN_LENGTH: Final = 16
 _HOST_NAME: Final = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 
 
-@dataclass(frozen=True)
-class Access:
+@dataclass(frozen=True, eq=False, repr=False)
+class Access(Record):
     """What the server checks: the Host names it answers to, and the SHA-256 of its token
     (None: no token asked, loopback only)."""
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NoSuchLocation, UnknownTimeZone
+from kithkin.model import Record
 from kithkin.services.locations import local_path
 from kithkin.sources.calendar import Limits
 
@@ -24,8 +25,8 @@ WINDOW_SETTING = "calendar_window"
 _BOUNDS = {"past_days": 36_500, "future_days": 3_650, "max_occurrences": 100_000}
 
 
-@dataclass(frozen=True)
-class CalendarWindow:
+@dataclass(frozen=True, eq=False, repr=False)
+class CalendarWindow(Record):
     """Which occurrences an import reads: from `past_days` before now to `future_days` after,
     at most `max_occurrences` of one event (the rest is told as clipped)."""
 

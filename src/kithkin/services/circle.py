@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
+from kithkin.model import Record
 from kithkin.practices.circle import Circle as Circle
 from kithkin.practices.circle import Status as Status
 from kithkin.practices.circle import Suggestion as Suggestion
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True)
-class Changed:
+@dataclass(frozen=True, eq=False, repr=False)
+class Changed(Record):
     """Members added or removed: (id, name, whether it changed anything) each."""
 
     people: list[tuple[int, str, bool]]
@@ -37,15 +38,15 @@ class Changed:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Cap:
+@dataclass(frozen=True, eq=False, repr=False)
+class Cap(Record):
     cap: int
     size: int
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Saved:
+@dataclass(frozen=True, eq=False, repr=False)
+class Saved(Record):
     """Settings saved from the Circle page's form, each said in a few words."""
 
     done: list[str]
@@ -159,8 +160,8 @@ def cap(db: Database, *, cap: int | str | None = None) -> Cap:
     return Cap(now_cap, size, [warning] if warning else [])
 
 
-@dataclass(frozen=True)
-class Cadence:
+@dataclass(frozen=True, eq=False, repr=False)
+class Cadence(Record):
     person_id: int
     display_name: str
     days: int | None  # None: their tags' or the default

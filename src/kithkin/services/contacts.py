@@ -20,7 +20,7 @@ from kithkin.ingest.identity import DEFAULT_MIN_SCORE as DEFAULT_MIN_SCORE
 from kithkin.ingest.identity import Proposal as Proposal
 from kithkin.ingest.identity import Report as Report
 from kithkin.ingest.identity import find_duplicates
-from kithkin.model import Person, PersonSummary
+from kithkin.model import Person, PersonSummary, Record
 from kithkin.services.common import PersonRef, person_id
 from kithkin.store.sources import Provenance as Provenance
 
@@ -32,8 +32,8 @@ Progress = Callable[[Iterable[Any]], Iterable[Any]]  # wraps the stream of recor
 EXPORT_PAGE: Final = 500
 
 
-@dataclass(frozen=True)
-class ContactsImported:
+@dataclass(frozen=True, eq=False, repr=False)
+class ContactsImported(Record):
     """What an import did, and the files it read that hold no contacts."""
 
     summary: ImportSummary
@@ -81,8 +81,8 @@ def import_uploads(db: Database, *, files: Sequence[tuple[str, bytes]]) -> Conta
     return ContactsImported(summary, tuple(ignored))
 
 
-@dataclass(frozen=True)
-class VcardExported:
+@dataclass(frozen=True, eq=False, repr=False)
+class VcardExported(Record):
     written: int
     to: str  # the file, or "-" for the stream given
 
@@ -116,15 +116,15 @@ def export_vcard(db: Database, *, to: Path | TextIO, tag: str | None = None) -> 
     return VcardExported(written, "-")
 
 
-@dataclass(frozen=True)
-class DuplicatePair(Generic[P]):
+@dataclass(frozen=True, eq=False, repr=False)
+class DuplicatePair(Generic[P], Record):
     proposal: Proposal
     a: P
     b: P
 
 
-@dataclass(frozen=True)
-class Duplicates(Generic[P]):
+@dataclass(frozen=True, eq=False, repr=False)
+class Duplicates(Generic[P], Record):
     """Likely duplicates, best first: the first `limit` pairs with both people, and the
     search's figures (`report`: every proposal, people, pairs compared, blocks skipped)."""
 
@@ -162,8 +162,8 @@ def duplicates_side_by_side(
     return Duplicates(pairs, report, min_score)
 
 
-@dataclass(frozen=True)
-class NotDuplicates:
+@dataclass(frozen=True, eq=False, repr=False)
+class NotDuplicates(Record):
     """Two people said to be two people (ids and names in the order given)."""
 
     first: int
@@ -194,8 +194,8 @@ def not_duplicates(db: Database, *, first: PersonRef, second: PersonRef) -> NotD
     return NotDuplicates(a, b, one, other, added)
 
 
-@dataclass(frozen=True)
-class PairMerged:
+@dataclass(frozen=True, eq=False, repr=False)
+class PairMerged(Record):
     keep: int
     other: int
     kept_name: str

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from kithkin.model import Record
+
 MAX_LENGTH = 64
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -75,8 +77,8 @@ _DAY_FIRST = re.compile(
 EXAMPLES = '2026-03-14, 2026-03-14 09:30, today, yesterday, "3 days ago", "last friday 3pm"'
 
 
-@dataclass(frozen=True)
-class Reading:
+@dataclass(frozen=True, eq=False, repr=False)
+class Reading(Record):
     """What a date text said: `at` is naive local time unless the text gave a zone (ISO with
     an offset) or was relative to this instant ("now", "2 hours ago": zoned like `now`)."""
 

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kithkin.model import Record
+
 if TYPE_CHECKING:
     from kithkin.demo import DemoSummary
 
 
-@dataclass(frozen=True)
-class DemoBuilt:
+@dataclass(frozen=True, eq=False, repr=False)
+class DemoBuilt(Record):
     path: Path
     url: str  # the database URL to serve
     summary: DemoSummary

@@ -7,14 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kithkin.model import Record
+
 if TYPE_CHECKING:
     from kithkin.demo import DemoSummary
     from kithkin.model import Me
     from kithkin.store import Database
 
 
-@dataclass(frozen=True)
-class FirstRun:
+@dataclass(frozen=True, eq=False, repr=False)
+class FirstRun(Record):
     """An empty database (no person, not even in the trash, no interaction), and who I am
     so far (a name and addresses may be given before anything else)."""
 

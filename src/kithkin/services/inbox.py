@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.model import OutboxEntry as OutboxEntry
+from kithkin.model import Record
 from kithkin.practices.hygiene import Buried as Buried
 from kithkin.practices.hygiene import Method as Method
 from kithkin.practices.hygiene import Reads as Reads
@@ -127,16 +128,16 @@ class _Sorted:
         return sum(1 for s in self.subscriptions if s.offerable)
 
 
-@dataclass(frozen=True)
-class Ranked(_Sorted):
+@dataclass(frozen=True, eq=False, repr=False)
+class Ranked(_Sorted, Record):
     """Every subscription, ranked (see `subscriptions`)."""
 
     subscriptions: tuple[Subscription, ...]
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Overview(_Sorted):
+@dataclass(frozen=True, eq=False, repr=False)
+class Overview(_Sorted, Record):
     """The Inbox page: every subscription ranked, the buried mail, the unsubscribes."""
 
     subscriptions: tuple[Subscription, ...]
@@ -203,8 +204,8 @@ def outbox_entry(db: Database, *, entry_id: int) -> OutboxEntry:
 # -- keep and digest --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RuleSet:
+@dataclass(frozen=True, eq=False, repr=False)
+class RuleSet(Record):
     """Subscriptions as they stand after a rule was set (or cleared) on them."""
 
     rule: str | None  # keep, digest; None: cleared

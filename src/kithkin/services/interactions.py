@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from kithkin.model import Record
 from kithkin.services.common import PersonRef, parse_when, person_id
 
 if TYPE_CHECKING:
@@ -14,8 +15,8 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True)
-class Logged:
+@dataclass(frozen=True, eq=False, repr=False)
+class Logged(Record):
     id: int
     created: bool  # False when the same interaction was logged before
     participants: tuple[int, ...]

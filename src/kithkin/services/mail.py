@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kithkin.errors import InvalidInput, NoSuchLocation
+from kithkin.model import Record
 from kithkin.services.common import PersonRef, person_id
 from kithkin.services.locations import is_imap, local_path
 
@@ -30,16 +31,16 @@ if TYPE_CHECKING:
 Progress = Callable[[int], None]  # called with the number of messages just stored
 
 
-@dataclass(frozen=True)
-class MailLocations:
+@dataclass(frozen=True, eq=False, repr=False)
+class MailLocations(Record):
     """Locations checked before an import starts, and the password of each IMAP URL."""
 
     places: tuple[str, ...]
     passwords: Mapping[str, str] = field(repr=False)
 
 
-@dataclass(frozen=True)
-class MailImported:
+@dataclass(frozen=True, eq=False, repr=False)
+class MailImported(Record):
     """What one mail import did."""
 
     summary: MailSummary

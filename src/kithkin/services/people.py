@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from kithkin.model import Record
 from kithkin.services.common import PersonRef, person_id
 from kithkin.store.people import EDITABLE as EDITABLE  # the fields `edit_person` changes
 
@@ -22,21 +23,21 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True)
-class NewContact:
+@dataclass(frozen=True, eq=False, repr=False)
+class NewContact(Record):
     kind: str  # email, phone, url, handle
     value: str
     label: str | None = None
 
 
-@dataclass(frozen=True)
-class PersonAdded:
+@dataclass(frozen=True, eq=False, repr=False)
+class PersonAdded(Record):
     person: Person
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class PersonPage:
+@dataclass(frozen=True, eq=False, repr=False)
+class PersonPage(Record):
     """All a person page (or `kithkin person show`) shows of one person."""
 
     person: Person
@@ -47,31 +48,31 @@ class PersonPage:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class PersonEdited:
+@dataclass(frozen=True, eq=False, repr=False)
+class PersonEdited(Record):
     person: Person
     done: tuple[str, ...]  # what changed, one short phrase each ("title changed", "tagged vc")
     changed: tuple[str, ...]  # the names of the fields that changed
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ContactAdded:
+@dataclass(frozen=True, eq=False, repr=False)
+class ContactAdded(Record):
     person_id: int
     contact: ContactPoint
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class TagsChanged:
+@dataclass(frozen=True, eq=False, repr=False)
+class TagsChanged(Record):
     person_id: int
     changed: tuple[str, ...]  # the tags added (or removed)
     tags: tuple[str, ...]  # the person's tags now
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class PersonDeleted:
+@dataclass(frozen=True, eq=False, repr=False)
+class PersonDeleted(Record):
     person_id: int
     display_name: str
     activity_id: int
@@ -79,8 +80,8 @@ class PersonDeleted:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class PeopleMerged:
+@dataclass(frozen=True, eq=False, repr=False)
+class PeopleMerged(Record):
     person: Person  # the one kept, with what came over
     other_id: int
     other_name: str
@@ -88,8 +89,8 @@ class PeopleMerged:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class PeopleList:
+@dataclass(frozen=True, eq=False, repr=False)
+class PeopleList(Record):
     people: list[PersonSummary]
     total: int  # people not in the trash
     warnings: tuple[str, ...] = ()
@@ -270,8 +271,8 @@ def merge_people(db: Database, *, keep: PersonRef, other: PersonRef) -> PeopleMe
     )
 
 
-@dataclass(frozen=True)
-class MergePreview:
+@dataclass(frozen=True, eq=False, repr=False)
+class MergePreview(Record):
     """What `merge_people(keep=..., other=...)` would do, before it is done: `keep` survives
     (with its names), everything of `other` moves over, and `other` goes (undoable)."""
 

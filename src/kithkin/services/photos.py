@@ -7,14 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kithkin.model import Record
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True)
-class PersonPhoto:
+@dataclass(frozen=True, eq=False, repr=False)
+class PersonPhoto(Record):
     person_id: int
     media_type: str  # image/png, image/jpeg, image/gif or image/webp
     data: bytes

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
+from kithkin.model import Record
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ FEW_ADDED: Final = 50_000  # up to this many new interactions are read in one go
 BATCH: Final = 2000  # people recomputed per write
 
 
-@dataclass(frozen=True)
-class Strength:
+@dataclass(frozen=True, eq=False, repr=False)
+class Strength(Record):
     person_id: int
     report: dict[str, Any]  # score, tier, explanation, counts, inputs: the JSON of --json
     last_touch_at: datetime | None

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kithkin.model import Record
+
 if TYPE_CHECKING:
     from kithkin.model import PersonSummary, SearchHit, Stats
     from kithkin.store import Database
 
 
-@dataclass(frozen=True)
-class Browse:
+@dataclass(frozen=True, eq=False, repr=False)
+class Browse(Record):
     """A page of the people list: found by a search (with snippets) or by name order."""
 
     rows: list[tuple[PersonSummary, str | None]]  # (person, search snippet or None)

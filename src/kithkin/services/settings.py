@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from kithkin.model import Record
+
 if TYPE_CHECKING:
     from kithkin.model import Me
     from kithkin.outbound.smtp import SmtpSettings
@@ -17,8 +19,8 @@ if TYPE_CHECKING:
 PasswordSource = Literal["environment", "keyring"]
 
 
-@dataclass(frozen=True)
-class Smtp:
+@dataclass(frozen=True, eq=False, repr=False)
+class Smtp(Record):
     """The SMTP server, if set, and where its password comes from (never the password)."""
 
     server: SmtpSettings | None
@@ -26,8 +28,8 @@ class Smtp:
     keyring: bool  # whether a system keyring can keep a password typed in a form
 
 
-@dataclass(frozen=True)
-class Settings:
+@dataclass(frozen=True, eq=False, repr=False)
+class Settings(Record):
     me: Me
     cap: int
     default_cadence: int

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kithkin.model import Record
 from kithkin.services.common import PersonRef, parse_date, person_id
 
 if TYPE_CHECKING:
@@ -13,16 +14,16 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True)
-class FactAdded:
+@dataclass(frozen=True, eq=False, repr=False)
+class FactAdded(Record):
     person_id: int
     display_name: str
     fact: StoryFact
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class NoteAdded:
+@dataclass(frozen=True, eq=False, repr=False)
+class NoteAdded(Record):
     person_id: int
     note: Note
     warnings: tuple[str, ...] = ()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
+from kithkin.model import Record
 from kithkin.practices.today import SECTIONS as SECTIONS
 from kithkin.practices.today import SNOOZE_DAYS as SNOOZE_DAYS
 from kithkin.practices.today import Agenda as Agenda
@@ -31,8 +32,8 @@ TOUCH_KINDS: Final = ("call", "email", "message", "meeting", "coffee", "meal", "
 _DIRECTION: Final = {"email": "from_me", "message": "from_me", "note": "neither"}
 
 
-@dataclass(frozen=True)
-class Touched:
+@dataclass(frozen=True, eq=False, repr=False)
+class Touched(Record):
     person_id: int
     display_name: str
     kind: str

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kithkin.model import Record
+
 if TYPE_CHECKING:
     from kithkin.model import Activity, Person, PersonSummary
     from kithkin.store import Database
 
 
-@dataclass(frozen=True)
-class Trash:
+@dataclass(frozen=True, eq=False, repr=False)
+class Trash(Record):
     deleted: list[tuple[PersonSummary, datetime]]  # newest first, with when
     last_undoable: Activity | None
     warnings: tuple[str, ...] = ()

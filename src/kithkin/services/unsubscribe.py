@@ -30,6 +30,7 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from kithkin.errors import InvalidInput, KithkinError, NotFound
+from kithkin.model import Record
 from kithkin.outbound.smtp import SmtpSettings as SmtpSettings
 from kithkin.services.inbox import ACTION as ACTION
 from kithkin.services.inbox import Method, Subscription, ranked
@@ -49,8 +50,8 @@ ENV_ALLOW_LOOPBACK: Final = "KITHKIN_UNSUBSCRIBE_ALLOW_LOOPBACK"  # tests and lo
 SMTP_SETTING: Final = "smtp"
 
 
-@dataclass(frozen=True)
-class Options:
+@dataclass(frozen=True, eq=False, repr=False)
+class Options(Record):
     """How the outside world is reached; tests replace the seams."""
 
     allow_loopback: bool = False  # one-click to 127.0.0.1 / ::1 (and plain http there)
@@ -66,8 +67,8 @@ def options_from_env() -> Options:
     return Options(allow_loopback=os.environ.get(ENV_ALLOW_LOOPBACK) == "1")
 
 
-@dataclass(frozen=True)
-class Step:
+@dataclass(frozen=True, eq=False, repr=False)
+class Step(Record):
     """What is (or would be) done for one subscription."""
 
     id: str  # the subscription's short id

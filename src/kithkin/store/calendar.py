@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from kithkin import clock
-from kithkin.model import Meeting, MeetingAttendee
+from kithkin.model import Meeting, MeetingAttendee, Record
 from kithkin.store.bulk import chunks
 from kithkin.store.schema import interaction, person
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
@@ -35,8 +35,8 @@ EVENT_FIELDS: Final = (
 )
 
 
-@dataclass(frozen=True)
-class StoredEvent:
+@dataclass(frozen=True, eq=False, repr=False)
+class StoredEvent(Record):
     id: int
     source_id: str
     fields: dict[str, Any]

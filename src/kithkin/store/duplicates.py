@@ -11,6 +11,7 @@ from sqlalchemy import Connection, insert, select
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
+from kithkin.model import Record
 from kithkin.store import activity
 from kithkin.store.rows import live_row
 from kithkin.store.schema import contact_point, duplicate_decision, person
@@ -18,8 +19,8 @@ from kithkin.store.schema import contact_point, duplicate_decision, person
 DISTINCT = "distinct"
 
 
-@dataclass(frozen=True)
-class Candidate:
+@dataclass(frozen=True, eq=False, repr=False)
+class Candidate(Record):
     """A person as identity resolution sees them."""
 
     id: int

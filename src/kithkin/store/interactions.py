@@ -11,7 +11,14 @@ from sqlalchemy import Connection, func, insert, select
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import DIRECTIONS, INTERACTION_KINDS, Interaction, Participant, TimelineEntry
+from kithkin.model import (
+    DIRECTIONS,
+    INTERACTION_KINDS,
+    Interaction,
+    Participant,
+    Record,
+    TimelineEntry,
+)
 from kithkin.store import activity
 from kithkin.store.bulk import Bulk
 from kithkin.store.rows import clean, live_row
@@ -189,8 +196,8 @@ _ADD_INTERACTION = Bulk.insert(
 _ADD_PARTICIPANT = Bulk.insert(interaction_participant, ("interaction_id", "person_id", "role"))
 
 
-@dataclass(frozen=True)
-class NewInteraction:
+@dataclass(frozen=True, eq=False, repr=False)
+class NewInteraction(Record):
     kind: str
     direction: str
     occurred_at: datetime

@@ -16,14 +16,15 @@ from typing import Any, Final, NamedTuple
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from kithkin import clock
+from kithkin.model import Record
 from kithkin.store.bulk import Bulk, among, chunks
 from kithkin.store.schema_mail import mail_file, mail_message, mail_source
 
 # -- sources and files -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SourceState:
+@dataclass(frozen=True, eq=False, repr=False)
+class SourceState(Record):
     id: int
     location: str
     kind: str
@@ -230,8 +231,8 @@ _LINK = Bulk(
 )
 
 
-@dataclass(frozen=True)
-class StoredMessage:
+@dataclass(frozen=True, eq=False, repr=False)
+class StoredMessage(Record):
     """What a batch needs to know of a message stored before it."""
 
     id: int

@@ -15,14 +15,14 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, Integer, bindparam, cast, delete, func, select, update
 
-from kithkin.model import MailThread
+from kithkin.model import MailThread, Record
 from kithkin.store.bulk import Bulk, among, chunks
 from kithkin.store.schema import interaction, interaction_participant
 from kithkin.store.schema_mail import mail_message, mail_thread, mail_thread_ref
 
 
-@dataclass(frozen=True)
-class ThreadRow:
+@dataclass(frozen=True, eq=False, repr=False)
+class ThreadRow(Record):
     id: int
     root: str
     subject: str | None

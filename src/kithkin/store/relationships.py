@@ -41,7 +41,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from kithkin.model import Contact, Relationship
+from kithkin.model import Contact, Record, Relationship
 from kithkin.store import settings
 from kithkin.store.bulk import Bulk, chunks
 from kithkin.store.schema import activity, interaction, interaction_participant, person
@@ -56,8 +56,8 @@ _ADD = Bulk.insert(relationship, COLUMNS)
 _ADD_INPUTS = Bulk.insert(relationship_inputs, ("person_id", "inputs"))
 
 
-@dataclass(frozen=True)
-class Plan:
+@dataclass(frozen=True, eq=False, repr=False)
+class Plan(Record):
     """What a refresh has to do, and the marks to record afterwards."""
 
     added: frozenset[int]  # people with interactions added since the last refresh

@@ -19,6 +19,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, bindparam, select, update
 
 from kithkin import clock
+from kithkin.model import Record
 from kithkin.store.bulk import Bulk, among, chunks
 from kithkin.store.rows import TAG_NAME
 from kithkin.store.schema import (
@@ -92,8 +93,8 @@ _ADD_PHOTO = Bulk.insert(
 _SET_PERSON: dict[tuple[str, ...], Bulk] = {}
 
 
-@dataclass(frozen=True)
-class NewRecord:
+@dataclass(frozen=True, eq=False, repr=False)
+class NewRecord(Record):
     source: str
     source_id: str
     source_file: str
@@ -104,8 +105,8 @@ class NewRecord:
     person_id: int
 
 
-@dataclass(frozen=True)
-class NewContact:
+@dataclass(frozen=True, eq=False, repr=False)
+class NewContact(Record):
     person_id: int
     kind: str
     value: str
@@ -115,8 +116,8 @@ class NewContact:
     record_id: int
 
 
-@dataclass(frozen=True)
-class NewFact:
+@dataclass(frozen=True, eq=False, repr=False)
+class NewFact(Record):
     person_id: int
     field: str
     text: str
@@ -125,8 +126,8 @@ class NewFact:
     record_id: int
 
 
-@dataclass(frozen=True)
-class NewPhoto:
+@dataclass(frozen=True, eq=False, repr=False)
+class NewPhoto(Record):
     person_id: int
     media_type: str
     data: bytes

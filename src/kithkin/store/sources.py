@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from kithkin import clock
-from kithkin.model import IMAGE_TYPES
+from kithkin.model import IMAGE_TYPES, Record
 from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import (
     contact_point,
@@ -38,16 +38,16 @@ PERSON_FIELDS = ("display_name", "given_name", "family_name", "organisation", "t
 PersonFields = dict[str, str | None]  # PERSON_FIELDS -> value
 
 
-@dataclass(frozen=True)
-class StoredRecord:
+@dataclass(frozen=True, eq=False, repr=False)
+class StoredRecord(Record):
     id: int
     person_id: int | None
     content_hash: str
     fields: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Owner:
+@dataclass(frozen=True, eq=False, repr=False)
+class Owner(Record):
     """Who holds a contact point already, and whether they are still in the network."""
 
     person_id: int
@@ -55,8 +55,8 @@ class Owner:
     live: bool
 
 
-@dataclass(frozen=True)
-class Provenance:
+@dataclass(frozen=True, eq=False, repr=False)
+class Provenance(Record):
     """One record a person was built from, for the person page and the API."""
 
     id: int
@@ -357,8 +357,8 @@ def add_photo(
 _FILE_KIND = "contacts"
 
 
-@dataclass(frozen=True)
-class FileState:
+@dataclass(frozen=True, eq=False, repr=False)
+class FileState(Record):
     """A contacts file as it was when an import last read it to its end."""
 
     path: str
