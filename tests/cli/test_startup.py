@@ -167,3 +167,36 @@ def test_a_brief_command_runs_without_the_collector_and_gives_it_back(
     assert gc.isenabled()
     assert run("people", "--nosuch").code != 0  # a usage error gives it back too
     assert gc.isenabled()
+
+
+def test_a_brief_command_opens_the_database_file_once_and_closes_it(
+    network: None, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kithkin.store import db as store_db
+
+    engines: list[Any] = []
+    made = store_db._engine
+
+    def spy(url: str, **kwargs: Any) -> Any:
+        engine = made(url, **kwargs)
+        engines.append(engine)
+        opened: list[int] = []
+        event.listen(engine, "connect", lambda *_: opened.append(1))
+        event.listen(engine, "close", lambda *_: opened.append(-1))
+        engine.info_opened = opened  # type: ignore[attr-defined]
+        return engine
+
+    monkeypatch.setattr(store_db, "_engine", spy)
+    assert run("today").code == 0  # the migration check, refresh, and a dozen reads
+    assert run("person", "show", "Dana Whitfield").code == 0
+    assert len(engines) == 2
+    for engine in engines:
+        assert engine.info_opened[0] == 1 and engine.info_opened.count(1) == 1
+        assert sum(engine.info_opened) == 0  # closed when the command ends
+    assert run("log", "coffee", "Dana Whitfield").code == 0  # a write, on the kept connection
+    assert "coffee" in run("person", "show", "Dana Whitfield").out.lower()
+
+
+def test_today_does_without_statistics(network: None, db_path: Path) -> None:
+    # fading's median imports it where it is needed: fractions and all are not every read's
+    assert "statistics" not in _imported(db_path, ["today"])

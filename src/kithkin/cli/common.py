@@ -18,8 +18,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Context:
     """The state of one invocation: where the database is, opened on first use."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, *, brief: bool = False) -> None:
         self.db_url = db_url
+        self.brief = brief  # a short command: one connection serves all its transactions
         self._db: Database | None = None
 
     @property
@@ -27,7 +28,10 @@ class Context:
         if self._db is None:
             from kithkin.store import Database
 
-            self._db = Database(self.db_url)
+            self._db = Database(self.db_url, keep_connection=self.brief)
+            invocation = click.get_current_context(silent=True)
+            if self.brief and invocation is not None:
+                invocation.find_root().call_on_close(self._db.dispose)
         return self._db
 
 

@@ -144,10 +144,11 @@ def cli(ctx: click.Context, db: str | None) -> None:
     when you last saw them. Local-first: everything stays in one database on this machine."""
     from kithkin.config import database_url
 
-    if ctx.invoked_subcommand in BRIEF_COMMANDS and gc.isenabled():
+    brief = ctx.invoked_subcommand in BRIEF_COMMANDS
+    if brief and gc.isenabled():
         gc.disable()
         ctx.call_on_close(gc.enable)
-    ctx.obj = Context(database_url(db))
+    ctx.obj = Context(database_url(db), brief=brief)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,7 +20,6 @@ reads only the rows that are fading.
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -354,7 +353,11 @@ def _size(n: int) -> str:
 
 
 def _median(values: Sequence[float]) -> float | None:
-    return statistics.median(values) if values else None
+    if not values:
+        return None
+    import statistics  # here, not at the top: it brings fractions and decimal to every read
+
+    return statistics.median(values)
 
 
 def _int(value: float | None) -> int | None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, SingletonThreadPool
 
 from kithkin.errors import DatabaseError
 from kithkin.store.migrations import HEAD
@@ -29,9 +29,12 @@ BUSY_TIMEOUT_MS = 15_000
 class Database:
     """One kithkin database, SQLite (default) or PostgreSQL."""
 
-    def __init__(self, url: str, *, migrate: bool = True) -> None:
+    def __init__(self, url: str, *, migrate: bool = True, keep_connection: bool = False) -> None:
+        """`keep_connection`: on SQLite, one connection kept for the thread and used by every
+        transaction (until `dispose`), not one opened for each — for a short command, whose
+        reads would each open the file and read its schema again (about 1 ms each)."""
         self.url = url
-        self.engine = _engine(url)
+        self.engine = _engine(url, keep_connection=keep_connection)
         if migrate:
             self.migrate()
 
@@ -112,7 +115,7 @@ def upgrade(conn: Connection, revision: str = "head") -> None:
     command.upgrade(alembic_config(conn), revision)
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, *, keep_connection: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -122,7 +125,9 @@ def _engine(url: str) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            parsed, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+            parsed,
+            poolclass=SingletonThreadPool if keep_connection else NullPool,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
         )
         _configure_sqlite(engine)
         return engine
