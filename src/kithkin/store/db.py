@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
-from sqlalchemy.pool import NullPool, SingletonThreadPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from kithkin.errors import DatabaseError
 from kithkin.store.migrations import HEAD
@@ -30,9 +30,10 @@ class Database:
     """One kithkin database, SQLite (default) or PostgreSQL."""
 
     def __init__(self, url: str, *, migrate: bool = True, keep_connection: bool = False) -> None:
-        """`keep_connection`: on SQLite, one connection kept for the thread and used by every
-        transaction (until `dispose`), not one opened for each — for a short command, whose
-        reads would each open the file and read its schema again (about 1 ms each)."""
+        """`keep_connection`: on SQLite, one connection kept and used by every transaction in
+        turn (until `dispose`), not one opened for each — for a short command, whose reads
+        would each open the file and read its schema again (about 1 ms each). A transaction
+        opened while another is open still gets a connection of its own, closed after it."""
         self.url = url
         self.engine = _engine(url, keep_connection=keep_connection)
         if migrate:
@@ -124,11 +125,12 @@ def _engine(url: str, *, keep_connection: bool = False) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            parsed,
-            poolclass=SingletonThreadPool if keep_connection else NullPool,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        kept: dict[str, Any] = (
+            {"poolclass": QueuePool, "pool_size": 1, "max_overflow": -1}
+            if keep_connection
+            else {"poolclass": NullPool}
         )
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kept)
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
