@@ -159,19 +159,21 @@ def member_cadence(request: Request, person_id: Id, body: CadenceIn) -> CircleOu
     return circle_view(request)
 
 
+def save_settings(request: Request, form: Posted) -> str:
+    """The cap-and-cadences form (on this page and on Settings) saved; what it did, in words."""
+    done = service.settings(
+        database(request),
+        cap=form.text("cap"),
+        default_cadence=form.text("cadence"),
+        tag=form.text("tag"),
+        tag_days=form.text("tag_days"),
+    ).done
+    return ("Saved: " + "; ".join(done) + ".") if done else "Nothing changed."
+
+
 @pages.post("/circle/settings")
 def circle_settings(request: Request, form: Posted) -> RedirectResponse:
-    def action() -> str:
-        done = service.settings(
-            database(request),
-            cap=form.text("cap"),
-            default_cadence=form.text("cadence"),
-            tag=form.text("tag"),
-            tag_days=form.text("tag_days"),
-        ).done
-        return ("Saved: " + "; ".join(done) + ".") if done else "Nothing changed."
-
-    return act(request, "/circle", action)
+    return act(request, "/circle", lambda: save_settings(request, form))
 
 
 @api.put("/circle/settings", summary="The circle's cap and default cadence")

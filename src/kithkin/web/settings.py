@@ -18,9 +18,10 @@ from pydantic import BaseModel, Field
 from starlette.responses import HTMLResponse, Response
 
 from kithkin.errors import KithkinError
-from kithkin.services import calendar, circle
+from kithkin.services import calendar
 from kithkin.services import me as myself
 from kithkin.services import settings as service
+from kithkin.web import circle as circle_page
 from kithkin.web.render import Form, checked_form, database, read_flash, redirect, render
 from kithkin.web.schemas import API_RESPONSES, MeOut
 from kithkin.web.today import In
@@ -230,17 +231,7 @@ def remove_address(request: Request, form: Posted) -> Response:
 
 @pages.post("/settings/circle")
 def save_circle(request: Request, form: Posted) -> Response:
-    def action() -> str:
-        done = circle.settings(
-            database(request),
-            cap=form.text("cap"),
-            default_cadence=form.text("cadence"),
-            tag=form.text("tag"),
-            tag_days=form.text("tag_days"),
-        ).done
-        return ("Saved: " + "; ".join(done) + ".") if done else "Nothing changed."
-
-    return save(request, "circle", form, action)
+    return save(request, "circle", form, lambda: circle_page.save_settings(request, form))
 
 
 @pages.post("/settings/region")
