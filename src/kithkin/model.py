@@ -594,3 +594,77 @@ def count_of(n: int, one: str, many: str | None = None) -> str:
     """A count and its noun, singular for one: `1 message`, `3 messages`, `2 people`; a count
     of thousands with its separator (`12,345 messages`). Pages and the CLI say counts with it."""
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+# -- amplification (practices P7 and P8) ----------------------------------------------------------
+
+SHARE_KINDS: Final = ("own", "amplify")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SocialPost(Record):
+    """One thing I shared on a network, as an export tells it (`sources.social` reads them):
+    my own, or someone else's amplified."""
+
+    network: str  # mastodon, bluesky, x, linkedin
+    source_id: str  # stable within the network: the activity's id, at:// URI, tweet id, ...
+    kind: str  # own, amplify; "direct" for a direct message (no share: left out)
+    style: str  # post, reply, boost, quote, repost, retweet, reshare, comment
+    occurred_at: datetime
+    source_file: str
+    place: str  # "item 12", "line 4", "record app.bsky.feed.post/3jx..."
+    url: str | None = None  # the post itself (amplified: the other's post)
+    author: str | None = None  # whose voice I amplified, as the network names them
+    author_keys: tuple[tuple[str, str], ...] = ()  # (handle|url, value) to find them by
+    text: str | None = None
+    raw: str = ""  # the item as read (JSON), for provenance
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Share(Record):
+    """One thing I shared, as the store holds it: my own, or someone else's amplified (whose:
+    `person_id`, said by hand or found by the author's handle or profile URL)."""
+
+    id: int
+    network: str  # mastodon, bluesky, x, linkedin, manual
+    kind: str  # own, amplify
+    style: str  # post, reply, boost, quote, repost, retweet, reshare, comment
+    occurred_at: datetime
+    url: str | None
+    author: str | None
+    person_id: int | None
+    display_name: str | None  # of person_id
+    text: str | None
+    source_file: str
+    place: str
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Feed(Record):
+    """A person's feed for the amplify queue, and how its last fetch went."""
+
+    id: int
+    person_id: int
+    display_name: str
+    url: str
+    feed_url: str | None
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime | None
+    status: str | None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class QueueItem(Record):
+    """A recent post read from a person's feed: in the amplify queue while `state` is new."""
+
+    id: int
+    feed_id: int
+    person_id: int
+    display_name: str
+    url: str | None
+    title: str | None
+    summary: str | None
+    published_at: datetime | None
+    state: str  # new, shared, dismissed

@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("today", "brief", "briefs"), "today"),
     "inbox": "inbox",
     "settings": "settings",
+    **dict.fromkeys(("share", "amplify"), "amplify"),
 }
 
 
@@ -57,6 +58,7 @@ BRIEF_COMMANDS: frozenset[str] = frozenset(COMMAND_MODULES) - {
     "demo",
     "serve",
     "inbox",
+    "amplify",  # amplify fetch reads feeds
 }
 
 
@@ -107,6 +109,9 @@ def _import_added(group: click.Group) -> None:
 
     group.add_command(contacts.import_contacts)
     mail.register(group)
+    from kithkin.cli import amplify
+
+    group.add_command(amplify.import_social)
 
 
 def _export_added(group: click.Group) -> None:

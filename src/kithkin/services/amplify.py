@@ -1,0 +1,379 @@
+"""Amplification (P7, P8): importing share histories, logging a share by hand, the ratio and
+whose voices I amplify, the target, and the amplify queue (feeds of people, fetched only
+when asked; "shared it" / "not for me").
+
+`kithkin import social`, `kithkin share log`, `kithkin amplify ...`, the Amplify page and
+`/api/amplify...` all call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from kithkin import clock
+from kithkin.errors import InvalidInput, NoSuchLocation
+from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, to_jsonable
+from kithkin.practices.amplify import DEFAULT_DAYS, DEFAULT_TARGET
+from kithkin.practices.amplify import Report as Report
+from kithkin.services.common import PersonRef, parse_when, person_id
+from kithkin.services.locations import local_path
+
+if TYPE_CHECKING:
+    from kithkin.ingest.social import SocialSummary as SocialSummary
+    from kithkin.store import Database
+
+TARGET_SETTING: Final = "amplify_target"
+MAX_DAYS: Final = 3650
+MAX_NOTE: Final = 2000
+
+
+def import_social(db: Database, *, paths: Sequence[str | Path]) -> SocialSummary:
+    """Import share histories (Mastodon, Bluesky, X, LinkedIn exports; format from content).
+    Re-importing adds only what is new."""
+    from kithkin.ingest.social import import_social as run_import
+
+    files = [local_path(p.strip()) if isinstance(p, str) else p for p in paths if str(p).strip()]
+    if not files:
+        raise InvalidInput("give the path of one or more social exports")
+    for path in files:
+        if not path.exists():
+            raise NoSuchLocation(f"{path}: no such file or folder on this computer")
+    return run_import(db, files)
+
+
+def log_share(
+    db: Database,
+    *,
+    kind: str,
+    of: PersonRef | None = None,
+    url: str | None = None,
+    note: str | None = None,
+    at: str | datetime | None = None,
+) -> Share:
+    """Log one share by hand: my own, or an amplification (of a person, when given)."""
+    import uuid
+
+    from kithkin.store import activity
+    from kithkin.store import amplify as store
+
+    if kind not in ("own", "amplify"):
+        raise InvalidInput(f"a share is own or amplify, not {kind!r}")
+    if of not in (None, "") and kind == "own":
+        raise InvalidInput("--of names whose voice you amplified: log it as amplify")
+    when = parse_when(at)
+    text = (note or "").strip()[:MAX_NOTE] or None
+    link = (url or "").strip() or None
+    if link is not None and not link.startswith(("http://", "https://")):
+        raise InvalidInput(f"not a web address: {link!r} (it starts with https://)")
+    with db.write() as conn:
+        pid = person_id(conn, of) if of not in (None, "") else None
+        post = SocialPost(
+            network="manual",
+            source_id=uuid.uuid4().hex,
+            kind=kind,
+            style="post" if kind == "own" else "comment" if text else "reshare",
+            occurred_at=when,
+            source_file="(logged by hand)",
+            place="-",
+            url=link,
+            text=text,
+            raw="",
+        )
+        share = store.add_post(conn, post, pid)
+        activity.record(
+            conn,
+            "share.log",
+            f"logged a share ({kind})" + (f": {link}" if link else ""),
+            person_id=pid,
+        )
+    return share
+
+
+def target(db: Database, *, percent: int | str | None = None) -> int:
+    """The target share of amplification in percent (default 50), set first when given."""
+    from kithkin.store import activity, settings
+
+    if percent not in (None, ""):
+        value = str(percent).strip().removesuffix("%")
+        if not value.isdigit() or not 0 <= int(value) <= 100:
+            raise InvalidInput(f"the target is a percentage from 0 to 100, not {percent!r}")
+        with db.write() as conn:
+            settings.put(conn, TARGET_SETTING, int(value))
+            activity.record(conn, "setting.amplify_target", f"amplification target {value}%")
+    with db.read() as conn:
+        return int(settings.get(conn, TARGET_SETTING, DEFAULT_TARGET))
+
+
+def report(db: Database, *, days: int | str | None = None, now: datetime | None = None) -> Report:
+    """The ratio over the last `days` (default 28) per network and overall against the
+    target, the last twelve months, whom I amplify most, circle members never amplified."""
+    from kithkin.practices.amplify import report as make
+    from kithkin.store import amplify as store
+    from kithkin.store import circle as store_circle
+    from kithkin.store import people
+
+    window = _days(days)
+    now = now or clock.now()
+    goal = target(db)
+    with db.read() as conn:
+        recent = store.shares(conn, since=now - timedelta(days=window), until=now)
+        year = store.shares(conn, since=now - timedelta(days=372), until=now)
+        members = store_circle.member_ids(conn)
+        names = people.summaries_by_id(conn, sorted(members))
+        circle = sorted(
+            ((pid, s.display_name) for pid, s in names.items()), key=lambda p: p[1].lower()
+        )
+        last = store.last_amplified(conn, [*members, *(s.person_id or 0 for s in recent)])
+        own = store.shares(conn, until=now, kind="own", limit=1)
+        any_shares = bool(own) or bool(store.shares(conn, until=now, limit=1))
+    return make(
+        now=now,
+        days=window,
+        target=goal,
+        window=recent,
+        year=year,
+        circle=circle,
+        last_amplified=last,
+        last_own_at=own[0].occurred_at if own else None,
+        any_shares=any_shares,
+    )
+
+
+def shares(db: Database, *, limit: int = 50) -> list[Share]:
+    """The latest shares, newest first."""
+    from kithkin.store import amplify as store
+
+    with db.read() as conn:
+        return store.shares(conn, limit=max(1, min(int(limit), 10_000)))
+
+
+def _days(days: int | str | None) -> int:
+    if days in (None, ""):
+        return DEFAULT_DAYS
+    text = str(days).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+        raise InvalidInput(f"--days is a whole number of days from 1 to {MAX_DAYS}, not {days!r}")
+    return int(text)
+
+
+def report_json(found: Report) -> dict[str, Any]:
+    def tally(t: Any) -> dict[str, Any]:
+        return {"label": t.label, "own": t.own, "amplify": t.amplify, "percent": t.percent}
+
+    return {
+        "days": found.days,
+        "target": found.target,
+        "overall": tally(found.overall),
+        "networks": [tally(t) for t in found.networks],
+        "months": [tally(t) for t in found.months],
+        "voices": [
+            {
+                "person_id": v.person_id,
+                "display_name": v.display_name,
+                "count": v.count,
+                "last_at": to_jsonable(v.last_at),
+            }
+            for v in found.voices
+        ],
+        "unamplified": [{"person_id": p, "display_name": n} for p, n in found.unamplified],
+        "unknown_authors": found.unknown_authors,
+        "last_own_at": to_jsonable(found.last_own_at),
+        "nudges": found.nudges,
+    }
+
+
+def share_json(s: Share) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "network": s.network,
+        "kind": s.kind,
+        "style": s.style,
+        "occurred_at": to_jsonable(s.occurred_at),
+        "url": s.url,
+        "author": s.author,
+        "person_id": s.person_id,
+        "display_name": s.display_name,
+        "text": s.text,
+        "source_file": s.source_file,
+        "place": s.place,
+    }
+
+
+# -- the amplify queue ----------------------------------------------------------------------------
+
+MAX_FEEDS_FETCHED: Final = 500
+ITEMS_KEPT: Final = 50  # undecided items kept per feed
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class FeedAdded(Record):
+    person_id: int
+    display_name: str
+    urls: list[tuple[str, bool]]  # (url, whether new)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Fetched(Record):
+    feeds: int
+    new_items: int
+    lines: list[str] = field(default_factory=list)  # one per feed: how it went
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Ranked(Record):
+    item: QueueItem
+    why: str
+
+
+_SOCIAL_HOSTS: Final = ("linkedin.com", "twitter.com", "x.com", "facebook.com", "bsky.app")
+
+
+def add_feed(db: Database, *, person: PersonRef, url: str | None = None) -> FeedAdded:
+    """A feed (or a website, whose feed is discovered when fetched) of a person for the
+    amplify queue; without `url`, their website and blog URLs (contact points) are taken."""
+    from kithkin.store import activity, people
+    from kithkin.store import amplify as store
+
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        found = people.get_person(conn, pid)
+        if url is not None and url.strip():
+            candidates = [url.strip()]
+        else:
+            candidates = [
+                c.value for c in found.contact_points if c.kind == "url" and not _is_social(c.value)
+            ]
+            if not candidates:
+                raise InvalidInput(
+                    f"{found.display_name} has no website or blog URL: give the feed's URL"
+                )
+        done = []
+        for each in candidates:
+            link = each if "://" in each else f"https://{each}"
+            if not link.startswith(("http://", "https://")):
+                raise InvalidInput(f"not a web address: {each!r}")
+            done.append((link, store.add_feed(conn, pid, link)[1]))
+        activity.record(
+            conn, "amplify.feed", f"feeds of {found.display_name}: {len(done)}", person_id=pid
+        )
+    return FeedAdded(pid, found.display_name, done)
+
+
+def _is_social(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url if "://" in url else f"https://{url}").hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS)
+
+
+def feeds(db: Database) -> list[Feed]:
+    from kithkin.store import amplify as store
+
+    with db.read() as conn:
+        return store.feeds(conn)
+
+
+def remove_feed(db: Database, *, feed_id: int) -> bool:
+    from kithkin.store import amplify as store
+
+    with db.write() as conn:
+        return store.remove_feed(conn, feed_id)
+
+
+def fetch(db: Database, *, timeout: float = 10.0) -> Fetched:
+    """Fetch every feed now (a conditional GET each; a website's feed is discovered from its
+    page): new posts join the queue. The only network traffic of the amplify queue."""
+    from kithkin.outbound.feeds import fetch_feed
+    from kithkin.store import activity
+    from kithkin.store import amplify as store
+
+    with db.read() as conn:
+        known = store.feeds(conn)[:MAX_FEEDS_FETCHED]
+    lines, total = [], 0
+    for feed in known:
+        got = fetch_feed(
+            feed.feed_url or feed.url,
+            etag=feed.etag if feed.feed_url else None,
+            last_modified=feed.last_modified if feed.feed_url else None,
+            timeout=timeout,
+        )
+        with db.write() as conn:
+            store.fetched(
+                conn,
+                feed.id,
+                status=got.status,
+                **(
+                    {
+                        "feed_url": got.feed_url,
+                        "etag": got.etag,
+                        "last_modified": got.last_modified,
+                    }
+                    if got.ok
+                    else {}
+                ),
+                **({"title": got.title} if got.title else {}),
+            )
+            added = store.add_items(conn, feed, got.entries)
+            store.trim_items(conn, feed.id, ITEMS_KEPT)
+        total += added
+        lines.append(f"{feed.display_name}: {got.status}" + (f", {added} new" if added else ""))
+    with db.write() as conn:
+        activity.record(conn, "amplify.fetch", f"fetched {len(known)} feeds: {total} new posts")
+    return Fetched(len(known), total, lines)
+
+
+def queue(db: Database, *, now: datetime | None = None, limit: int = 50) -> list[Ranked]:
+    """The amplify queue, best first: recent posts of people I have not amplified lately."""
+    from kithkin.practices.amplify import rank_queue
+    from kithkin.store import amplify as store
+
+    now = now or clock.now()
+    with db.read() as conn:
+        items = store.queue(conn)
+        last = store.last_amplified(conn, {i.person_id for i in items})
+    return [Ranked(i, why) for i, why in rank_queue(items, last, now)[: max(1, int(limit))]]
+
+
+def decide(db: Database, *, item_id: int, action: str) -> QueueItem:
+    """ "shared" (logs the share, an amplification of the item's author) or "dismissed"
+    ("not for me": out of the queue)."""
+    from kithkin.store import activity
+    from kithkin.store import amplify as store
+
+    if action not in ("shared", "dismissed"):
+        raise InvalidInput(f"an item is shared or dismissed, not {action!r}")
+    with db.write() as conn:
+        found = store.item(conn, item_id)
+    share_id = None
+    if action == "shared":
+        share_id = log_share(
+            db, kind="amplify", of=found.person_id, url=found.url, note=found.title
+        ).id
+    with db.write() as conn:
+        store.decide(conn, item_id, action, share_id)
+        activity.record(
+            conn,
+            f"amplify.{action}",
+            f"{'shared' if action == 'shared' else 'not for me'}: {found.title or found.url}",
+            person_id=found.person_id,
+        )
+        return store.item(conn, item_id)
+
+
+def item_json(r: Ranked) -> dict[str, Any]:
+    i = r.item
+    return {
+        "id": i.id,
+        "person_id": i.person_id,
+        "display_name": i.display_name,
+        "url": i.url,
+        "title": i.title,
+        "summary": i.summary,
+        "published_at": to_jsonable(i.published_at),
+        "state": i.state,
+        "why": r.why,
+    }

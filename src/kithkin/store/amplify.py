@@ -1,0 +1,373 @@
+"""The share log and the amplify queue: writes and reads of `share`, `share_author_key`,
+`amplify_feed` and `amplify_item`.
+
+An amplified post's author is a person when the post was logged with one, else when one of
+the author's keys (a handle, a profile URL, normalised as contact points are) is a contact
+point of a person not in the trash: found when read, so a handle added later links the
+shares already imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from kithkin import clock
+from kithkin.errors import InvalidInput, NotFound
+from kithkin.model import Feed, QueueItem, Share, SocialPost
+from kithkin.store.contacts import normalize
+from kithkin.store.schema import contact_point, person
+from kithkin.store.schema_amplify import amplify_feed, amplify_item, share, share_author_key
+
+BATCH = 500
+
+
+def _linked() -> Any:
+    """The person an amplified share's author keys point to (the lowest id, if several)."""
+    return (
+        select(contact_point.c.person_id)
+        .select_from(
+            share_author_key.join(
+                contact_point,
+                and_(
+                    contact_point.c.kind == share_author_key.c.kind,
+                    contact_point.c.normalized == share_author_key.c.normalized,
+                ),
+            ).join(person, person.c.id == contact_point.c.person_id)
+        )
+        .where(share_author_key.c.share_id == share.c.id, person.c.deleted_at.is_(None))
+        .order_by(contact_point.c.person_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def whose() -> ColumnElement[Any]:
+    return func.coalesce(share.c.person_id, _linked())
+
+
+def keys_of(post: SocialPost) -> set[tuple[str, str]]:
+    """The author's keys as contact points normalise them (malformed ones left out)."""
+    found = set()
+    for kind, value in post.author_keys:
+        try:
+            found.add((kind, normalize(kind, value)))
+        except InvalidInput:
+            continue
+    return found
+
+
+def add_posts(conn: Connection, posts: Sequence[SocialPost]) -> int:
+    """Store the posts not stored yet (by network and id); how many were new."""
+    if not posts:
+        return 0
+    now = clock.now()
+    added = 0
+    for start in range(0, len(posts), BATCH):
+        chunk = posts[start : start + BATCH]
+        known = _known(conn, chunk)
+        for post in chunk:
+            if (post.network, post.source_id) in known:
+                continue
+            known.add((post.network, post.source_id))
+            result = conn.execute(
+                insert(share).values(
+                    network=post.network,
+                    source_id=post.source_id,
+                    kind=post.kind,
+                    style=post.style,
+                    occurred_at=post.occurred_at,
+                    url=post.url,
+                    author=post.author,
+                    text=post.text,
+                    source_file=post.source_file,
+                    place=post.place,
+                    raw=post.raw,
+                    imported_at=now,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            rows = [{"share_id": key[0], "kind": k, "normalized": v} for k, v in keys_of(post)]
+            if rows:
+                conn.execute(insert(share_author_key), rows)
+            added += 1
+    return added
+
+
+def add_post(conn: Connection, post: SocialPost, person_id: int | None = None) -> Share:
+    """Store one post (logged by hand), of `person_id` when given; the share stored."""
+    add_posts(conn, [post])
+    found = conn.scalar(
+        select(share.c.id).where(
+            share.c.network == post.network, share.c.source_id == post.source_id
+        )
+    )
+    assert found is not None
+    if person_id is not None:
+        set_person(conn, int(found), person_id)
+    return shares(conn, share_id=int(found))[0]
+
+
+def _known(conn: Connection, posts: Sequence[SocialPost]) -> set[tuple[str, str]]:
+    pairs = {(p.network, p.source_id) for p in posts}
+    networks = {n for n, _ in pairs}
+    found: set[tuple[str, str]] = set()
+    for network in networks:
+        ids = [i for n, i in pairs if n == network]
+        rows = conn.execute(
+            select(share.c.network, share.c.source_id).where(
+                share.c.network == network, share.c.source_id.in_(ids)
+            )
+        )
+        found.update((r.network, r.source_id) for r in rows)
+    return found
+
+
+def set_person(conn: Connection, share_id: int, person_id: int | None) -> None:
+    conn.execute(update(share).where(share.c.id == share_id).values(person_id=person_id))
+
+
+def shares(
+    conn: Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kind: str | None = None,
+    share_id: int | None = None,
+    limit: int | None = None,
+) -> list[Share]:
+    """The shares in [since, until) (of one `kind`, or the one `share_id`), newest first,
+    each with whose voice it amplified."""
+    who = whose().label("who")
+    inner = select(share, who)
+    if kind is not None:
+        inner = inner.where(share.c.kind == kind)
+    if share_id is not None:
+        inner = inner.where(share.c.id == share_id)
+    if since is not None:
+        inner = inner.where(share.c.occurred_at >= since)
+    if until is not None:
+        inner = inner.where(share.c.occurred_at < until)
+    sub = inner.subquery()
+    query = (
+        select(sub, person.c.display_name)
+        .select_from(sub.outerjoin(person, person.c.id == sub.c.who))
+        .order_by(sub.c.occurred_at.desc(), sub.c.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        Share(
+            id=r.id,
+            network=r.network,
+            kind=r.kind,
+            style=r.style,
+            occurred_at=r.occurred_at,
+            url=r.url,
+            author=r.author,
+            person_id=r.who,
+            display_name=r.display_name,
+            text=r.text,
+            source_file=r.source_file,
+            place=r.place,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def counts(conn: Connection) -> dict[tuple[str, str], int]:
+    """How many shares of each (network, kind) are stored."""
+    rows = conn.execute(
+        select(share.c.network, share.c.kind, func.count()).group_by(share.c.network, share.c.kind)
+    )
+    return {(r[0], r[1]): int(r[2]) for r in rows}
+
+
+def last_amplified(conn: Connection, people: Iterable[int]) -> dict[int, datetime]:
+    """When I last amplified each of `people` (those never amplified are absent)."""
+    wanted = set(people)
+    if not wanted:
+        return {}
+    who = whose().label("who")
+    sub = select(who, share.c.occurred_at).where(share.c.kind == "amplify").subquery()
+    rows = conn.execute(
+        select(sub.c.who, func.max(sub.c.occurred_at))
+        .where(sub.c.who.in_(wanted))
+        .group_by(sub.c.who)
+    )
+    from kithkin.store.schema import UTCDateTime
+
+    kind = UTCDateTime()
+    return {
+        int(r[0]): value
+        for r in rows
+        if (value := kind.process_result_value(r[1], conn.dialect)) is not None
+    }
+
+
+# -- the amplify queue ----------------------------------------------------------------------------
+
+
+def add_feed(conn: Connection, person_id: int, url: str) -> tuple[int, bool]:
+    """A person's feed (or website) URL; (its id, whether it is new)."""
+    found = conn.scalar(
+        select(amplify_feed.c.id).where(
+            amplify_feed.c.person_id == person_id, amplify_feed.c.url == url
+        )
+    )
+    if found is not None:
+        return int(found), False
+    result = conn.execute(
+        insert(amplify_feed).values(person_id=person_id, url=url, added_at=clock.now())
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0]), True
+
+
+def remove_feed(conn: Connection, feed_id: int) -> bool:
+    return conn.execute(delete(amplify_feed).where(amplify_feed.c.id == feed_id)).rowcount > 0
+
+
+def feeds(conn: Connection, *, person_id: int | None = None) -> list[Feed]:
+    query = (
+        select(amplify_feed, person.c.display_name)
+        .join(person, person.c.id == amplify_feed.c.person_id)
+        .where(person.c.deleted_at.is_(None))
+        .order_by(person.c.display_name, amplify_feed.c.id)
+    )
+    if person_id is not None:
+        query = query.where(amplify_feed.c.person_id == person_id)
+    return [
+        Feed(
+            id=r.id,
+            person_id=r.person_id,
+            display_name=r.display_name,
+            url=r.url,
+            feed_url=r.feed_url,
+            title=r.title,
+            etag=r.etag,
+            last_modified=r.last_modified,
+            fetched_at=r.fetched_at,
+            status=r.status,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def fetched(conn: Connection, feed_id: int, **values: Any) -> None:
+    """What a fetch of the feed learnt: feed_url, title, etag, last_modified, status."""
+    conn.execute(
+        update(amplify_feed)
+        .where(amplify_feed.c.id == feed_id)
+        .values(fetched_at=clock.now(), **values)
+    )
+
+
+def add_items(conn: Connection, feed: Feed, entries: Sequence[dict[str, Any]]) -> int:
+    """Entries read from `feed` that are new to it (by guid); how many were added."""
+    if not entries:
+        return 0
+    guids = [e["guid"] for e in entries]
+    known = set(
+        conn.scalars(
+            select(amplify_item.c.guid).where(
+                amplify_item.c.feed_id == feed.id, amplify_item.c.guid.in_(guids)
+            )
+        )
+    )
+    now = clock.now()
+    rows = []
+    for entry in entries:
+        if entry["guid"] in known:
+            continue
+        known.add(entry["guid"])
+        rows.append(
+            {
+                "feed_id": feed.id,
+                "person_id": feed.person_id,
+                "fetched_at": now,
+                "state": "new",
+                **entry,
+            }
+        )
+    if rows:
+        conn.execute(insert(amplify_item), rows)
+    return len(rows)
+
+
+def queue(
+    conn: Connection, *, states: Sequence[str] = ("new",), limit: int = 200
+) -> list[QueueItem]:
+    query = (
+        select(amplify_item, person.c.display_name)
+        .join(person, person.c.id == amplify_item.c.person_id)
+        .where(amplify_item.c.state.in_(states), person.c.deleted_at.is_(None))
+        .order_by(amplify_item.c.published_at.desc(), amplify_item.c.id.desc())
+        .limit(limit)
+    )
+    return [_item(r) for r in conn.execute(query)]
+
+
+def item(conn: Connection, item_id: int) -> QueueItem:
+    row = conn.execute(
+        select(amplify_item, person.c.display_name)
+        .join(person, person.c.id == amplify_item.c.person_id)
+        .where(amplify_item.c.id == item_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no item #{item_id} in the amplify queue")
+    return _item(row)
+
+
+def decide(conn: Connection, item_id: int, state: str, share_id: int | None = None) -> None:
+    conn.execute(
+        update(amplify_item)
+        .where(amplify_item.c.id == item_id)
+        .values(state=state, decided_at=clock.now(), share_id=share_id)
+    )
+
+
+def _item(r: Any) -> QueueItem:
+    return QueueItem(
+        id=r.id,
+        feed_id=r.feed_id,
+        person_id=r.person_id,
+        display_name=r.display_name,
+        url=r.url,
+        title=r.title,
+        summary=r.summary,
+        published_at=r.published_at,
+        state=r.state,
+    )
+
+
+def trim_items(conn: Connection, feed_id: int, keep: int) -> None:
+    """Keep the `keep` newest undecided items of a feed: the queue cannot grow without bound."""
+    newest = (
+        select(amplify_item.c.id)
+        .where(amplify_item.c.feed_id == feed_id, amplify_item.c.state == "new")
+        .order_by(amplify_item.c.published_at.desc(), amplify_item.c.id.desc())
+        .limit(keep)
+    )
+    conn.execute(
+        delete(amplify_item).where(
+            amplify_item.c.feed_id == feed_id,
+            amplify_item.c.state == "new",
+            or_(amplify_item.c.id.not_in(newest)),
+        )
+    )
