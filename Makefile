@@ -4,8 +4,9 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
-# Debian packages the test tiers drive for real: a browser for the web UI, an IMAP server.
-TEST_DEBS := chromium dovecot-imapd openssl
+# Debian packages the test tiers drive for real: a browser for the web UI, an IMAP server,
+# Tesseract for card photos (capture) and the fonts the capture tests draw cards in.
+TEST_DEBS := chromium dovecot-imapd openssl tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-liberation2
 
 .PHONY: setup demo test test-deps lint typecheck layers pytest bench screenshots
 

@@ -40,6 +40,7 @@ COMMAND_MODULES: dict[str, str] = {
     ),
     **dict.fromkeys(("circle", "strength", "fading"), "circle"),
     **dict.fromkeys(("today", "brief", "briefs"), "today"),
+    "capture": "capture",
     "inbox": "inbox",
     "settings": "settings",
     **dict.fromkeys(("share", "amplify"), "amplify"),
