@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("today", "brief", "briefs"), "today"),
     "inbox": "inbox",
     "settings": "settings",
+    "gathering": "gathering",
 }
 
 
