@@ -628,7 +628,7 @@ class Reflection(Record):
     on_day: date
     title: str
     text: str
-    event_id: int | None = None
+    interaction_id: int | None = None
     gathering_id: int | None = None
     person_id: int | None = None
     story_fact_id: int | None = None

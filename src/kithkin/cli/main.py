@@ -43,6 +43,7 @@ COMMAND_MODULES: dict[str, str] = {
     "inbox": "inbox",
     "settings": "settings",
     "gathering": "gathering",
+    "review": "review",
 }
 
 

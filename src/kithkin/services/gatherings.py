@@ -313,7 +313,7 @@ def gathering(db: Database, *, gathering: str | int, now: datetime | None = None
     return status_of(found, attended, met, now)
 
 
-def _last_day(g: Gathering, now: datetime) -> date:
+def last_day(g: Gathering, now: datetime) -> date:
     """The day of the last occurrence that has begun (today's, once it began)."""
     past = practice.occurrences(g, now - timedelta(days=400), now)
     if not past:
@@ -331,7 +331,7 @@ def attended(
     now = clock.now()
     with db.read() as conn:
         found = store.find(conn, gathering)
-    when = parse_date(day, "--date") or _last_day(found, now)
+    when = parse_date(day, "--date") or last_day(found, now)
     warnings: list[str] = []
     if when > now.astimezone(practice.zone_of(found)).date():
         raise InvalidInput(f"--date {when.isoformat()} is in the future")
@@ -360,7 +360,7 @@ def met_at(
     with db.write() as conn:
         found = store.find(conn, gathering)
         pid = person_id(conn, person)
-        when = parse_date(day, "--date") or _last_day(found, now)
+        when = parse_date(day, "--date") or last_day(found, now)
         new = store.meet(conn, found.id, pid, when)
         name = people.get_person(conn, pid).display_name
     return Met(gathering=found, person_id=pid, display_name=name, day=when, new=new)

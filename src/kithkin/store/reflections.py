@@ -24,7 +24,7 @@ def _reflection(row: Any) -> Reflection:
         on_day=row.on_day,
         title=row.title,
         text=row.text,
-        event_id=row.event_id,
+        interaction_id=row.interaction_id,
         gathering_id=row.gathering_id,
         person_id=row.person_id,
         story_fact_id=row.story_fact_id,
@@ -38,7 +38,7 @@ def add(
     on_day: date,
     title: str,
     text: str,
-    event_id: int | None = None,
+    interaction_id: int | None = None,
     gathering_id: int | None = None,
     person_id: int | None = None,
     story_fact_id: int | None = None,
@@ -49,7 +49,7 @@ def add(
             on_day=on_day,
             title=title,
             text=text[:MAX_TEXT],
-            event_id=event_id,
+            interaction_id=interaction_id,
             gathering_id=gathering_id,
             person_id=person_id,
             story_fact_id=story_fact_id,
@@ -74,13 +74,13 @@ def between(conn: Connection, first: date, last: date) -> list[Reflection]:
     return [_reflection(r) for r in rows]
 
 
-def reflected_events(conn: Connection, event_ids: Iterable[int]) -> set[int]:
+def reflected_interactions(conn: Connection, interaction_ids: Iterable[int]) -> set[int]:
     out: set[int] = set()
-    for part in chunks(list(event_ids)):
+    for part in chunks(list(interaction_ids)):
         out |= {
             int(i)
             for i in conn.scalars(
-                select(reflection.c.event_id).where(reflection.c.event_id.in_(part))
+                select(reflection.c.interaction_id).where(reflection.c.interaction_id.in_(part))
             )
         }
     return out

@@ -73,7 +73,7 @@ reflection = Table(
     Column("kind", String(16), nullable=False),  # meeting, gathering
     Column("on_day", Date, nullable=False),
     Column("title", Text, nullable=False),  # what it was about: the meeting's or gathering's name
-    Column("event_id", Integer, ForeignKey("calendar_event.id", ondelete="SET NULL")),
+    Column("interaction_id", Integer, ForeignKey("interaction.id", ondelete="SET NULL")),
     Column("gathering_id", Integer, ForeignKey("gathering.id", ondelete="SET NULL")),
     Column("text", Text, nullable=False),
     Column("person_id", Integer, ForeignKey("person.id", ondelete="SET NULL")),
@@ -81,4 +81,4 @@ reflection = Table(
     Column("at", UTCDateTime, nullable=False),
 )
 Index("ix_reflection_day", reflection.c.on_day)
-Index("ix_reflection_event", reflection.c.event_id)
+Index("ix_reflection_interaction", reflection.c.interaction_id)

@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("on_day", sa.Date, nullable=False),
         sa.Column("title", sa.Text, nullable=False),
-        sa.Column("event_id", sa.Integer, _fk("calendar_event", "SET NULL")),
+        sa.Column("interaction_id", sa.Integer, _fk("interaction", "SET NULL")),
         sa.Column("gathering_id", sa.Integer, _fk("gathering", "SET NULL")),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("person_id", sa.Integer, _fk("person", "SET NULL")),
@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime, nullable=False),
     )
     op.create_index("ix_reflection_day", "reflection", ["on_day"])
-    op.create_index("ix_reflection_event", "reflection", ["event_id"])
+    op.create_index("ix_reflection_interaction", "reflection", ["interaction_id"])
 
 
 def downgrade() -> None:
