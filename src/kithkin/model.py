@@ -668,3 +668,39 @@ class QueueItem(Record):
     summary: str | None
     published_at: datetime | None
     state: str  # new, shared, dismissed
+# -- gatherings and practice (P6, P13) -----------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Gathering(Record):
+    """A recurring gathering as stored: its rule, local time and zone, and where it happens."""
+
+    id: int
+    name: str
+    rrule: str  # RFC 5545 RRULE value, "FREQ=WEEKLY;BYDAY=TH"
+    first_day: date  # DTSTART's day in `tz`
+    at_time: str  # "18:30" in `tz`
+    tz: str  # IANA zone
+    minutes: int
+    platform: str | None = None
+    link: str | None = None
+    hashtag: str | None = None
+    channel: str | None = None
+    group_name: str | None = None
+    calendar_uid: str | None = None
+    skip_budget: int = 1
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Reflection(Record):
+    """A line written after a meeting or a gathering."""
+
+    id: int
+    kind: str  # meeting, gathering
+    on_day: date
+    title: str
+    text: str
+    interaction_id: int | None = None
+    gathering_id: int | None = None
+    person_id: int | None = None
+    story_fact_id: int | None = None

@@ -44,6 +44,8 @@ COMMAND_MODULES: dict[str, str] = {
     "inbox": "inbox",
     "settings": "settings",
     **dict.fromkeys(("share", "amplify"), "amplify"),
+    "gathering": "gathering",
+    "review": "review",
 }
 
 

@@ -1,0 +1,309 @@
+"""The weekly review and practice (P13): the week's figures against the goals, the charts'
+numbers, the weekly goals and time budget, and the reflections written after meetings and
+gatherings (which can become story facts). `kithkin review`, the Review page and
+`/api/review` all call `review`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from kithkin import clock
+from kithkin.errors import InvalidInput
+from kithkin.model import Record, Reflection
+from kithkin.practices import review as practice
+from kithkin.practices.review import Review
+from kithkin.services.common import PersonRef, parse_date, person_id
+
+if TYPE_CHECKING:
+    from kithkin.store import Database
+
+__all__ = ["Review"]
+
+GOALS_SETTING: Final = "practice_goals"
+DEFAULT_GOALS: Final = {"minutes": 120, "conversations": 5, "gatherings": 1}
+GROWTH_CANDIDATES: Final = 300  # people whose strength change is computed, most active first
+SHOWN: Final = 5  # people who grew or faded most
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Pending(Record):
+    """A meeting or gathering that ended lately with no reflection yet."""
+
+    kind: str  # meeting, gathering
+    key: str  # "meeting:12", "gathering:3:2026-03-19"
+    title: str
+    day: date
+    people: list[tuple[int, str]]
+
+
+def goals(db: Database) -> dict[str, int | None]:
+    """The weekly goals and the time budget (`minutes`), as set or by default."""
+    from kithkin.store import settings
+
+    with db.read() as conn:
+        saved = settings.get(conn, GOALS_SETTING, {})
+    names = ("minutes", *practice.GOALS)
+    return {n: saved.get(n, DEFAULT_GOALS.get(n)) for n in names}
+
+
+def set_goals(db: Database, **targets: int | str | None) -> dict[str, int | None]:
+    """Set some goals (0 or "" clears one); the others are kept."""
+    from kithkin.store import activity, settings
+
+    names = ("minutes", *practice.GOALS)
+    current = goals(db)
+    for name, value in targets.items():
+        if name not in names:
+            raise InvalidInput(f"unknown goal {name!r}: use one of {', '.join(names)}")
+        if value is None:
+            continue
+        text = str(value).strip() or "0"
+        if not text.isdigit() or int(text) > 10_000:
+            raise InvalidInput(f"{name}: {text[:20]!r} is not a whole number up to 10000")
+        current[name] = int(text) or None
+    with db.write() as conn:
+        settings.put(conn, GOALS_SETTING, current)
+        said = ", ".join(f"{k} {v}" for k, v in current.items() if v)
+        activity.record(conn, "practice.goals", f"weekly goals: {said or 'none'}")
+    return current
+
+
+def review(db: Database, *, week: date | str | None = None, now: datetime | None = None) -> Review:
+    """The review of the week (Monday to Sunday, local time) that holds `week` (by default
+    this one, or on Monday and Tuesday the one that just ended), with its charts' numbers."""
+    from kithkin.practices import tally
+    from kithkin.services import circle as circles
+    from kithkin.services import gatherings as gathering_service
+    from kithkin.store import relationships
+    from kithkin.store import review as store
+    from kithkin.store.reflections import between
+
+    now = now or clock.now()
+    zone = now.astimezone().tzinfo
+    assert zone is not None
+    today = now.astimezone(zone).date()
+    # on Monday and Tuesday, the week to review is the one that just ended
+    day = parse_date(week, "--week") or (today - timedelta(days=7 * (today.weekday() < 2)))
+    monday = practice.monday(day)
+    sunday = monday + timedelta(days=6)
+    first_week = monday - timedelta(weeks=practice.WEEKS - 1)
+    heat_first = monday - timedelta(weeks=practice.HEATMAP_WEEKS - 1)
+    start, end = practice.start_of(monday, zone), practice.start_of(sunday + timedelta(1), zone)
+    window_start = practice.start_of(heat_first, zone)
+    targets = goals(db)
+    found_circle = circles.circle(db, now=now)
+    found_gatherings = gathering_service.gatherings(db, now=min(now, end))
+    with db.read() as conn:
+        contacts = store.contacts_between(conn, window_start, end)
+        members = [
+            (s.member.person_id, s.member.display_name, s.cadence) for s in found_circle.members
+        ]
+        active = sorted(
+            (
+                pid
+                for pid, rows in contacts.items()
+                if any(c.at >= start - timedelta(weeks=11) for c in rows)
+            ),
+            key=lambda pid: -len(contacts[pid]),
+        )[:GROWTH_CANDIDATES]
+        histories = relationships.histories(conn, {m[0] for m in members} | set(active))
+        names = _names(conn, set(histories))
+        added = store.people_added(conn, start, end)
+        learned = store.facts_learned(conn, start, end)
+        meetings = store.meetings_between(conn, start, end)
+        reflections = between(conn, monday, sunday)
+    week_contacts = {
+        pid: [c for c in rows if start <= c.at < end] for pid, rows in contacts.items()
+    }
+    week_contacts = {pid: rows for pid, rows in week_contacts.items() if rows}
+    attended: list[tuple[str, date, int]] = []
+    every_attended: list[date] = []
+    for s in found_gatherings.gatherings:
+        for mark in s.habit.marks:
+            if mark.state == "attended":
+                every_attended.append(mark.day)
+                if monday <= mark.day <= sunday:
+                    attended.append((s.gathering.name, mark.day, s.gathering.minutes))
+    lines = [
+        practice.member_line(
+            pid, name, cadence, histories.get(pid, []), first_week, sunday, today, zone
+        )
+        for pid, name, cadence in members
+    ]
+    kept, missed = practice.due_this_week(lines, histories, monday, zone)
+    strength_points = []
+    for k in range(practice.WEEKS):
+        at = min(practice.start_of(first_week + timedelta(weeks=k + 1), zone), now)
+        scores = [tally.summarise(histories.get(pid, []), at).score for pid, _, _ in members]
+        strength_points.append(
+            practice.Point(
+                day=first_week + timedelta(weeks=k, days=6),
+                value=round(sum(scores) / len(scores), 1) if scores else 0.0,
+            )
+        )
+    changes = []
+    for pid in set(active) | {m[0] for m in members}:
+        history = histories.get(pid, [])
+        before = tally.summarise(history, start).score
+        after = tally.summarise(history, min(end, now)).score
+        changes.append(
+            practice.Change(
+                person_id=pid,
+                display_name=names.get(pid, f"#{pid}"),
+                before=round(before, 1),
+                after=round(after, 1),
+            )
+        )
+    grew = sorted((c for c in changes if c.after - c.before >= 1), key=lambda c: c.before - c.after)
+    faded = sorted(
+        (c for c in changes if c.before - c.after >= 1), key=lambda c: c.after - c.before
+    )
+    by_person: dict[int, tuple[str, list[str]]] = {}
+    for fact in learned:
+        by_person.setdefault(fact.person_id, (fact.display_name, []))[1].append(
+            f"{fact.field}: {fact.text}"
+        )
+    counted = {
+        "conversations": practice.conversations(week_contacts),
+        "gatherings": len(attended),
+    }
+    minutes = practice.minutes_spent(
+        [(m.start, m.end, m.interaction_id, m.title) for m in meetings],
+        week_contacts,
+        [(name, length) for name, _, length in attended],
+    )
+    return Review(
+        week=monday,
+        last_day=sunday,
+        goals=practice.goals(targets, counted),
+        minutes=minutes,
+        budget_minutes=targets.get("minutes"),
+        touches=practice.touch_counts(contacts, first_week, practice.WEEKS, zone),
+        circle=lines,
+        circle_strength=strength_points,
+        heatmap=practice.heatmap(contacts, every_attended, heat_first, sunday, zone),
+        kept=kept,
+        missed=missed,
+        new_people=added,
+        learned=[(pid, name, facts) for pid, (name, facts) in by_person.items()],
+        grew=grew[:SHOWN],
+        faded=faded[:SHOWN],
+        gatherings=[(name, d) for name, d, _ in attended],
+        reflections=[(r.on_day, r.title, r.text) for r in reflections],
+    )
+
+
+def _names(conn: Any, ids: set[int]) -> dict[int, str]:
+    from kithkin.store import people
+
+    return {pid: s.display_name for pid, s in people.summaries_by_id(conn, list(ids)).items()}
+
+
+def pending(db: Database, *, now: datetime | None = None, days: int = 3) -> list[Pending]:
+    """Meetings (calls, coffees...) and gatherings of the last `days` days that have no
+    reflection yet, latest first: what Today asks "how did it go?" about."""
+    from kithkin.services import gatherings as gathering_service
+    from kithkin.store import review as store
+    from kithkin.store.reflections import reflected_gathering_days, reflected_interactions
+
+    now = now or clock.now()
+    since = now - timedelta(days=days)
+    with db.read() as conn:
+        spoken = [s for s in store.spoken_between(conn, since, now) if s.people]
+        done = reflected_interactions(conn, [s.id for s in spoken])
+        done_gatherings = reflected_gathering_days(conn, since.date() - timedelta(days=1))
+    out = [
+        Pending(
+            kind="meeting",
+            key=f"meeting:{s.id}",
+            title=s.title,
+            day=s.at.astimezone().date(),
+            people=s.people,
+        )
+        for s in spoken
+        if s.id not in done
+    ]
+    for g in gathering_service.gatherings(db, now=now).gatherings:
+        for mark in g.habit.marks:
+            if (
+                mark.state == "attended"
+                and mark.day >= since.date()
+                and (g.gathering.id, mark.day) not in done_gatherings
+            ):
+                out.append(
+                    Pending(
+                        kind="gathering",
+                        key=f"gathering:{g.gathering.id}:{mark.day.isoformat()}",
+                        title=g.gathering.name,
+                        day=mark.day,
+                        people=[(i, n) for i, n, d in g.met if d == mark.day],
+                    )
+                )
+    return sorted(out, key=lambda p: (p.day, p.title), reverse=True)
+
+
+def reflect(
+    db: Database,
+    *,
+    text: str,
+    meeting: int | None = None,
+    gathering: str | int | None = None,
+    day: date | str | None = None,
+    person: PersonRef | None = None,
+    story_field: str | None = None,
+) -> Reflection:
+    """Write a line after a meeting (the id of the interaction: a meeting, call, coffee...)
+    or a gathering (on `day`, its last occurrence by default). With `person` and
+    `story_field`, the line becomes a fact of that person's story too."""
+    from kithkin.services import gatherings as gathering_service
+    from kithkin.store import gatherings as gathering_store
+    from kithkin.store import reflections, story
+    from kithkin.store import review as review_store
+
+    line = " ".join(text.split())
+    if not line:
+        raise InvalidInput("a reflection needs a few words")
+    if (meeting is None) == (gathering is None):
+        raise InvalidInput("say what it was about: a meeting or a gathering")
+    with db.write() as conn:
+        interaction_id = gathering_id = None
+        if meeting is not None:
+            found = review_store.spoken_between(conn, clock.now(), clock.now(), ids=[meeting])
+            if not found:
+                raise InvalidInput(f"no meeting, call or coffee #{meeting}")
+            kind, title, interaction_id = "meeting", found[0].title, found[0].id
+            when = found[0].at.astimezone().date()
+            if person is None and len(found[0].people) == 1:
+                person = found[0].people[0][0]
+        else:
+            assert gathering is not None
+            g = gathering_store.find(conn, gathering)
+            kind, title, gathering_id = "gathering", g.name, g.id
+            when = parse_date(day, "--date") or gathering_service.last_day(g, clock.now())
+        pid = person_id(conn, person) if person is not None else None
+        fact_id = None
+        if story_field:
+            if pid is None:
+                raise InvalidInput("a story fact needs the person it is about (--person)")
+            fact_id = story.add_fact(
+                conn, pid, story_field, line, learned_on=when, learned_where=title
+            )
+        return reflections.add(
+            conn,
+            kind=kind,
+            on_day=when,
+            title=title,
+            text=line,
+            interaction_id=interaction_id,
+            gathering_id=gathering_id,
+            person_id=pid,
+            story_fact_id=fact_id,
+        )
+
+
+def to_json(found: Review) -> Any:
+    from kithkin.model import to_jsonable
+
+    return to_jsonable(found)

@@ -1,0 +1,189 @@
+"""What the weekly review reads of the store: the interactions of a span (as `Contact`s, one
+per interaction and person, like strength reads them), the people added, the story facts
+learned, and the meetings of the calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, String, func, select, type_coerce
+
+from kithkin.model import SPOKEN, Contact, Record
+from kithkin.store.bulk import chunks
+from kithkin.store.schema import interaction, interaction_participant, person, story_fact
+from kithkin.store.schema_calendar import calendar_attendee, calendar_event
+from kithkin.store.schema_mail import mail_message
+
+_ROLE_RANK = {"with": 0, "from": 1, "to": 2, "cc": 3, "bcc": 4, "list": 5}
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Learned(Record):
+    person_id: int
+    display_name: str
+    field: str
+    text: str
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CalendarMeeting(Record):
+    id: int
+    title: str
+    start: datetime
+    end: datetime
+    interaction_id: int | None
+
+
+def contacts_between(conn: Connection, start: datetime, end: datetime) -> dict[int, list[Contact]]:
+    """{person id: their interactions in [start, end)}, live people only (merged ones as the
+    person they became are not followed: their rows moved with the merge)."""
+    ip = interaction_participant
+    query = (
+        select(
+            ip.c.person_id,
+            interaction.c.id,
+            type_coerce(interaction.c.occurred_at, String),
+            interaction.c.kind,
+            interaction.c.direction,
+            ip.c.role,
+            mail_message.c.category,
+        )
+        .select_from(
+            ip.join(interaction, interaction.c.id == ip.c.interaction_id)
+            .join(person, person.c.id == ip.c.person_id)
+            .outerjoin(mail_message, mail_message.c.interaction_id == interaction.c.id)
+        )
+        .where(
+            interaction.c.occurred_at >= start,
+            interaction.c.occurred_at < end,
+            person.c.deleted_at.is_(None),
+        )
+    )
+    out: dict[int, dict[int, Contact]] = {}
+    for pid, iid, at, kind, direction, role, category in conn.execute(query):
+        mine = out.setdefault(int(pid), {})
+        found = mine.get(iid)
+        if found is None or _ROLE_RANK.get(role, 3) < _ROLE_RANK.get(found.role, 3):
+            mine[iid] = Contact(iid, _utc(at), kind, direction, role, 1, category)
+    return {pid: list(rows.values()) for pid, rows in out.items()}
+
+
+def _utc(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def people_added(conn: Connection, start: datetime, end: datetime) -> list[tuple[int, str]]:
+    rows = conn.execute(
+        select(person.c.id, person.c.display_name)
+        .where(
+            person.c.created_at >= start,
+            person.c.created_at < end,
+            person.c.deleted_at.is_(None),
+            person.c.merged_into_id.is_(None),
+        )
+        .order_by(person.c.created_at, person.c.id)
+    )
+    return [(int(i), str(n)) for i, n in rows]
+
+
+def facts_learned(conn: Connection, start: datetime, end: datetime) -> list[Learned]:
+    """Story facts added by hand (not imported) in [start, end)."""
+    rows = conn.execute(
+        select(person.c.id, person.c.display_name, story_fact.c.field, story_fact.c.text)
+        .join(person, person.c.id == story_fact.c.person_id)
+        .where(
+            story_fact.c.created_at >= start,
+            story_fact.c.created_at < end,
+            story_fact.c.source_record_id.is_(None),
+            person.c.deleted_at.is_(None),
+        )
+        .order_by(story_fact.c.created_at, story_fact.c.id)
+    )
+    return [Learned(person_id=i, display_name=n, field=f, text=t) for i, n, f, t in rows]
+
+
+def meetings_between(conn: Connection, start: datetime, end: datetime) -> list[CalendarMeeting]:
+    """The calendar meetings with other people in [start, end) that count."""
+    with_people = (
+        select(func.count())
+        .where(calendar_attendee.c.event_id == calendar_event.c.id)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        select(
+            calendar_event.c.id,
+            calendar_event.c.summary,
+            calendar_event.c.start_at,
+            calendar_event.c.end_at,
+            calendar_event.c.interaction_id,
+        )
+        .where(
+            calendar_event.c.start_at >= start,
+            calendar_event.c.start_at < end,
+            calendar_event.c.counted.is_(True),
+            calendar_event.c.all_day.is_(False),
+            with_people > 0,
+        )
+        .order_by(calendar_event.c.start_at)
+    )
+    return [
+        CalendarMeeting(id=i, title=s or "(no title)", start=a, end=b, interaction_id=x)
+        for i, s, a, b, x in rows
+    ]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Spoken(Record):
+    """A meeting, call, coffee, meal or event: what a reflection can be written about."""
+
+    id: int
+    kind: str
+    title: str
+    at: datetime
+    people: list[tuple[int, str]]
+
+
+def spoken_between(
+    conn: Connection, start: datetime, end: datetime, ids: list[int] | None = None
+) -> list[Spoken]:
+    """The spoken interactions in [start, end) (or those of `ids`), with their live people."""
+    query = select(
+        interaction.c.id, interaction.c.kind, interaction.c.subject, interaction.c.occurred_at
+    ).where(interaction.c.kind.in_(sorted(SPOKEN)))
+    if ids is not None:
+        query = query.where(interaction.c.id.in_(ids))
+    else:
+        query = query.where(interaction.c.occurred_at >= start, interaction.c.occurred_at < end)
+    rows = list(conn.execute(query.order_by(interaction.c.occurred_at)))
+    people: dict[int, list[tuple[int, str]]] = {}
+    for part in chunks([r.id for r in rows]):
+        for iid, pid, name in conn.execute(
+            select(interaction_participant.c.interaction_id, person.c.id, person.c.display_name)
+            .join(person, person.c.id == interaction_participant.c.person_id)
+            .where(
+                interaction_participant.c.interaction_id.in_(part),
+                person.c.deleted_at.is_(None),
+            )
+            .order_by(person.c.display_name)
+        ):
+            people.setdefault(int(iid), []).append((int(pid), str(name)))
+    return [
+        Spoken(
+            id=r.id,
+            kind=r.kind,
+            title=r.subject
+            or f"{r.kind} with " + ", ".join(n for _, n in people.get(r.id, [])[:3]),
+            at=r.occurred_at,
+            people=people.get(r.id, []),
+        )
+        for r in rows
+    ]
+
+
+def _with(kind: str, people: list[tuple[int, str]]) -> str:
+    return f"{kind} with " + ", ".join(name for _, name in people[:3])

@@ -1,0 +1,118 @@
+"""The weekly review against a small network whose every number is known: the touches per
+week (mine and theirs), the goals, the circle's due dates, the habit, reflections."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from kithkin import clock
+from kithkin.errors import InvalidInput
+from kithkin.services import circle, gatherings, interactions, review
+from kithkin.store import Database
+from tests.builders.people import person
+
+NOW = datetime(2026, 3, 18, 12, tzinfo=UTC)  # a Wednesday
+MONDAY = date(2026, 3, 16)
+
+
+def _log(db: Database, who: int, kind: str, direction: str, days_ago: float) -> int:
+    at = NOW - timedelta(days=days_ago)
+    return interactions.log(db, kind=kind, people=[who], at=at, direction=direction).id
+
+
+@pytest.fixture
+def network(db: Database) -> dict[str, int]:
+    clock.freeze(NOW - timedelta(days=120))
+    dana = person(db, "Dana Whitfield")
+    sam = person(db, "Sam Okafor")
+    circle.add_members(db, people=[dana], cadence_days=14)
+    clock.freeze(NOW)
+    _log(db, dana, "email", "from_me", 1)  # this week: mine
+    _log(db, dana, "email", "to_me", 1.5)  # this week: theirs
+    _log(db, sam, "coffee", "both", 2)  # this week: mine (we met)
+    _log(db, sam, "email", "to_me", 8)  # last week: theirs
+    _log(db, dana, "call", "from_me", 30)  # four weeks before this one: mine
+    return {"dana": dana, "sam": sam}
+
+
+def test_touches_per_week_mine_and_theirs(db: Database, network: dict[str, int]) -> None:
+    found = review.review(db, now=NOW)
+    assert found.week == MONDAY and found.last_day == date(2026, 3, 22)
+    assert len(found.touches) == 12 and found.touches[-1].week == MONDAY
+    assert (found.touches[-1].mine, found.touches[-1].theirs) == (2, 1)
+    assert (found.touches[-2].mine, found.touches[-2].theirs) == (0, 1)
+    assert sum(w.mine for w in found.touches) == 3
+    assert sum(w.theirs for w in found.touches) == 2
+
+
+def test_goals_are_filled_from_the_data(db: Database, network: dict[str, int]) -> None:
+    review.set_goals(db, conversations=2, minutes=90)
+    found = review.review(db, now=NOW)
+    goals = {g.name: g for g in found.goals}
+    # Dana: we both wrote; Sam: we met
+    assert (goals["conversations"].actual, goals["conversations"].target) == (2, 2)
+    assert goals["gatherings"].actual == 0
+    assert goals["intros"].actual is None  # no data for it yet
+    assert found.budget_minutes == 90
+    assert found.minutes == 30  # the coffee, logged without a calendar event
+
+
+def test_the_circle_timeline_has_its_due_dates(db: Database, network: dict[str, int]) -> None:
+    found = review.review(db, now=NOW)
+    [line] = found.circle
+    assert line.cadence == 14
+    touched = NOW.date() - timedelta(days=30)
+    assert touched in line.touches
+    assert [(d.day, d.state) for d in line.due] == [(touched + timedelta(days=14), "missed")]
+    assert found.missed == [] and found.kept == [(network["dana"], "Dana Whitfield")]
+
+
+def test_the_default_week_on_monday_is_the_one_that_ended(db: Database) -> None:
+    found = review.review(db, now=datetime(2026, 3, 16, 12, tzinfo=UTC))
+    assert found.week == date(2026, 3, 9)
+    assert review.review(db, now=NOW, week="2026-03-04").week == date(2026, 3, 2)
+
+
+def test_gatherings_count_in_the_goals_and_the_heatmap(db: Database) -> None:
+    clock.freeze(NOW)
+    gatherings.add_gathering(
+        db, name="Lunch", rrule="FREQ=WEEKLY;BYDAY=TU", at="12:00", tz="UTC", first_day="2026-01-01"
+    )
+    gatherings.attended(db, gathering="Lunch", day="2026-03-17")
+    found = review.review(db, now=NOW)
+    assert found.gatherings == [("Lunch", date(2026, 3, 17))]
+    assert {g.name: g.actual for g in found.goals}["gatherings"] == 1
+    heat = {p.day: p.value for p in found.heatmap}
+    assert heat[date(2026, 3, 17)] == 1.0 and len(found.heatmap) == 26 * 7
+    assert found.minutes == 60
+
+
+def test_a_reflection_can_become_a_story_fact(db: Database, network: dict[str, int]) -> None:
+    pending = review.pending(db, now=NOW)
+    [coffee] = [p for p in pending if p.kind == "meeting"]
+    assert coffee.people == [(network["sam"], "Sam Okafor")]
+    meeting_id = int(coffee.key.split(":")[1])
+    done = review.reflect(
+        db, text="Sam is moving to Lisbon in May.", meeting=meeting_id, story_field="origin"
+    )
+    assert done.person_id == network["sam"] and done.story_fact_id is not None
+    assert review.pending(db, now=NOW) == []
+    found = review.review(db, now=NOW)
+    assert found.reflections[0][2] == "Sam is moving to Lisbon in May."
+    assert found.learned == [
+        (network["sam"], "Sam Okafor", ["origin: Sam is moving to Lisbon in May."])
+    ]
+    with pytest.raises(InvalidInput):
+        review.reflect(db, text="   ", meeting=meeting_id)
+    with pytest.raises(InvalidInput):
+        review.reflect(db, text="x", meeting=meeting_id, gathering="Lunch")
+
+
+def test_bad_goals_are_refused(db: Database) -> None:
+    with pytest.raises(InvalidInput, match="not a whole number"):
+        review.set_goals(db, conversations="lots")
+    with pytest.raises(InvalidInput, match="unknown goal"):
+        review.set_goals(db, naps=3)
+    assert review.goals(db)["conversations"] == 5
