@@ -46,6 +46,8 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("share", "amplify"), "amplify"),
     "gathering": "gathering",
     "review": "review",
+    "knows": "knows",
+    "intro": "intro",
 }
 
 

@@ -20,12 +20,15 @@ from sqlalchemy import Connection
 
 from kithkin import clock
 from kithkin.demo import gatherings as demo_gatherings
+from kithkin.demo import knows as demo_knows
 from kithkin.demo import mail as demo_mail
 from kithkin.demo import people as dp
 from kithkin.demo import words as w
 from kithkin.demo.people import Person, Touch
 from kithkin.errors import InvalidInput
+from kithkin.practices import knows as knows_practice
 from kithkin.store import Database, interactions, people, settings, stats, story
+from kithkin.store import knows as store_knows
 
 HISTORY_DAYS = 760  # a little over two years, so "two full years" holds at any hour
 _KINDS = ("email", "meeting", "call", "coffee", "meal", "message", "note")
@@ -83,7 +86,11 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
                     f"{held.interactions} interactions; build the demo into a new file"
                 )
             plan.run()
-            _write(conn, plan)
+            ids = _write(conn, plan)
+            ties = demo_knows.pieces(
+                random.Random(seed + 2), plan.people, plan.touches, ids, plan.end
+            )
+            store_knows.add(conn, ties, plan.end, knows_practice.decayed)
             clock.freeze(plan.end)
             mail = demo_mail.write_mail(
                 conn, random.Random(seed + 1), plan.end, w.ME_ADDRESSES[0], plan.people,
@@ -112,7 +119,7 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
     )
 
 
-def _write(conn: Connection, plan: _Planner) -> None:
+def _write(conn: Connection, plan: _Planner) -> dict[int, int]:
     """Write the plan in the order it happened, with the clock at each moment."""
     ops: list[tuple[datetime, int, str, Any]] = []
     for p in plan.people:
@@ -166,6 +173,7 @@ def _write(conn: Connection, plan: _Planner) -> None:
                 thread_key=item.thread,
                 record_activity=False,
             )
+    return ids
 
 
 class _Planner:

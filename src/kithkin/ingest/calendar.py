@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from kithkin import clock
+from kithkin.ingest import knows
 from kithkin.ingest.address_book import AddressBook
 from kithkin.ingest.correspondents import Role, normal_address
 from kithkin.model import count_of
@@ -54,6 +55,7 @@ class CalendarSummary:
     declined: int = 0
     alone: int = 0  # nobody but me on it: not a meeting
     new_people: int = 0
+    ties: int = 0  # evidence that two attendees know each other (`ingest.knows`)
     problems: list[SourceProblem] = field(default_factory=list)
     clipped: list[ClippedEvent] = field(default_factory=list)  # events kept in part
     window: tuple[datetime, datetime] | None = None  # the occurrences read
@@ -125,6 +127,7 @@ def import_calendar(
         window = (start, end) if complete else None
         with db.write() as conn:
             _store_file(conn, str(path), events, me, book, now, window, clipped, summary)
+            summary.ties += knows.from_calendar(conn, me, now)
             summary.new_people = book.created
             _log(conn, summary)
     return summary

@@ -18,6 +18,7 @@ from typing import Any, Final
 from sqlalchemy import Connection
 
 from kithkin import clock
+from kithkin.ingest import knows
 from kithkin.ingest.address_book import AddressBook
 from kithkin.ingest.correspondents import Correspondent, a_person
 from kithkin.ingest.mail.people import list_answer, with_whom
@@ -50,6 +51,7 @@ class MailSummary:
     interactions: int = 0
     new_people: int = 0
     new_threads: int = 0
+    ties: int = 0  # evidence that two people other than me know each other (`ingest.knows`)
     undated: int = 0  # messages stored without any date (so without an interaction)
     by_category: Counter[str] = field(default_factory=Counter)
     unchanged_sources: list[str] = field(default_factory=list)
@@ -76,6 +78,7 @@ class MailSummary:
             "new_people": self.new_people,
             "interactions": self.interactions,
             "new_threads": self.new_threads,
+            "ties": self.ties,
             "undated": self.undated,
             "files_unchanged": self.files_skipped,
             "unchanged_sources": self.unchanged_sources,
@@ -216,6 +219,7 @@ def store_batch(
             summary.undated += 1
             place = f"offset {new.message.offset}"
             summary.note(new.message.source_file, place, "stored without a date: no interaction")
+    summary.ties += knows.from_mail(conn, list(fresh), run.me, run.lists, now)
     summary.new += len(fresh)
     summary.by_category.update(f.message.category for f in fresh.values())
     summary.new_people = run.book.created
