@@ -41,6 +41,8 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("circle", "strength", "fading"), "circle"),
     **dict.fromkeys(("today", "brief", "briefs"), "today"),
     "inbox": "inbox",
+    "smtp": "inbox",
+    "intro": "intro",
     "settings": "settings",
 }
 

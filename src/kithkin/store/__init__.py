@@ -5,6 +5,7 @@ from __future__ import annotations
 from kithkin.store import schema_calendar as _schema_calendar  # noqa: F401
 from kithkin.store import schema_circle as _schema_circle  # noqa: F401
 from kithkin.store import schema_hygiene as _schema_hygiene  # noqa: F401
+from kithkin.store import schema_intro as _schema_intro  # noqa: F401
 from kithkin.store import schema_mail as _schema_mail  # noqa: F401
 from kithkin.store.db import Database
 
