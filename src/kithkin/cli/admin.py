@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from kithkin.services.access import Access
 
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, when
-from kithkin.model import count_of
+from kithkin.model import count_of, to_jsonable
 
 
 @click.command("init")
@@ -37,16 +37,25 @@ def init_cmd(ctx: Context, name: str | None, emails: tuple[str, ...], as_json: b
 
 
 @click.command("me")
+@click.option(
+    "--style", type=click.Choice(["connector", "gatherer", "both"]),
+    help="How you network: connectors see intros first on Today, gatherers their gatherings.",
+)  # fmt: skip
 @json_option
 @pass_ctx
-def me_cmd(ctx: Context, as_json: bool) -> None:
-    """Show who kithkin thinks you are (set with `kithkin init`)."""
+def me_cmd(ctx: Context, style: str | None, as_json: bool) -> None:
+    """Show who kithkin thinks you are (set with `kithkin init`), and your networking style."""
+    from kithkin.services import intros
     from kithkin.services import me as myself
 
+    if style is not None:
+        intros.set_style(ctx.db, style=style)
     me = myself.get_me(ctx.db)
+    current = intros.get_style(ctx.db)
     if as_json:
-        emit_json(me)
+        emit_json({**to_jsonable(me), "style": current})
         return
+    click.echo(f"style: {current}")
     click.echo(me.name or "(no name: kithkin init --name ...)")
     for address in me.addresses:
         click.echo(f"  {address}")

@@ -182,8 +182,8 @@ def inbox_outbox(ctx: Context, as_json: bool) -> None:
             click.echo(f"       {e.outcome}")
 
 
-@inbox.command("smtp")
-@click.option("--host", help="The SMTP server mailto unsubscribes are sent through.")
+@click.command("smtp")
+@click.option("--host", help="The SMTP server every outbound mail goes through.")
 @click.option("--port", type=int, default=587, show_default=True, help="The server's port.")
 @click.option(
     "--security", type=click.Choice(["starttls", "ssl", "none"]), default="starttls",
@@ -191,10 +191,10 @@ def inbox_outbox(ctx: Context, as_json: bool) -> None:
 )  # fmt: skip
 @click.option("--user", "username", help="Log in as this user (password: KITHKIN_SMTP_PASSWORD "
               "or the system keyring, service kithkin-smtp).")  # fmt: skip
-@click.option("--from", "from_address", help="The address the unsubscribe mail is sent from.")
+@click.option("--from", "from_address", help="The address mail is sent from.")
 @json_option
 @pass_ctx
-def inbox_smtp(
+def smtp_cmd(
     ctx: Context,
     host: str | None,
     port: int,
@@ -203,7 +203,8 @@ def inbox_smtp(
     from_address: str | None,
     as_json: bool,
 ) -> None:
-    """Show or set the SMTP server for mailto unsubscribes (never the password)."""
+    """Show or set the SMTP server every outbound mail goes through: consent requests,
+    introductions, mailto unsubscribes (never the password)."""
     from kithkin.services import unsubscribe
 
     if host is None:
@@ -221,10 +222,14 @@ def inbox_smtp(
         emit_json(found)
         return
     if found is None:
-        warn("no SMTP server set: kithkin inbox smtp --host HOST [--port 587] --from ADDRESS")
+        warn("no SMTP server set: kithkin smtp --host HOST [--port 587] --from ADDRESS")
         return
     login = f", as {found.username}" if found.username else ""
     click.echo(f"{found.host}:{found.port} ({found.security}{login}), from {found.from_address}")
 
 
-COMMANDS = [inbox]
+# one command for every outbound mail: `kithkin smtp`, and `kithkin inbox smtp` as before
+inbox.add_command(smtp_cmd)
+
+
+COMMANDS = [inbox, smtp_cmd]

@@ -1,18 +1,21 @@
-"""`kithkin intro ...`: introductions — who can introduce you to someone."""
+"""`kithkin intro ...`: introductions — who can introduce you (paths), and double opt-in:
+propose, send, consent, follow up, record the outcome, list the pipeline."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from kithkin.cli.common import Context, emit_json, json_option, pass_ctx
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn
+
+if TYPE_CHECKING:
+    from kithkin.services.intros import IntroView, SendStep
 
 
-@click.group("intro")
+@click.group()
 def intro() -> None:
-    """Introductions: who can introduce you, and double opt-in."""
-
-
-@intro.command("path")
+    """Introductions: who can introduc@intro.command("path")
 @click.argument("target", metavar="TARGET")
 @click.option(
     "--limit",
@@ -47,6 +50,165 @@ def intro_path(ctx: Context, target: str, limit: int, as_json: bool) -> None:
             click.echo(f"      {leg.name}: {leg.tier} {leg.score:.0f}, {leg.evidence}")
         if p.hint:
             click.echo(f"      hint: {p.hint}")
+
+
+e you, and double opt-in."""
+
+
+@intro.command("propose")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option("--why", required=True, help="Why they should meet (in your words).")
+@click.option("--send", is_flag=True, help="Queue both consent requests and send them.")
+@json_option
+@pass_ctx
+def intro_propose(ctx: Context, a: str, b: str, why: str, send: bool, as_json: bool) -> None:
+    """Draft a consent request to A and to B, separately, and show them (a dry run); with
+    --send, queue both in the outbox and send them. The introduction itself goes only once
+    both said yes."""
+    from kithkin.services import intros
+
+    found = intros.propose(ctx.db, a=a, b=b, why=why, send=send)
+    if as_json:
+        emit_json(found)
+        return
+    for draft in found.requests:
+        click.echo(f"To: {draft.display_name} <{draft.address}>")
+        click.echo(f"Subject: {draft.subject}")
+        click.echo("")
+        click.echo(draft.body)
+        click.echo("-" * 60)
+    if found.intro_id is None:
+        click.echo("a dry run: nothing stored or sent; --send asks them both", err=True)
+        return
+    click.echo(f"intro #{found.intro_id}", err=True)
+    _steps(found.sent)
+
+
+@intro.command("send")
+@click.argument("intro_id", metavar="ID", type=int, required=False)
+@click.option("--all", "every", is_flag=True, help="Every intro's ready mail.")
+@click.option("--retry", is_flag=True, help="Send again a mail a crash left half-sent.")
+@json_option
+@pass_ctx
+def intro_send(ctx: Context, intro_id: int | None, every: bool, retry: bool, as_json: bool) -> None:
+    """Send what is ready (of intro ID, or --all) and nothing else: queued requests, an
+    introduction both consented to, a follow-up."""
+    from kithkin.services import intros
+
+    if (intro_id is None) == (not every):
+        raise click.UsageError("give an intro ID or --all")
+    steps = intros.send_ready(ctx.db, intro_id=intro_id, retry=retry)
+    if as_json:
+        emit_json(steps)
+        return
+    if not steps:
+        click.echo("nothing ready to send")
+    _steps(steps)
+
+
+def _steps(steps: tuple[SendStep, ...] | list[SendStep]) -> None:
+    for s in steps:
+        click.echo(f"#{s.intro_id} {s.kind} to {s.to}: {s.status}: {s.outcome}")
+        if s.status == "failed":
+            warn(f"intro #{s.intro_id}: the {s.kind} to {s.to} failed; kithkin intro send again")
+
+
+@intro.command("consent")
+@click.argument("intro_id", metavar="ID", type=int)
+@click.argument("person", metavar="PERSON")
+@click.argument("answer", type=click.Choice(["yes", "no"]))
+@json_option
+@pass_ctx
+def intro_consent(ctx: Context, intro_id: int, person: str, answer: str, as_json: bool) -> None:
+    """Record PERSON's answer to intro ID by hand (yes or no; a no is final)."""
+    from kithkin.services import intros
+
+    found = intros.record_consent(ctx.db, intro_id=intro_id, person=person, answer=answer)
+    if as_json:
+        emit_json(found)
+        return
+    _show(found)
+
+
+@intro.command("follow-up")
+@click.argument("intro_id", metavar="ID", type=int)
+@click.argument("person", metavar="PERSON")
+@json_option
+@pass_ctx
+def intro_follow_up(ctx: Context, intro_id: int, person: str, as_json: bool) -> None:
+    """Send PERSON the one polite follow-up on intro ID (never a second)."""
+    from kithkin.services import intros
+
+    steps = intros.follow_up(ctx.db, intro_id=intro_id, person=person)
+    if as_json:
+        emit_json(steps)
+        return
+    if not steps:
+        click.echo("the follow-up went already: there is never a second")
+    _steps(steps)
+
+
+@intro.command("outcome")
+@click.argument("intro_id", metavar="ID", type=int)
+@click.argument("outcome", type=click.Choice(["met", "not-yet", "no"]))
+@json_option
+@pass_ctx
+def intro_outcome(ctx: Context, intro_id: int, outcome: str, as_json: bool) -> None:
+    """Record whether they connected after intro ID: met, not-yet or no."""
+    from kithkin.services import intros
+
+    found = intros.record_outcome(ctx.db, intro_id=intro_id, outcome=outcome)
+    if as_json:
+        emit_json(found)
+        return
+    _show(found)
+
+
+@intro.command("list")
+@click.option("--person", help="Only the intros of this person.")
+@json_option
+@pass_ctx
+def intro_list(ctx: Context, person: str | None, as_json: bool) -> None:
+    """The pipeline: proposed → asked → consented / declined → introduced → outcome."""
+    from kithkin.services import intros
+
+    found = intros.list_intros(ctx.db, person=person)
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        click.echo('no introductions yet: kithkin intro propose A B --why "..."')
+    for view in found:
+        _show(view)
+
+
+@intro.command("show")
+@click.argument("intro_id", metavar="ID", type=int)
+@json_option
+@pass_ctx
+def intro_show(ctx: Context, intro_id: int, as_json: bool) -> None:
+    """One intro: each party's request and answer, and what happens next."""
+    from kithkin.services import intros
+
+    found = intros.get_intro(ctx.db, intro_id=intro_id)
+    if as_json:
+        emit_json(found)
+        return
+    _show(found, full=True)
+
+
+def _show(view: IntroView, *, full: bool = False) -> None:
+    click.echo(f"#{view.id:<4} {view.a} ↔ {view.b}  [{view.stage}]  {view.waiting_for}")
+    if not full:
+        return
+    click.echo(f"      why: {view.why}")
+    for p in view.parties:
+        answer = p.answer or "no answer yet"
+        source = f" ({p.answer_source})" if p.answer_source else ""
+        click.echo(f"      {p.name} <{p.address}>: request {p.request_status}; {answer}{source}")
+        if p.answer_text:
+            click.echo(f"        “{' '.join(p.answer_text.split())[:160]}”")
 
 
 COMMANDS = [intro]

@@ -42,6 +42,8 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("today", "brief", "briefs"), "today"),
     "capture": "capture",
     "inbox": "inbox",
+    "smtp": "inbox",
+    "intro": "intro",
     "settings": "settings",
     **dict.fromkeys(("share", "amplify"), "amplify"),
     "gathering": "gathering",

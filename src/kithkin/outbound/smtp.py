@@ -182,7 +182,7 @@ def build_unsubscribe_message(
     """The unsubscribe message: From, To, the allowed fields, Subject, Date, the given
     Message-ID, and the body the URI asked for ("unsubscribe" when none)."""
     if not from_address.strip():
-        raise InvalidInput("no sender address for the unsubscribe message")
+        raise InvalidInput("no sender address for the message (kithkin smtp --from ADDRESS)")
     found = _MESSAGE_ID.fullmatch(message_id.strip())
     if found is None:
         raise InvalidInput(f"{message_id!r} is not a Message-ID (id@host)")
@@ -196,7 +196,7 @@ def build_unsubscribe_message(
         message["Date"] = format_datetime(clock.now())
         message["Message-ID"] = f"<{found[1]}>"
     except ValueError as exc:  # a line break in a value, or a header the policy refuses
-        raise InvalidInput(f"cannot build the unsubscribe message: {_one_line(exc)}") from exc
+        raise InvalidInput(f"cannot build the message: {_one_line(exc)}") from exc
     message.set_content(target.body or DEFAULT_BODY)
     return message
 
@@ -215,6 +215,14 @@ def send_unsubscribe(
     """Send the unsubscribe message; the outcome in one line ("sent to x via host:587 (250
     ...)"). Raises `SmtpError` when the server cannot be reached or refuses, `InvalidInput`
     when the settings cannot work (no sender, no password, a password in the clear)."""
+    return send_mail(target, settings=settings, password=password, message_id=message_id)
+
+
+def send_mail(
+    target: MailtoTarget, *, settings: SmtpSettings, password: str | None, message_id: str
+) -> str:
+    """Send one short plain-text message (an unsubscribe, a consent request, an
+    introduction) with the given Message-ID, as `send_unsubscribe` says."""
     where = f"{settings.host}:{settings.port}"
     message = build_unsubscribe_message(
         target, from_address=settings.from_address, message_id=message_id

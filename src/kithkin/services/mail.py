@@ -26,6 +26,7 @@ from kithkin.services.locations import is_imap, local_path
 if TYPE_CHECKING:
     from kithkin.ingest.mail.batch import MailSummary as MailSummary
     from kithkin.model import MailThread
+    from kithkin.services.intros import Recognised
     from kithkin.store import Database
 
 Progress = Callable[[int], None]  # called with the number of messages just stored
@@ -47,10 +48,15 @@ class MailImported(Record):
     seconds: float
     unsubscribe_ignored: list[dict[str, Any]]  # subscriptions left that kept sending
     warnings: tuple[str, ...] = ()
+    intro_answers: tuple[Recognised, ...] = ()  # replies to consent requests, read
 
     def as_json(self, *, timed: bool = True) -> dict[str, Any]:
         """As `kithkin import mail --json` prints it (`timed`), or as the web's job keeps it."""
         data = self.summary.as_json()
+        data["intro_answers"] = [
+            {"intro": r.intro_id, "person": r.person, "answer": r.answer}
+            for r in self.intro_answers
+        ]
         if timed:
             data["seconds"] = round(self.seconds, 3)
         data["unsubscribe_ignored"] = self.unsubscribe_ignored
@@ -112,6 +118,7 @@ def import_mail(
     """
     from kithkin.ingest.mail.session import BATCH_SIZE
     from kithkin.ingest.mail.session import import_mail as run_import
+    from kithkin.services.intros import recognise_replies
     from kithkin.services.unsubscribe import ignored, ignored_json, short_id
     from kithkin.sources.mail.credentials import imap_password
 
@@ -131,6 +138,7 @@ def import_mail(
         password=password,
     )
     seconds = time.perf_counter() - started
+    answers = recognise_replies(db, raw=_raw_reader(locations, password))
     still = ignored(db)
     warnings = [] if summary.me_known else [_UNKNOWN_ME]
     warnings += [f"{s.label} ({short_id(s.key)}): {s.offer_note}" for s in still]
@@ -139,7 +147,28 @@ def import_mail(
         seconds=seconds,
         unsubscribe_ignored=ignored_json(still),
         warnings=tuple(warnings),
+        intro_answers=tuple(answers),
     )
+
+
+def _raw_reader(
+    locations: Sequence[str], password: Callable[[str], str]
+) -> Callable[[str, int], bytes]:
+    """How a reply's bytes are read again: from its file, or from the IMAP folder the import
+    just read (with the same password)."""
+    from kithkin.sources.mail.imap import fetch_message
+    from kithkin.sources.mail.raw import read_raw
+
+    imap = [loc for loc in locations if is_imap(loc)]
+
+    def raw(source_file: str, offset: int) -> bytes:
+        if not is_imap(source_file):
+            return read_raw(source_file, offset)
+        base = source_file.partition(";UIDVALIDITY=")[0]
+        url = next((loc for loc in imap if loc.rstrip("/") == base.rstrip("/")), base)
+        return fetch_message(source_file, password=password(url))
+
+    return raw
 
 
 def person_threads(db: Database, *, person: PersonRef, limit: int = 50) -> list[MailThread]:

@@ -192,6 +192,23 @@ class ImapSession:
                 yield _record(fetched, url, prefix)
                 self.state = replace(self.state, last_uid=max(self.state.last_uid, fetched.uid))
 
+    def message(self, uid: int, folder: str | None = None, *, limit: int = 1 << 20) -> bytes:
+        """The raw message of `uid` (its first `limit` bytes), without marking it seen."""
+        conn = self._connected()
+        url = self.url.with_folder(folder) if folder is not None else self.url
+        typ, data = self._call(
+            partial(conn.select, _quoted(url.folder), readonly=True), "EXAMINE", url
+        )
+        if typ != "OK":
+            raise ImapError(f"{url}: cannot open the folder: {_text(data)}")
+        typ, data = self._call(
+            partial(conn.uid, "FETCH", str(uid), f"(BODY.PEEK[]<0.{limit}>)"), "FETCH", url
+        )
+        for item in data:
+            if typ == "OK" and isinstance(item, tuple) and len(item) > 1:
+                return bytes(item[1])
+        raise ImapError(f"{url}: no message with UID {uid}")
+
     def flags(self, up_to_uid: int, folder: str | None = None) -> dict[int, str]:
         """The flags (Maildir letters) of the messages with UIDs up to `up_to_uid`, in one
         FETCH: what changed on the server since they were read (read, answered, flagged).
@@ -294,6 +311,19 @@ def read_imap(
     last UID to resume from, use an `ImapSession` and its `state`."""
     with ImapSession(url, password=password, ssl_context=ssl_context) as session:
         yield from session.read(since_uid=since_uid, uidvalidity=uidvalidity, batch=batch)
+
+
+def fetch_message(
+    source_file: str, *, password: str, ssl_context: ssl.SSLContext | None = None
+) -> bytes:
+    """The raw message an import stored as `source_file` (`<folder URL>;UIDVALIDITY=n/;UID=m`),
+    fetched again from the server (at most 1 MiB)."""
+    base, _, rest = source_file.partition(";UIDVALIDITY=")
+    uid = _number(rest.rpartition(";UID=")[2].encode()) if rest else None
+    if not uid:
+        raise ImapError(f"{source_file}: not the place of an IMAP message")
+    with ImapSession(base, password=password, ssl_context=ssl_context) as session:
+        return session.message(uid)
 
 
 def list_folders(
