@@ -668,6 +668,8 @@ class QueueItem(Record):
     summary: str | None
     published_at: datetime | None
     state: str  # new, shared, dismissed
+
+
 # -- gatherings and practice (P6, P13) -----------------------------------------------------------
 
 

@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 
 @click.group()
 def intro() -> None:
-    """Introductions: who can introduc@intro.command("path")
+    """Introductions: who can introduce you, and double opt-in."""
+
+
+@intro.command("path")
 @click.argument("target", metavar="TARGET")
 @click.option(
     "--limit",
@@ -50,9 +53,6 @@ def intro_path(ctx: Context, target: str, limit: int, as_json: bool) -> None:
             click.echo(f"      {leg.name}: {leg.tier} {leg.score:.0f}, {leg.evidence}")
         if p.hint:
             click.echo(f"      hint: {p.hint}")
-
-
-e you, and double opt-in."""
 
 
 @intro.command("propose")

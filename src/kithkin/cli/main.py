@@ -49,7 +49,6 @@ COMMAND_MODULES: dict[str, str] = {
     "gathering": "gathering",
     "review": "review",
     "knows": "knows",
-    "intro": "intro",
 }
 
 

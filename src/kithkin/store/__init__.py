@@ -8,8 +8,8 @@ from kithkin.store import schema_capture as _schema_capture  # noqa: F401
 from kithkin.store import schema_circle as _schema_circle  # noqa: F401
 from kithkin.store import schema_gathering as _schema_gathering  # noqa: F401
 from kithkin.store import schema_hygiene as _schema_hygiene  # noqa: F401
-from kithkin.store import schema_knows as _schema_knows  # noqa: F401
 from kithkin.store import schema_intro as _schema_intro  # noqa: F401
+from kithkin.store import schema_knows as _schema_knows  # noqa: F401
 from kithkin.store import schema_mail as _schema_mail  # noqa: F401
 from kithkin.store.db import Database
 
