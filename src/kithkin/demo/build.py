@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from kithkin import clock
 from kithkin.demo import mail as demo_mail
 from kithkin.demo import people as dp
+from kithkin.demo import shares as demo_shares
 from kithkin.demo import words as w
 from kithkin.demo.people import Person, Touch
 from kithkin.errors import InvalidInput
@@ -82,12 +83,15 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
                     f"{held.interactions} interactions; build the demo into a new file"
                 )
             plan.run()
-            _write(conn, plan)
+            ids = _write(conn, plan)
             clock.freeze(plan.end)
             mail = demo_mail.write_mail(
                 conn, random.Random(seed + 1), plan.end, w.ME_ADDRESSES[0], plan.people,
                 plan.touches, seed,
             )  # fmt: skip
+            demo_shares.write_shares(
+                conn, random.Random(seed + 2), plan.end, [(p, ids[p.idx]) for p in plan.people]
+            )
             held = stats.stats(conn)
     finally:
         clock.freeze(None)
@@ -110,8 +114,9 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
     )
 
 
-def _write(conn: Connection, plan: _Planner) -> None:
-    """Write the plan in the order it happened, with the clock at each moment."""
+def _write(conn: Connection, plan: _Planner) -> dict[int, int]:
+    """Write the plan in the order it happened, with the clock at each moment; the id of
+    each planned person."""
     ops: list[tuple[datetime, int, str, Any]] = []
     for p in plan.people:
         ops.append((plan.created[p.idx], len(ops), "person", p))
@@ -164,6 +169,7 @@ def _write(conn: Connection, plan: _Planner) -> None:
                 thread_key=item.thread,
                 record_activity=False,
             )
+    return ids
 
 
 class _Planner:
