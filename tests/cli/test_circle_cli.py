@@ -170,6 +170,7 @@ def test_today_snooze_and_dismiss(network: Run) -> None:
         "waiting",
         "circle",
         "fading",
+        "share",
         "room",
     ]
     item = data["sections"][1]["items"][0]

@@ -86,6 +86,7 @@ def test_today_on_a_small_network(db: Database) -> None:
         "waiting",
         "circle",
         "fading",
+        "share",
         "room",
     ]
     assert data["sections"][1]["items"][0]["actions"]["dismiss"] == (

@@ -77,6 +77,23 @@ def test_the_ratio_per_network_against_the_target_and_the_nudges(db: Database) -
     assert (found.months[-1].own, found.months[-1].amplify) == (3, 1)
 
 
+def test_today_nudges_below_the_target_and_after_three_quiet_weeks(db: Database) -> None:
+    from kithkin.services import today
+
+    clock.freeze(NOW)
+    assert today.agenda(db, now=NOW).section("share") == []  # no share log: no nagging
+    amplify.log_share(db, kind="own", at=NOW - timedelta(days=2))
+    agenda = today.agenda(db, now=NOW)
+    [ratio] = agenda.section("share")
+    assert ratio.key == "share:ratio" and "0%" in ratio.reason
+    assert today.to_json(agenda)["sections"][4]["name"] == "share"
+    today.dismiss(db, key="share:ratio", now=NOW)
+    assert today.agenda(db, now=NOW).section("share") == []
+    later = NOW + timedelta(days=22)  # another week, and three weeks without my own
+    keys = [i.key for i in today.agenda(db, now=later).section("share")]
+    assert keys == ["share:ratio", "share:own"]
+
+
 def test_a_share_logged_by_hand_is_checked(db: Database) -> None:
     pid = person(db, "Dana Whitfield")
     with pytest.raises(InvalidInput, match="own or amplify"):

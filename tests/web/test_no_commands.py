@@ -63,6 +63,7 @@ def pages_of(client: TestClient) -> list[str]:
     return [
         "/",
         "/circle",
+        "/amplify",
         "/inbox",
         "/inbox?all=1",
         "/people",

@@ -134,6 +134,7 @@ def test_the_json_api(client: Any, seeded: dict[str, int]) -> None:
         "waiting",
         "circle",
         "fading",
+        "share",
         "room",
     ]
     key = agenda["sections"][1]["items"][0]["key"]

@@ -23,6 +23,7 @@ from kithkin.demo import gatherings as demo_gatherings
 from kithkin.demo import knows as demo_knows
 from kithkin.demo import mail as demo_mail
 from kithkin.demo import people as dp
+from kithkin.demo import shares as demo_shares
 from kithkin.demo import words as w
 from kithkin.demo.people import Person, Touch
 from kithkin.errors import InvalidInput
@@ -97,6 +98,9 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
                 plan.touches, seed,
             )  # fmt: skip
             demo_gatherings.write_gatherings(conn, random.Random(seed + 2), plan.end)
+            demo_shares.write_shares(
+                conn, random.Random(seed + 2), plan.end, [(p, ids[p.idx]) for p in plan.people]
+            )
             held = stats.stats(conn)
     finally:
         clock.freeze(None)
@@ -120,7 +124,8 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
 
 
 def _write(conn: Connection, plan: _Planner) -> dict[int, int]:
-    """Write the plan in the order it happened, with the clock at each moment."""
+    """Write the plan in the order it happened, with the clock at each moment; the id of
+    each planned person."""
     ops: list[tuple[datetime, int, str, Any]] = []
     for p in plan.people:
         ops.append((plan.created[p.idx], len(ops), "person", p))

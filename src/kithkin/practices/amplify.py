@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from kithkin.model import QueueItem, Record, Share
+from kithkin.practices.today import Item, fingerprint
 
 DEFAULT_DAYS: Final = 28
 DEFAULT_TARGET: Final = 50  # percent of shares that amplify others
@@ -71,6 +72,7 @@ class Report(Record):
     unknown_authors: int  # amplified shares in the window whose author is nobody known
     last_own_at: datetime | None
     nudges: list[str] = field(default_factory=list)
+    nudge_keys: list[str] = field(default_factory=list)  # "ratio", "own": one per nudge
 
 
 def tally(label: str, shares: Iterable[Share]) -> Tally:
@@ -137,19 +139,25 @@ def report(
         unknown_authors=sum(1 for s in amplified if s.person_id is None),
         last_own_at=last_own_at,
     )
-    made.nudges.extend(nudges(made, any_shares=any_shares))
+    for key, text in keyed_nudges(made, any_shares=any_shares):
+        made.nudge_keys.append(key)
+        made.nudges.append(text)
     return made
 
 
-def nudges(found: Report, *, any_shares: bool) -> list[str]:
-    """What Today says: the ratio below target; nothing of my own for three weeks."""
-    said = []
+def keyed_nudges(found: Report, *, any_shares: bool) -> list[tuple[str, str]]:
+    """What Today says: the ratio below target ("ratio"); nothing of my own for three weeks
+    ("own"), once I have a share log at all."""
+    said: list[tuple[str, str]] = []
     percent = found.overall.percent
     if percent is not None and percent < found.target:
         said.append(
-            f"You amplified others in {percent}% of what you shared in the last {found.days} "
-            f"days, below your target of {found.target}%: share someone else's post, with a "
-            "comment of your own."
+            (
+                "ratio",
+                f"You amplified others in {percent}% of what you shared in the last {found.days} "
+                f"days, below your target of {found.target}%: share someone else's post, with a "
+                "comment of your own.",
+            )
         )
     quiet = found.last_own_at is None or found.now - found.last_own_at >= timedelta(
         days=OWN_QUIET_DAYS
@@ -157,10 +165,30 @@ def nudges(found: Report, *, any_shares: bool) -> list[str]:
     if any_shares and quiet:
         since = f"since {found.last_own_at:%d %b %Y}" if found.last_own_at else "in your share log"
         said.append(
-            f"Nothing of your own {since}: share an idea, an update, a blog post or a "
-            "conversation of yours."
+            (
+                "own",
+                f"Nothing of your own {since}: share an idea, an update, a blog post or a "
+                "conversation of yours.",
+            )
         )
     return said
+
+
+def today_items(found: Report) -> list[Item]:
+    """Today's nudges, in the "share" section. Dismissed, one comes back the next week."""
+    week = "{}-{}".format(*found.now.isocalendar()[:2])
+    return [
+        Item(
+            key=f"share:{key}",
+            section="share",
+            kind="share",
+            reason=text,
+            fingerprint=fingerprint("share", key, week),
+            people=(),
+            at=found.now,
+        )
+        for key, text in zip(found.nudge_keys, found.nudges, strict=True)
+    ]
 
 
 def rank_queue(

@@ -48,6 +48,7 @@ SECTIONS: Final = (
     ("waiting", "Waiting for your reply"),
     ("circle", "Your circle: due and overdue"),
     ("fading", "Fading: wrap up or pause"),
+    ("share", "Sharing: let others shine, and share your own"),
     ("room", "Room in your circle: your strongest two-way relationships"),
 )
 ROOM_SHOWN: Final = 3  # suggestions for the circle's free places, while it is below its cap

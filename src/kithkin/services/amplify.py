@@ -19,6 +19,7 @@ from kithkin.errors import InvalidInput, NoSuchLocation
 from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, to_jsonable
 from kithkin.practices.amplify import DEFAULT_DAYS, DEFAULT_TARGET
 from kithkin.practices.amplify import Report as Report
+from kithkin.practices.today import Item
 from kithkin.services.common import PersonRef, parse_when, person_id
 from kithkin.services.locations import local_path
 
@@ -120,6 +121,11 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
     now = now or clock.now()
     goal = target(db)
     with db.read() as conn:
+        seeded = store_circle.is_seeded(conn)
+    if not seeded:  # the circle is taken from the `circle` tag on first use
+        with db.write() as conn:
+            store_circle.seed_from_tag(conn)
+    with db.read() as conn:
         recent = store.shares(conn, since=now - timedelta(days=window), until=now)
         year = store.shares(conn, since=now - timedelta(days=372), until=now)
         members = store_circle.member_ids(conn)
@@ -141,6 +147,13 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
         last_own_at=own[0].occurred_at if own else None,
         any_shares=any_shares,
     )
+
+
+def today_items(db: Database, *, now: datetime | None = None) -> list[Item]:
+    """Today's sharing nudges: the ratio below target, nothing of my own for three weeks."""
+    from kithkin.practices.amplify import today_items as items
+
+    return items(report(db, now=now))
 
 
 def shares(db: Database, *, limit: int = 50) -> list[Share]:

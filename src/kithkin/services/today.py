@@ -64,6 +64,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         room_items,
         waiting_item,
     )
+    from kithkin.services.amplify import today_items as share_items
     from kithkin.services.brief import read_briefs
     from kithkin.services.circle import read_circle, suggestions
     from kithkin.store import agenda, people, relationships
@@ -139,6 +140,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
             "directly are listed as waiting."
         )
     room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state))
+    room = [*room, *share_items(db, now=now)]  # the sharing nudges (P7, P8)
     return assemble(
         now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
         fades, mutes, warnings, room,

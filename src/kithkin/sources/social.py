@@ -30,6 +30,10 @@ from kithkin.sources.records import SourceProblem
 from kithkin.sources.social_common import Context, Item, Reader
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a file (or a zip member) larger than this is not read
+MAX_FILES = 20_000  # files of one folder or archive looked at, at most
+# Inside a folder or an archive only these are looked at (an X archive holds its media too);
+# a file named on its own is read whatever its name.
+EXPORT_SUFFIXES = (".json", ".js", ".car", ".csv", ".zip")
 
 
 def detect(head: bytes) -> str | None:
@@ -62,8 +66,14 @@ def read_social(path: Path, context: Context | None = None) -> Iterator[Item]:
         yield SourceProblem(str(path), "file", "no such file or directory")
         return
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
-        named = [(str(p), _loader(p)) for p in files]
+        files: list[Path] = []
+        for found in path.rglob("*"):
+            if found.suffix.lower() in EXPORT_SUFFIXES and found.is_file():
+                files.append(found)
+                if len(files) > MAX_FILES:
+                    yield SourceProblem(str(path), "folder", _too_many())
+                    return
+        named = [(str(p), _loader(p)) for p in sorted(files)]
         yield from _read_many(named, context)
         return
     try:
@@ -112,7 +122,10 @@ def _loader(path: Path) -> Callable[[], bytes | SourceProblem]:
 def _read_zip(data: bytes, name: str, context: Context) -> Iterator[Item]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = sorted((i for i in archive.infolist() if not i.is_dir()), key=lambda i: i.filename)
+        infos = sorted(
+            (i for i in archive.infolist() if not i.is_dir() and _exported(i.filename)),
+            key=lambda i: i.filename,
+        )
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         yield SourceProblem(name, "file", f"not a readable zip archive: {exc}")
         return
@@ -133,14 +146,22 @@ def _read_zip(data: bytes, name: str, context: Context) -> Iterator[Item]:
 
         return load
 
-    yield from _read_many([(f"{name}!{i.filename}", loader(i)) for i in infos], context)
+    if len(infos) > MAX_FILES:
+        yield SourceProblem(name, "file", _too_many())
+        return
+    named = [(f"{name}!{i.filename}", loader(i)) for i in infos]
+    yield from _read_many(named, context, in_archive=True)
 
 
 def _read_many(
-    named: list[tuple[str, Callable[[], bytes | SourceProblem]]], context: Context
+    named: list[tuple[str, Callable[[], bytes | SourceProblem]]],
+    context: Context,
+    *,
+    in_archive: bool = False,
 ) -> Iterator[Item]:
     """The files of a directory or an archive, one in memory at a time: my X user name first
-    (from account.js), then each file of a known format; the others are ignored."""
+    (from account.js), then each file of a known format; the others are ignored, and so is an
+    archive inside an archive."""
     for name, load in named:
         if name.lower().endswith("account.js"):
             data = load()
@@ -153,13 +174,24 @@ def _read_many(
             yield data
             continue
         if data[:4] == b"PK\x03\x04":
-            yield from _read_zip(data, name, context)
+            if in_archive:  # an archive in an archive is not opened (nor a bomb)
+                context.ignored.append(name)
+            else:
+                yield from _read_zip(data, name, context)
             continue
         found = detect(data[:4096])
         if found is None or found == "x-account":
             context.ignored.append(name)
             continue
         yield from readers[found](data, name, context)
+
+
+def _exported(name: str) -> bool:
+    return name.lower().endswith(EXPORT_SUFFIXES)
+
+
+def _too_many() -> str:
+    return f"more than {MAX_FILES:,} files that could be exports: name the export itself"
 
 
 def _too_large(size: int) -> str:

@@ -71,7 +71,8 @@ def keys_of(post: SocialPost) -> set[tuple[str, str]]:
 
 
 def add_posts(conn: Connection, posts: Sequence[SocialPost]) -> int:
-    """Store the posts not stored yet (by network and id); how many were new."""
+    """Store the posts not stored yet (by network and id), a batch of rows per statement;
+    how many were new."""
     if not posts:
         return 0
     now = clock.now()
@@ -79,33 +80,57 @@ def add_posts(conn: Connection, posts: Sequence[SocialPost]) -> int:
     for start in range(0, len(posts), BATCH):
         chunk = posts[start : start + BATCH]
         known = _known(conn, chunk)
+        new: dict[tuple[str, str], SocialPost] = {}
         for post in chunk:
-            if (post.network, post.source_id) in known:
-                continue
-            known.add((post.network, post.source_id))
-            result = conn.execute(
-                insert(share).values(
-                    network=post.network,
-                    source_id=post.source_id,
-                    kind=post.kind,
-                    style=post.style,
-                    occurred_at=post.occurred_at,
-                    url=post.url,
-                    author=post.author,
-                    text=post.text,
-                    source_file=post.source_file,
-                    place=post.place,
-                    raw=post.raw,
-                    imported_at=now,
-                )
-            )
-            key = result.inserted_primary_key
-            assert key is not None
-            rows = [{"share_id": key[0], "kind": k, "normalized": v} for k, v in keys_of(post)]
-            if rows:
-                conn.execute(insert(share_author_key), rows)
-            added += 1
+            key = (post.network, post.source_id)
+            if key not in known and key not in new:
+                new[key] = post
+        if not new:
+            continue
+        conn.execute(
+            insert(share),
+            [
+                {
+                    "network": p.network,
+                    "source_id": p.source_id,
+                    "kind": p.kind,
+                    "style": p.style,
+                    "occurred_at": p.occurred_at,
+                    "url": p.url,
+                    "author": p.author,
+                    "text": p.text,
+                    "source_file": p.source_file,
+                    "place": p.place,
+                    "raw": p.raw,
+                    "imported_at": now,
+                }
+                for p in new.values()
+            ],
+        )
+        authored = {k: p for k, p in new.items() if p.author_keys}
+        ids = _ids(conn, list(authored)) if authored else {}
+        rows = [
+            {"share_id": ids[k], "kind": kind, "normalized": value}
+            for k, p in authored.items()
+            for kind, value in sorted(keys_of(p))
+        ]
+        if rows:
+            conn.execute(insert(share_author_key), rows)
+        added += len(new)
     return added
+
+
+def _ids(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    found: dict[tuple[str, str], int] = {}
+    for network in {n for n, _ in keys}:
+        wanted = [i for n, i in keys if n == network]
+        rows = conn.execute(
+            select(share.c.id, share.c.source_id).where(
+                share.c.network == network, share.c.source_id.in_(wanted)
+            )
+        )
+        found.update(((network, r.source_id), int(r.id)) for r in rows)
+    return found
 
 
 def add_post(conn: Connection, post: SocialPost, person_id: int | None = None) -> Share:

@@ -22,6 +22,7 @@ import kithkin
 from kithkin.errors import Ambiguous, KithkinError
 from kithkin.store import Database
 from kithkin.web import (
+    amplify,
     brief,
     circle,
     contacts,
@@ -62,6 +63,8 @@ ROUTERS: Final = (
     today.api,
     circle.pages,
     circle.api,
+    amplify.pages,
+    amplify.api,
     brief.pages,
     brief.api,
     inbox.pages,
