@@ -23,6 +23,7 @@ from kithkin.errors import Ambiguous, KithkinError
 from kithkin.store import Database
 from kithkin.web import (
     brief,
+    capture,
     circle,
     contacts,
     docs,
@@ -75,6 +76,8 @@ ROUTERS: Final = (
     first_run.pages,
     first_run.api,
     photos.pages,
+    capture.pages,
+    capture.api,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
@@ -133,6 +136,7 @@ def create_app(
             and guard.has_body(request)
             and not guard.is_json(request)
             and not contacts.is_upload(request)
+            and not capture.is_upload(request)
         ):
             response = JSONResponse(
                 {"error": "send writes with Content-Type: application/json"}
