@@ -30,6 +30,7 @@ PAGES = (
     "/duplicates?min_score=0.3",
     "/import",
     "/import/mail",
+    "/capture",
     "/trash",
 )
 
@@ -103,7 +104,7 @@ def test_a_phone_s_fields_are_tall_enough_for_a_thumb(demo_url: str, every_page:
     with watched_page(chromium, demo_url) as (page, problems):
         page.set_viewport_size({"width": PHONE, "height": 844})
         short = []
-        for path in ("/people/new", person, "/circle", "/import"):
+        for path in ("/people/new", person, "/circle", "/import", "/capture"):
             page.goto(demo_url + path)
             fields = page.locator(
                 "main input:not([type=hidden]):not([type=checkbox]):not([type=file]), "

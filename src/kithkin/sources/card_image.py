@@ -104,7 +104,9 @@ def qr_codes(image: Image) -> list[str]:
     """The text of each QR code in the image, top to bottom."""
     import zxingcpp
 
-    formats = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
+    formats = zxingcpp.BarcodeFormats(
+        [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode]
+    )
     found = zxingcpp.read_barcodes(_scaled(image, 2400).convert("L"), formats=formats)
     found.sort(key=lambda b: (b.position.top_left.y, b.position.top_left.x))
     out: list[str] = []

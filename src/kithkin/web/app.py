@@ -24,6 +24,7 @@ from kithkin.store import Database
 from kithkin.web import (
     amplify,
     brief,
+    capture,
     circle,
     contacts,
     docs,
@@ -78,6 +79,8 @@ ROUTERS: Final = (
     first_run.pages,
     first_run.api,
     photos.pages,
+    capture.pages,
+    capture.api,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
@@ -136,6 +139,7 @@ def create_app(
             and guard.has_body(request)
             and not guard.is_json(request)
             and not contacts.is_upload(request)
+            and not capture.is_upload(request)
         ):
             response = JSONResponse(
                 {"error": "send writes with Content-Type: application/json"}
