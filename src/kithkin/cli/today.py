@@ -43,7 +43,7 @@ def today(click_ctx: click.Context, ctx: Context, as_json: bool) -> None:
             continue
         click.echo(f"\n{title}")
         for item in items:
-            who = "" if name == "meetings" else f"{item.people[0][1]} — "
+            who = "" if name == "meetings" or not item.people else f"{item.people[0][1]} — "
             click.echo(f"  [{item.key}] {who}{item.reason}")
             for digest in item.briefs:
                 click.echo(
