@@ -172,6 +172,7 @@ def test_today_snooze_and_dismiss(network: Run) -> None:
         "fading",
         "share",
         "room",
+        "reflect",
     ]
     item = data["sections"][1]["items"][0]
     assert set(item) == {

@@ -88,6 +88,7 @@ def test_today_on_a_small_network(db: Database) -> None:
         "fading",
         "share",
         "room",
+        "reflect",
     ]
     assert data["sections"][1]["items"][0]["actions"]["dismiss"] == (
         f"kithkin today dismiss waiting:{ids['sam']}"

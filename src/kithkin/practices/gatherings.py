@@ -152,6 +152,13 @@ def occurrences(g: Gathering, start: datetime, end: datetime) -> list[datetime]:
     return found
 
 
+def first_occurrence(g: Gathering) -> datetime | None:
+    """The first occurrence (aware, in the gathering's zone): what a calendar's DTSTART must
+    be, as RFC 5545 counts DTSTART as an occurrence even where the rule does not match it."""
+    found = next(iter(_walker(g)), None)
+    return found.replace(tzinfo=zone_of(g)) if found is not None else None
+
+
 def next_occurrence(g: Gathering, now: datetime, horizon_days: int = 400) -> datetime | None:
     """The next occurrence that has not ended yet, within `horizon_days`."""
     found = occurrences(g, now, now + timedelta(days=horizon_days))

@@ -7,8 +7,8 @@ prints. Pure: it is handed what the store holds and computes every number here.
   theirs when they wrote to me personally. Each interaction counts once, whoever took part.
 - **Conversations**: people with whom I had a two-way exchange in the week — we met or
   talked, or we both wrote.
-- **The circle's cadence**: each member's touches and due dates (a cadence after each
-  touch), each due date kept (a touch came by then) or missed.
+- **The circle's cadence**: each member's touches and due dates (a cadence after the last
+  touch; a touch that came in time moves it, so a due date shown was missed or is ahead).
 - **The circle's strength** at the end of each week: the mean of its members' strength as it
   was then, from their history (`practices.tally`).
 - **The habit heatmap**: per day, my touches and the gatherings I was at.
@@ -54,7 +54,7 @@ class Goal(Record):
 @dataclass(frozen=True, eq=False, repr=False)
 class Due(Record):
     day: date
-    state: str  # kept, missed, upcoming
+    state: str  # missed (it passed without a touch), upcoming
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -269,3 +269,36 @@ def minutes_spent(
     total += SPOKEN_MINUTES * len(logged)
     total += sum(minutes for _, minutes in gatherings)
     return total
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class MonthCount(Record):
+    month: date  # its first day
+    mine: int  # interactions I made happen
+    theirs: int  # messages they wrote to me
+
+
+def month_counts(
+    contacts: Iterable[Contact], last: date, months: int, zone: tzinfo
+) -> list[MonthCount]:
+    """Interactions per month, mine and theirs, the `months` months up to `last`'s month."""
+    first = _add_months(last.replace(day=1), -(months - 1))
+    mine = [0] * months
+    theirs = [0] * months
+    for c in contacts:
+        day = c.at.astimezone(zone).date()
+        k = (day.year - first.year) * 12 + day.month - first.month
+        if 0 <= k < months:
+            if c.is_touch:
+                mine[k] += 1
+            elif c.is_personal_inbound:
+                theirs[k] += 1
+    return [
+        MonthCount(month=_add_months(first, k), mine=mine[k], theirs=theirs[k])
+        for k in range(months)
+    ]
+
+
+def _add_months(day: date, n: int) -> date:
+    index = day.year * 12 + day.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)

@@ -50,6 +50,7 @@ SECTIONS: Final = (
     ("fading", "Fading: wrap up or pause"),
     ("share", "Sharing: let others shine, and share your own"),
     ("room", "Room in your circle: your strongest two-way relationships"),
+    ("reflect", "How did it go?"),  # after a meeting or gathering (services.review.pending)
 )
 ROOM_SHOWN: Final = 3  # suggestions for the circle's free places, while it is below its cap
 

@@ -52,8 +52,12 @@ def calendar_bytes(db: Database, *, now: datetime | None = None) -> tuple[bytes,
         for s in members
         if s.due_at is not None and s.due_at <= horizon
     ]
-    data = write_ics(found, due, stamp=now, name=CALENDAR_NAME)
-    return data, len(found), len(due)
+    from kithkin.practices.gatherings import first_occurrence
+
+    firsts = [(g, first_occurrence(g)) for g in found]
+    kept = [(g, start) for g, start in firsts if start is not None]
+    data = write_ics(kept, due, stamp=now, name=CALENDAR_NAME)
+    return data, len(kept), len(due)
 
 
 def export_ics(db: Database, *, path: str | Path) -> Exported:

@@ -13,13 +13,18 @@ from kithkin import clock
 from kithkin.errors import InvalidInput
 from kithkin.model import Record, Reflection
 from kithkin.practices import review as practice
-from kithkin.practices.review import Review
+from kithkin.practices.review import Change as Change
+from kithkin.practices.review import Due as Due
+from kithkin.practices.review import Goal as Goal
+from kithkin.practices.review import MemberLine as MemberLine
+from kithkin.practices.review import MonthCount as MonthCount
+from kithkin.practices.review import Point as Point
+from kithkin.practices.review import Review as Review
+from kithkin.practices.review import WeekCount as WeekCount
 from kithkin.services.common import PersonRef, parse_date, person_id
 
 if TYPE_CHECKING:
     from kithkin.store import Database
-
-__all__ = ["Review"]
 
 GOALS_SETTING: Final = "practice_goals"
 DEFAULT_GOALS: Final = {"minutes": 120, "conversations": 5, "gatherings": 1}
@@ -307,3 +312,19 @@ def to_json(found: Review) -> Any:
     from kithkin.model import to_jsonable
 
     return to_jsonable(found)
+
+
+def person_months(
+    db: Database, *, person: PersonRef, months: int = 24, now: datetime | None = None
+) -> list[MonthCount]:
+    """A person's interactions per month over two years, mine and theirs: a fading
+    relationship at a glance."""
+    from kithkin.store import relationships
+
+    now = now or clock.now()
+    zone = now.astimezone().tzinfo
+    assert zone is not None
+    with db.read() as conn:
+        pid = person_id(conn, person)
+        history = relationships.histories(conn, [pid]).get(pid, [])
+    return practice.month_counts(history, now.astimezone(zone).date(), months, zone)

@@ -141,10 +141,58 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         )
     room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state))
     room = [*room, *share_items(db, now=now)]  # the sharing nudges (P7, P8)
+    planned = sorted(
+        [*meeting_items(meetings, digests, now), *_gathering_items(db, now)],
+        key=lambda i: i.at or now,
+    )
+    reflect = _reflect_items(db, now)  # their own section; passed after the room's items
     return assemble(
-        now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
-        fades, mutes, warnings, room,
+        now, planned, waits, circle_items(state.members), fades, mutes, warnings,
+        [*room, *reflect],
     )  # fmt: skip
+
+
+def _gathering_items(db: Database, now: datetime) -> list[Item]:
+    """Today's gatherings, "next up" (issue 16)."""
+    from kithkin.practices.today import fingerprint
+    from kithkin.services import gatherings
+
+    items = []
+    for g, at in gatherings.today(db, now=now):
+        where = ", ".join(
+            x for x in (g.platform, g.link, f"#{g.hashtag}" if g.hashtag else None) if x
+        )
+        local = at.astimezone().strftime("%H:%M")
+        items.append(
+            Item(
+                key=f"gathering:{g.id}:{at.date().isoformat()}",
+                section="meetings",
+                kind="gathering",
+                reason=f"next up: {g.name} at {local}" + (f" ({where})" if where else ""),
+                fingerprint=fingerprint("gathering", g.id, at.isoformat()),
+                people=(),
+                at=at,
+            )
+        )
+    return items
+
+
+def _reflect_items(db: Database, now: datetime) -> list[Item]:
+    """Meetings and gatherings of the last days with no reflection yet: "how did it go?"."""
+    from kithkin.practices.today import fingerprint
+    from kithkin.services import review
+
+    return [
+        Item(
+            key=f"reflect:{p.key}",
+            section="reflect",
+            kind="reflect",
+            reason=f"How did {p.title} go on {p.day.isoformat()}? What did you learn about them?",
+            fingerprint=fingerprint("reflect", p.key),
+            people=(),
+        )
+        for p in review.pending(db, now=now)[:5]
+    ]
 
 
 def _my_domains(conn: Connection) -> frozenset[str]:

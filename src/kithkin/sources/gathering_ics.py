@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from kithkin.model import Gathering
 
@@ -35,9 +34,14 @@ def gathering_uid(g: Gathering) -> str:
 
 
 def write_ics(
-    gatherings: Sequence[Gathering], due: Sequence[Due], *, stamp: datetime, name: str
+    gatherings: Sequence[tuple[Gathering, datetime]],
+    due: Sequence[Due],
+    *,
+    stamp: datetime,
+    name: str,
 ) -> bytes:
-    """The calendar, as bytes (CRLF lines, folded at 75 octets)."""
+    """The calendar, as bytes (CRLF lines, folded at 75 octets): each gathering with its
+    first occurrence (aware, in its zone), the DTSTART its rule repeats from."""
     from icalendar import Calendar, Event, vRecur
 
     cal = Calendar()
@@ -47,9 +51,7 @@ def write_ics(
     cal.add("METHOD", "PUBLISH")
     cal.add("X-WR-CALNAME", name)
     cal.add("NAME", name)
-    for g in gatherings:
-        hour, minute = (int(x) for x in g.at_time.split(":"))
-        start = datetime.combine(g.first_day, time(hour, minute), tzinfo=ZoneInfo(g.tz))
+    for g, start in gatherings:
         event = Event()
         event.add("UID", gathering_uid(g))
         event.add("DTSTAMP", stamp)

@@ -65,8 +65,9 @@ def host_allowed(request: Request, allowed: Collection[str] | None) -> bool:
 
 
 def is_public(path: str) -> bool:
-    """The paths a server that asks for a token shows without it: the login page, styles."""
-    return path == LOGIN_PATH or path.startswith("/static/")
+    """The paths a server that asks for a token shows without it: the login page, styles,
+    and the subscribed calendar (its own secret token is in its path)."""
+    return path == LOGIN_PATH or path.startswith(("/static/", "/feed/"))
 
 
 def token_matches(given: str, token_sha256: str) -> bool:

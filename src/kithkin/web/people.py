@@ -17,6 +17,7 @@ from kithkin.model import MAX_ID
 from kithkin.services import people, relationships
 from kithkin.services import search as searching
 from kithkin.services.people import EDITABLE, NewContact
+from kithkin.web import review
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, attempt, checked_form, database, redirect, render
 from kithkin.web.schemas import (
@@ -107,6 +108,7 @@ def person_page(request: Request, person_id: Id) -> HTMLResponse:
             "threads": page.threads,
             "known_tags": page.other_tags,
             "relationship": page.strength.report,
+            **review.person_context(request, person.id),
         },
     )
 
