@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any, Final
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.model import Record
+from kithkin.practices.knows import Leg, Path
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from kithkin.practices.knows import Leg, Path
     from kithkin.store import Database
     from kithkin.store.knows import Tie
 
+__all__ = ["IntroPaths", "Leg", "Path", "PersonTies", "Rebuilt", "Stated", "TieView"]
 TIERS: Final = ("strong", "moderate", "weak")
 _DOMAIN: Final = re.compile(r"@?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63})\Z")
 
@@ -343,6 +344,12 @@ def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
 
 
 def to_json(found: IntroPaths) -> dict[str, Any]:
+    from kithkin.model import to_jsonable
+
+    return dict(to_jsonable(found))
+
+
+def to_json_ties(found: PersonTies) -> dict[str, Any]:
     from kithkin.model import to_jsonable
 
     return dict(to_jsonable(found))
