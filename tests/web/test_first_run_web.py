@@ -60,7 +60,7 @@ def test_who_are_you_keeps_the_name_and_addresses_and_stays_welcoming(
         addresses="D@Acme.example\nd@home.example",
     )
     text = html.unescape(re.sub(r"<[^>]+>", "", page.text))
-    assert "Welcome, Dana Whitfield. kithkin knows 2 addresses of yours." in text
+    assert "Welcome, Dana Whitfield. kithkin has 2 addresses of yours." in text
     assert "You are Dana Whitfield, writing from d@acme.example, d@home.example" in text
     assert "replaces your name and addresses" in text  # the demo says what it would do
     assert me_of(db_url) == ("Dana Whitfield", ("d@acme.example", "d@home.example"))

@@ -8,6 +8,7 @@ Reading the graph first makes the ties of mail and meetings imported before the 
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -15,15 +16,16 @@ from typing import TYPE_CHECKING, Any, Final
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.model import Record
+from kithkin.practices.knows import Leg, Path
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from kithkin.practices.knows import Leg, Path
     from kithkin.store import Database
-    from kithkin.store.knows import Tie
+    from kithkin.store.knows import Mine, Tie
 
+__all__ = ["IntroPaths", "Leg", "Path", "PersonTies", "Rebuilt", "Stated", "TieView"]
 TIERS: Final = ("strong", "moderate", "weak")
 _DOMAIN: Final = re.compile(r"@?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63})\Z")
 
@@ -124,14 +126,21 @@ def rebuild(db: Database) -> Rebuilt:
 
 
 def _ready(db: Database) -> None:
-    """Make the ties of data imported before the graph existed, once."""
+    """Make the ties of data imported before the graph existed, once (a database seen ready
+    is not asked again by this process)."""
     from kithkin.store import knows as store
     from kithkin.store import settings
 
+    if db in _READY:
+        return
     with db.read() as conn:
         pending = settings.get(conn, store.PENDING_KEY, False)
     if pending:
         rebuild(db)
+    _READY.add(db)
+
+
+_READY: weakref.WeakSet[Database] = weakref.WeakSet()
 
 
 # -- reads ----------------------------------------------------------------------------------
@@ -188,7 +197,6 @@ def intro_paths(db: Database, *, to: str, limit: int = 20) -> IntroPaths:
     from kithkin.practices import knows as practice
     from kithkin.services import relationships
     from kithkin.store import knows as store
-    from kithkin.store import relationships as store_relationships
 
     query = " ".join(to.split())
     if not query:
@@ -200,13 +208,15 @@ def intro_paths(db: Database, *, to: str, limit: int = 20) -> IntroPaths:
         kind, label, targets, keys, domain = _target(conn, query)
         rows = store.toward(conn, keys=keys, domain=domain)
         introducers = {r.person_id for r in rows if r.person_id is not None} - set(targets)
-        target_people = store.people_of(conn, [r.target for r in rows if "@" in r.target])
-        mine = store_relationships.rows_of(conn, introducers | set(targets))
-        names = _names(conn, [*mine, *targets, *target_people.values()])
-    legs_to: dict[int, Leg] = {}
-    for pid, row in mine.items():
-        if pid in names:
-            legs_to[pid] = _my_leg(pid, names[pid], row, now)
+        mine = store.mine(conn, introducers | set(targets))
+        if kind == "person":
+            target_people = {r.target: targets[0] for r in rows}
+            names = {targets[0]: label}
+        else:
+            target_people = store.people_of(conn, [r.target for r in rows if "@" in r.target])
+            names = _names(conn, [*targets, *target_people.values()])
+    names.update((pid, m.name) for pid, m in mine.items())
+    legs_to = {pid: _my_leg(m, now) for pid, m in mine.items()}
     paths: dict[tuple[int | None, str], Path] = {}
     for pid in targets:
         if pid in legs_to and legs_to[pid].score > 0:
@@ -246,15 +256,13 @@ def intro_paths(db: Database, *, to: str, limit: int = 20) -> IntroPaths:
 def _target(conn: Connection, query: str) -> tuple[str, str, list[int], list[str], str | None]:
     """(kind, label, target people, target keys, target domain) of what the user typed."""
     from kithkin.store import knows as store
-    from kithkin.store import people
 
     low = query.lower()
     if "@" in low and not low.startswith("@"):
-        found = store.people_of(conn, [low])
-        if low in found:
-            pid = found[low]
-            name = people.get_person(conn, pid).display_name
-            return "person", name, [pid], store.keys_of(conn, [pid])[pid], None
+        found = store.person_at(conn, low)
+        if found is not None:
+            pid, name, keys = found
+            return "person", name, [pid], keys, None
         if not re.fullmatch(r"[^@\s]+@[^@\s]+", low):
             raise InvalidInput(f"{query!r} is not a mail address")
         return "address", low, [], [low], None
@@ -273,15 +281,23 @@ def _target(conn: Connection, query: str) -> tuple[str, str, list[int], list[str
             f"nobody, no address and no organisation called {query!r}"
             " (try a name, an address, or a mail domain such as acme.com)"
         ) from None
-    name = people.get_person(conn, pid).display_name
+    return _person_target(conn, pid)
+
+
+def _person_target(conn: Connection, pid: int) -> tuple[str, str, list[int], list[str], str | None]:
+    from kithkin.store import knows as store
+
+    name = store.names_of(conn, [pid]).get(pid)
+    if name is None:
+        raise NotFound(f"no person #{pid}")
     return "person", name, [pid], store.keys_of(conn, [pid])[pid], None
 
 
-def _my_leg(pid: int, name: str, row: Any, now: datetime) -> Leg:
+def _my_leg(row: Mine, now: datetime) -> Leg:
     from kithkin.practices import knows as practice
     from kithkin.practices import strength
 
-    score = strength.current(row, now)
+    score = strength.score_at(row.weight, row.reciprocity, row.last_mutual_at, row.computed_at, now)
     last = row.last_mutual_at
     if last is not None:
         evidence = f"last two-way contact {last.date().isoformat()}, {row.n_all} in all"
@@ -290,8 +306,8 @@ def _my_leg(pid: int, name: str, row: Any, now: datetime) -> Leg:
     else:
         evidence = "no two-way contact yet"
     return practice.Leg(
-        person_id=pid,
-        name=name,
+        person_id=row.person_id,
+        name=row.name,
         score=round(score, 1),
         tier=strength.tier_of(score),
         last_at=last,
@@ -343,6 +359,12 @@ def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
 
 
 def to_json(found: IntroPaths) -> dict[str, Any]:
+    from kithkin.model import to_jsonable
+
+    return dict(to_jsonable(found))
+
+
+def to_json_ties(found: PersonTies) -> dict[str, Any]:
     from kithkin.model import to_jsonable
 
     return dict(to_jsonable(found))

@@ -32,6 +32,7 @@ from kithkin.model import Record
 from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import contact_point, person
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
+from kithkin.store.schema_circle import relationship
 from kithkin.store.schema_knows import knows_evidence, knows_tie
 from kithkin.store.schema_mail import mail_message
 
@@ -422,25 +423,14 @@ def ties_of(conn: Connection, keys: Sequence[str], limit: int = 200) -> list[Tie
     return [_tie(r) for r in rows]
 
 
-def toward(
-    conn: Connection, *, keys: Sequence[str] = (), domain: str | None = None
-) -> list[Toward]:
-    """The ties that end at the target (one of `keys`, or an address at `domain`) and whose
-    other end is someone: a person's address, or a person (`#id`). Read from the target's
-    side: index lookups on `b`/`b_domain` and `a`/`a_domain`, then one on `contact_point`."""
+def _toward(into_b: Any, into_a: Any) -> Any:
     t = knows_tie
-    if domain is not None:
-        into_b, into_a = t.c.b_domain == domain, t.c.a_domain == domain
-    elif keys:
-        into_b, into_a = t.c.b.in_(keys), t.c.a.in_(keys)
-    else:
-        return []
     cols = [t.c[name] for name in _TIE_COLUMNS]
     ends = union_all(
         select(*cols, t.c.a.label("other"), t.c.b.label("target")).where(into_b),
         select(*cols, t.c.b.label("other"), t.c.a.label("target")).where(into_a),
     ).subquery()
-    query = (
+    return (
         select(ends, contact_point.c.person_id)
         .outerjoin(
             contact_point,
@@ -449,8 +439,32 @@ def toward(
         .where(or_(contact_point.c.person_id.is_not(None), ends.c.other.like("#%")))
         .limit(TOWARD_MAX)
     )
+
+
+# Built once: a path query pays for its SQL, not for building the statement again.
+_TOWARD_KEYS: Final = _toward(
+    knows_tie.c.b.in_(bindparam("keys", expanding=True)),
+    knows_tie.c.a.in_(bindparam("keys", expanding=True)),
+)
+_TOWARD_DOMAIN: Final = _toward(
+    knows_tie.c.b_domain == bindparam("domain"), knows_tie.c.a_domain == bindparam("domain")
+)
+
+
+def toward(
+    conn: Connection, *, keys: Sequence[str] = (), domain: str | None = None
+) -> list[Toward]:
+    """The ties that end at the target (one of `keys`, or an address at `domain`) and whose
+    other end is someone: a person's address, or a person (`#id`). Read from the target's
+    side: index lookups on `b`/`b_domain` and `a`/`a_domain`, then one on `contact_point`."""
+    if domain is not None:
+        rows = conn.execute(_TOWARD_DOMAIN, {"domain": domain})
+    elif keys:
+        rows = conn.execute(_TOWARD_KEYS, {"keys": list(keys)})
+    else:
+        return []
     out = []
-    for row in conn.execute(query):
+    for row in rows:
         pid = row.person_id
         if pid is None:
             pid = _person_key(row.other)
@@ -460,6 +474,73 @@ def toward(
 
 def _person_key(key: str) -> int | None:
     return int(key[1:]) if key.startswith("#") and key[1:].isdigit() else None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Mine(Record):
+    """My relationship with someone, as much of it as a path's first leg needs."""
+
+    person_id: int
+    name: str
+    weight: float
+    reciprocity: float
+    last_mutual_at: datetime | None
+    last_touch_at: datetime | None
+    computed_at: datetime
+    n_all: int
+
+
+_MINE_COLUMNS: Final = ("weight", "reciprocity", "last_mutual_at", "last_touch_at", "computed_at")
+_MINE: Final = (
+    select(
+        person.c.id,
+        person.c.display_name,
+        *(relationship.c[name] for name in _MINE_COLUMNS),
+        relationship.c.n_all,
+    )
+    .join(relationship, relationship.c.person_id == person.c.id)
+    .where(person.c.id.in_(bindparam("ids", expanding=True)), person.c.deleted_at.is_(None))
+)
+
+
+def mine(conn: Connection, person_ids: Iterable[int]) -> dict[int, Mine]:
+    """My stored relationships with the living among these people, with their names."""
+    out: dict[int, Mine] = {}
+    for part in chunks(sorted(set(person_ids))):
+        for row in conn.execute(_MINE, {"ids": list(part)}):
+            out[int(row.id)] = Mine(
+                person_id=int(row.id),
+                name=str(row.display_name),
+                **{name: getattr(row, name) for name in _MINE_COLUMNS},
+                n_all=int(row.n_all),
+            )
+    return out
+
+
+_OTHER_POINT: Final = contact_point.alias("other_point")
+_BY_ADDRESS: Final = (
+    select(person.c.id, person.c.display_name, _OTHER_POINT.c.normalized)
+    .select_from(contact_point)
+    .join(person, person.c.id == contact_point.c.person_id)
+    .join(
+        _OTHER_POINT,
+        and_(_OTHER_POINT.c.person_id == person.c.id, _OTHER_POINT.c.kind == "email"),
+    )
+    .where(
+        contact_point.c.kind == "email",
+        contact_point.c.normalized == bindparam("address"),
+        person.c.deleted_at.is_(None),
+    )
+)
+
+
+def person_at(conn: Connection, address: str) -> tuple[int, str, list[str]] | None:
+    """Whose `address` is: (person id, name, their ends in the graph), None: nobody's."""
+    rows = list(conn.execute(_BY_ADDRESS, {"address": address}))
+    if not rows:
+        return None
+    pid = int(rows[0].id)
+    return pid, str(rows[0].display_name), [f"#{pid}", *(str(r.normalized) for r in rows)]
 
 
 def keys_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -271,6 +271,16 @@ def rows_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, Relationsh
     return out
 
 
+def scores_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, Relationship]:
+    """The stored relationships of these people, without their `inputs` (a list that
+    only shows how strong each is reads no JSON)."""
+    out: dict[int, Relationship] = {}
+    for part in chunks(sorted(set(person_ids))):
+        for row in conn.execute(select(relationship).where(_ID.in_(part))):
+            out[int(row.person_id)] = _record(row)
+    return out
+
+
 def _inputs_text(conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for part in chunks(sorted(set(person_ids))):

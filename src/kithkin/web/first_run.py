@@ -59,7 +59,7 @@ def who_i_am(request: Request, form: Posted) -> Response:
         return page or redirect("/", str(exc), kind="error")
     hello = f"Welcome, {me.name}." if me.name else "Saved."
     count = len(me.addresses)
-    known = f" kithkin knows {count} address{'es' if count != 1 else ''} of yours."
+    known = f" kithkin has {count} address{'es' if count != 1 else ''} of yours."
     return redirect("/", hello + known + " Now bring your network in.")
 
 
