@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from kithkin import clock
+from kithkin.demo import intros as demo_intros
 from kithkin.demo import mail as demo_mail
 from kithkin.demo import people as dp
 from kithkin.demo import words as w
@@ -88,6 +89,7 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
                 conn, random.Random(seed + 1), plan.end, w.ME_ADDRESSES[0], plan.people,
                 plan.touches, seed,
             )  # fmt: skip
+            demo_intros.write_intros(conn, plan.end, w.ME_NAME, w.ME_ADDRESSES[0])
             held = stats.stats(conn)
     finally:
         clock.freeze(None)

@@ -66,6 +66,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
     )
     from kithkin.services.brief import read_briefs
     from kithkin.services.circle import read_circle, suggestions
+    from kithkin.services.intros import today_items
     from kithkin.store import agenda, people, relationships
 
     now = now or clock.now()
@@ -110,6 +111,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
             dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
         )[:DIGESTS_SHOWN]
         found = read_briefs(conn, briefed, now, recent=10, upcoming=False)
+        intro_items, style = today_items(conn, now)
     digests = {pid: digest(b, now) for pid, b in found.items()}
     waiting_rows.sort(key=lambda r: (r.waiting_kind == "reply", -strength.current(r, now)))
     waits = [
@@ -141,7 +143,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
     room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state))
     return assemble(
         now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
-        fades, mutes, warnings, room,
+        fades, mutes, warnings, room, intros=intro_items, style=style,
     )  # fmt: skip
 
 
@@ -254,7 +256,7 @@ def to_json(found: Agenda) -> dict[str, Any]:
         "now": found.now.isoformat(),
         "sections": [
             {"name": name, "title": title, "items": [item_json(i) for i in found.section(name)]}
-            for name, title in SECTIONS
+            for name, title in found.sections
         ],
         "hidden": found.hidden,
         "warnings": found.warnings,

@@ -30,6 +30,7 @@ from kithkin.web import (
     first_run,
     guard,
     inbox,
+    intros,
     login,
     mail_api,
     mail_import,
@@ -75,6 +76,8 @@ ROUTERS: Final = (
     first_run.pages,
     first_run.api,
     photos.pages,
+    intros.pages,
+    intros.api,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
