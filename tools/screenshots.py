@@ -50,6 +50,7 @@ def pages(base: str) -> dict[str, str]:
         "import-mail": "/import/mail",
         "new-person": "/people/new",
         "trash": "/trash",
+        "intros": "/intros",
     }
 
 

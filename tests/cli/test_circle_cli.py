@@ -168,6 +168,7 @@ def test_today_snooze_and_dismiss(network: Run) -> None:
     assert [s["name"] for s in data["sections"]] == [
         "meetings",
         "waiting",
+        "intros",
         "circle",
         "fading",
         "share",

@@ -84,6 +84,7 @@ def test_today_on_a_small_network(db: Database) -> None:
     assert [s["name"] for s in data["sections"]] == [
         "meetings",
         "waiting",
+        "intros",
         "circle",
         "fading",
         "share",
@@ -170,3 +171,16 @@ def test_an_inbox_imported_without_sent_mail_still_shows_who_waits(
     import_mail(db, [str(write_mbox(tmp_path / "sent.mbox", sent))], workers=0)
     agenda = service.agenda(db)
     assert not any("import your Sent folder" in w for w in agenda.warnings)
+
+
+def test_the_style_orders_the_sections() -> None:
+    from kithkin.practices.today import SECTIONS, Agenda, ordered
+
+    names = [name for name, _ in SECTIONS]
+    assert ordered("connector")[0] == "intros"
+    assert ordered("gatherer")[-1] == "intros"
+    assert list(ordered("both")) == names
+    for style in ("connector", "gatherer", "both"):
+        assert sorted(ordered(style)) == sorted(names)
+    agenda = Agenda(NOW, [], 0, order=ordered("connector"))
+    assert agenda.sections[0] == ("intros", "Introductions waiting for you")

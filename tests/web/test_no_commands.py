@@ -76,6 +76,7 @@ def pages_of(client: TestClient) -> list[str]:
         "/trash",
         "/settings",
         "/docs",
+        "/intros",
         *(f"/people/{p}" for p in people + circle[:3]),
         *(f"/brief/{p}" for p in people[:4] + circle[:3]),
         *(f"/inbox/unsubscribe/{s}" for s in subs),

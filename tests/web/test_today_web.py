@@ -132,6 +132,7 @@ def test_the_json_api(client: Any, seeded: dict[str, int]) -> None:
     assert [s["name"] for s in agenda["sections"]] == [
         "meetings",
         "waiting",
+        "intros",
         "circle",
         "fading",
         "share",

@@ -37,13 +37,15 @@ def today(click_ctx: click.Context, ctx: Context, as_json: bool) -> None:
     for warning in agenda.warnings:
         warn(warning)
     click.echo(f"Today, {agenda.now.astimezone():%A %d %B %Y}")
-    for name, title in service.SECTIONS:
+    for name, title in agenda.sections:
         items = agenda.section(name)
         if not items:
             continue
         click.echo(f"\n{title}")
         for item in items:
             who = "" if name == "meetings" or not item.people else f"{item.people[0][1]} — "
+            if name == "intros":
+                who = " ↔ ".join(n for _, n in item.people) + " — "
             click.echo(f"  [{item.key}] {who}{item.reason}")
             for digest in item.briefs:
                 click.echo(

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from kithkin import clock
 from kithkin.demo import gatherings as demo_gatherings
 from kithkin.demo import knows as demo_knows
+from kithkin.demo import intros as demo_intros
 from kithkin.demo import mail as demo_mail
 from kithkin.demo import people as dp
 from kithkin.demo import shares as demo_shares
@@ -101,6 +102,7 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
             demo_shares.write_shares(
                 conn, random.Random(seed + 2), plan.end, [(p, ids[p.idx]) for p in plan.people]
             )
+            demo_intros.write_intros(conn, plan.end, w.ME_NAME, w.ME_ADDRESSES[0])
             held = stats.stats(conn)
     finally:
         clock.freeze(None)

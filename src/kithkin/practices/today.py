@@ -46,6 +46,7 @@ DIGESTS_SHOWN: Final = 8  # the next eight people I meet get a digest; every one
 SECTIONS: Final = (
     ("meetings", "Meetings today and tomorrow"),
     ("waiting", "Waiting for your reply"),
+    ("intros", "Introductions waiting for you"),
     ("circle", "Your circle: due and overdue"),
     ("fading", "Fading: wrap up or pause"),
     ("share", "Sharing: let others shine, and share your own"),
@@ -80,9 +81,28 @@ class Agenda(Record):
     hidden: int  # items snoozed or dismissed, whose reason has not changed
     warnings: list[str] = field(default_factory=list)
     muted: list[Item] = field(default_factory=list)
+    order: tuple[str, ...] = ()  # the sections' order for my style (empty: SECTIONS' own)
 
     def section(self, name: str) -> list[Item]:
         return [i for i in self.items if i.section == name]
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """(name, title) of every section, in the order my networking style puts them."""
+        titles = dict(SECTIONS)
+        return [(name, titles[name]) for name in self.order or titles]
+
+
+def ordered(style: str) -> tuple[str, ...]:
+    """The sections for a style (P4): a connector sees intros first, a gatherer their
+    gatherings first and intros last; both, the usual order."""
+    names = [name for name, _ in SECTIONS]
+    rest = [name for name in names if name != "intros"]
+    if style == "connector":
+        return ("intros", *rest)
+    if style == "gatherer":
+        return (*rest, "intros")
+    return tuple(names)
 
 
 def fingerprint(*parts: object) -> str:
@@ -259,24 +279,27 @@ def assemble(
     mutes: Mapping[str, Mute],
     warnings: Sequence[str] = (),
     room: Sequence[Item] = (),
+    intros: Sequence[Item] = (),
+    style: str = "both",
 ) -> Agenda:
-    """The agenda: sections in order, each person once outside meetings, muted items out."""
+    """The agenda: sections in order, each person once outside meetings and intros, muted
+    items out."""
     items: list[Item] = []
     muted: list[Item] = []
     seen: set[int] = set()
-    for group in (meetings, waiting, due, fadings, room):
+    for group in (meetings, intros, waiting, due, fadings, room):
         for item in group:
             if is_muted(item, mutes.get(item.key), now):
                 muted.append(item)
                 continue
-            if item.section != "meetings":
+            if item.section not in ("meetings", "intros"):
                 pid = item.person_id
                 if pid in seen:
                     continue
                 if pid is not None:
                     seen.add(pid)
             items.append(item)
-    return Agenda(now, items, len(muted), list(warnings), muted)
+    return Agenda(now, items, len(muted), list(warnings), muted, ordered(style))
 
 
 def digest(b: Brief, now: datetime) -> dict[str, Any]:

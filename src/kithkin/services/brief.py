@@ -4,6 +4,7 @@ and a brief for everyone I meet tomorrow (`kithkin briefs`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,7 @@ def read_briefs(
     already; without their upcoming meetings when `upcoming` is False: Today shows those)."""
     from kithkin.practices import strength
     from kithkin.practices.brief import compose, conversations
+    from kithkin.services.intros import intro_loops
     from kithkin.store import agenda, interactions, people, relationships
 
     recent = strength.RECENT if recent is None else recent
@@ -75,5 +77,7 @@ def read_briefs(
                 summary.waiting_interaction_id
             )
         threads = conversations(latest, now)
-        out[pid] = compose(person, summary, latest, threads, planned, now, waiting_subject)
+        made = compose(person, summary, latest, threads, planned, now, waiting_subject)
+        loops = intro_loops(conn, pid)
+        out[pid] = replace(made, loops=[*loops, *made.loops][:8]) if loops else made
     return out

@@ -191,7 +191,7 @@ def outbox(
     from kithkin.store import hygiene as store
 
     with db.read() as conn:
-        return store.actions(conn, subscription_key=subscription_key, status=status)
+        return store.actions(conn, subscription_key=subscription_key, status=status, action=ACTION)
 
 
 def outbox_entry(db: Database, *, entry_id: int) -> OutboxEntry:

@@ -42,10 +42,14 @@ from kithkin.practices import intros as practice
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy import Connection
 
     from kithkin.model import OutboxEntry
     from kithkin.outbound.smtp import SmtpSettings
+    from kithkin.practices.brief import Loop
+    from kithkin.practices.today import Item
     from kithkin.store import Database
     from kithkin.store.intros import Intro, Party
 
@@ -839,7 +843,9 @@ def _waiting_for(found: Intro, parties: list[PartyView], entries: dict[int, Outb
     if found.status == "introduced":
         if found.outcome:
             return f"introduced; outcome: {found.outcome.replace('_', ' ')}"
-        return "introduced: ask in two weeks whether they connected"
+        if practice.check_due(found.status, found.introduced_at, None, clock.now()):
+            return "introduced over two weeks ago: are they connected?"
+        return "introduced: in two weeks, ask whether they connected"
     if found.status == "consented":
         return "both said yes: the introduction is ready to send"
     unclear = [p.name for p in parties if p.answer == "unclear"]
@@ -853,6 +859,96 @@ def _waiting_for(found: Intro, parties: list[PartyView], entries: dict[int, Outb
         return f"the request to {', '.join(stuck)} may not have gone: check, then send --retry"
     waiting = [p.name for p in parties if p.answer is None]
     return f"waiting for {' and '.join(waiting)} to answer" if waiting else "settling"
+
+
+def intro_loops(conn: Connection, pid: int) -> list[Loop]:
+    """A person's open intros as open loops of their brief: who with, and what it waits for."""
+    from kithkin.practices.brief import Loop
+
+    out = []
+    for view in open_intros(conn, pid):
+        party = next((p for p in view.parties if p.person_id == pid), None)
+        other = (view.b if party.side == "a" else view.a) if party else f"{view.a} and {view.b}"
+        out.append(Loop("intro", f"introduction to {other}: {view.waiting_for}"))
+    return out
+
+
+def intros_of(db: Database, *, person: PersonRef) -> list[IntroView]:
+    """A person's open intros (their page shows them)."""
+    with db.read() as conn:
+        return open_intros(conn, person_id(conn, person))
+
+
+# -- Today -------------------------------------------------------------------------------------
+
+
+def today_items(conn: Connection, now: datetime) -> tuple[list[Item], str]:
+    """What Today asks of me about intros (an unclear answer to settle, the one follow-up due,
+    an introduction ready to send, "are they connected?"), and my style, which orders Today."""
+    from kithkin.practices.today import Item, fingerprint
+    from kithkin.store import intros
+
+    items = []
+    for found in intros.list_intros(conn, status=("asked", "consented", "introduced")):
+        if found.status == "introduced" and found.outcome is not None:
+            continue
+        view = _view(conn, found)
+        pair = ((found.a_id, view.a), (found.b_id, view.b))
+        for p in view.parties:
+            other = view.b if p.side == "a" else view.a
+            if p.answer == "unclear":
+                said = " ".join((p.answer_text or "").split())[:120]
+                items.append(
+                    Item(
+                        f"intro:{found.id}:{p.person_id}",
+                        "intros",
+                        "unclear",
+                        f"{p.name} answered unclearly about meeting {other}"
+                        + (f": “{said}”" if said else "")
+                        + " — yes or no?",
+                        fingerprint(p.answer, p.answer_text),
+                        pair,
+                        at=now,
+                    )
+                )
+            elif p.follow_up_due:
+                items.append(
+                    Item(
+                        f"intro:{found.id}:{p.person_id}",
+                        "intros",
+                        "follow-up",
+                        f"{p.name} has not answered about meeting {other} in 5 days: send one "
+                        "gentle follow-up?",
+                        fingerprint(p.asked_at),
+                        pair,
+                        at=now,
+                    )
+                )
+        if view.status == "consented" and view.ready_to_send:
+            items.append(
+                Item(
+                    f"intro:{found.id}",
+                    "intros",
+                    "ready",
+                    "both said yes: the introduction is ready to send",
+                    fingerprint("ready", found.consented_at),
+                    pair,
+                    at=now,
+                )
+            )
+        if view.check_due:
+            items.append(
+                Item(
+                    f"intro:{found.id}",
+                    "intros",
+                    "check",
+                    f"introduced {found.introduced_at:%d %b}: are they connected?",
+                    fingerprint("check", found.introduced_at),
+                    pair,
+                    at=now,
+                )
+            )
+    return items, _style(conn)
 
 
 # -- style -------------------------------------------------------------------------------------

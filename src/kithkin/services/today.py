@@ -67,6 +67,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
     from kithkin.services.amplify import today_items as share_items
     from kithkin.services.brief import read_briefs
     from kithkin.services.circle import read_circle, suggestions
+    from kithkin.services.intros import today_items
     from kithkin.store import agenda, people, relationships
 
     now = now or clock.now()
@@ -111,6 +112,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
             dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
         )[:DIGESTS_SHOWN]
         found = read_briefs(conn, briefed, now, recent=10, upcoming=False)
+        intro_items, style = today_items(conn, now)
     digests = {pid: digest(b, now) for pid, b in found.items()}
     waiting_rows.sort(key=lambda r: (r.waiting_kind == "reply", -strength.current(r, now)))
     waits = [
@@ -148,7 +150,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
     reflect = _reflect_items(db, now)  # their own section; passed after the room's items
     return assemble(
         now, planned, waits, circle_items(state.members), fades, mutes, warnings,
-        [*room, *reflect],
+        [*room, *reflect], intros=intro_items, style=style,
     )  # fmt: skip
 
 
@@ -304,7 +306,7 @@ def to_json(found: Agenda) -> dict[str, Any]:
         "now": found.now.isoformat(),
         "sections": [
             {"name": name, "title": title, "items": [item_json(i) for i in found.section(name)]}
-            for name, title in SECTIONS
+            for name, title in found.sections
         ],
         "hidden": found.hidden,
         "warnings": found.warnings,

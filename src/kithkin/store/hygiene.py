@@ -467,6 +467,7 @@ def record_action(
     method: str,
     target: str,
     domain: str = "kithkin.invalid",
+    message_id: str | None = None,
 ) -> OutboxEntry:
     """Record an action before it is tried (status pending); the same action (action,
     subscription, method, target) recorded before is returned as it stands, whatever its
@@ -490,7 +491,9 @@ def record_action(
         "status": "pending",
         "created_at": clock.now(),
         "attempts": 0,
-        "message_id": f"<{uuid.uuid4().hex}@{domain}>" if method == "mailto" else None,
+        "message_id": (message_id or f"<{uuid.uuid4().hex}@{domain}>")
+        if method == "mailto"
+        else None,
     }
     try:
         with conn.begin_nested():  # another writer (PostgreSQL) may have recorded it meanwhile

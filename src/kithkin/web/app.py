@@ -34,6 +34,7 @@ from kithkin.web import (
     guard,
     inbox,
     intro_paths,
+    intros,
     login,
     mail_api,
     mail_import,
@@ -90,6 +91,8 @@ ROUTERS: Final = (
     photos.pages,
     capture.pages,
     capture.api,
+    intros.pages,
+    intros.api,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind

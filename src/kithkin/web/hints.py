@@ -20,6 +20,8 @@ PAGES: Final[tuple[tuple[tuple[str, ...], str | None, str], ...]] = (
     (("init",), "/settings#me", "Settings"),
     (("me",), "/settings#me", "Settings"),
     (("inbox", "smtp"), "/settings#smtp", "Settings"),
+    (("smtp",), "/settings#smtp", "Settings"),
+    (("intro",), "/intros", "Intros"),
     (("inbox",), "/inbox", "Inbox"),
     (("import", "mail"), "/import/mail#mail-form", "Import mail"),
     (("import", "calendar"), "/import/mail#calendar-form", "Import a calendar"),
@@ -59,6 +61,11 @@ _WORDS: Final = frozenset(w for words, _, _ in PAGES for w in words) | {
     "merge",
     "outbox",
     "buried",
+    "propose",
+    "send",
+    "consent",
+    "follow-up",
+    "outcome",
 }  # fmt: skip: every command word, so that one no page does is left out, not shown
 _ARGUMENT: Final = re.compile(
     r"""(--?[\w-]+(=\S+)?|[A-Z][A-Z_.|]*(\.\.\.)?|\.\.\.|\d+|N|[^\s()]+@[^\s()]+|'[^']*'|"[^"]*")$"""

@@ -120,7 +120,7 @@ def today_page(request: Request) -> HTMLResponse:
         {
             "agenda": agenda,
             "photo_ids": photo_ids(request, shown),
-            "sections": service.SECTIONS,
+            "sections": agenda.sections,
             "touch_kinds": service.TOUCH_KINDS,
             "snooze_choices": SNOOZE_CHOICES,
             "snooze_default": service.SNOOZE_DAYS,
