@@ -594,3 +594,45 @@ def count_of(n: int, one: str, many: str | None = None) -> str:
     """A count and its noun, singular for one: `1 message`, `3 messages`, `2 people`; a count
     of thousands with its separator (`12,345 messages`). Pages and the CLI say counts with it."""
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+# -- service (practice P9) ------------------------------------------------------------------------
+
+OFFER_KINDS: Final = ("skill", "knowledge", "relationship", "resource")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Offer(Record):
+    """Something I can give: a skill, knowledge, a relationship, a resource."""
+
+    id: int
+    kind: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Need(Record):
+    """What a person needs or is going through; `status` open, suggested (for review) or
+    dismissed, `source` manual or the note or story fact it was proposed from."""
+
+    id: int
+    person_id: int
+    display_name: str
+    text: str
+    until: date | None
+    status: str
+    source: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class LedgerEntry(Record):
+    """Help I gave a person (`gave`) or asked of them (`asked`)."""
+
+    id: int
+    person_id: int
+    display_name: str
+    direction: str
+    text: str
+    at: datetime

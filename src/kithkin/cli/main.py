@@ -42,6 +42,8 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("today", "brief", "briefs"), "today"),
     "inbox": "inbox",
     "settings": "settings",
+    "tone": "tone",
+    **dict.fromkeys(("offer", "need", "gave", "asked", "ledger", "service"), "service"),
 }
 
 
