@@ -706,3 +706,43 @@ class Reflection(Record):
     gathering_id: int | None = None
     person_id: int | None = None
     story_fact_id: int | None = None
+# -- service (practice P9) ------------------------------------------------------------------------
+
+OFFER_KINDS: Final = ("skill", "knowledge", "relationship", "resource")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Offer(Record):
+    """Something I can give: a skill, knowledge, a relationship, a resource."""
+
+    id: int
+    kind: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Need(Record):
+    """What a person needs or is going through; `status` open, suggested (for review) or
+    dismissed, `source` manual or the note or story fact it was proposed from."""
+
+    id: int
+    person_id: int
+    display_name: str
+    text: str
+    until: date | None
+    status: str
+    source: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class LedgerEntry(Record):
+    """Help I gave a person (`gave`) or asked of them (`asked`)."""
+
+    id: int
+    person_id: int
+    display_name: str
+    direction: str
+    text: str
+    at: datetime

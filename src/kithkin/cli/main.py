@@ -49,6 +49,8 @@ COMMAND_MODULES: dict[str, str] = {
     "gathering": "gathering",
     "review": "review",
     "knows": "knows",
+    "tone": "tone",
+    **dict.fromkeys(("offer", "need", "gave", "asked", "ledger", "service"), "service"),
 }
 
 

@@ -11,6 +11,7 @@ from kithkin.store import schema_hygiene as _schema_hygiene  # noqa: F401
 from kithkin.store import schema_intro as _schema_intro  # noqa: F401
 from kithkin.store import schema_knows as _schema_knows  # noqa: F401
 from kithkin.store import schema_mail as _schema_mail  # noqa: F401
+from kithkin.store import schema_service as _schema_service  # noqa: F401
 from kithkin.store.db import Database
 
 __all__ = ["Database"]

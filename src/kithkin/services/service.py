@@ -1,0 +1,272 @@
+"""Service (practice P9): my offers, people's needs, the ledger of help given and asked, and
+the matches between them — one function per thing the user does, for the CLI, the web pages
+and the API alike.
+
+Needs are also proposed from what I wrote in notes and story facts: `suggest_needs` stores
+them as `suggested` (shown for review on the Service page and by `kithkin need list
+--suggested`), never as open needs until I accept one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from kithkin import clock
+from kithkin.errors import InvalidInput
+from kithkin.model import OFFER_KINDS, LedgerEntry, Need, Offer, Record
+from kithkin.practices import service as practice
+from kithkin.practices.service import Balance as Balance
+from kithkin.practices.service import Candidate, Match
+from kithkin.services.common import PersonRef, parse_date, person_id
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kithkin.store import Database
+
+METHODS = ("auto", "embedding", "bm25")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Logged(Record):
+    entry: LedgerEntry
+    balance: Balance
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Ledger(Record):
+    entries: list[LedgerEntry]
+    balances: list[Balance]  # per person, those I asked more of first
+    gave: int
+    asked: int
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Matches(Record):
+    method: str  # embedding, bm25, none
+    matches: list[Match]
+    note: str | None = None  # why the method is not the embedding one
+
+
+# -- offers ---------------------------------------------------------------------------------------
+
+
+def add_offer(db: Database, *, text: str, kind: str) -> Offer:
+    from kithkin.store import service as store
+
+    kind = kind.strip().lower()
+    if kind not in OFFER_KINDS:
+        raise InvalidInput(f"kind {kind!r}: one of {', '.join(OFFER_KINDS)}")
+    with db.write() as conn:
+        new = store.add_offer(conn, kind, text)
+        return next(o for o in store.offers(conn) if o.id == new)
+
+
+def list_offers(db: Database) -> list[Offer]:
+    from kithkin.store import service as store
+
+    with db.read() as conn:
+        return store.offers(conn)
+
+
+def remove_offer(db: Database, *, offer_id: int | str) -> Offer:
+    from kithkin.store import service as store
+
+    with db.write() as conn:
+        return store.remove_offer(conn, _id(offer_id, "offer"))
+
+
+# -- needs ----------------------------------------------------------------------------------------
+
+
+def add_need(
+    db: Database, *, person: PersonRef, text: str, until: str | date | None = None
+) -> Need:
+    from kithkin.store import service as store
+
+    day = parse_date(until, "--until")
+    if day is not None and day < clock.now().astimezone().date():
+        raise InvalidInput(f"--until {day.isoformat()} has passed")
+    with db.write() as conn:
+        new = store.add_need(conn, person_id(conn, person), text, until=day)
+        return store.get_need(conn, new)
+
+
+def list_needs(
+    db: Database, *, person: PersonRef | None = None, status: str = "open"
+) -> list[Need]:
+    """Open needs (those whose day has not passed), or the suggestions to review."""
+    from kithkin.store import service as store
+
+    if status not in store.NEED_STATUSES:
+        raise InvalidInput(f"status {status!r}: one of {', '.join(store.NEED_STATUSES)}")
+    with db.read() as conn:
+        pid = person_id(conn, person) if person is not None else None
+        today = clock.now().astimezone().date() if status == "open" else None
+        return store.needs(conn, person_id=pid, statuses=(status,), today=today)
+
+
+def remove_need(db: Database, *, need_id: int | str) -> Need:
+    from kithkin.store import service as store
+
+    with db.write() as conn:
+        return store.remove_need(conn, _id(need_id, "need"))
+
+
+def review_need(db: Database, *, need_id: int | str, accept: bool) -> Need:
+    """A suggested need accepted (it becomes open) or dismissed (it is not proposed again)."""
+    from kithkin.store import service as store
+
+    with db.write() as conn:
+        found = store.get_need(conn, _id(need_id, "need"))
+        if found.status != "suggested":
+            raise InvalidInput(f"need #{found.id} is {found.status}, not a suggestion")
+        store.set_need_status(conn, found.id, "open" if accept else "dismissed")
+        return store.get_need(conn, found.id)
+
+
+def suggest_needs(db: Database) -> list[Need]:
+    """Needs proposed from notes and story facts not read before; stored as suggestions."""
+    from kithkin.store import service as store
+
+    with db.write() as conn:
+        seen = store.need_sources(conn)
+        made = []
+        for source, pid, _, text in store.texts_to_read(conn):
+            if source in seen:
+                continue
+            for phrase in practice.proposed_needs(text)[:2]:
+                made.append(store.add_need(conn, pid, phrase, status="suggested", source=source))
+        return [store.get_need(conn, i) for i in made]
+
+
+# -- the ledger -----------------------------------------------------------------------------------
+
+
+def gave(db: Database, *, person: PersonRef, text: str) -> Logged:
+    """Help I gave someone."""
+    return _log(db, person, "gave", text)
+
+
+def asked(db: Database, *, person: PersonRef, text: str) -> Logged:
+    """Help I asked of someone; a nudge when I had never helped them."""
+    return _log(db, person, "asked", text)
+
+
+def ask_nudge(db: Database, *, person: PersonRef) -> str | None:
+    """What to know before asking someone for help (None: go ahead)."""
+    from kithkin.store import people
+    from kithkin.store import service as store
+
+    with db.read() as conn:
+        pid = person_id(conn, person)
+        name = people.get_person(conn, pid).display_name
+        given, taken = store.balances(conn, person_id=pid).get(pid, (0, 0))
+    return practice.ask_nudge(name, given, taken)
+
+
+def ledger(db: Database, *, person: PersonRef | None = None, limit: int = 200) -> Ledger:
+    from kithkin.store import service as store
+
+    with db.read() as conn:
+        pid = person_id(conn, person) if person is not None else None
+        entries = store.entries(conn, person_id=pid, limit=limit)
+        counts = store.balances(conn, person_id=pid)
+        names = _names(conn, list(counts))
+    balances = [
+        Balance(p, names.get(p, f"#{p}"), g, a) for p, (g, a) in counts.items() if p in names
+    ]
+    balances.sort(key=lambda b: (b.net, b.display_name))
+    return Ledger(
+        entries=entries,
+        balances=balances,
+        gave=sum(b.gave for b in balances),
+        asked=sum(b.asked for b in balances),
+    )
+
+
+def _log(db: Database, person: PersonRef, direction: str, text: str) -> Logged:
+    from kithkin.store import service as store
+
+    with db.write() as conn:
+        pid = person_id(conn, person)
+        before = store.balances(conn, person_id=pid).get(pid, (0, 0))
+        new = store.add_entry(conn, pid, direction, text)
+        entry = store.entries(conn, person_id=pid, limit=1)[0]
+        assert entry.id == new
+        given, taken = store.balances(conn, person_id=pid)[pid]
+    warnings = []
+    if direction == "asked":
+        nudge = practice.ask_nudge(entry.display_name, *before)
+        if nudge:
+            warnings.append(nudge)
+    return Logged(entry, Balance(pid, entry.display_name, given, taken), warnings)
+
+
+def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
+    from kithkin.store import people
+
+    return {p: s.display_name for p, s in people.summaries_by_id(conn, ids).items()}
+
+
+# -- matching -------------------------------------------------------------------------------------
+
+
+def matches(db: Database, *, method: str = "auto", per_need: int = 2) -> Matches:
+    """My offers × people's open needs, and those needs × the people I know who could help,
+    ranked by meaning (the embedding model) or, without it, by bm25."""
+    from kithkin.practices import meaning
+    from kithkin.store import service as store
+
+    if method not in METHODS:
+        raise InvalidInput(f"method {method!r}: one of {', '.join(METHODS)}")
+    today = clock.now().astimezone().date()
+    with db.read() as conn:
+        needs = store.needs(conn, statuses=("open",), today=today)
+        offers = store.offers(conn)
+        people = [Candidate(p, n, t) for p, n, t in store.candidates(conn)]
+        note = None
+        use = method
+        if method in ("auto", "embedding") and not meaning.available():
+            if method == "embedding":
+                raise InvalidInput("the embedding model (wordllama) is not installed")
+            note = "the embedding model (wordllama) is not installed: matched by shared words"
+            use = "bm25"
+        elif method == "auto":
+            use = "embedding"
+        if use == "bm25" and db.dialect != "sqlite":
+            return Matches("none", [], "no matching without the embedding model off SQLite")
+        scorer = meaning.similarities if use == "embedding" else _bm25(conn)
+        found = practice.match_offers(needs, offers, scorer) + practice.match_people(
+            needs, people, scorer, per_need=per_need
+        )
+    found.sort(key=lambda m: -m.score)
+    return Matches(use, found, note)
+
+
+def best_opportunity(db: Database) -> Match | None:
+    """The best match of a need opened in the last 30 days (for Today), if any."""
+    found = matches(db)
+    now = clock.now()
+    fresh = [m for m in found.matches if (now - m.need.created_at).days <= 30]
+    return fresh[0] if fresh else None
+
+
+def _bm25(conn: Connection) -> practice.Scorer:
+    from kithkin.store import service as store
+
+    def score(queries: Sequence[str], candidates: Sequence[str]) -> list[list[float]]:
+        return store.bm25_scores(conn, queries, candidates)
+
+    return score
+
+
+def _id(value: int | str, what: str) -> int:
+    text = str(value).strip().lstrip("#")
+    if not text.isdigit():
+        raise InvalidInput(f"{what} {value!r}: give its number (as listed)")
+    return int(text)

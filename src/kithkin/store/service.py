@@ -1,0 +1,301 @@
+"""Service (practice P9): my offers, people's needs, and the ledger of help given and asked.
+
+Every write records an activity row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any, Final
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import text as sql
+
+from kithkin import clock
+from kithkin.errors import InvalidInput, NotFound
+from kithkin.model import OFFER_KINDS, LedgerEntry, Need, Offer
+from kithkin.store import activity
+from kithkin.store.rows import live_row
+from kithkin.store.schema import note as note_table
+from kithkin.store.schema import person, story_fact
+from kithkin.store.schema_service import ledger_entry, need, offer
+
+MAX_TEXT: Final = 500  # characters: an offer, a need or a ledger line is one sentence or two
+NEED_STATUSES: Final = ("open", "suggested", "dismissed")
+
+
+def clean_text(text: str, what: str) -> str:
+    one = " ".join(text.split())
+    if not one:
+        raise InvalidInput(f"{what}: say what it is")
+    if len(one) > MAX_TEXT:
+        raise InvalidInput(f"{what}: {len(one)} characters, more than the {MAX_TEXT} it may be")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in one):
+        raise InvalidInput(f"{what}: control characters are not kept")
+    return one
+
+
+# -- offers ---------------------------------------------------------------------------------------
+
+
+def add_offer(conn: Connection, kind: str, text: str) -> int:
+    if kind not in OFFER_KINDS:
+        raise InvalidInput(f"--kind {kind!r}: one of {', '.join(OFFER_KINDS)}")
+    text = clean_text(text, "offer")
+    new = conn.execute(
+        insert(offer).values(kind=kind, text=text, created_at=clock.now())
+    ).inserted_primary_key
+    assert new is not None
+    activity.record(conn, "offer.add", f"offer ({kind}): {text}")
+    return int(new[0])
+
+
+def offers(conn: Connection) -> list[Offer]:
+    rows = conn.execute(select(offer).order_by(offer.c.kind, offer.c.id))
+    return [Offer(r.id, r.kind, r.text, r.created_at) for r in rows]
+
+
+def remove_offer(conn: Connection, offer_id: int) -> Offer:
+    found = next((o for o in offers(conn) if o.id == offer_id), None)
+    if found is None:
+        raise NotFound(f"no offer #{offer_id}")
+    conn.execute(delete(offer).where(offer.c.id == offer_id))
+    activity.record(conn, "offer.remove", f"removed offer #{offer_id}: {found.text}")
+    return found
+
+
+# -- needs ----------------------------------------------------------------------------------------
+
+
+def add_need(
+    conn: Connection,
+    person_id: int,
+    text: str,
+    *,
+    until: date | None = None,
+    status: str = "open",
+    source: str = "manual",
+) -> int:
+    row = live_row(conn, person_id)
+    text = clean_text(text, "need")
+    new = conn.execute(
+        insert(need).values(
+            person_id=person_id,
+            text=text,
+            until=until,
+            status=status,
+            source=source,
+            created_at=clock.now(),
+        )
+    ).inserted_primary_key
+    assert new is not None
+    said = "suggested" if status == "suggested" else "noted"
+    activity.record(conn, "need.add", f"{said} for {row.display_name}: {text}", person_id=person_id)
+    return int(new[0])
+
+
+def needs(
+    conn: Connection,
+    *,
+    person_id: int | None = None,
+    statuses: Iterable[str] = ("open",),
+    today: date | None = None,
+) -> list[Need]:
+    """Needs of people not in the trash, newest first; with `today`, those whose day has not
+    passed."""
+    query = (
+        select(need, person.c.display_name)
+        .join(person, person.c.id == need.c.person_id)
+        .where(person.c.deleted_at.is_(None), need.c.status.in_(list(statuses)))
+        .order_by(need.c.created_at.desc(), need.c.id.desc())
+    )
+    if person_id is not None:
+        query = query.where(need.c.person_id == person_id)
+    if today is not None:
+        query = query.where((need.c.until.is_(None)) | (need.c.until >= today))
+    return [_need(r) for r in conn.execute(query)]
+
+
+def get_need(conn: Connection, need_id: int) -> Need:
+    row = conn.execute(
+        select(need, person.c.display_name)
+        .join(person, person.c.id == need.c.person_id)
+        .where(need.c.id == need_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no need #{need_id}")
+    return _need(row)
+
+
+def set_need_status(conn: Connection, need_id: int, status: str) -> Need:
+    found = get_need(conn, need_id)
+    conn.execute(update(need).where(need.c.id == need_id).values(status=status))
+    activity.record(
+        conn,
+        f"need.{status}",
+        f"{found.display_name}: {found.text} ({status})",
+        person_id=found.person_id,
+    )
+    return found
+
+
+def remove_need(conn: Connection, need_id: int) -> Need:
+    found = get_need(conn, need_id)
+    conn.execute(delete(need).where(need.c.id == need_id))
+    activity.record(
+        conn,
+        "need.remove",
+        f"removed {found.display_name}'s need: {found.text}",
+        person_id=found.person_id,
+    )
+    return found
+
+
+def need_sources(conn: Connection) -> set[str]:
+    """Where the needs came from (`note:12`, `fact:40`): a text is proposed only once."""
+    return {str(s) for s in conn.scalars(select(need.c.source).where(need.c.source != "manual"))}
+
+
+def texts_to_read(conn: Connection) -> list[tuple[str, int, str, str]]:
+    """Notes and story facts of people not in the trash: (source, person id, name, text)."""
+    out: list[tuple[str, int, str, str]] = []
+    for table, prefix in ((note_table, "note"), (story_fact, "fact")):
+        rows = conn.execute(
+            select(table.c.id, table.c.person_id, table.c.text, person.c.display_name)
+            .join(person, person.c.id == table.c.person_id)
+            .where(person.c.deleted_at.is_(None))
+            .order_by(table.c.id)
+        )
+        out.extend((f"{prefix}:{r.id}", r.person_id, r.display_name, r.text) for r in rows)
+    return out
+
+
+def _need(r: Any) -> Need:
+    return Need(
+        r.id, r.person_id, r.display_name, r.text, r.until, r.status, r.source, r.created_at
+    )
+
+
+# -- the ledger -----------------------------------------------------------------------------------
+
+
+def add_entry(conn: Connection, person_id: int, direction: str, text: str) -> int:
+    if direction not in ("gave", "asked"):
+        raise InvalidInput(f"{direction!r}: gave or asked")
+    row = live_row(conn, person_id)
+    text = clean_text(text, direction)
+    new = conn.execute(
+        insert(ledger_entry).values(
+            person_id=person_id, direction=direction, text=text, at=clock.now()
+        )
+    ).inserted_primary_key
+    assert new is not None
+    verb = "gave" if direction == "gave" else "asked of"
+    activity.record(
+        conn, f"ledger.{direction}", f"{verb} {row.display_name}: {text}", person_id=person_id
+    )
+    return int(new[0])
+
+
+def entries(
+    conn: Connection, *, person_id: int | None = None, limit: int = 200
+) -> list[LedgerEntry]:
+    query = (
+        select(ledger_entry, person.c.display_name)
+        .join(person, person.c.id == ledger_entry.c.person_id)
+        .where(person.c.deleted_at.is_(None))
+        .order_by(ledger_entry.c.at.desc(), ledger_entry.c.id.desc())
+        .limit(limit)
+    )
+    if person_id is not None:
+        query = query.where(ledger_entry.c.person_id == person_id)
+    return [
+        LedgerEntry(r.id, r.person_id, r.display_name, r.direction, r.text, r.at)
+        for r in conn.execute(query)
+    ]
+
+
+def balances(conn: Connection, *, person_id: int | None = None) -> dict[int, tuple[int, int]]:
+    """Per person: (help given, help asked)."""
+    query = select(
+        ledger_entry.c.person_id, ledger_entry.c.direction, func.count().label("n")
+    ).group_by(ledger_entry.c.person_id, ledger_entry.c.direction)
+    if person_id is not None:
+        query = query.where(ledger_entry.c.person_id == person_id)
+    out: dict[int, tuple[int, int]] = {}
+    for r in conn.execute(query):
+        gave, asked = out.get(r.person_id, (0, 0))
+        out[r.person_id] = (gave + r.n, asked) if r.direction == "gave" else (gave, asked + r.n)
+    return out
+
+
+# -- bm25 (the fallback of matching by meaning, and its baseline) ---------------------------------
+
+_TOKEN = re.compile(r"\w+")
+
+
+def bm25_scores(
+    conn: Connection, queries: Sequence[str], candidates: Sequence[str]
+) -> list[list[float]]:
+    """Each query against each candidate with SQLite FTS5's bm25 (Porter stemming), in a
+    temporary table of this connection: 0 where no word is shared, else 0.2 to 1 (the best
+    candidate of the query 1)."""
+    width = len(candidates)
+    table: list[list[float]] = [[0.0] * width for _ in queries]
+    if not queries or not candidates or conn.dialect.name != "sqlite":
+        return table
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.match_fts")
+    conn.exec_driver_sql(
+        "CREATE VIRTUAL TABLE temp.match_fts USING fts5(body, tokenize='porter unicode61')"
+    )
+    try:
+        conn.execute(
+            sql("INSERT INTO temp.match_fts(rowid, body) VALUES (:i, :body)"),
+            [{"i": i + 1, "body": c} for i, c in enumerate(candidates)],
+        )
+        for row, query in zip(table, queries, strict=True):
+            words = dict.fromkeys(w.lower() for w in _TOKEN.findall(query))
+            if not words:
+                continue
+            expr = " OR ".join('"' + w.replace('"', '""') + '"' for w in list(words)[:64])
+            hits = conn.execute(
+                sql(
+                    "SELECT rowid, -bm25(match_fts) AS s FROM temp.match_fts"
+                    " WHERE match_fts MATCH :q"
+                ),
+                {"q": expr},
+            ).all()
+            top = max((h.s for h in hits), default=0.0)
+            for h in hits:
+                if top > 0:
+                    row[h.rowid - 1] = 0.2 + 0.8 * max(h.s, 0.0) / top
+    finally:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.match_fts")
+    return table
+
+
+def candidates(conn: Connection, *, limit: int = 20_000) -> list[tuple[int, str, str]]:
+    """What I know of each person not in the trash that could make them a helper: their
+    title and organisation, and each work or free story fact: (person id, name, text)."""
+    out: list[tuple[int, str, str]] = []
+    rows = conn.execute(
+        select(person.c.id, person.c.display_name, person.c.title, person.c.organisation)
+        .where(person.c.deleted_at.is_(None))
+        .where(person.c.title.is_not(None) | person.c.organisation.is_not(None))
+        .order_by(person.c.id)
+        .limit(limit)
+    )
+    for r in rows:
+        work = " at ".join(x for x in (r.title, r.organisation) if x)
+        out.append((r.id, r.display_name, work))
+    facts = conn.execute(
+        select(story_fact.c.person_id, person.c.display_name, story_fact.c.text)
+        .join(person, person.c.id == story_fact.c.person_id)
+        .where(person.c.deleted_at.is_(None))
+        .order_by(story_fact.c.id)
+        .limit(limit)
+    )
+    out.extend((r.person_id, r.display_name, r.text) for r in facts)
+    return out[:limit]

@@ -1,0 +1,109 @@
+"""Service (P9): offers, needs (and their suggestions), the ledger and its nudge, matches, and
+the tone check's use of the ledger."""
+
+from __future__ import annotations
+
+import pytest
+
+from kithkin.errors import InvalidInput, NotFound
+from kithkin.services import people, story
+from kithkin.services import service as svc
+from kithkin.services.tone import check_tone
+from kithkin.store import Database
+
+
+@pytest.fixture
+def net(db: Database) -> Database:
+    people.add_person(db, display_name="Dana Whitfield", organisation="Acme Bank", title="CIO")
+    people.add_person(
+        db,
+        display_name="Lee Chen",
+        organisation="Northbank",
+        title="Chief Information Security Officer",
+    )
+    people.add_person(
+        db, display_name="Quang Le", organisation="Harbour Food Bank", title="Treasurer"
+    )
+    return db
+
+
+def test_offers_are_added_listed_and_removed(net: Database) -> None:
+    new = svc.add_offer(net, text="  20 years running   ERP migrations ", kind="skill")
+    assert new.text == "20 years running ERP migrations"
+    assert [o.id for o in svc.list_offers(net)] == [new.id]
+    with pytest.raises(InvalidInput, match="one of skill"):
+        svc.add_offer(net, text="x", kind="money")
+    with pytest.raises(InvalidInput):
+        svc.add_offer(net, text="   ", kind="skill")
+    assert svc.remove_offer(net, offer_id=f"#{new.id}").id == new.id
+    with pytest.raises(NotFound):
+        svc.remove_offer(net, offer_id=new.id)
+    assert svc.list_offers(net) == []
+
+
+def test_needs_hold_until_their_day(net: Database) -> None:
+    need = svc.add_need(net, person="Dana", text="hiring a CISO", until="2999-01-01")
+    assert need.display_name == "Dana Whitfield" and need.until is not None
+    assert [n.text for n in svc.list_needs(net, person="Dana")] == ["hiring a CISO"]
+    with pytest.raises(InvalidInput, match="has passed"):
+        svc.add_need(net, person="Dana", text="old", until="2001-01-01")
+    svc.remove_need(net, need_id=need.id)
+    assert svc.list_needs(net) == []
+
+
+def test_needs_are_proposed_from_notes_for_review_never_silently(net: Database) -> None:
+    story.add_note(net, person="Quang", text="Raising funds for the winter drive. Loves jazz.")
+    story.add_note(net, person="Lee", text="Had coffee; nothing new.")
+    made = svc.suggest_needs(net)
+    assert [(n.display_name, n.text, n.status) for n in made] == [
+        ("Quang Le", "Raising funds for the winter drive", "suggested")
+    ]
+    assert svc.list_needs(net) == []  # not open until accepted
+    assert svc.suggest_needs(net) == []  # a note is read once
+    accepted = svc.review_need(net, need_id=made[0].id, accept=True)
+    assert accepted.status == "open"
+    assert [n.id for n in svc.list_needs(net)] == [accepted.id]
+    with pytest.raises(InvalidInput, match="not a suggestion"):
+        svc.review_need(net, need_id=accepted.id, accept=False)
+
+
+def test_the_ledger_balances_and_nudges_before_asking_a_stranger(net: Database) -> None:
+    first = svc.asked(net, person="Dana", text="a reference")
+    assert first.warnings and "never helped Dana Whitfield" in first.warnings[0]
+    svc.gave(net, person="Dana", text="introduced her to Lee")
+    assert svc.ask_nudge(net, person="Dana") is None
+    second = svc.asked(net, person="Dana", text="another favour")
+    assert second.warnings == [] and (second.balance.gave, second.balance.asked) == (1, 2)
+    svc.gave(net, person="Lee", text="a book")
+    whole = svc.ledger(net)
+    assert (whole.gave, whole.asked) == (2, 2)
+    assert [b.display_name for b in whole.balances] == ["Dana Whitfield", "Lee Chen"]
+    assert len(svc.ledger(net, person="Lee").entries) == 1
+
+
+def test_the_tone_check_knows_whom_i_never_helped(net: Database) -> None:
+    ask = "Could you introduce me to your board?"
+    assert "favour" in {f.rule for f in check_tone(net, ask, "Dana").tone.flags}
+    svc.gave(net, person="Dana", text="a warm intro")
+    found = check_tone(net, ask, "Dana")
+    assert found.helped == 1 and "favour" not in {f.rule for f in found.tone.flags}
+    assert check_tone(None, ask).to is None
+
+
+@pytest.mark.parametrize("method", ["bm25", "embedding"])
+def test_matches_pair_offers_and_helpers_with_needs(net: Database, method: str) -> None:
+    svc.add_offer(
+        net, text="I can introduce you to security leaders in banking", kind="relationship"
+    )
+    svc.add_offer(net, text="20 years running ERP migrations", kind="skill")
+    svc.add_need(net, person="Dana", text="hiring a chief information security officer")
+    found = svc.matches(net, method=method)
+    assert found.method == method
+    helpers = [m for m in found.matches if m.kind == "person"]
+    assert helpers and helpers[0].helper is not None
+    assert helpers[0].helper.display_name == "Lee Chen"
+    assert all(m.helper.person_id != m.need.person_id for m in helpers if m.helper)
+    offers = [m for m in found.matches if m.kind == "offer"]
+    assert offers and offers[0].offer is not None and "security" in offers[0].offer.text
+    assert "Dana Whitfield" in offers[0].reason
+    assert svc.best_opportunity(net) is not None
