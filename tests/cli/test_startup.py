@@ -169,6 +169,63 @@ def test_a_brief_command_runs_without_the_collector_and_gives_it_back(
     assert gc.isenabled()
 
 
+def test_a_long_command_works_with_the_collector(
+    network: None, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from kithkin.services import inbox
+
+    working: list[bool] = []
+    listing = inbox.subscriptions
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        working.append(gc.isenabled())
+        return listing(*args, **kwargs)
+
+    monkeypatch.setattr(inbox, "subscriptions", spy)
+    assert run("inbox", "subscriptions").code == 0  # it may sweep a whole mailbox
+    assert working == [True]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # nothing frozen while the process goes on
+
+
+# Notes whether the collector runs when SQLAlchemy is imported, then runs a read, then says
+# whether the collector is on again and how many objects are frozen; and, as the process ends
+# (its first exit handler runs last), whether they are frozen then.
+PAUSED_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: print("FROZEN AT EXIT", gc.get_freeze_count() > 0))
+
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "sqlalchemy":
+            print("COLLECTING WHILE IMPORTING", gc.isenabled())
+        return None
+
+sys.meta_path.insert(0, Spy())
+from kithkin.cli.main import main
+main(["--db", sys.argv[1], "people"])
+print("AFTER", gc.isenabled(), gc.get_freeze_count())
+"""
+
+
+def test_the_imports_run_without_the_collector_and_the_process_ends_frozen(
+    tmp_path: Path,
+) -> None:
+    """Python's last collections, as it ends, would walk every object only to free memory the
+    process gives back anyway: kithkin freezes them first."""
+    done = subprocess.run(
+        [sys.executable, "-c", PAUSED_PROBE, str(tmp_path / "x.db")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "COLLECTING WHILE IMPORTING False" in done.stdout
+    assert "AFTER True 0" in done.stdout
+    assert "FROZEN AT EXIT True" in done.stdout
+
+
 def test_a_brief_command_opens_the_database_file_once_and_closes_it(
     network: None, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import os
@@ -158,14 +159,48 @@ def cli(ctx: click.Context, db: str | None) -> None:
     from kithkin.config import database_url
 
     brief = ctx.invoked_subcommand in BRIEF_COMMANDS
-    if brief and gc.isenabled():
+    if not brief and _PAUSED[-1:] == [True]:
+        _resume_collector()  # its imports are done; the work of a long command keeps it
+    elif brief and gc.isenabled():
         gc.disable()
         ctx.call_on_close(gc.enable)
     ctx.obj = Context(database_url(db), brief=brief)
 
 
+# For each `main` running (innermost last): whether it paused the collector, which was on.
+_PAUSED: list[bool] = []
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; errors meant for the user become one line on stderr and exit code 1."""
+    """Run the CLI; errors meant for the user become one line on stderr and exit code 1.
+
+    The cyclic garbage collector is paused from the start, so the command's imports
+    (SQLAlchemy's above all: some 200,000 objects, next to no garbage) are made without it,
+    not only the work of a brief command; a long command gets it back once its module is
+    imported (see `cli`), any command when it ends. And the process ends with every object
+    frozen (gc.freeze, at exit), where Python would otherwise walk them all again only to
+    free memory the process gives back as it ends. Together: `kithkin today` 1.419 → 1.307 G
+    instructions (valgrind)."""
+    _PAUSED.append(gc.isenabled())
+    gc.disable()
+    try:
+        _main(argv)
+    finally:
+        atexit.unregister(gc.freeze)  # once however many runs (tests run many)
+        atexit.register(gc.freeze)
+        if _PAUSED.pop():
+            _resume_collector()
+
+
+def _resume_collector() -> None:
+    """The collector back on, the objects made while it was off counted as old ones (not as
+    young objects that the next allocation would have it walk, all of them at once)."""
+    gc.freeze()
+    gc.unfreeze()
+    gc.enable()
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         cli.main(args=argv, prog_name="kithkin", standalone_mode=False)
     except click.exceptions.Abort:
