@@ -706,6 +706,8 @@ class Reflection(Record):
     gathering_id: int | None = None
     person_id: int | None = None
     story_fact_id: int | None = None
+
+
 # -- service (practice P9) ------------------------------------------------------------------------
 
 OFFER_KINDS: Final = ("skill", "knowledge", "relationship", "resource")

@@ -20,8 +20,8 @@ from sqlalchemy import Connection
 
 from kithkin import clock
 from kithkin.demo import gatherings as demo_gatherings
-from kithkin.demo import knows as demo_knows
 from kithkin.demo import intros as demo_intros
+from kithkin.demo import knows as demo_knows
 from kithkin.demo import mail as demo_mail
 from kithkin.demo import people as dp
 from kithkin.demo import shares as demo_shares
