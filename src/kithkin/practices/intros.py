@@ -67,8 +67,9 @@ def who(person: Someone) -> str:
         person.facts,
         key=lambda f: _TOLD_FIELDS.index(f[0]) if f[0] in _TOLD_FIELDS else len(_TOLD_FIELDS),
     )
-    facts = [_sentence(text) for _, text in told[:FACTS_SHOWN] if text.strip()]
-    return f"{person.display_name}{role}." + "".join(f" {fact}" for fact in facts)
+    facts = [" ".join(text.split()).rstrip(".;") for _, text in told[:FACTS_SHOWN]]
+    known = "; ".join(fact for fact in facts if fact)
+    return f"{person.display_name}{role}" + (f" ({known})." if known else ".")
 
 
 def _sentence(text: str) -> str:

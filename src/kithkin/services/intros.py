@@ -674,8 +674,13 @@ def reply_text(raw: bytes) -> str:
                 text = _TAGS.sub(" ", text)
     text = text[:REPLY_CHARS].replace("\r\n", "\n")
     parser = EmailReplyParser(languages=["en", "de", "fr", "es", "it", "nl"])
-    stripped = parser.parse_reply(text=text)
-    return (stripped if stripped is not None else text).strip()
+    stripped = parser.parse_reply(text=text) or ""
+    # an answer written between the quotes (bottom-posting) keeps only its own lines
+    own = [line for line in (stripped or text).splitlines() if not _QUOTED.match(line)]
+    return "\n".join(own).strip()
+
+
+_QUOTED: Final = re.compile(r"\s*>")
 
 
 # -- follow-ups and outcomes -------------------------------------------------------------------
