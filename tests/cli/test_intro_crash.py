@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,3 +169,57 @@ def test_a_crash_while_introducing_never_loses_a_consent_nor_introduces_twice(
     introductions = [r for r in handler.received if len(r.recipients) == 2]
     assert len(introductions) == 1
     assert intro_list(db_path)[0]["stage"] == "introduced"
+
+
+class Stalling(Handler):
+    """Takes the whole message, then stalls before answering "250" (until released)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+
+        self.arrived.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.05)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_killed_while_the_server_stalls_it_is_never_sent_twice(db: Database, db_path: Path) -> None:
+    handler = Stalling()
+    for port in smtp_server(handler):
+        as_me(db, ME)
+        person(db, "Ana Lima", emails=[ANA])
+        person(db, "Bo Chen", emails=[BO])
+        unsubscribe.set_smtp(
+            db, host="127.0.0.1", port=port, security="none", username=None, from_address=ME
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KITHKIN_")}
+        env["KITHKIN_DB"] = str(db_path)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kithkin", *PROPOSE, "--send"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert handler.arrived.wait(60)  # the first request is with the server, unanswered
+        process.kill()
+        assert process.wait(30) == -signal.SIGKILL
+        time.sleep(0.5)  # the server sees the connection drop
+        handler.release.set()  # the client vanished before "250": the server drops it
+        again = kithkin(db_path, "intro", "send", "--all")
+        assert again.returncode == 0, again.stderr
+        assert "never finished" in again.stdout  # the stalled one is not sent again unasked
+        assert [r.recipients for r in handler.received] == [[BO]]
+        [found] = intro_list(db_path)
+        assert sorted(p["request_status"] for p in found["parties"]) == ["sent", "trying"]
+        retried = kithkin(db_path, "intro", "send", str(found["id"]), "--retry")
+        assert retried.returncode == 0, retried.stderr
+        counts = by_message_id(handler)
+        assert len(counts) == 2 and all(n == 1 for n in counts.values()), counts
+        assert {p["request_status"] for p in intro_list(db_path)[0]["parties"]} == {"sent"}

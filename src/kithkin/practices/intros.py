@@ -63,12 +63,14 @@ def who(person: Someone) -> str:
         role = f" of {person.organisation}"
     elif person.title:
         role = f", {person.title}"
-    told = sorted(
-        person.facts,
-        key=lambda f: _TOLD_FIELDS.index(f[0]) if f[0] in _TOLD_FIELDS else len(_TOLD_FIELDS),
-    )
-    facts = [_sentence(text) for _, text in told[:FACTS_SHOWN] if text.strip()]
-    return f"{person.display_name}{role}." + "".join(f" {fact}" for fact in facts)
+    said = [w.lower() for w in (person.title, person.organisation) if w]
+    # a fact that says the role again (title and organisation) is not told twice
+    fresh = [f for f in person.facts if not (said and all(w in f[1].lower() for w in said))]
+    order = _TOLD_FIELDS if not role else (*_TOLD_FIELDS[1:], "work")
+    told = sorted(fresh, key=lambda f: order.index(f[0]) if f[0] in order else len(order))
+    facts = [" ".join(text.split()).rstrip(".;") for _, text in told[:FACTS_SHOWN]]
+    known = "; ".join(fact for fact in facts if fact)
+    return f"{person.display_name}{role}" + (f" ({known})." if known else ".")
 
 
 def _sentence(text: str) -> str:

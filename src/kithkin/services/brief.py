@@ -58,7 +58,7 @@ def read_briefs(
     already; without their upcoming meetings when `upcoming` is False: Today shows those)."""
     from kithkin.practices import strength
     from kithkin.practices.brief import compose, conversations
-    from kithkin.services.intros import intro_loops
+    from kithkin.services.intro_views import intro_loops
     from kithkin.store import agenda, interactions, people, relationships
 
     recent = strength.RECENT if recent is None else recent

@@ -67,7 +67,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
     from kithkin.services.amplify import today_items as share_items
     from kithkin.services.brief import read_briefs
     from kithkin.services.circle import read_circle, suggestions
-    from kithkin.services.intros import today_items
+    from kithkin.services.intro_views import today_items
     from kithkin.store import agenda, people, relationships
 
     now = now or clock.now()

@@ -403,7 +403,7 @@ def set_smtp(
     }
     with db.write() as conn:
         settings.put(conn, SMTP_SETTING, value)
-        activity.record(conn, "setting.smtp", f"unsubscribe mail goes through {host}:{port}")
+        activity.record(conn, "setting.smtp", f"outbound mail goes through {host}:{port}")
         made = _smtp(conn)
     assert made is not None
     return made

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.model import to_jsonable
 from kithkin.services import intros as service
+from kithkin.services import unsubscribe
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id, Out, Text, api_errors
 from kithkin.web.today import In, Posted, act
@@ -104,7 +105,9 @@ def intros_preview(request: Request, form: Posted) -> HTMLResponse | RedirectRes
         )
     except KithkinError as exc:
         return redirect("/intros", str(exc), kind="error")
-    return render(request, "intros_preview.html", {"proposal": found, "form": form.values()})
+    ready = unsubscribe.smtp_settings(database(request)) is not None
+    context = {"proposal": found, "form": form.values(), "smtp_ready": ready}
+    return render(request, "intros_preview.html", context)
 
 
 @pages.post("/intros/propose")

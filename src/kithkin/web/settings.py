@@ -133,7 +133,7 @@ def put_region(request: Request, body: RegionIn) -> SettingsOut:
     return settings_out(request)
 
 
-@api.put("/settings/smtp", summary="The SMTP server unsubscribe mail is sent through")
+@api.put("/settings/smtp", summary="The SMTP server every outbound mail is sent through")
 def put_smtp(request: Request, body: SmtpIn) -> SettingsOut:
     service.set_smtp(
         database(request),
@@ -258,7 +258,7 @@ def save_smtp(request: Request, form: Posted) -> Response:
         )
         assert found.server is not None
         kept = " The password is in the system keyring." if password else ""
-        return f"Saved: unsubscribe mail goes through {found.server.host}.{kept}"
+        return f"Saved: mail goes through {found.server.host}.{kept}"
 
     return save(request, "smtp", form, action)
 
