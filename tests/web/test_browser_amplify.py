@@ -65,9 +65,7 @@ def test_log_a_share_and_share_from_the_queue(chromium: Path, live_url: str, db_
         expect(page.locator("#voices")).to_contain_text("Dana Whitfield")
         expect(page.locator("#voices")).to_contain_text("Sam Okafor")  # never amplified
         month = datetime.now(UTC).strftime("%Y-%m")
-        expect(page.locator(f'g.bar[data-month="{month}"]')).to_have_attribute(
-            "data-percent", "50"
-        )
+        expect(page.locator(f'g.bar[data-month="{month}"]')).to_have_attribute("data-percent", "50")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "amplify-page.png"), full_page=True)
 
