@@ -41,8 +41,11 @@ def test_the_mastodon_archive_counts_as_counted_independently() -> None:
     assert len(creates) == 1260
     assert sum(1 for i in outbox if i["type"] == "Announce") == 326
     found = kinds(items)
-    assert found[("amplify", "boost")] == 326
-    posts = sum(n for (kind, style), n in found.items() if style in ("post", "reply", "quote"))
+    actor = outbox[0]["actor"]
+    self_boosts = [i for i in outbox if i["type"] == "Announce" and i["object"].startswith(actor)]
+    assert len(self_boosts) == 6  # boosts of my own posts: no amplification
+    assert (found[("amplify", "boost")], found[("own", "boost")]) == (320, 6)
+    posts = sum(n for (_, style), n in found.items() if style in ("post", "reply", "quote"))
     assert posts == 1260
     assert found[("own", "reply")] + found[("direct", "reply")] == 422
     assert sum(n for (kind, _), n in found.items() if kind == "direct") == 35
@@ -72,14 +75,17 @@ def test_the_bluesky_repository_counts_as_its_blocks_say() -> None:
     items = list(read_social(path))
     assert [i for i in items if isinstance(i, SourceProblem)] == []
     # independent: every block of the file by its $type, not walked from the commit
-    _, blocks = libipld.decode_car(path.read_bytes())
+    header, blocks = libipld.decode_car(path.read_bytes())
     types = Counter(b.get("$type") for b in blocks.values() if isinstance(b, dict))
     assert (types["app.bsky.feed.post"], types["app.bsky.feed.repost"]) == (101, 15)
+    mine = f"at://{blocks[header['roots'][0]]['did']}/"
+    reposts = [b for b in blocks.values() if b.get("$type") == "app.bsky.feed.repost"]
+    assert sum(b["subject"]["uri"].startswith(mine) for b in reposts) == 8  # my own reposted
     found = kinds(items)
-    assert found[("amplify", "repost")] == 15
+    assert (found[("amplify", "repost")], found[("own", "repost")]) == (7, 8)
     assert found[("own", "post")] + found[("own", "reply")] + found[("amplify", "quote")] == 101
     assert found[("amplify", "quote")] >= 1
-    repost = next(i for i in items if isinstance(i, SocialPost) and i.style == "repost")
+    repost = next(i for i in items if isinstance(i, SocialPost) and i.kind == "amplify")
     assert repost.author is not None and repost.author.startswith("did:plc:")
     assert repost.url is not None and repost.url.startswith("https://bsky.app/profile/did:")
 

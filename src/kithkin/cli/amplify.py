@@ -130,6 +130,8 @@ def amplify(click_ctx: click.Context, days: int | None, as_json: bool) -> None:
             f"{found.unknown_authors} amplified posts by people not in kithkin (add their "
             "handle or profile URL to a person to link them)"
         )
+        for author, n in found.unknown_voices:
+            click.echo(f"  {author:<40} {n}")
     if found.unamplified:
         names = ", ".join(name for _, name in found.unamplified)
         click.echo(f"circle members you never amplified: {names}")

@@ -70,6 +70,7 @@ class Report(Record):
     voices: list[Voice]  # whom I amplified most in the window
     unamplified: list[tuple[int, str]]  # circle members I never amplified
     unknown_authors: int  # amplified shares in the window whose author is nobody known
+    unknown_voices: list[tuple[str, int]]  # the most amplified of them, as networks name them
     last_own_at: datetime | None
     nudges: list[str] = field(default_factory=list)
     nudge_keys: list[str] = field(default_factory=list)  # "ratio", "own": one per nudge
@@ -137,6 +138,9 @@ def report(
         voices=voices,
         unamplified=[(pid, name) for pid, name in circle if pid not in last_amplified],
         unknown_authors=sum(1 for s in amplified if s.person_id is None),
+        unknown_voices=Counter(
+            s.author for s in amplified if s.person_id is None and s.author
+        ).most_common(TOP_SHOWN),
         last_own_at=last_own_at,
     )
     for key, text in keyed_nudges(made, any_shares=any_shares):

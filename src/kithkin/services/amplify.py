@@ -194,6 +194,7 @@ def report_json(found: Report) -> dict[str, Any]:
         ],
         "unamplified": [{"person_id": p, "display_name": n} for p, n in found.unamplified],
         "unknown_authors": found.unknown_authors,
+        "unknown_voices": [{"author": a, "count": n} for a, n in found.unknown_voices],
         "last_own_at": to_jsonable(found.last_own_at),
         "nudges": found.nudges,
     }

@@ -6,9 +6,9 @@ CAR names as its root, down the Merkle search tree of `collection/rkey` keys, so
 versions a full-history export also carries are not counted. Read: `app.bsky.feed.post` (own;
 a reply is still own; an embedded record of another account, `app.bsky.embed.record` or
 `recordWithMedia`, is a quote: amplification with a comment) and `app.bsky.feed.repost`
-(amplification of the post its subject names). Authors are DIDs: kept as they are (handle
-`did:plc:...` and the profile URL `https://bsky.app/profile/DID`), never resolved over the
-network.
+(amplification of the post its subject names; a repost of my own post counts as my own).
+Authors are DIDs: kept as they are (handle `did:plc:...` and the profile URL
+`https://bsky.app/profile/DID`), never resolved over the network.
 """
 
 from __future__ import annotations
@@ -92,17 +92,18 @@ def _record(
         target = split_uri(subject.get("uri") if isinstance(subject, dict) else None)
         if target is None:
             return SourceProblem(name, place, "a repost without the post it reposts")
+        mine = target[0] == did  # a repost of my own post is no amplification
         return SocialPost(
             network="bluesky",
             source_id=uri,
-            kind="amplify",
+            kind="own" if mine else "amplify",
             style="repost",
             occurred_at=when,
             source_file=name,
             place=place,
             url=post_url(target[0], target[2]),
-            author=target[0],
-            author_keys=_did_keys(target[0]),
+            author=None if mine else target[0],
+            author_keys=() if mine else _did_keys(target[0]),
             raw=raw,
         )
     text = excerpt(record.get("text") if isinstance(record.get("text"), str) else None)
