@@ -116,6 +116,8 @@ RSS = """<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Dana's notes</title><link>http://x/</link>
 <item><title>Old post</title><link>http://x/old</link><guid>old</guid>
 <pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>
+<item><title>A trap</title><link>javascript:alert(1)</link><guid>trap</guid>
+<pubDate>Mon, 01 Jan 2024 09:00:00 GMT</pubDate></item>
 <item><title>Fresh post</title><link>http://x/fresh</link><guid>fresh</guid>
 <pubDate>Tue, 23 Jul 2024 10:00:00 GMT</pubDate>
 <description>&lt;p&gt;Supply &amp;amp; demand&lt;/p&gt;</description></item>
@@ -192,10 +194,11 @@ def test_the_amplify_queue_from_feeds_on_a_local_server(db: Database, feeds: Ser
     assert [u for u, _ in added.urls] == [f"{feeds.url}/sam/"]
     assert feeds.requests == []  # nothing is read until asked
     done = amplify.fetch(db, timeout=5)
-    assert (done.feeds, done.new_items) == (2, 3)
+    assert (done.feeds, done.new_items) == (2, 4)
     assert ("/feed.atom", 200) in feeds.requests  # found from Sam's page
     queue = amplify.queue(db, now=NOW)
-    assert [r.item.title for r in queue] == ["Fresh post", "Sam's essay", "Old post"]
+    assert [r.item.title for r in queue] == ["Fresh post", "Sam's essay", "Old post", "A trap"]
+    assert queue[3].item.url is None  # a javascript: link is no web address
     assert queue[0].item.summary == "Supply & demand"
     assert queue[1].item.url == f"{feeds.url}/essay"
     assert "never amplified Sam Okafor" in queue[1].why
@@ -210,6 +213,7 @@ def test_the_amplify_queue_from_feeds_on_a_local_server(db: Database, feeds: Ser
     log = amplify.shares(db)
     assert (log[0].kind, log[0].person_id, log[0].url) == ("amplify", dana, "http://x/fresh")
     amplify.decide(db, item_id=queue[2].item.id, action="dismissed")
+    amplify.decide(db, item_id=queue[3].item.id, action="dismissed")
     assert [r.item.title for r in amplify.queue(db, now=NOW)] == ["Sam's essay"]
 
 
