@@ -237,3 +237,19 @@ def test_fetch_problems_are_told_per_feed_and_bounded(db: Database, feeds: Serve
 def test_importing_a_path_that_is_not_there_says_so(db: Database, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="no such file"):
         amplify.import_social(db, paths=[tmp_path / "missing.zip"])
+
+
+def test_a_merge_moves_shares_and_feeds_and_undo_moves_them_back(db: Database) -> None:
+    from kithkin.services import people as people_service
+    from kithkin.services.trash import undo
+
+    keep = person(db, "Dana Whitfield")
+    other = person(db, "D. Whitfield")
+    amplify.log_share(db, kind="amplify", of=other, at=NOW)
+    amplify.add_feed(db, person=other, url="https://dana.example/feed.xml")
+    people_service.merge_people(db, keep=keep, other=other)
+    assert amplify.shares(db)[0].person_id == keep
+    assert [f.person_id for f in amplify.feeds(db)] == [keep]
+    undo(db)
+    assert amplify.shares(db)[0].person_id == other
+    assert [f.person_id for f in amplify.feeds(db)] == [other]

@@ -1,9 +1,10 @@
 """Fetching a feed for the amplify queue, only when the user asks (`kithkin amplify fetch`).
 
 One conditional GET (If-None-Match / If-Modified-Since from the last fetch), with a timeout on
-each phase, at most `MAX_BYTES` read in at most `MAX_SECONDS`, at most five redirects, no cookies, proxies or netrc
-from the environment. A URL that answers with a web page is a website: its feed is
-discovered from the page's `<link rel="alternate">` and fetched in turn (once).
+each phase, at most `MAX_BYTES` read in at most `MAX_SECONDS`, at most five redirects, no
+cookies, proxies or netrc from the environment. A URL that answers with a web page is a
+website: its feed is discovered from the page's `<link rel="alternate">` and fetched in turn
+(once).
 """
 
 from __future__ import annotations
