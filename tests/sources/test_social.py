@@ -331,3 +331,36 @@ def test_any_outbox_reads_back_as_generated(kinds_made: list[str], duplicate: bo
     assert found[("amplify", "boost")] == made_counts["boost"]
     assert found[("own", "boost")] == made_counts["self-boost"]
     assert len(read) == len(kinds_made) - made_counts["like"]
+
+
+def varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+@pytest.mark.corpus
+def test_a_car_without_its_commit_still_gives_its_posts_by_content() -> None:
+    """A slice of a repository (a post at its root, not a commit): the records are read
+    without their keys, said once as a problem (the blocks of the real file, written back)."""
+    import libipld
+
+    _, blocks = libipld.decode_car(shared_data(*BLUESKY).read_bytes())
+    post = next(c for c, v in blocks.items() if v.get("$type") == "app.bsky.feed.post")
+    link = b"\x00" + post  # CBOR by hand: {"roots": [tag 42 (the post's CID)], "version": 1}
+    header = b"\xa2eroots\x81\xd8\x2a\x58" + bytes([len(link)]) + link + b"gversion\x01"
+    body = b"".join(
+        varint(len(cid) + len(data)) + cid + data
+        for cid, value in blocks.items()
+        if isinstance(value, dict) and str(value.get("$type", "")).startswith("app.bsky.feed.")
+        for data in [libipld.encode_dag_cbor(value)]
+    )
+    items = list(read_social_bytes(varint(len(header)) + header + body, "slice.car"))
+    problems = [i for i in items if isinstance(i, SourceProblem)]
+    assert len(problems) == 1 and "not a repository commit" in str(problems[0])
+    posts = [i for i in items if isinstance(i, SocialPost)]
+    assert sum(p.style == "repost" for p in posts) == 15
+    assert all(p.source_id.startswith("cid:bafy") for p in posts)

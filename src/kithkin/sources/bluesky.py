@@ -59,7 +59,11 @@ def read_car(data: bytes, name: str, context: Context) -> Iterator[Item]:
     roots = header.get("roots") if isinstance(header, dict) else None
     commit = blocks.get(roots[0]) if isinstance(roots, list) and roots else None
     if not isinstance(commit, dict) or "data" not in commit or "did" not in commit:
-        yield SourceProblem(name, "root", "the CAR's root is not a repository commit")
+        yield SourceProblem(
+            name, "root", "the CAR's root is not a repository commit: its records are read "
+            "without their keys (ids by content, no links to the posts)",
+        )  # fmt: skip
+        yield from _loose(blocks, name)
         return
     did = str(commit["did"])
     for key, cid, problem in _walk(blocks, commit["data"]):
@@ -135,6 +139,33 @@ def _record(
         text=text,
         raw=raw,
     )
+
+
+def _loose(blocks: dict[bytes, Any], name: str) -> Iterator[Item]:
+    """The posts and reposts of a CAR without a commit (a slice of a repository): identified
+    by their content (CID), whose they are unknown but for what they name."""
+    from libipld import encode_cid
+
+    for cid, record in blocks.items():
+        if not isinstance(record, dict):
+            continue
+        collection = record.get("$type")
+        if collection not in ("app.bsky.feed.post", "app.bsky.feed.repost"):
+            continue
+        key = encode_cid(cid)
+        found = _record("", str(collection), key, record, name, f"block {key}")
+        if isinstance(found, SocialPost):
+            found = SocialPost(**{**vars_of(found), "source_id": f"cid:{key}", "url": (
+                found.url if collection == "app.bsky.feed.repost" else None
+            )})  # fmt: skip
+        if found is not None:
+            yield found
+
+
+def vars_of(post: SocialPost) -> dict[str, Any]:
+    from dataclasses import fields
+
+    return {f.name: getattr(post, f.name) for f in fields(post)}
 
 
 def _quoted(embed: object) -> tuple[str, str, str] | None:
