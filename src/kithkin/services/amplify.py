@@ -150,10 +150,27 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
 
 
 def today_items(db: Database, *, now: datetime | None = None) -> list[Item]:
-    """Today's sharing nudges: the ratio below target, nothing of my own for three weeks."""
+    """Today's sharing nudges: the ratio below target, nothing of my own for three weeks
+    (three small reads, not the whole report)."""
+    from kithkin.practices.amplify import Tally, keyed_nudges
     from kithkin.practices.amplify import today_items as items
+    from kithkin.store import amplify as store
+    from kithkin.store import settings
 
-    return items(report(db, now=now))
+    now = now or clock.now()
+    with db.read() as conn:
+        goal = int(settings.get(conn, TARGET_SETTING, DEFAULT_TARGET))
+        counts = store.kinds_between(conn, now - timedelta(days=DEFAULT_DAYS), now)
+        last_own, any_shares = store.last_own(conn, now)
+    nudges = keyed_nudges(
+        now=now,
+        days=DEFAULT_DAYS,
+        target=goal,
+        window=Tally("all", counts.get("own", 0), counts.get("amplify", 0)),
+        last_own_at=last_own,
+        any_shares=any_shares,
+    )
+    return items(nudges, now)
 
 
 def shares(db: Database, *, limit: int = 50) -> list[Share]:
