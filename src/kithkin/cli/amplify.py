@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kithkin.cli.common import Context, UserDate, emit_json, json_option, pass_ctx, warn, when
+from kithkin.model import count_of
 
 
 @click.command("social")
@@ -206,7 +207,7 @@ def amplify_fetch(ctx: Context, timeout: float) -> None:
     done = service.fetch(ctx.db, timeout=timeout)
     for line in done.lines:
         click.echo(f"  {line}")
-    click.echo(f"{done.feeds} feeds fetched, {done.new_items} new posts")
+    click.echo(f"{count_of(done.feeds, 'feed')} fetched, {count_of(done.new_items, 'new post')}")
 
 
 @amplify.command("queue")

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from kithkin.model import count_of
 from kithkin.sources.feeds import discover, looks_like_html, parse_feed
 
 MAX_BYTES: Final = 5 * 1024 * 1024
@@ -68,7 +69,7 @@ def fetch_feed(
         return FeedResult(False, parsed.problem)
     return FeedResult(
         True,
-        f"{len(parsed.entries)} posts",
+        count_of(len(parsed.entries), "post"),
         feed_url=final_url,
         etag=headers.get("etag"),
         last_modified=headers.get("last-modified"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NoSuchLocation
-from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, to_jsonable
+from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, count_of, to_jsonable
 from kithkin.practices.amplify import DEFAULT_DAYS, DEFAULT_TARGET
 from kithkin.practices.amplify import Report as Report
 from kithkin.practices.today import Item
@@ -351,9 +351,13 @@ def fetch(db: Database, *, timeout: float = 10.0) -> Fetched:
             added = store.add_items(conn, feed, got.entries)
             store.trim_items(conn, feed.id, ITEMS_KEPT)
         total += added
-        lines.append(f"{feed.display_name}: {got.status}" + (f", {added} new" if added else ""))
+        lines.append(f"{feed.display_name}: {got.status}" + (f", {added:,} new" if added else ""))
     with db.write() as conn:
-        activity.record(conn, "amplify.fetch", f"fetched {len(known)} feeds: {total} new posts")
+        activity.record(
+            conn,
+            "amplify.fetch",
+            f"fetched {count_of(len(known), 'feed')}: {count_of(total, 'new post')}",
+        )
     return Fetched(len(known), total, lines)
 
 
