@@ -65,7 +65,30 @@ def test_the_real_archives_through_the_cli(run: Any) -> None:
     )
     found = json.loads(done.out)
     assert found["networks"] == {
-        "mastodon": {"own": 1225, "amplify": 326},
-        "bluesky": {"own": 99, "amplify": 17},
+        "mastodon": {"own": 1231, "amplify": 320},
+        "bluesky": {"own": 107, "amplify": 9},
     }
     assert (found["direct_left_out"], found["problems"]) == (35, [])
+
+
+def test_follow_fetch_and_decide_from_the_cli(run: Any) -> None:
+    from tests.services.test_amplify import Server
+
+    feeds = Server()
+    try:
+        assert run("person", "add", "Sam Okafor", "--url", f"{feeds.url}/sam/").code == 0
+        added = run("amplify", "feed", "add", "Sam")
+        assert added.out.strip() == f"added Sam Okafor: {feeds.url}/sam/"
+        fetched = run("amplify", "fetch", "--timeout", "5")
+        assert "Sam Okafor: 1 post, 1 new" in fetched.out
+        assert "1 feed fetched, 1 new post" in fetched.out
+        queue = json.loads(run("amplify", "queue", "--json").out)
+        assert [q["title"] for q in queue] == ["Sam's essay"]
+        skipped = run("amplify", "skip", str(queue[0]["id"]))
+        assert skipped.out.strip() == "not for me: Sam's essay"
+        assert "the queue is empty" in run("amplify", "queue").out
+        listed = run("amplify", "feed", "list").out
+        assert f"{feeds.url}/feed.atom" in listed and "1 post)" in listed
+    finally:
+        feeds.httpd.shutdown()
+        feeds.httpd.server_close()

@@ -41,8 +41,11 @@ def test_the_mastodon_archive_counts_as_counted_independently() -> None:
     assert len(creates) == 1260
     assert sum(1 for i in outbox if i["type"] == "Announce") == 326
     found = kinds(items)
-    assert found[("amplify", "boost")] == 326
-    posts = sum(n for (kind, style), n in found.items() if style in ("post", "reply", "quote"))
+    actor = outbox[0]["actor"]
+    self_boosts = [i for i in outbox if i["type"] == "Announce" and i["object"].startswith(actor)]
+    assert len(self_boosts) == 6  # boosts of my own posts: no amplification
+    assert (found[("amplify", "boost")], found[("own", "boost")]) == (320, 6)
+    posts = sum(n for (_, style), n in found.items() if style in ("post", "reply", "quote"))
     assert posts == 1260
     assert found[("own", "reply")] + found[("direct", "reply")] == 422
     assert sum(n for (kind, _), n in found.items() if kind == "direct") == 35
@@ -72,14 +75,17 @@ def test_the_bluesky_repository_counts_as_its_blocks_say() -> None:
     items = list(read_social(path))
     assert [i for i in items if isinstance(i, SourceProblem)] == []
     # independent: every block of the file by its $type, not walked from the commit
-    _, blocks = libipld.decode_car(path.read_bytes())
+    header, blocks = libipld.decode_car(path.read_bytes())
     types = Counter(b.get("$type") for b in blocks.values() if isinstance(b, dict))
     assert (types["app.bsky.feed.post"], types["app.bsky.feed.repost"]) == (101, 15)
+    mine = f"at://{blocks[header['roots'][0]]['did']}/"
+    reposts = [b for b in blocks.values() if b.get("$type") == "app.bsky.feed.repost"]
+    assert sum(b["subject"]["uri"].startswith(mine) for b in reposts) == 8  # my own reposted
     found = kinds(items)
-    assert found[("amplify", "repost")] == 15
+    assert (found[("amplify", "repost")], found[("own", "repost")]) == (7, 8)
     assert found[("own", "post")] + found[("own", "reply")] + found[("amplify", "quote")] == 101
     assert found[("amplify", "quote")] >= 1
-    repost = next(i for i in items if isinstance(i, SocialPost) and i.style == "repost")
+    repost = next(i for i in items if isinstance(i, SocialPost) and i.kind == "amplify")
     assert repost.author is not None and repost.author.startswith("did:plc:")
     assert repost.url is not None and repost.url.startswith("https://bsky.app/profile/did:")
 
@@ -264,3 +270,97 @@ def test_the_ytd_prefix_is_stripped_whatever_follows(
 ) -> None:
     text = f"window.YTD.{name}.part{part} = {json.dumps(value)}{end}"
     assert json.loads(strip_prefix(text)) == value
+
+
+ME = "https://h.example/users/me"
+PUBLIC = ["https://www.w3.org/ns/activitystreams#Public"]
+activity = st.sampled_from(["post", "reply", "direct", "boost", "self-boost", "like"])
+
+
+@given(st.lists(activity, max_size=30), st.booleans())
+def test_any_outbox_reads_back_as_generated(kinds_made: list[str], duplicate: bool) -> None:
+    items: list[dict[str, object]] = []
+    for n, made in enumerate(kinds_made):
+        at = f"2024-01-{n % 28 + 1:02d}T10:00:00Z"
+        if made in ("boost", "self-boost"):
+            target = (
+                f"{ME}/statuses/{n}"
+                if made == "self-boost"
+                else f"https://o.example/users/u{n}/statuses/1"
+            )
+            items.append(
+                {
+                    "id": f"{ME}/a/{n}",
+                    "type": "Announce",
+                    "actor": ME,
+                    "published": at,
+                    "to": PUBLIC,
+                    "object": target,
+                }
+            )
+        elif made == "like":
+            items.append({"id": f"{ME}/l/{n}", "type": "Like", "actor": ME, "object": "x"})
+        else:
+            note = {
+                "id": f"{ME}/statuses/{n}",
+                "content": f"<p>post {n}</p>",
+                "inReplyTo": "https://o.example/x" if made == "reply" else None,
+            }
+            audience = [] if made == "direct" else PUBLIC
+            items.append(
+                {
+                    "id": f"{ME}/statuses/{n}/activity",
+                    "type": "Create",
+                    "actor": ME,
+                    "published": at,
+                    "to": audience,
+                    "cc": [],
+                    "object": note,
+                }
+            )
+    body = json.dumps({"id": "outbox.json", "type": "OrderedCollection", "orderedItems": items})
+    if duplicate:  # the real quirk: an empty orderedItems first, the full one after
+        body = body.replace('"orderedItems"', '"orderedItems": [], "orderedItems"', 1)
+    read = list(read_social_bytes(body.encode(), "outbox.json"))
+    assert all(isinstance(i, SocialPost) for i in read)
+    made_counts = Counter(kinds_made)
+    found = kinds(read)
+    assert found[("own", "post")] == made_counts["post"]
+    assert found[("own", "reply")] == made_counts["reply"]
+    assert found[("direct", "post")] == made_counts["direct"]
+    assert found[("amplify", "boost")] == made_counts["boost"]
+    assert found[("own", "boost")] == made_counts["self-boost"]
+    assert len(read) == len(kinds_made) - made_counts["like"]
+
+
+def varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+@pytest.mark.corpus
+def test_a_car_without_its_commit_still_gives_its_posts_by_content() -> None:
+    """A slice of a repository (a post at its root, not a commit): the records are read
+    without their keys, said once as a problem (the blocks of the real file, written back)."""
+    import libipld
+
+    _, blocks = libipld.decode_car(shared_data(*BLUESKY).read_bytes())
+    post = next(c for c, v in blocks.items() if v.get("$type") == "app.bsky.feed.post")
+    link = b"\x00" + post  # CBOR by hand: {"roots": [tag 42 (the post's CID)], "version": 1}
+    header = b"\xa2eroots\x81\xd8\x2a\x58" + bytes([len(link)]) + link + b"gversion\x01"
+    body = b"".join(
+        varint(len(cid) + len(data)) + cid + data
+        for cid, value in blocks.items()
+        if isinstance(value, dict) and str(value.get("$type", "")).startswith("app.bsky.feed.")
+        for data in [libipld.encode_dag_cbor(value)]
+    )
+    items = list(read_social_bytes(varint(len(header)) + header + body, "slice.car"))
+    problems = [i for i in items if isinstance(i, SourceProblem)]
+    assert len(problems) == 1 and "not a repository commit" in str(problems[0])
+    posts = [i for i in items if isinstance(i, SocialPost)]
+    assert sum(p.style == "repost" for p in posts) == 15
+    assert all(p.source_id.startswith("cid:bafy") for p in posts)

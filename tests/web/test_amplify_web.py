@@ -83,3 +83,29 @@ def test_importing_from_the_page_and_the_api(client: TestClient, tmp_path: objec
     assert (again["read"], again["added"], again["unchanged"]) == (2, 0, 2)
     missing = client.post("/api/import/social", json={"paths": [str(folder / "none.zip")]})
     assert missing.status_code == 400 and "no such file" in missing.json()["error"]
+
+
+def test_the_queue_through_the_api_from_a_local_feed(client: TestClient) -> None:
+    from tests.services.test_amplify import Server
+
+    feeds = Server()
+    try:
+        dana = add_person(client, display_name="Dana Whitfield")
+        added = client.post(
+            "/api/amplify/feeds", json={"person": f"#{dana}", "url": f"{feeds.url}/dana.rss"}
+        )
+        assert [f["url"] for f in added.json()] == [f"{feeds.url}/dana.rss"]
+        fetched = client.post("/api/amplify/fetch").json()
+        assert (fetched["feeds"], fetched["new_items"]) == (1, 3)
+        queue = client.get("/api/amplify/queue").json()
+        assert queue[0]["title"] == "Fresh post" and "never amplified" in queue[0]["why"]
+        done = client.post(f"/api/amplify/queue/{queue[0]['id']}", json={"action": "shared"})
+        assert done.json()["state"] == "shared"
+        shares = client.get("/api/shares").json()
+        assert (shares[0]["kind"], shares[0]["person_id"]) == ("amplify", dana)
+        page = client.get("/amplify").text
+        assert "Sam" not in page and "Old post" in page and "Fresh post" not in page
+        assert "javascript:" not in page
+    finally:
+        feeds.httpd.shutdown()
+        feeds.httpd.server_close()

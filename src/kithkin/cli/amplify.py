@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kithkin.cli.common import Context, UserDate, emit_json, json_option, pass_ctx, warn, when
+from kithkin.model import count_of
 
 
 @click.command("social")
@@ -130,6 +131,8 @@ def amplify(click_ctx: click.Context, days: int | None, as_json: bool) -> None:
             f"{found.unknown_authors} amplified posts by people not in kithkin (add their "
             "handle or profile URL to a person to link them)"
         )
+        for author, n in found.unknown_voices:
+            click.echo(f"  {author:<40} {n}")
     if found.unamplified:
         names = ", ".join(name for _, name in found.unamplified)
         click.echo(f"circle members you never amplified: {names}")
@@ -204,7 +207,7 @@ def amplify_fetch(ctx: Context, timeout: float) -> None:
     done = service.fetch(ctx.db, timeout=timeout)
     for line in done.lines:
         click.echo(f"  {line}")
-    click.echo(f"{done.feeds} feeds fetched, {done.new_items} new posts")
+    click.echo(f"{count_of(done.feeds, 'feed')} fetched, {count_of(done.new_items, 'new post')}")
 
 
 @amplify.command("queue")

@@ -1,19 +1,23 @@
 """Fetching a feed for the amplify queue, only when the user asks (`kithkin amplify fetch`).
 
 One conditional GET (If-None-Match / If-Modified-Since from the last fetch), with a timeout on
-each phase, at most `MAX_BYTES` read, at most five redirects, no cookies, proxies or netrc
-from the environment. A URL that answers with a web page is a website: its feed is
-discovered from the page's `<link rel="alternate">` and fetched in turn (once).
+each phase, at most `MAX_BYTES` read in at most `MAX_SECONDS`, at most five redirects, no
+cookies, proxies or netrc from the environment. A URL that answers with a web page is a
+website: its feed is discovered from the page's `<link rel="alternate">` and fetched in turn
+(once).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from kithkin.model import count_of
 from kithkin.sources.feeds import discover, looks_like_html, parse_feed
 
 MAX_BYTES: Final = 5 * 1024 * 1024
+MAX_SECONDS: Final = 60.0  # one response, however slowly it trickles in
 USER_AGENT: Final = "kithkin (feed reader; fetched when its user asks)"
 
 
@@ -65,7 +69,7 @@ def fetch_feed(
         return FeedResult(False, parsed.problem)
     return FeedResult(
         True,
-        f"{len(parsed.entries)} posts",
+        count_of(len(parsed.entries), "post"),
         feed_url=final_url,
         etag=headers.get("etag"),
         last_modified=headers.get("last-modified"),
@@ -93,10 +97,13 @@ def _get(
             if response.status_code != 200:
                 return FeedResult(False, f"HTTP {response.status_code} from {url}")
             chunks, size = [], 0
+            started = time.monotonic()
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > MAX_BYTES:
                     return FeedResult(False, f"{url}: larger than {MAX_BYTES // 1024 // 1024} MB")
+                if time.monotonic() - started > MAX_SECONDS:
+                    return FeedResult(False, f"{url}: still sending after {MAX_SECONDS:.0f} s")
                 chunks.append(chunk)
             kept = {k.lower(): v for k, v in response.headers.items()}
             return str(response.url), b"".join(chunks), kept.get("content-type"), kept

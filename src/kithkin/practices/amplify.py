@@ -70,6 +70,7 @@ class Report(Record):
     voices: list[Voice]  # whom I amplified most in the window
     unamplified: list[tuple[int, str]]  # circle members I never amplified
     unknown_authors: int  # amplified shares in the window whose author is nobody known
+    unknown_voices: list[tuple[str, int]]  # the most amplified of them, as networks name them
     last_own_at: datetime | None
     nudges: list[str] = field(default_factory=list)
     nudge_keys: list[str] = field(default_factory=list)  # "ratio", "own": one per nudge
@@ -137,33 +138,49 @@ def report(
         voices=voices,
         unamplified=[(pid, name) for pid, name in circle if pid not in last_amplified],
         unknown_authors=sum(1 for s in amplified if s.person_id is None),
+        unknown_voices=Counter(
+            s.author for s in amplified if s.person_id is None and s.author
+        ).most_common(TOP_SHOWN),
         last_own_at=last_own_at,
     )
-    for key, text in keyed_nudges(made, any_shares=any_shares):
+    for key, text in keyed_nudges(
+        now=now,
+        days=days,
+        target=target,
+        window=overall,
+        last_own_at=last_own_at,
+        any_shares=any_shares,
+    ):
         made.nudge_keys.append(key)
         made.nudges.append(text)
     return made
 
 
-def keyed_nudges(found: Report, *, any_shares: bool) -> list[tuple[str, str]]:
-    """What Today says: the ratio below target ("ratio"); nothing of my own for three weeks
-    ("own"), once I have a share log at all."""
+def keyed_nudges(
+    *,
+    now: datetime,
+    days: int,
+    target: int,
+    window: Tally,
+    last_own_at: datetime | None,
+    any_shares: bool,
+) -> list[tuple[str, str]]:
+    """What Today says: the ratio over the `window` below target ("ratio"); nothing of my
+    own for three weeks ("own"), once I have a share log at all."""
     said: list[tuple[str, str]] = []
-    percent = found.overall.percent
-    if percent is not None and percent < found.target:
+    percent = window.percent
+    if percent is not None and percent < target:
         said.append(
             (
                 "ratio",
-                f"You amplified others in {percent}% of what you shared in the last {found.days} "
-                f"days, below your target of {found.target}%: share someone else's post, with a "
+                f"You amplified others in {percent}% of what you shared in the last {days} "
+                f"days, below your target of {target}%: share someone else's post, with a "
                 "comment of your own.",
             )
         )
-    quiet = found.last_own_at is None or found.now - found.last_own_at >= timedelta(
-        days=OWN_QUIET_DAYS
-    )
+    quiet = last_own_at is None or now - last_own_at >= timedelta(days=OWN_QUIET_DAYS)
     if any_shares and quiet:
-        since = f"since {found.last_own_at:%d %b %Y}" if found.last_own_at else "in your share log"
+        since = f"since {last_own_at:%d %b %Y}" if last_own_at else "in your share log"
         said.append(
             (
                 "own",
@@ -174,9 +191,9 @@ def keyed_nudges(found: Report, *, any_shares: bool) -> list[tuple[str, str]]:
     return said
 
 
-def today_items(found: Report) -> list[Item]:
+def today_items(nudges: Sequence[tuple[str, str]], now: datetime) -> list[Item]:
     """Today's nudges, in the "share" section. Dismissed, one comes back the next week."""
-    week = "{}-{}".format(*found.now.isocalendar()[:2])
+    week = "{}-{}".format(*now.isocalendar()[:2])
     return [
         Item(
             key=f"share:{key}",
@@ -185,9 +202,9 @@ def today_items(found: Report) -> list[Item]:
             reason=text,
             fingerprint=fingerprint("share", key, week),
             people=(),
-            at=found.now,
+            at=now,
         )
-        for key, text in zip(found.nudge_keys, found.nudges, strict=True)
+        for key, text in nudges
     ]
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NoSuchLocation
-from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, to_jsonable
+from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, count_of, to_jsonable
 from kithkin.practices.amplify import DEFAULT_DAYS, DEFAULT_TARGET
 from kithkin.practices.amplify import Report as Report
 from kithkin.practices.today import Item
@@ -150,10 +150,27 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
 
 
 def today_items(db: Database, *, now: datetime | None = None) -> list[Item]:
-    """Today's sharing nudges: the ratio below target, nothing of my own for three weeks."""
+    """Today's sharing nudges: the ratio below target, nothing of my own for three weeks
+    (three small reads, not the whole report)."""
+    from kithkin.practices.amplify import Tally, keyed_nudges
     from kithkin.practices.amplify import today_items as items
+    from kithkin.store import amplify as store
+    from kithkin.store import settings
 
-    return items(report(db, now=now))
+    now = now or clock.now()
+    with db.read() as conn:
+        goal = int(settings.get(conn, TARGET_SETTING, DEFAULT_TARGET))
+        counts = store.kinds_between(conn, now - timedelta(days=DEFAULT_DAYS), now)
+        last_own, any_shares = store.last_own(conn, now)
+    nudges = keyed_nudges(
+        now=now,
+        days=DEFAULT_DAYS,
+        target=goal,
+        window=Tally("all", counts.get("own", 0), counts.get("amplify", 0)),
+        last_own_at=last_own,
+        any_shares=any_shares,
+    )
+    return items(nudges, now)
 
 
 def shares(db: Database, *, limit: int = 50) -> list[Share]:
@@ -194,6 +211,7 @@ def report_json(found: Report) -> dict[str, Any]:
         ],
         "unamplified": [{"person_id": p, "display_name": n} for p, n in found.unamplified],
         "unknown_authors": found.unknown_authors,
+        "unknown_voices": [{"author": a, "count": n} for a, n in found.unknown_voices],
         "last_own_at": to_jsonable(found.last_own_at),
         "nudges": found.nudges,
     }
@@ -333,9 +351,13 @@ def fetch(db: Database, *, timeout: float = 10.0) -> Fetched:
             added = store.add_items(conn, feed, got.entries)
             store.trim_items(conn, feed.id, ITEMS_KEPT)
         total += added
-        lines.append(f"{feed.display_name}: {got.status}" + (f", {added} new" if added else ""))
+        lines.append(f"{feed.display_name}: {got.status}" + (f", {added:,} new" if added else ""))
     with db.write() as conn:
-        activity.record(conn, "amplify.fetch", f"fetched {len(known)} feeds: {total} new posts")
+        activity.record(
+            conn,
+            "amplify.fetch",
+            f"fetched {count_of(len(known), 'feed')}: {count_of(total, 'new post')}",
+        )
     return Fetched(len(known), total, lines)
 
 

@@ -6,9 +6,9 @@ CAR names as its root, down the Merkle search tree of `collection/rkey` keys, so
 versions a full-history export also carries are not counted. Read: `app.bsky.feed.post` (own;
 a reply is still own; an embedded record of another account, `app.bsky.embed.record` or
 `recordWithMedia`, is a quote: amplification with a comment) and `app.bsky.feed.repost`
-(amplification of the post its subject names). Authors are DIDs: kept as they are (handle
-`did:plc:...` and the profile URL `https://bsky.app/profile/DID`), never resolved over the
-network.
+(amplification of the post its subject names; a repost of my own post counts as my own).
+Authors are DIDs: kept as they are (handle `did:plc:...` and the profile URL
+`https://bsky.app/profile/DID`), never resolved over the network.
 """
 
 from __future__ import annotations
@@ -59,7 +59,11 @@ def read_car(data: bytes, name: str, context: Context) -> Iterator[Item]:
     roots = header.get("roots") if isinstance(header, dict) else None
     commit = blocks.get(roots[0]) if isinstance(roots, list) and roots else None
     if not isinstance(commit, dict) or "data" not in commit or "did" not in commit:
-        yield SourceProblem(name, "root", "the CAR's root is not a repository commit")
+        yield SourceProblem(
+            name, "root", "the CAR's root is not a repository commit: its records are read "
+            "without their keys (ids by content, no links to the posts)",
+        )  # fmt: skip
+        yield from _loose(blocks, name)
         return
     did = str(commit["did"])
     for key, cid, problem in _walk(blocks, commit["data"]):
@@ -92,17 +96,18 @@ def _record(
         target = split_uri(subject.get("uri") if isinstance(subject, dict) else None)
         if target is None:
             return SourceProblem(name, place, "a repost without the post it reposts")
+        mine = target[0] == did  # a repost of my own post is no amplification
         return SocialPost(
             network="bluesky",
             source_id=uri,
-            kind="amplify",
+            kind="own" if mine else "amplify",
             style="repost",
             occurred_at=when,
             source_file=name,
             place=place,
             url=post_url(target[0], target[2]),
-            author=target[0],
-            author_keys=_did_keys(target[0]),
+            author=None if mine else target[0],
+            author_keys=() if mine else _did_keys(target[0]),
             raw=raw,
         )
     text = excerpt(record.get("text") if isinstance(record.get("text"), str) else None)
@@ -134,6 +139,33 @@ def _record(
         text=text,
         raw=raw,
     )
+
+
+def _loose(blocks: dict[bytes, Any], name: str) -> Iterator[Item]:
+    """The posts and reposts of a CAR without a commit (a slice of a repository): identified
+    by their content (CID), whose they are unknown but for what they name."""
+    from libipld import encode_cid
+
+    for cid, record in blocks.items():
+        if not isinstance(record, dict):
+            continue
+        collection = record.get("$type")
+        if collection not in ("app.bsky.feed.post", "app.bsky.feed.repost"):
+            continue
+        key = encode_cid(cid)
+        found = _record("", str(collection), key, record, name, f"block {key}")
+        if isinstance(found, SocialPost):
+            found = SocialPost(**{**vars_of(found), "source_id": f"cid:{key}", "url": (
+                found.url if collection == "app.bsky.feed.repost" else None
+            )})  # fmt: skip
+        if found is not None:
+            yield found
+
+
+def vars_of(post: SocialPost) -> dict[str, Any]:
+    from dataclasses import fields
+
+    return {f.name: getattr(post, f.name) for f in fields(post)}
 
 
 def _quoted(embed: object) -> tuple[str, str, str] | None:

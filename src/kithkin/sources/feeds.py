@@ -55,7 +55,7 @@ def parse_feed(data: bytes, base_url: str) -> ParsedFeed:
         entries.append(
             {
                 "guid": str(guid)[:2000],
-                "url": urljoin(base_url, str(link)) if link else None,
+                "url": web_address(urljoin(base_url, str(link))) if link else None,
                 "title": excerpt(str(entry.get("title") or "")) or None,
                 "summary": excerpt(_text(str(summary))) if summary else None,
                 "published_at": published,
@@ -66,6 +66,11 @@ def parse_feed(data: bytes, base_url: str) -> ParsedFeed:
     return ParsedFeed(excerpt(str(title)) if title else None, entries[:MAX_ENTRIES])
 
 
+def web_address(url: str) -> str | None:
+    """`url` if it is an http(s) address (a feed's `javascript:` or `data:` link is not)."""
+    return url if url.lower().startswith(("https://", "http://")) and len(url) < 4000 else None
+
+
 def discover(html: str, base_url: str) -> list[str]:
     """The feeds a web page links to (`rel="alternate"` of an RSS/Atom type), in page order."""
     finder = _Links()
@@ -74,7 +79,8 @@ def discover(html: str, base_url: str) -> list[str]:
         finder.close()
     except (ValueError, AssertionError):
         pass
-    return list(dict.fromkeys(urljoin(base_url, href) for href in finder.found))
+    found = (web_address(urljoin(base_url, href)) for href in finder.found)
+    return list(dict.fromkeys(url for url in found if url))
 
 
 class _Links(HTMLParser):

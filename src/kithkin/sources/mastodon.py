@@ -3,7 +3,8 @@
 Each item is an activity of mine. `Create` of a Note is an own post (a reply is still own;
 one that quotes someone else's post, `quoteUri`/`quoteUrl`/`_misskey_quote`, is amplification
 with a comment); `Announce` is a boost of the post its `object` names, whose URI says whose
-it is (`https://host/users/NAME/statuses/ID` is `@NAME@host`). A post addressed neither to
+it is (`https://host/users/NAME/statuses/ID` is `@NAME@host`); a boost of my own post is no
+amplification (it counts as my own). A post addressed neither to
 the public nor to my followers is a direct message: read as kind "direct", no share.
 Real quirk: an archive's JSON may hold `orderedItems` twice; the last one counts (as
 `json.loads` keeps it).
@@ -91,11 +92,12 @@ def _activity(item: dict[str, object], name: str, place: str) -> Item:
         target = obj.get("id") if isinstance(obj, dict) else obj
         if not isinstance(target, str) or not target:
             return SourceProblem(name, place, "a boost without the post it boosts")
-        author, keys = author_of(target)
+        mine = bool(actor) and target.startswith(actor + "/")
+        author, keys = (None, ()) if mine else author_of(target)
         return SocialPost(
             network="mastodon",
             source_id=str(item.get("id") or target),
-            kind="amplify" if shared else "direct",
+            kind=("own" if mine else "amplify") if shared else "direct",
             style="boost",
             occurred_at=when,
             source_file=name,

@@ -214,6 +214,30 @@ def shares(
     ]
 
 
+def kinds_between(conn: Connection, since: datetime, until: datetime) -> dict[str, int]:
+    """How many shares of each kind in [since, until)."""
+    rows = conn.execute(
+        select(share.c.kind, func.count())
+        .where(share.c.occurred_at >= since, share.c.occurred_at < until)
+        .group_by(share.c.kind)
+    )
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def last_own(conn: Connection, until: datetime) -> tuple[datetime | None, bool]:
+    """When I last shared something of my own before `until`, and whether I shared anything."""
+    row = conn.execute(
+        select(share.c.occurred_at)
+        .where(share.c.kind == "own", share.c.occurred_at < until)
+        .order_by(share.c.occurred_at.desc())
+        .limit(1)
+    ).first()
+    if row is not None:
+        return row.occurred_at, True
+    anything = select(share.c.id).where(share.c.occurred_at < until).limit(1)
+    return None, conn.scalar(anything) is not None
+
+
 def counts(conn: Connection) -> dict[tuple[str, str], int]:
     """How many shares of each (network, kind) are stored."""
     rows = conn.execute(

@@ -61,8 +61,9 @@ amplify_feed = Table(
     Column("fetched_at", UTCDateTime),
     Column("status", Text),  # how the last fetch went, in a few words
     Column("added_at", UTCDateTime, nullable=False),
-    UniqueConstraint("person_id", "url", name="uq_amplify_feed"),
 )
+# Not unique by (person, url): a merge moves the other person's feeds, whatever they follow.
+Index("ix_amplify_feed_person", amplify_feed.c.person_id)
 
 amplify_item = Table(
     "amplify_item",
@@ -82,3 +83,4 @@ amplify_item = Table(
     UniqueConstraint("feed_id", "guid", name="uq_amplify_item"),
 )
 Index("ix_amplify_item_state", amplify_item.c.state, amplify_item.c.published_at)
+Index("ix_amplify_item_person", amplify_item.c.person_id)

@@ -43,6 +43,11 @@ class PersonPair(BaseModel):
     display_name: str
 
 
+class UnknownVoice(BaseModel):
+    author: str = Field(description="As the network names them: @name@host, did:plc:..., @user")
+    count: int
+
+
 class AmplifyOut(BaseModel):
     days: int
     target: int = Field(description="Target share of amplification, percent")
@@ -52,6 +57,9 @@ class AmplifyOut(BaseModel):
     voices: list[VoiceOut] = Field(description="Whom I amplified most in the window")
     unamplified: list[PersonPair] = Field(description="Circle members I never amplified")
     unknown_authors: int
+    unknown_voices: list[UnknownVoice] = Field(
+        description="The most amplified authors who are nobody in kithkin yet"
+    )
     last_own_at: datetime | None
     nudges: list[str]
 

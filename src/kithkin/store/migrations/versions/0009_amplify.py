@@ -59,8 +59,8 @@ def upgrade() -> None:
         sa.Column("fetched_at", sa.DateTime),
         sa.Column("status", sa.Text),
         sa.Column("added_at", sa.DateTime, nullable=False),
-        sa.UniqueConstraint("person_id", "url", name="uq_amplify_feed"),
     )
+    op.create_index("ix_amplify_feed_person", "amplify_feed", ["person_id"])
     op.create_table(
         "amplify_item",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("feed_id", "guid", name="uq_amplify_item"),
     )
     op.create_index("ix_amplify_item_state", "amplify_item", ["state", "published_at"])
+    op.create_index("ix_amplify_item_person", "amplify_item", ["person_id"])
 
 
 def downgrade() -> None:
