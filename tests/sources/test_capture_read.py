@@ -153,3 +153,31 @@ def test_bad_inputs_are_one_line_errors() -> None:
 def test_too_many_bytes_are_refused_before_decoding() -> None:
     with pytest.raises(InvalidInput, match="too big for a card photo"):
         card_image.load(b"\x89PNG" + bytes(card_image.MAX_BYTES), "big.png")
+
+
+@needs_tesseract
+@needs_fonts
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation() -> None:
+    rng = random.Random(8)
+    person = identity(rng)
+    card = Image.open(io.BytesIO(render(person, Style(fonts()[0]), rng)))
+    sideways = card.rotate(-90, expand=True)  # as the camera stored it
+    exif = Image.Exif()
+    exif[0x0112] = 8  # Orientation: turn 90° counter-clockwise to view
+    out = io.BytesIO()
+    sideways.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    got = read("IMG_0001.jpg", out.getvalue(), region=person.region)
+    assert got.rotation == 0  # upright before OCR: no turn was needed
+    assert fields(got.drafts[0])["email"] == [person.email]
+
+
+def test_a_heic_photo_is_read_when_pillow_heif_is_there() -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    png = qr_png("MECARD:N:Okafor,Sam;EMAIL:sam@okafor.example;;", scale=8)
+    heif = pillow_heif.from_pillow(Image.open(io.BytesIO(png)).convert("RGB"))
+    out = io.BytesIO()
+    heif.save(out, quality=95)
+    got = read("IMG_0002.HEIC", out.getvalue())
+    assert got.image is not None and got.image[0] == "image/jpeg"  # kept as browsers show it
+    assert got.image[1].startswith(b"\xff\xd8\xff")
+    assert fields(got.drafts[0])["email"] == ["sam@okafor.example"]
