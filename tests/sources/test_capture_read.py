@@ -9,6 +9,8 @@ import shutil
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from kithkin.errors import InvalidInput
@@ -181,3 +183,41 @@ def test_a_heic_photo_is_read_when_pillow_heif_is_there() -> None:
     assert got.image is not None and got.image[0] == "image/jpeg"  # kept as browsers show it
     assert got.image[1].startswith(b"\xff\xd8\xff")
     assert fields(got.drafts[0])["email"] == ["sam@okafor.example"]
+
+
+SAFE_TEXT = st.text(
+    alphabet=st.characters(
+        whitelist_categories=("Lu", "Ll", "Nd"), whitelist_characters=" ;:,\\'-"
+    ),
+    min_size=1,
+    max_size=30,
+).filter(lambda t: t.strip() == t and t)
+
+
+def _mecard_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\;:," else ch for ch in text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(SAFE_TEXT, SAFE_TEXT, SAFE_TEXT)
+def test_a_mecard_reads_back_whatever_its_values_hold(family: str, given_: str, org: str) -> None:
+    family, given_ = family.replace(",", ""), given_.replace(",", "")
+    payload = (
+        f"MECARD:N:{_mecard_escape(family)},{_mecard_escape(given_)};"
+        f"ORG:{_mecard_escape(org)};EMAIL:a@example.com;;"
+    )
+    got = fields(from_payload(payload))
+    assert got["name"] == [f"{given_.strip()} {family.strip()}".strip()]
+    assert got["organisation"] == [org]
+    assert got["email"] == ["a@example.com"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_drafts_or_one_line(data: bytes) -> None:
+    try:
+        got = read("input", data)
+    except InvalidInput as exc:
+        assert str(exc).startswith("input") and "\n" not in str(exc)
+    else:
+        assert got.drafts
