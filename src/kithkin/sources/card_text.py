@@ -450,7 +450,13 @@ def _title_and_org(
         (i for i in range(len(lines)) if i not in used),
         key=lambda i: abs(i - name_at) if name_at is not None else i,
     )
-    domains = [_fold(e.split("@")[1].rsplit(".", 1)[0]) for e in emails]
+    # the names in the work addresses' domains ("northwind" of dana@mail.northwind.co.uk)
+    domains = [
+        re.sub(r"[^a-z0-9]", "", label)
+        for e in emails
+        for label in _fold(e.split("@")[1]).split(".")
+        if label not in _TLDS and label not in {"mail", "email", "www", "example"}
+    ]
     for i in order:
         text = lines[i].text
         words = {w.lower().strip(",.()") for w in text.split()}
