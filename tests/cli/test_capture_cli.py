@@ -115,10 +115,8 @@ def test_what_holds_no_card_is_one_line_and_the_rest_goes_on(run: Run, tmp_path:
 
 
 def test_with_save_an_input_without_anyone_is_one_line_and_the_others_are_saved(run: Run) -> None:
-    result = run(
-        "capture", "--text", "Sam Okafor · sam@okafor.example", "--text", "Directrice, Beispiel GmbH",
-        "--save", "--no-story",
-    )  # fmt: skip
+    sam, nobody = "Sam Okafor · sam@okafor.example", "Directrice, Beispiel GmbH"
+    result = run("capture", "--text", sam, "--text", nobody, "--save", "--no-story")
     assert result.code == 1
     assert "added #1 Sam Okafor" in result.out
     assert result.err.strip() == "error: --text #2: no name, address or number found in the text"
