@@ -112,3 +112,11 @@ def test_what_holds_no_card_is_one_line_and_the_rest_goes_on(run: Run, tmp_path:
     assert result.code == 1
     assert json.loads(result.out)["drafts"][0]["fields"][0]["value"] == "Zoë Østergaard"
     assert result.err.strip() == f"error: {junk}: not an image, a vCard or text"
+
+
+def test_with_save_an_input_without_anyone_is_one_line_and_the_others_are_saved(run: Run) -> None:
+    sam, nobody = "Sam Okafor · sam@okafor.example", "Directrice, Beispiel GmbH"
+    result = run("capture", "--text", sam, "--text", nobody, "--save", "--no-story")
+    assert result.code == 1
+    assert "added #1 Sam Okafor" in result.out
+    assert result.err.strip() == "error: --text #2: no name, address or number found in the text"

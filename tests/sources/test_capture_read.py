@@ -9,6 +9,8 @@ import shutil
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from kithkin.errors import InvalidInput
@@ -153,3 +155,69 @@ def test_bad_inputs_are_one_line_errors() -> None:
 def test_too_many_bytes_are_refused_before_decoding() -> None:
     with pytest.raises(InvalidInput, match="too big for a card photo"):
         card_image.load(b"\x89PNG" + bytes(card_image.MAX_BYTES), "big.png")
+
+
+@needs_tesseract
+@needs_fonts
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation() -> None:
+    rng = random.Random(8)
+    person = identity(rng)
+    card = Image.open(io.BytesIO(render(person, Style(fonts()[0]), rng)))
+    sideways = card.rotate(-90, expand=True)  # as the camera stored it
+    exif = Image.Exif()
+    exif[0x0112] = 8  # Orientation: turn 90° counter-clockwise to view
+    out = io.BytesIO()
+    sideways.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    got = read("IMG_0001.jpg", out.getvalue(), region=person.region)
+    assert got.rotation == 0  # upright before OCR: no turn was needed
+    assert fields(got.drafts[0])["email"] == [person.email]
+
+
+def test_a_heic_photo_is_read_when_pillow_heif_is_there() -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    png = qr_png("MECARD:N:Okafor,Sam;EMAIL:sam@okafor.example;;", scale=8)
+    heif = pillow_heif.from_pillow(Image.open(io.BytesIO(png)).convert("RGB"))
+    out = io.BytesIO()
+    heif.save(out, quality=95)
+    got = read("IMG_0002.HEIC", out.getvalue())
+    assert got.image is not None and got.image[0] == "image/jpeg"  # kept as browsers show it
+    assert got.image[1].startswith(b"\xff\xd8\xff")
+    assert fields(got.drafts[0])["email"] == ["sam@okafor.example"]
+
+
+SAFE_TEXT = st.text(
+    alphabet=st.characters(
+        whitelist_categories=("Lu", "Ll", "Nd"), whitelist_characters=" ;:,\\'-"
+    ),
+    min_size=1,
+    max_size=30,
+).filter(lambda t: t.strip() == t and t)
+
+
+def _mecard_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\;:," else ch for ch in text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(SAFE_TEXT, SAFE_TEXT, SAFE_TEXT)
+def test_a_mecard_reads_back_whatever_its_values_hold(family: str, given_: str, org: str) -> None:
+    family, given_ = family.replace(",", ""), given_.replace(",", "")
+    payload = (
+        f"MECARD:N:{_mecard_escape(family)},{_mecard_escape(given_)};"
+        f"ORG:{_mecard_escape(org)};EMAIL:a@example.com;;"
+    )
+    got = fields(from_payload(payload))
+    assert got["name"] == [f"{given_.strip()} {family.strip()}".strip()]
+    assert got["organisation"] == [org]
+    assert got["email"] == ["a@example.com"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_drafts_or_one_line(data: bytes) -> None:
+    try:
+        got = read("input", data)
+    except InvalidInput as exc:
+        assert str(exc).startswith("input") and "\n" not in str(exc)
+    else:
+        assert got.drafts

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, warn
+from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kithkin.services.capture import CaptureDraft
@@ -87,12 +88,17 @@ def capture(
     if into is not None and len(found.drafts) != 1:
         raise click.UsageError(f"--into takes one card; these files hold {len(found.drafts)}")
     saved = []
+    failed: list[str] = []
     if save:
         ask = story if story is not None else (sys.stdin.isatty() and not as_json)
         for one in found.drafts:
-            result = service.save(
-                ctx.db, draft=one.draft, file_name=one.file_name, image=one.image, into=into
-            )
+            try:
+                result = service.save(
+                    ctx.db, draft=one.draft, file_name=one.file_name, image=one.image, into=into
+                )
+            except InvalidInput as exc:
+                failed.append(str(exc))  # this draft; the others are saved
+                continue
             saved.append(result)
             facts = _story(ctx, result.person_id, result.display_name, met_at, does, learned, ask)
             if not as_json:
@@ -123,9 +129,10 @@ def capture(
     elif not save:
         for one in found.drafts:
             print_draft(one)
-    for line in found.errors:
+    errors = [*found.errors, *(failed if save else [])]
+    for line in errors:
         click.echo(f"error: {line}", err=True)
-    if found.errors:
+    if errors:
         sys.exit(1)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kithkin.errors import InvalidInput
+from kithkin.model import IMAGE_TYPES
 from kithkin.sources import card_image
 from kithkin.sources.card_text import Draft, DraftField, parse_card, parse_text
 from kithkin.sources.records import ContactRecord
@@ -59,6 +60,8 @@ def read(name: str, data: bytes, *, region: str = "US") -> Capture:
 def read_photo(name: str, data: bytes, region: str) -> Capture:
     image = card_image.load(data, name)
     media = _media_type(data)
+    if media not in IMAGE_TYPES:  # HEIC, TIFF, BMP: kept as JPEG, which every browser shows
+        media, data = "image/jpeg", card_image.jpeg(image)
     codes = card_image.qr_codes(image)
     if codes:
         drafts = tuple(from_payload(code, region=region, name=name) for code in codes)

@@ -31,6 +31,7 @@ MAX_PIXELS: Final = 50_000_000  # a 50-megapixel photo; more is refused before d
 MAX_SKEW: Final = 10  # degrees tried either way when straightening
 OCR_WIDTH: Final = 1800  # pixels across the card handed to Tesseract
 OCR_TIMEOUT: Final = 60.0  # seconds for one Tesseract run
+_LANGUAGES: dict[str, str] = {}  # Tesseract's program -> the model it reads cards with
 GOOD_ENOUGH: Final = 0.75  # mean word confidence above which no other orientation is tried
 
 
@@ -89,6 +90,13 @@ def load(data: bytes, name: str) -> Image:
             raise InvalidInput(f"{name}: a damaged image ({exc})") from None
 
 
+def jpeg(image: Image) -> bytes:
+    """The (upright) image as a JPEG, to keep what a browser cannot show (HEIC, TIFF)."""
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=88)
+    return out.getvalue()
+
+
 def _register_heif(name: str) -> None:
     try:
         from pillow_heif import register_heif_opener
@@ -124,7 +132,9 @@ def ocr(image: Image, *, languages: str | None = None) -> OcrResult:
     program = shutil.which("tesseract")
     if program is None:
         raise NoOcr("reading a card photo needs Tesseract (Debian: apt install tesseract-ocr)")
-    langs = languages or _languages(program)
+    langs = (
+        languages or _LANGUAGES.get(program) or _LANGUAGES.setdefault(program, _languages(program))
+    )
     grey = ImageOps.grayscale(image)
     small = _scaled(grey, 500)
     threshold = _otsu(small)
@@ -219,6 +229,8 @@ def _skew(small: Image, card: Image, threshold: int) -> float:
 
 
 def _languages(program: str) -> str:
+    """Tesseract's model for Latin script (every language written in it, accents and all:
+    Debian's tesseract-ocr-script-latn) when installed, else English."""
     try:
         out = subprocess.run(
             [program, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
@@ -226,8 +238,7 @@ def _languages(program: str) -> str:
     except (OSError, subprocess.TimeoutExpired):
         return "eng"
     have = {line.strip() for line in out.splitlines()[1:]}
-    wanted = [lang for lang in ("eng", "deu", "fra", "spa", "ita", "nld", "por") if lang in have]
-    return "+".join(wanted) or "eng"
+    return "Latin" if "Latin" in have else "eng"
 
 
 def _read(program: str, grey: Image, langs: str, rotation: int, skew: float) -> OcrResult:

@@ -206,8 +206,11 @@ def parse_text(text: str, *, region: str = "US", source: str = "text") -> Draft:
 
 def parse_card(lines: Sequence[Line], *, region: str = "US", source: str = "ocr") -> Draft:
     """The fields of a card's lines (see the module's docstring)."""
-    lines = [Line(_clean(ln.text[:MAX_LINE]), ln.confidence, ln.height) for ln in lines[:500]]
-    lines = [ln for ln in lines if ln.text]
+    lines = [
+        Line(_mend(_clean(ln.text[:MAX_LINE])), ln.confidence, ln.height) for ln in lines[:500]
+    ]
+    # noise: a logo read as "O", a smudge read as "~": no word of two letters, or unsure
+    lines = [ln for ln in lines if re.search(r"[^\W_]{2}", ln.text) and ln.confidence >= 0.2]
     found: list[DraftField] = []
     used: set[int] = set()  # lines wholly taken by a contact field
     emails = _emails(lines, found, used)
@@ -447,7 +450,13 @@ def _title_and_org(
         (i for i in range(len(lines)) if i not in used),
         key=lambda i: abs(i - name_at) if name_at is not None else i,
     )
-    domains = [_fold(e.split("@")[1].rsplit(".", 1)[0]) for e in emails]
+    # the names in the work addresses' domains ("northwind" of dana@mail.northwind.co.uk)
+    domains = [
+        re.sub(r"[^a-z0-9]", "", label)
+        for e in emails
+        for label in _fold(e.split("@")[1]).split(".")
+        if label not in _TLDS and label not in {"mail", "email", "www", "example"}
+    ]
     for i in order:
         text = lines[i].text
         words = {w.lower().strip(",.()") for w in text.split()}
@@ -455,7 +464,9 @@ def _title_and_org(
             title_at = i
             continue
         squashed = re.sub(r"[^a-z0-9]", "", _fold(text))
-        domain_hit = any(d and (d in squashed or squashed in d) for d in domains if len(d) > 2)
+        domain_hit = len(squashed) > 2 and any(
+            d in squashed or squashed in d for d in domains if len(d) > 2
+        )
         if (org_at is None or (domain_hit and org_conf < 0.9)) and (
             words & _ORG_WORDS or domain_hit
         ):
@@ -492,6 +503,18 @@ def _title_and_org(
 
 def _words(text: str) -> set[str]:
     return {w.lower().strip(",.()") for w in text.split()}
+
+
+_SPACED_AT: Final = re.compile(r"(?<=[\w.])(?:\s+@\s*|\s*@\s+)(?=\w)")
+_SPACED_DOT: Final = re.compile(r"(?<=\w)\.\s+(?=[\w.+-]*@)|(?<=@)([\w-]+)\s+\.\s*(?=\w)")
+
+
+def _mend(text: str) -> str:
+    """An address as OCR spaces it out, put back: "dana.w@ example.com", "dana. w@x.com"."""
+    if "@" not in text:
+        return text
+    text = _SPACED_AT.sub("@", text)
+    return _SPACED_DOT.sub(lambda m: f"{m.group(1) or ''}.", text)
 
 
 def _clean(text: str) -> str:
