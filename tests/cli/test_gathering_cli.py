@@ -97,3 +97,21 @@ def test_the_feed_address_is_kept_until_renewed(run: Run) -> None:
     assert first.startswith("http://127.0.0.1:8765/feed/") and first.endswith(".ics")
     assert _ok(run, "gathering", "feed").strip() == first
     assert _ok(run, "gathering", "feed", "--new").strip() != first
+
+
+def test_a_gathering_picked_from_a_calendar_file(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "mine.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:run-1\r\n"
+        "SUMMARY:Friday run\r\nDTSTART;TZID=Europe/Paris:20260102T073000\r\n"
+        "DURATION:PT1H\r\nRRULE:FREQ=WEEKLY;BYDAY=FR\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    listed = _ok(run, "gathering", "calendar", str(path))
+    assert "run-1" in listed and "Friday run: FREQ=WEEKLY;BYDAY=FR" in listed
+    said = _ok(run, "gathering", "add", "--from-calendar", "run-1", "--file", str(path))
+    assert "added #1 Friday run: weekly on Friday at 07:30 (Europe/Paris)" in said
+    bad = run("gathering", "add", "--from-calendar", "nope", "--file", str(path))
+    assert bad.code == 1 and "no recurring event" in bad.err
+    gone = run("gathering", "calendar", str(tmp_path / "missing.ics"))
+    assert gone.code == 1 and "no such calendar file" in gone.err

@@ -70,8 +70,9 @@ def gathering_list(ctx: Context, as_json: bool) -> None:
 @click.option("--channel", help="Its channel.")
 @click.option("--group", help="The offline group it belongs to.")
 @click.option("--skip-budget", type=int, help="Misses forgiven in any 8 in a row (default 1).")
+@click.option("--from-calendar", "uid", metavar="UID", help="Pick a recurring event of a calendar.")
 @click.option(
-    "--from-calendar", "uid", metavar="UID", help="Pick a recurring event of an imported calendar."
+    "--file", "path", metavar="FILE.ics", help="The calendar file (default: imported calendars)."
 )
 @pass_ctx
 def gathering_add(
@@ -89,9 +90,10 @@ def gathering_add(
     group: str | None,
     skip_budget: int | None,
     uid: str | None,
+    path: str | None,
 ) -> None:
-    """Add a gathering NAME: `--rrule RULE --at TIME [--tz ZONE]`, or `--from-calendar UID`
-    (see `kithkin gathering calendar`)."""
+    """Add a gathering NAME: `--rrule RULE --at TIME [--tz ZONE]`, or `--from-calendar UID
+    [--file FILE.ics]` (see `kithkin gathering calendar [FILE.ics]`)."""
     from kithkin.services import gatherings as service
 
     extra = {
@@ -103,7 +105,7 @@ def gathering_add(
     }
     if uid:
         done = service.add_from_calendar(
-            ctx.db, uid=uid, name=name, skip_budget=skip_budget, **extra
+            ctx.db, uid=uid, path=path, name=name, skip_budget=skip_budget, **extra
         )
     else:
         if not (name and rrule and at):
@@ -172,12 +174,27 @@ def gathering_met(ctx: Context, ref: str, people: tuple[str, ...], day: date | N
 
 
 @gathering.command("calendar")
+@click.argument("path", metavar="[FILE.ics]", required=False)
 @json_option
 @pass_ctx
-def gathering_calendar(ctx: Context, as_json: bool) -> None:
-    """List the recurring events of imported calendars a gathering can be picked from."""
+def gathering_calendar(ctx: Context, path: str | None, as_json: bool) -> None:
+    """List the recurring events a gathering can be picked from: of imported calendars, or
+    of FILE.ics (your own recurring events, which an import does not keep)."""
     from kithkin.services import gatherings as service
 
+    if path is not None:
+        rules = service.file_series(path)
+        if as_json:
+            emit_json([vars(r) for r in rules])
+            return
+        if not rules:
+            click.echo(f"{path}: no recurring events with a time of day")
+        for r in rules:
+            zone = r.tz or "floating"
+            click.echo(
+                f"{r.uid}\n    {r.summary or '(no title)'}: {r.rrule} from {r.start} ({zone})"
+            )
+        return
     found = service.calendar_series(ctx.db)
     if as_json:
         emit_json(found)

@@ -302,3 +302,20 @@ def month_counts(
 def _add_months(day: date, n: int) -> date:
     index = day.year * 12 + day.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
+
+
+def scores_over(contacts: Sequence[Contact], times: Sequence[datetime]) -> list[float]:
+    """A relationship's strength at each of `times` (ascending), from its interactions, in
+    one pass over them (`practices.tally`, as `summarise` would give at each time)."""
+    from kithkin.practices.tally import Tally
+
+    tally = Tally()
+    ordered = sorted(contacts, key=lambda c: (c.at, c.interaction_id))
+    out: list[float] = []
+    i = 0
+    for when in times:
+        while i < len(ordered) and ordered[i].at <= when:
+            tally.feed(ordered[i])
+            i += 1
+        out.append(tally.summary(when, None).score)
+    return out

@@ -28,6 +28,7 @@ from kithkin.services.common import PersonRef, parse_date, person_id
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from kithkin.sources.calendar_series import SeriesRule
     from kithkin.store import Database
     from kithkin.store.gatherings import Series
 
@@ -197,10 +198,24 @@ def calendar_series(db: Database) -> list[Series]:
         return store.series(conn)
 
 
+def file_series(path: str | Path) -> list[SeriesRule]:
+    """The recurring events (with a time of day) of a calendar file, a gathering can be
+    picked from whether or not the file was imported (an import keeps only meetings with
+    other people; a gathering on your own calendar has none)."""
+    from kithkin.errors import NoSuchLocation
+    from kithkin.sources.calendar_series import series_rules
+
+    target = Path(path).expanduser()
+    if not target.is_file():
+        raise NoSuchLocation(f"{target}: no such calendar file")
+    return list(series_rules(target).values())
+
+
 def add_from_calendar(
     db: Database,
     *,
     uid: str,
+    path: str | Path | None = None,
     name: str | None = None,
     platform: str | None = None,
     link: str | None = None,
@@ -209,23 +224,32 @@ def add_from_calendar(
     group: str | None = None,
     skip_budget: int | str | None = None,
 ) -> Gathering:
-    """Make a gathering of a recurring event of an imported calendar (by its UID): its rule,
-    time and zone are read again from the calendar file it came from; its past occurrences
-    count as attended."""
+    """Make a gathering of a recurring event (by its UID) of the calendar file `path`, or of
+    an imported calendar: its rule, time and zone are read (again) from the file; its past
+    occurrences in imported calendars count as attended."""
     from kithkin.sources.calendar_series import series_rules
     from kithkin.store import gatherings as store
 
-    with db.read() as conn:
-        found = {s.uid: s for s in store.series(conn)}
-    picked = found.get(uid.strip())
-    if picked is None:
-        raise NotFound(f"no recurring event with UID {uid.strip()[:80]!r} in imported calendars")
-    rule = series_rules(Path(picked.source_file)).get(picked.uid)
-    if rule is None:
-        raise InvalidInput(
-            f"{picked.source_file}: the rule of {picked.uid!r} cannot be read again "
-            "(give it yourself: kithkin gathering add NAME --rrule ... --at ... --tz ...)"
-        )
+    key = uid.strip()
+    if path is not None:
+        rules = {r.uid: r for r in file_series(path)}
+        if key not in rules:
+            raise NotFound(f"{path}: no recurring event with a time of day has UID {key[:80]!r}")
+        rule = rules[key]
+        picked_summary: str | None = rule.summary
+    else:
+        with db.read() as conn:
+            found = {s.uid: s for s in store.series(conn)}
+        picked = found.get(key)
+        if picked is None:
+            raise NotFound(f"no recurring event with UID {key[:80]!r} in imported calendars")
+        read = series_rules(Path(picked.source_file)).get(picked.uid)
+        if read is None:
+            raise InvalidInput(
+                f"{picked.source_file}: the rule of {picked.uid!r} cannot be read again "
+                "(give it yourself: kithkin gathering add NAME --rrule ... --at ... --tz ...)"
+            )
+        rule, picked_summary = read, picked.summary
     tz = rule.tz
     if tz is not None:
         try:
@@ -233,7 +257,7 @@ def add_from_calendar(
         except practice.BadRule:
             tz = None
     values = _checked(
-        name=name or rule.summary or picked.summary or picked.uid,
+        name=name or rule.summary or picked_summary or key,
         rrule=rule.rrule,
         at=rule.start.strftime("%H:%M"),
         tz=tz,
@@ -248,7 +272,7 @@ def add_from_calendar(
             "group_name": group,
         },
     )
-    values["calendar_uid"] = picked.uid
+    values["calendar_uid"] = key
     with db.write() as conn:
         return store.add(conn, values)
 

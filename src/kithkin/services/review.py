@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 GOALS_SETTING: Final = "practice_goals"
 DEFAULT_GOALS: Final = {"minutes": 120, "conversations": 5, "gatherings": 1}
-GROWTH_CANDIDATES: Final = 300  # people whose strength change is computed, most active first
+GROWTH_CANDIDATES: Final = 40  # people whose strength change is computed, most active first
 SHOWN: Final = 5  # people who grew or faded most
 
 
@@ -78,7 +78,6 @@ def set_goals(db: Database, **targets: int | str | None) -> dict[str, int | None
 def review(db: Database, *, week: date | str | None = None, now: datetime | None = None) -> Review:
     """The review of the week (Monday to Sunday, local time) that holds `week` (by default
     this one, or on Monday and Tuesday the one that just ended), with its charts' numbers."""
-    from kithkin.practices import tally
     from kithkin.services import circle as circles
     from kithkin.services import gatherings as gathering_service
     from kithkin.store import relationships
@@ -138,21 +137,25 @@ def review(db: Database, *, week: date | str | None = None, now: datetime | None
         for pid, name, cadence in members
     ]
     kept, missed = practice.due_this_week(lines, histories, monday, zone)
-    strength_points = []
-    for k in range(practice.WEEKS):
-        at = min(practice.start_of(first_week + timedelta(weeks=k + 1), zone), now)
-        scores = [tally.summarise(histories.get(pid, []), at).score for pid, _, _ in members]
-        strength_points.append(
-            practice.Point(
-                day=first_week + timedelta(weeks=k, days=6),
-                value=round(sum(scores) / len(scores), 1) if scores else 0.0,
-            )
+    week_ends = [
+        min(practice.start_of(first_week + timedelta(weeks=k + 1), zone), now)
+        for k in range(practice.WEEKS)
+    ]
+    member_scores = [
+        practice.scores_over(histories.get(pid, []), week_ends) for pid, _, _ in members
+    ]
+    strength_points = [
+        practice.Point(
+            day=first_week + timedelta(weeks=k, days=6),
+            value=round(sum(s[k] for s in member_scores) / len(member_scores), 1)
+            if member_scores
+            else 0.0,
         )
+        for k in range(practice.WEEKS)
+    ]
     changes = []
     for pid in set(active) | {m[0] for m in members}:
-        history = histories.get(pid, [])
-        before = tally.summarise(history, start).score
-        after = tally.summarise(history, min(end, now)).score
+        before, after = practice.scores_over(histories.get(pid, []), [start, min(end, now)])
         changes.append(
             practice.Change(
                 person_id=pid,

@@ -66,6 +66,8 @@ def _rule(text: str, default_tz: str | None) -> SeriesRule | None:
         event: Any = Event.from_ical(text)
         if event.get("RECURRENCE-ID") is not None or event.get("RRULE") is None:
             return None
+        if not str(event.get("UID") or "").strip():
+            return None  # nothing to pick it by
         raw = event.get("RRULE")
         rule = raw[0] if isinstance(raw, list) else raw
         start = event.decoded("DTSTART")
