@@ -111,11 +111,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
 )
 
 _STOP = frozenset(
-    (
-        "a an the and or of to for in on at by with from is are was were be been i you we they "
-        "their our my your his her its it this that these those can who what wants want needs "
-        "need looking just new after before about into"
-    ).split()
+    ["a", "an", "the", "and", "or", "of", "to", "for", "in", "on", "at", "by", "with", "from", "is", "are", "was", "were", "be", "been", "i", "you", "we", "they", "their", "our", "my", "your", "his", "her", "its", "it", "this", "that", "these", "those", "can", "who", "what", "wants", "want", "needs", "need", "looking", "just", "new", "after", "before", "about", "into"]
 )
 
 
