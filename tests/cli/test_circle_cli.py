@@ -171,6 +171,7 @@ def test_today_snooze_and_dismiss(network: Run) -> None:
         "circle",
         "fading",
         "room",
+        "service",
     ]
     item = data["sections"][1]["items"][0]
     assert set(item) == {

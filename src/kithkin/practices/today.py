@@ -49,6 +49,7 @@ SECTIONS: Final = (
     ("circle", "Your circle: due and overdue"),
     ("fading", "Fading: wrap up or pause"),
     ("room", "Room in your circle: your strongest two-way relationships"),
+    ("service", "Be of service: the best fresh opportunity"),
 )
 ROOM_SHOWN: Final = 3  # suggestions for the circle's free places, while it is below its cap
 

@@ -139,10 +139,20 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
             "directly are listed as waiting."
         )
     room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state))
+    room += _service_items(db, now)
     return assemble(
         now, meeting_items(meetings, digests, now), waits, circle_items(state.members),
         fades, mutes, warnings, room,
     )  # fmt: skip
+
+
+def _service_items(db: Database, now: datetime) -> list[Item]:
+    """The best fresh opportunity to be of service (practice P9), if any."""
+    from kithkin.practices.service import opportunity_item
+    from kithkin.services.service import best_opportunity
+
+    best = best_opportunity(db, now=now)
+    return [opportunity_item(best)] if best is not None else []
 
 
 def _my_domains(conn: Connection) -> frozenset[str]:

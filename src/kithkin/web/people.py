@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import InvalidInput, KithkinError, NotFound
 from kithkin.model import MAX_ID
-from kithkin.services import people, relationships
+from kithkin.services import people, relationships, service
 from kithkin.services import search as searching
 from kithkin.services.people import EDITABLE, NewContact
 from kithkin.web.photos import photo_ids
@@ -107,6 +107,7 @@ def person_page(request: Request, person_id: Id) -> HTMLResponse:
             "threads": page.threads,
             "known_tags": page.other_tags,
             "relationship": page.strength.report,
+            "person_service": service.person_service(database(request), person=person.id),
         },
     )
 
