@@ -174,6 +174,7 @@ def test_today_snooze_and_dismiss(network: Run) -> None:
         "share",
         "room",
         "reflect",
+        "service",
     ]
     item = data["sections"][1]["items"][0]
     assert set(item) == {

@@ -90,6 +90,7 @@ def test_today_on_a_small_network(db: Database) -> None:
         "share",
         "room",
         "reflect",
+        "service",
     ]
     assert data["sections"][1]["items"][0]["actions"]["dismiss"] == (
         f"kithkin today dismiss waiting:{ids['sam']}"

@@ -107,3 +107,35 @@ def test_matches_pair_offers_and_helpers_with_needs(net: Database, method: str) 
     assert offers and offers[0].offer is not None and "security" in offers[0].offer.text
     assert "Dana Whitfield" in offers[0].reason
     assert svc.best_opportunity(net) is not None
+
+
+def test_today_shows_the_best_fresh_opportunity(net: Database) -> None:
+    from kithkin.services import today
+
+    assert svc.best_opportunity(net) is None  # no needs, nothing to show
+    svc.add_offer(net, text="20 years running ERP migrations", kind="skill")
+    need = svc.add_need(net, person="Dana", text="replacing the ERP system")
+    by_words = svc.best_opportunity(net)  # nothing remembered yet: bm25
+    assert by_words is not None and by_words.need.id == need.id
+    svc.matches(net, method="embedding")  # remembered with the state it was made of
+    cached = svc.best_opportunity(net)
+    assert cached is not None and cached.need.id == need.id
+    items = today.agenda(net).section("service")
+    assert [i.key for i in items] == [f"service:{need.id}"]
+    assert "Dana Whitfield" in items[0].reason
+    svc.remove_need(net, need_id=need.id)
+    assert svc.best_opportunity(net) is None
+    assert today.agenda(net).section("service") == []
+
+
+def test_briefs_and_the_person_page_carry_needs_and_the_ledger(net: Database) -> None:
+    from kithkin.services import brief
+
+    svc.add_need(net, person="Dana", text="hiring a CISO")
+    loops = brief.brief(net, person="Dana").loops
+    assert [(loop.kind, loop.text) for loop in loops] == [("need", "needs: hiring a CISO")]
+    page = svc.person_service(net, person="Dana")
+    assert [n.text for n in page.needs] == ["hiring a CISO"]
+    assert page.nudge is not None and "never helped" in page.nudge
+    svc.gave(net, person="Dana", text="an intro")
+    assert svc.person_service(net, person="Dana").nudge is None

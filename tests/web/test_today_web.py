@@ -138,6 +138,7 @@ def test_the_json_api(client: Any, seeded: dict[str, int]) -> None:
         "share",
         "room",
         "reflect",
+        "service",
     ]
     key = agenda["sections"][1]["items"][0]["key"]
     snoozed = client.post("/api/today/snooze", json={"key": key, "days": 2}, headers=JSON)

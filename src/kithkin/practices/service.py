@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kithkin.model import Need, Offer, Record
+from kithkin.practices.today import Item, fingerprint
 
 # Similarity of two texts, many at once: for each query, a score per candidate (0..1, or any
 # scale where higher is closer; 0 is unrelated).
@@ -157,3 +158,24 @@ def _gerund(text: str) -> str:
     if first.endswith("ing") or first in ("between", "out", "in", "on", "at"):
         return text
     return f"in need of: {text}"
+
+
+def opportunity_item(match: Match) -> Item:
+    """Today's line for the best fresh opportunity to be of service."""
+    need = match.need
+    people: tuple[tuple[int, str], ...] = ((need.person_id, need.display_name),)
+    if match.helper is not None:
+        people += ((match.helper.person_id, match.helper.display_name),)
+        advice = f"Introduce {need.display_name} and {match.helper.display_name}?"
+    else:
+        advice = "Offer your help: give before you ask."
+    return Item(
+        key=f"service:{need.id}",
+        section="service",
+        kind="opportunity",
+        reason=match.reason,
+        fingerprint=fingerprint("service", need.id, match.reason),
+        people=people,
+        advice=advice,
+        score=match.score,
+    )

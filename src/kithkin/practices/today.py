@@ -52,6 +52,7 @@ SECTIONS: Final = (
     ("share", "Sharing: let others shine, and share your own"),
     ("room", "Room in your circle: your strongest two-way relationships"),
     ("reflect", "How did it go?"),  # after a meeting or gathering (services.review.pending)
+    ("service", "Be of service: the best fresh opportunity"),
 )
 ROOM_SHOWN: Final = 3  # suggestions for the circle's free places, while it is below its cap
 

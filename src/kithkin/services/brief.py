@@ -79,5 +79,20 @@ def read_briefs(
         threads = conversations(latest, now)
         made = compose(person, summary, latest, threads, planned, now, waiting_subject)
         loops = intro_loops(conn, pid)
-        out[pid] = replace(made, loops=[*loops, *made.loops][:8]) if loops else made
+        made = replace(made, loops=[*loops, *made.loops][:8]) if loops else made
+        out[pid] = _with_needs(conn, made, now)
     return out
+
+
+def _with_needs(conn: Connection, made: Brief, now: datetime) -> Brief:
+    """Their open needs (practice P9) among the loops: something I could help with."""
+    from dataclasses import replace
+
+    from kithkin.practices.brief import Loop
+    from kithkin.store import service
+
+    needs = service.needs(conn, person_id=made.person_id, today=now.astimezone().date())
+    if not needs:
+        return made
+    loops = [Loop("need", f"needs: {n.text}", n.created_at) for n in needs[:3]]
+    return replace(made, loops=[*made.loops, *loops])

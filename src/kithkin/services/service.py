@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
@@ -216,7 +216,9 @@ def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
 # -- matching -------------------------------------------------------------------------------------
 
 
-def matches(db: Database, *, method: str = "auto", per_need: int = 2) -> Matches:
+def matches(
+    db: Database, *, method: str = "auto", per_need: int = 2, remember: bool = True
+) -> Matches:
     """My offers × people's open needs, and those needs × the people I know who could help,
     ranked by meaning (the embedding model) or, without it, by bm25."""
     from kithkin.practices import meaning
@@ -226,6 +228,7 @@ def matches(db: Database, *, method: str = "auto", per_need: int = 2) -> Matches
         raise InvalidInput(f"method {method!r}: one of {', '.join(METHODS)}")
     today = clock.now().astimezone().date()
     with db.read() as conn:
+        state = store.match_state(conn)
         needs = store.needs(conn, statuses=("open",), today=today)
         offers = store.offers(conn)
         people = [Candidate(p, n, t) for p, n, t in store.candidates(conn)]
@@ -245,15 +248,75 @@ def matches(db: Database, *, method: str = "auto", per_need: int = 2) -> Matches
             needs, people, scorer, per_need=per_need
         )
     found.sort(key=lambda m: -m.score)
+    if remember and use == "embedding":
+        _remember(db, state, found)
     return Matches(use, found, note)
 
 
-def best_opportunity(db: Database) -> Match | None:
-    """The best match of a need opened in the last 30 days (for Today), if any."""
-    found = matches(db)
-    now = clock.now()
-    fresh = [m for m in found.matches if (now - m.need.created_at).days <= 30]
+BEST_KEY = "service.best"  # the best match by meaning, cached with the state it was made of
+FRESH_DAYS = 30  # a need opened in the last month is fresh news
+
+
+def best_opportunity(db: Database, *, now: datetime | None = None) -> Match | None:
+    """The best match of a need opened in the last 30 days, for Today. The embedding ranking
+    is remembered when the Service page or `service matches` computes it; while the needs and
+    offers have not changed since, Today reads it, else it ranks by bm25 (no model to load:
+    Today stays quick)."""
+    from kithkin.store import service as store
+    from kithkin.store import settings
+
+    now = now or clock.now()
+    with db.read() as conn:
+        state = store.match_state(conn)
+        if state.startswith("needs:|"):  # no open need
+            return None
+        cached = settings.get(conn, BEST_KEY)
+    if cached and cached.get("state") == state:
+        found = [m for m in cached.get("fresh", []) if m]
+        best = found[0] if found else None
+        return _from_cache(db, best) if best else None
+    return _fresh(matches(db, method="bm25", remember=False).matches, now)
+
+
+def _fresh(found: Sequence[Match], now: datetime) -> Match | None:
+    fresh = [m for m in found if (now - m.need.created_at).days <= FRESH_DAYS]
     return fresh[0] if fresh else None
+
+
+def _remember(db: Database, state: str, found: Sequence[Match]) -> None:
+    from kithkin.store import settings
+
+    best = _fresh(found, clock.now())
+    entry = None
+    if best is not None:
+        entry = {
+            "need": best.need.id,
+            "kind": best.kind,
+            "score": best.score,
+            "reason": best.reason,
+            "offer": best.offer.id if best.offer else None,
+            "helper": [best.helper.person_id, best.helper.display_name, best.helper.text]
+            if best.helper
+            else None,
+        }
+    with db.write() as conn:
+        settings.put(conn, BEST_KEY, {"state": state, "fresh": [entry]})
+
+
+def _from_cache(db: Database, entry: dict[str, Any]) -> Match | None:
+    from kithkin.errors import NotFound
+    from kithkin.store import service as store
+
+    with db.read() as conn:
+        try:
+            need = store.get_need(conn, int(entry["need"]))
+        except NotFound:
+            return None
+        offer = next((o for o in store.offers(conn) if o.id == entry.get("offer")), None)
+    if (clock.now() - need.created_at).days > FRESH_DAYS:
+        return None
+    helper = Candidate(*entry["helper"]) if entry.get("helper") else None
+    return Match(entry["kind"], need, float(entry["score"]), entry["reason"], offer, helper)
 
 
 def _bm25(conn: Connection) -> practice.Scorer:
@@ -270,3 +333,33 @@ def _id(value: int | str, what: str) -> int:
     if not text.isdigit():
         raise InvalidInput(f"{what} {value!r}: give its number (as listed)")
     return int(text)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PersonService(Record):
+    """What the person page and the brief show of service: their open needs, the ledger with
+    them, and the nudge before asking them anything."""
+
+    needs: list[Need]
+    balance: Balance
+    entries: list[LedgerEntry]
+    nudge: str | None
+
+
+def person_service(db: Database, *, person: PersonRef) -> PersonService:
+    from kithkin.store import people
+    from kithkin.store import service as store
+
+    today = clock.now().astimezone().date()
+    with db.read() as conn:
+        pid = person_id(conn, person)
+        name = people.get_person(conn, pid).display_name
+        needs = store.needs(conn, person_id=pid, statuses=("open",), today=today)
+        given, taken = store.balances(conn, person_id=pid).get(pid, (0, 0))
+        entries = store.entries(conn, person_id=pid, limit=10)
+    return PersonService(
+        needs=needs,
+        balance=Balance(pid, name, given, taken),
+        entries=entries,
+        nudge=practice.ask_nudge(name, given, taken),
+    )

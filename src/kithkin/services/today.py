@@ -148,6 +148,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         key=lambda i: i.at or now,
     )
     reflect = _reflect_items(db, now)  # their own section; passed after the room's items
+    room += _service_items(db, now)
     return assemble(
         now, planned, waits, circle_items(state.members), fades, mutes, warnings,
         [*room, *reflect], intros=intro_items, style=style,
@@ -195,6 +196,13 @@ def _reflect_items(db: Database, now: datetime) -> list[Item]:
         )
         for p in review.pending(db, now=now)[:5]
     ]
+def _service_items(db: Database, now: datetime) -> list[Item]:
+    """The best fresh opportunity to be of service (practice P9), if any."""
+    from kithkin.practices.service import opportunity_item
+    from kithkin.services.service import best_opportunity
+
+    best = best_opportunity(db, now=now)
+    return [opportunity_item(best)] if best is not None else []
 
 
 def _my_domains(conn: Connection) -> frozenset[str]:

@@ -158,6 +158,14 @@ def need_sources(conn: Connection) -> set[str]:
     return {str(s) for s in conn.scalars(select(need.c.source).where(need.c.source != "manual"))}
 
 
+def match_state(conn: Connection) -> str:
+    """What matches are made of, in a few words: the open needs' and the offers' ids (a cached
+    ranking holds while they are the same)."""
+    needs_ids = conn.scalars(select(need.c.id).where(need.c.status == "open").order_by(need.c.id))
+    offer_ids = conn.scalars(select(offer.c.id).order_by(offer.c.id))
+    return "needs:" + ",".join(map(str, needs_ids)) + "|offers:" + ",".join(map(str, offer_ids))
+
+
 def texts_to_read(conn: Connection) -> list[tuple[str, int, str, str]]:
     """Notes and story facts of people not in the trash: (source, person id, name, text)."""
     out: list[tuple[str, int, str, str]] = []

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.errors import InvalidInput, KithkinError, NotFound
 from kithkin.model import MAX_ID
-from kithkin.services import intros, people, relationships
+from kithkin.services import intros, people, relationships, service
 from kithkin.services import search as searching
 from kithkin.services.people import EDITABLE, NewContact
 from kithkin.web import review
@@ -110,6 +110,7 @@ def person_page(request: Request, person_id: Id) -> HTMLResponse:
             "relationship": page.strength.report,
             **review.person_context(request, person.id),
             "open_intros": intros.intros_of(database(request), person=person.id),
+            "person_service": service.person_service(database(request), person=person.id),
         },
     )
 
