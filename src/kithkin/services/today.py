@@ -196,6 +196,8 @@ def _reflect_items(db: Database, now: datetime) -> list[Item]:
         )
         for p in review.pending(db, now=now)[:5]
     ]
+
+
 def _service_items(db: Database, now: datetime) -> list[Item]:
     """The best fresh opportunity to be of service (practice P9), if any."""
     from kithkin.practices.service import opportunity_item
