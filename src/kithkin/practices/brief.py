@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from kithkin.clock import days
-from kithkin.model import STORY_QUESTIONS, Interaction, Person, Record
+from kithkin.model import STORY_QUESTIONS, Interaction, Person, Record, record
 from kithkin.practices import strength
 
 if TYPE_CHECKING:
@@ -71,14 +71,14 @@ _MINE: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Loop(Record):
     kind: str  # waiting, mine (I promised), theirs (they offered or asked), meeting
     text: str
     at: datetime | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Recent(Record):
     at: datetime
     kind: str
@@ -86,7 +86,7 @@ class Recent(Record):
     about: str  # subject, else summary, else ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Brief(Record):
     person_id: int
     display_name: str

@@ -13,13 +13,13 @@ and why), and names the members who dropped out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from kithkin.clock import days
 from kithkin.model import Member as Member
-from kithkin.model import Record, count_of
+from kithkin.model import Record, count_of, record
 from kithkin.practices import strength
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ DROPPED_FACTOR: Final = 3
 DUE_AHEAD: Final = timedelta(days=1)  # due from a day before the cadence runs out
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Status(Record):
     member: Member
     cadence: int
@@ -40,7 +40,7 @@ class Status(Record):
     reason: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Suggestion(Record):
     person_id: int
     display_name: str
@@ -167,7 +167,7 @@ def _add(r: Relationship, score: float, names: Mapping[int, str], now: datetime)
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Circle(Record):
     now: datetime
     cap: int

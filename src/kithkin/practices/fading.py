@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from kithkin.clock import days as days  # said the same way everywhere
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 MIN_REPLIES: Final = 2  # answers of theirs before a conversation counts as two-way
 THRESHOLD: Final = 0.4  # a score from here on is fading
@@ -50,7 +49,7 @@ PAUSE: Final = (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Message(Record):
     at: datetime
     mine: bool
@@ -58,7 +57,7 @@ class Message(Record):
     thread: str | None = None  # a reply answers my messages of its own thread
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Signals(Record):
     """What the messages say, whatever the time now (durations in days)."""
 
@@ -84,7 +83,7 @@ class Signals(Record):
         return self.replies >= MIN_REPLIES
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Fading(Record):
     score: float  # 0-1
     fading: bool

@@ -32,7 +32,7 @@ import math
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 from urllib.parse import unquote, urlsplit
@@ -46,6 +46,7 @@ from kithkin.model import (
     SubscriptionRule,
     Unanswered,
     count_of,
+    record,
 )
 
 GRACE: Final = timedelta(days=2)  # a list may send for this long after an unsubscribe
@@ -68,13 +69,13 @@ _URI: Final = re.compile(r"<([^<>]+)>|([^\s,<>]+)")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Method(Record):
     kind: str  # one-click (RFC 8058 POST), mailto, web (a link for the user to open)
     target: str  # the URI
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Subscription(Record):
     key: str  # "list:<list-id>", "unsub:<target>", "from:<address>", "domain:<domain>"
     kind: str  # list, unsubscribe, sender, domain (what it is grouped by)
@@ -118,7 +119,7 @@ class Subscription(Record):
         object.__setattr__(self, "offer_note", note)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Buried(Record):
     message: int  # the mail_message row
     at: datetime
@@ -137,7 +138,7 @@ class Buried(Record):
         return TIER_LABELS[self.tier]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Reads(Record):
     """What the decisions need: a snapshot of the mail and the user's choices, which
     `services.inbox.read` takes from the store."""

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin.clock import days
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices import circle, fading, strength
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ SECTIONS: Final = (
 ROOM_SHOWN: Final = 3  # suggestions for the circle's free places, while it is below its cap
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Item(Record):
     key: str  # "circle:12", "waiting:40", "fading:7", "meeting:i123"
     section: str
@@ -75,7 +75,7 @@ class Item(Record):
         return self.people[0][0] if self.people else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Agenda(Record):
     now: datetime
     items: list[Item]

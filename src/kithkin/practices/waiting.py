@@ -7,11 +7,10 @@ Works on one person's interactions in time order (`model.Contact`), as part of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 if TYPE_CHECKING:
     from kithkin.model import Contact
@@ -23,7 +22,7 @@ _WITHIN: Final = ANSWER_WITHIN.total_seconds()
 _LEFT: Final = LEFT_UNANSWERED.total_seconds()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Waiting(Record):
     """Their messages since my last answer (or touch), and whether they are worth answering."""
 

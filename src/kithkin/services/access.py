@@ -13,11 +13,10 @@ import ipaddress
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from kithkin.errors import UnsafeServe
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 if TYPE_CHECKING:
     from kithkin.store import Database
@@ -28,7 +27,7 @@ MIN_TOKEN_LENGTH: Final = 16
 _HOST_NAME: Final = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Access(Record):
     """What the server checks: the Host names it answers to, and the SHA-256 of its token
     (None: no token asked, loopback only)."""

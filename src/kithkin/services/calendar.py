@@ -10,14 +10,13 @@ many occurrences of one event — given for one import, else the `calendar_windo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NoSuchLocation, UnknownTimeZone
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.services.locations import local_path
 from kithkin.sources.calendar import Limits
 
@@ -25,7 +24,7 @@ WINDOW_SETTING = "calendar_window"
 _BOUNDS = {"past_days": 36_500, "future_days": 3_650, "max_occurrences": 100_000}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class CalendarWindow(Record):
     """Which occurrences an import reads: from `past_days` before now to `future_days` after,
     at most `max_occurrences` of one event (the rest is told as clipped)."""

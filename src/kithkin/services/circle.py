@@ -8,13 +8,13 @@ Adding is written once, here, with its cap warning: `kithkin circle add`, the Ci
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices.circle import Circle as Circle
 from kithkin.practices.circle import Status as Status
 from kithkin.practices.circle import Suggestion as Suggestion
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Changed(Record):
     """Members added or removed: (id, name, whether it changed anything) each."""
 
@@ -38,14 +38,14 @@ class Changed(Record):
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Cap(Record):
     cap: int
     size: int
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Saved(Record):
     """Settings saved from the Circle page's form, each said in a few words."""
 
@@ -160,7 +160,7 @@ def cap(db: Database, *, cap: int | str | None = None) -> Cap:
     return Cap(now_cap, size, [warning] if warning else [])
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Cadence(Record):
     person_id: int
     display_name: str

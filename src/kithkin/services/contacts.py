@@ -8,7 +8,6 @@ Import and Duplicates pages and their JSON API all come here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Generic, TextIO, TypeVar
 
@@ -20,7 +19,7 @@ from kithkin.ingest.identity import DEFAULT_MIN_SCORE as DEFAULT_MIN_SCORE
 from kithkin.ingest.identity import Proposal as Proposal
 from kithkin.ingest.identity import Report as Report
 from kithkin.ingest.identity import find_duplicates
-from kithkin.model import Person, PersonSummary, Record
+from kithkin.model import Person, PersonSummary, Record, record
 from kithkin.services.common import PersonRef, person_id
 from kithkin.store.sources import Provenance as Provenance
 
@@ -32,7 +31,7 @@ Progress = Callable[[Iterable[Any]], Iterable[Any]]  # wraps the stream of recor
 EXPORT_PAGE: Final = 500
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ContactsImported(Record):
     """What an import did, and the files it read that hold no contacts."""
 
@@ -81,7 +80,7 @@ def import_uploads(db: Database, *, files: Sequence[tuple[str, bytes]]) -> Conta
     return ContactsImported(summary, tuple(ignored))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class VcardExported(Record):
     written: int
     to: str  # the file, or "-" for the stream given
@@ -116,14 +115,14 @@ def export_vcard(db: Database, *, to: Path | TextIO, tag: str | None = None) -> 
     return VcardExported(written, "-")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class DuplicatePair(Generic[P], Record):
     proposal: Proposal
     a: P
     b: P
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Duplicates(Generic[P], Record):
     """Likely duplicates, best first: the first `limit` pairs with both people, and the
     search's figures (`report`: every proposal, people, pairs compared, blocks skipped)."""
@@ -162,7 +161,7 @@ def duplicates_side_by_side(
     return Duplicates(pairs, report, min_score)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class NotDuplicates(Record):
     """Two people said to be two people (ids and names in the order given)."""
 
@@ -194,7 +193,7 @@ def not_duplicates(db: Database, *, first: PersonRef, second: PersonRef) -> NotD
     return NotDuplicates(a, b, one, other, added)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PairMerged(Record):
     keep: int
     other: int

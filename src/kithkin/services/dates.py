@@ -19,10 +19,9 @@ time. Anything else is a `ValueError` with a one-line reason; the caller names i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 MAX_LENGTH = 64
 
@@ -77,7 +76,7 @@ _DAY_FIRST = re.compile(
 EXAMPLES = '2026-03-14, 2026-03-14 09:30, today, yesterday, "3 days ago", "last friday 3pm"'
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Reading(Record):
     """What a date text said: `at` is naive local time unless the text gave a zone (ISO with
     an offset) or was relative to this instant ("now", "2 hours ago": zoned like `now`)."""

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 if TYPE_CHECKING:
     from kithkin.demo import DemoSummary
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class DemoBuilt(Record):
     path: Path
     url: str  # the database URL to serve

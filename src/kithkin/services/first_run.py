@@ -4,10 +4,9 @@ contacts or calendar in, or open the demo network in it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 if TYPE_CHECKING:
     from kithkin.demo import DemoSummary
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FirstRun(Record):
     """An empty database (no person, not even in the trash, no interaction), and who I am
     so far (a name and addresses may be given before anything else)."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.model import OutboxEntry as OutboxEntry
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices.hygiene import Buried as Buried
 from kithkin.practices.hygiene import Method as Method
 from kithkin.practices.hygiene import Reads as Reads
@@ -128,7 +128,7 @@ class _Sorted:
         return sum(1 for s in self.subscriptions if s.offerable)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Ranked(_Sorted, Record):
     """Every subscription, ranked (see `subscriptions`)."""
 
@@ -136,7 +136,7 @@ class Ranked(_Sorted, Record):
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Overview(_Sorted, Record):
     """The Inbox page: every subscription ranked, the buried mail, the unsubscribes."""
 
@@ -204,7 +204,7 @@ def outbox_entry(db: Database, *, entry_id: int) -> OutboxEntry:
 # -- keep and digest --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RuleSet(Record):
     """Subscriptions as they stand after a rule was set (or cleared) on them."""
 

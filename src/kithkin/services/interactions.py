@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.services.common import PersonRef, parse_when, person_id
 
 if TYPE_CHECKING:
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Logged(Record):
     id: int
     created: bool  # False when the same interaction was logged before

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from kithkin.errors import InvalidInput, NoSuchLocation
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.services.common import PersonRef, person_id
 from kithkin.services.locations import is_imap, local_path
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int], None]  # called with the number of messages just stored
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class MailLocations(Record):
     """Locations checked before an import starts, and the password of each IMAP URL."""
 
@@ -40,7 +40,7 @@ class MailLocations(Record):
     passwords: Mapping[str, str] = field(repr=False)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class MailImported(Record):
     """What one mail import did."""
 

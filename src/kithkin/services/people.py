@@ -8,10 +8,10 @@ user came in by.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Final
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.services.common import PersonRef, person_id
 from kithkin.store.people import EDITABLE as EDITABLE  # the fields `edit_person` changes
 
@@ -23,20 +23,20 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class NewContact(Record):
     kind: str  # email, phone, url, handle
     value: str
     label: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PersonAdded(Record):
     person: Person
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PersonPage(Record):
     """All a person page (or `kithkin person show`) shows of one person."""
 
@@ -48,7 +48,7 @@ class PersonPage(Record):
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PersonEdited(Record):
     person: Person
     done: tuple[str, ...]  # what changed, one short phrase each ("title changed", "tagged vc")
@@ -56,14 +56,14 @@ class PersonEdited(Record):
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ContactAdded(Record):
     person_id: int
     contact: ContactPoint
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class TagsChanged(Record):
     person_id: int
     changed: tuple[str, ...]  # the tags added (or removed)
@@ -71,7 +71,7 @@ class TagsChanged(Record):
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PersonDeleted(Record):
     person_id: int
     display_name: str
@@ -80,7 +80,7 @@ class PersonDeleted(Record):
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PeopleMerged(Record):
     person: Person  # the one kept, with what came over
     other_id: int
@@ -89,7 +89,7 @@ class PeopleMerged(Record):
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PeopleList(Record):
     people: list[PersonSummary]
     total: int  # people not in the trash
@@ -271,7 +271,7 @@ def merge_people(db: Database, *, keep: PersonRef, other: PersonRef) -> PeopleMe
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class MergePreview(Record):
     """What `merge_people(keep=..., other=...)` would do, before it is done: `keep` survives
     (with its names), everything of `other` moves over, and `other` goes (undoable)."""

@@ -4,17 +4,16 @@ bytes): one to show, and which of some people have one (else a page shows their 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PersonPhoto(Record):
     person_id: int
     media_type: str  # image/png, image/jpeg, image/gif or image/webp

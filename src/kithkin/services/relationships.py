@@ -10,12 +10,11 @@ person page and the API.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ FEW_ADDED: Final = 50_000  # up to this many new interactions are read in one go
 BATCH: Final = 2000  # people recomputed per write
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Strength(Record):
     person_id: int
     report: dict[str, Any]  # score, tier, explanation, counts, inputs: the JSON of --json

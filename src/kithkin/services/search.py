@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 if TYPE_CHECKING:
     from kithkin.model import PersonSummary, SearchHit, Stats
     from kithkin.store import Database
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Browse(Record):
     """A page of the people list: found by a search (with snippets) or by name order."""
 

@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 if TYPE_CHECKING:
     from kithkin.model import Me
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 PasswordSource = Literal["environment", "keyring"]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Smtp(Record):
     """The SMTP server, if set, and where its password comes from (never the password)."""
 
@@ -28,7 +27,7 @@ class Smtp(Record):
     keyring: bool  # whether a system keyring can keep a password typed in a form
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Settings(Record):
     me: Me
     cap: int

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.services.common import PersonRef, parse_date, person_id
 
 if TYPE_CHECKING:
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FactAdded(Record):
     person_id: int
     display_name: str
@@ -22,7 +21,7 @@ class FactAdded(Record):
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class NoteAdded(Record):
     person_id: int
     note: Note

@@ -9,13 +9,12 @@ CLI's --json and the API.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices.today import SECTIONS as SECTIONS
 from kithkin.practices.today import SNOOZE_DAYS as SNOOZE_DAYS
 from kithkin.practices.today import Agenda as Agenda
@@ -32,7 +31,7 @@ TOUCH_KINDS: Final = ("call", "email", "message", "meeting", "coffee", "meal", "
 _DIRECTION: Final = {"email": "from_me", "message": "from_me", "note": "neither"}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Touched(Record):
     person_id: int
     display_name: str

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from kithkin.errors import InvalidInput, KithkinError, NotFound
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.outbound.smtp import SmtpSettings as SmtpSettings
 from kithkin.services.inbox import ACTION as ACTION
 from kithkin.services.inbox import Method, Subscription, ranked
@@ -50,7 +50,7 @@ ENV_ALLOW_LOOPBACK: Final = "KITHKIN_UNSUBSCRIBE_ALLOW_LOOPBACK"  # tests and lo
 SMTP_SETTING: Final = "smtp"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Options(Record):
     """How the outside world is reached; tests replace the seams."""
 
@@ -67,7 +67,7 @@ def options_from_env() -> Options:
     return Options(allow_loopback=os.environ.get(ENV_ALLOW_LOOPBACK) == "1")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Step(Record):
     """What is (or would be) done for one subscription."""
 

@@ -5,7 +5,6 @@ interactions past meetings became, and the meetings of a day (what briefs are ma
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -13,7 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from kithkin import clock
-from kithkin.model import Meeting, MeetingAttendee, Record
+from kithkin.model import Meeting, MeetingAttendee, Record, record
 from kithkin.store.bulk import chunks
 from kithkin.store.schema import interaction, person
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
@@ -35,7 +34,7 @@ EVENT_FIELDS: Final = (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class StoredEvent(Record):
     id: int
     source_id: str

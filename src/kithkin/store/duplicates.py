@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.store import activity
 from kithkin.store.rows import live_row
 from kithkin.store.schema import contact_point, duplicate_decision, person
@@ -19,7 +18,7 @@ from kithkin.store.schema import contact_point, duplicate_decision, person
 DISTINCT = "distinct"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Candidate(Record):
     """A person as identity resolution sees them."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, func, insert, select
@@ -18,6 +17,7 @@ from kithkin.model import (
     Participant,
     Record,
     TimelineEntry,
+    record,
 )
 from kithkin.store import activity
 from kithkin.store.bulk import Bulk
@@ -196,7 +196,7 @@ _ADD_INTERACTION = Bulk.insert(
 _ADD_PARTICIPANT = Bulk.insert(interaction_participant, ("interaction_id", "person_id", "role"))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class NewInteraction(Record):
     kind: str
     direction: str

@@ -9,21 +9,20 @@ function issues one SELECT per row. Activity rows are the import's business (one
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from kithkin import clock
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.store.bulk import Bulk, among, chunks
 from kithkin.store.schema_mail import mail_file, mail_message, mail_source
 
 # -- sources and files -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SourceState(Record):
     id: int
     location: str
@@ -231,7 +230,7 @@ _LINK = Bulk(
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class StoredMessage(Record):
     """What a batch needs to know of a message stored before it."""
 

@@ -9,19 +9,18 @@ An interaction made from a message carries its thread's id as `thread_key`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, Integer, bindparam, cast, delete, func, select, update
 
-from kithkin.model import MailThread, Record
+from kithkin.model import MailThread, Record, record
 from kithkin.store.bulk import Bulk, among, chunks
 from kithkin.store.schema import interaction, interaction_participant
 from kithkin.store.schema_mail import mail_message, mail_thread, mail_thread_ref
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ThreadRow(Record):
     id: int
     root: str

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -41,7 +40,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from kithkin.model import Contact, Record, Relationship
+from kithkin.model import Contact, Record, Relationship, record
 from kithkin.store import settings
 from kithkin.store.bulk import Bulk, chunks
 from kithkin.store.schema import activity, interaction, interaction_participant, person
@@ -56,7 +55,7 @@ _ADD = Bulk.insert(relationship, COLUMNS)
 _ADD_INPUTS = Bulk.insert(relationship_inputs, ("person_id", "inputs"))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Plan(Record):
     """What a refresh has to do, and the marks to record afterwards."""
 

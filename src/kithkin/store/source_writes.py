@@ -12,14 +12,13 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, bindparam, select, update
 
 from kithkin import clock
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.store.bulk import Bulk, among, chunks
 from kithkin.store.rows import TAG_NAME
 from kithkin.store.schema import (
@@ -93,7 +92,7 @@ _ADD_PHOTO = Bulk.insert(
 _SET_PERSON: dict[tuple[str, ...], Bulk] = {}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class NewRecord(Record):
     source: str
     source_id: str
@@ -105,7 +104,7 @@ class NewRecord(Record):
     person_id: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class NewContact(Record):
     person_id: int
     kind: str
@@ -116,7 +115,7 @@ class NewContact(Record):
     record_id: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class NewFact(Record):
     person_id: int
     field: str
@@ -126,7 +125,7 @@ class NewFact(Record):
     record_id: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class NewPhoto(Record):
     person_id: int
     media_type: str

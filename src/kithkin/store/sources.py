@@ -14,14 +14,13 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from kithkin import clock
-from kithkin.model import IMAGE_TYPES, Record
+from kithkin.model import IMAGE_TYPES, Record, record
 from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import (
     contact_point,
@@ -38,7 +37,7 @@ PERSON_FIELDS = ("display_name", "given_name", "family_name", "organisation", "t
 PersonFields = dict[str, str | None]  # PERSON_FIELDS -> value
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class StoredRecord(Record):
     id: int
     person_id: int | None
@@ -46,7 +45,7 @@ class StoredRecord(Record):
     fields: dict[str, Any]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Owner(Record):
     """Who holds a contact point already, and whether they are still in the network."""
 
@@ -55,7 +54,7 @@ class Owner(Record):
     live: bool
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Provenance(Record):
     """One record a person was built from, for the person page and the API."""
 
@@ -357,7 +356,7 @@ def add_photo(
 _FILE_KIND = "contacts"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FileState(Record):
     """A contacts file as it was when an import last read it to its end."""
 
