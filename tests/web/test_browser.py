@@ -169,6 +169,7 @@ def test_add_a_person_write_their_story_find_them_and_undo_a_delete(
         page.locator("summary", has_text="Delete").click()
         page.get_by_role("button", name="Delete Marina Okafor").click()
         expect(page.locator(".flash")).to_contain_text("in the trash for 30 days")
+        page.locator(".nav-more-button").hover()  # the link is under More
         page.get_by_role("link", name=re.compile(r"^Trash")).click()
         expect(page.get_by_role("button", name="Restore Marina Okafor")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "trash-page.png"), full_page=True)
@@ -182,6 +183,7 @@ def test_add_a_person_write_their_story_find_them_and_undo_a_delete(
 
 def _add_person(page: Any, base: str, expect: Any) -> None:
     page.goto(f"{base}/people")
+    page.locator(".nav-more-button").hover()  # the link is under More
     page.get_by_role("link", name="Add person", exact=True).first.click()
     expect(page).to_have_url(f"{base}/people/new")
     page.get_by_label("Display name").fill("Marina Okafor")

@@ -43,6 +43,7 @@ def test_a_card_photo_becomes_a_person_with_a_story(
     card.write_bytes(render(person, Style(fonts()[0], rotation=4), rng))
     with watched_page(chromium, app_url) as (page, problems):
         page.goto(f"{app_url}/")
+        page.locator(".nav-more-button").hover()  # the link is under More
         page.get_by_role("link", name="Capture").first.click()
         expect(page.locator("h1")).to_have_text("Capture a card")
         page.get_by_label("Or choose files").set_input_files(str(card))

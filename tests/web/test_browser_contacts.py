@@ -33,6 +33,7 @@ def test_import_a_vcard_review_the_duplicate_and_merge_it(
     upload.write_text(CARDS, encoding="utf-8")
     with watched_page(chromium, live_url) as (page, problems):
         page.goto(f"{live_url}/people")
+        page.locator(".nav-more-button").hover()  # the link is under More
         page.get_by_role("link", name="Import", exact=True).click()
         page.get_by_label("Contacts files").set_input_files(str(upload))
         page.get_by_role("button", name="Import", exact=True).click()
@@ -64,6 +65,7 @@ def test_import_a_vcard_review_the_duplicate_and_merge_it(
         expect(page.locator("#notes")).to_contain_text("Sails on weekends")
         page.screenshot(path=str(ARTIFACTS / "merged-person.png"), full_page=True)
 
+        page.locator(".nav-more-button").hover()  # the link is under More
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Duplicates").click()
         expect(page.locator(".empty")).to_contain_text("No likely duplicates")
     assert problems == []  # no script errors, no CSP violations, no request off the app

@@ -136,6 +136,7 @@ def test_one_click_unsubscribe_from_a_signed_list(
 
     with watched_page(chromium, inbox_url) as (page, problems):
         page.goto(f"{inbox_url}/")
+        page.locator(".nav-more-button").hover()  # the link is under More
         page.get_by_role("link", name="Inbox", exact=True).click()
         expect(page.locator("h1")).to_contain_text("Inbox")
 
@@ -171,6 +172,7 @@ def test_one_click_unsubscribe_from_a_signed_list(
         assert "Cookie" not in hit.headers and "cookie" not in hit.headers
 
         # back on the Inbox: unsubscribed, and in the outbox
+        page.locator(".nav-more-button").hover()  # the link is under More
         page.get_by_role("link", name="Inbox", exact=True).click()
         weekly = page.locator("#subscriptions li.sub", has_text="Weekly News")
         expect(weekly).to_contain_text("unsubscribed on")
