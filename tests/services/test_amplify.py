@@ -253,3 +253,17 @@ def test_a_merge_moves_shares_and_feeds_and_undo_moves_them_back(db: Database) -
     undo(db)
     assert amplify.shares(db)[0].person_id == other
     assert [f.person_id for f in amplify.feeds(db)] == [other]
+
+
+@pytest.mark.corpus
+def test_an_unknown_author_given_to_a_person_links_their_shares(db: Database) -> None:
+    amplify.import_social(db, paths=[shared_data("social", "bluesky", "paul_staging.repo.car")])
+    (did, n), *_ = amplify.report(db, days=3650, now=NOW).unknown_voices
+    assert did.startswith("did:plc:")
+    pid = person(db, "Paul's friend")
+    done = amplify.link_author(db, author=did, person=pid)
+    assert (done.kind, done.value) == ("handle", did)
+    found = amplify.report(db, days=3650, now=NOW)
+    assert [(v.person_id, v.count) for v in found.voices] == [(pid, n)]
+    with pytest.raises(InvalidInput, match="no amplified post"):
+        amplify.link_author(db, author="@nobody@nowhere.example", person=pid)

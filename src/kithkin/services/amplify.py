@@ -173,6 +173,35 @@ def today_items(db: Database, *, now: datetime | None = None) -> list[Item]:
     return items(nudges, now)
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class AuthorLinked(Record):
+    person_id: int
+    display_name: str
+    kind: str  # handle, url: the contact point added
+    value: str
+
+
+def link_author(db: Database, *, author: str, person: PersonRef) -> AuthorLinked:
+    """Give an amplified author (as a network names them: @name@host, did:plc:..., @user) to
+    a person: their handle or profile URL becomes the person's contact point, so every share
+    of theirs, imported or to come, is the person's."""
+    from kithkin.services.people import NewContact
+    from kithkin.services.people import add_contact as add
+    from kithkin.store import amplify as store
+    from kithkin.store import people
+
+    with db.read() as conn:
+        key = store.author_key(conn, author.strip())
+    if key is None:
+        raise InvalidInput(f"no amplified post is by {author!r}")
+    kind, value = key
+    value = f"https://{value}" if kind == "url" else value
+    done = add(db, person=person, contact=NewContact(kind, value))
+    with db.read() as conn:
+        name = people.get_person(conn, done.person_id).display_name
+    return AuthorLinked(done.person_id, name, kind, done.contact.value)
+
+
 def shares(db: Database, *, limit: int = 50) -> list[Share]:
     """The latest shares, newest first."""
     from kithkin.store import amplify as store
