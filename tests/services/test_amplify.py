@@ -38,6 +38,11 @@ def test_importing_the_mastodon_archive_twice_adds_nothing_the_second_time(db: D
     again = amplify.import_social(db, paths=[str(folder)])
     assert (again.read, again.added, again.unchanged) == (1551, 0, 1551)
     assert len(amplify.shares(db, limit=10_000)) == 1551
+    later = amplify.report(db, now=datetime(2026, 12, 7, tzinfo=UTC))
+    assert later.overall.total == 0  # nothing in the last 28 days, yet the chart shows
+    last = later.months[-1]  # the twelve months up to the archive's last share
+    assert (last.label, last.own, last.amplify) == ("2024-07", 81, 18)
+    assert later.months[0].label == "2023-08"
 
 
 @pytest.mark.corpus

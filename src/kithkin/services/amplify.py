@@ -127,7 +127,10 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
             store_circle.seed_from_tag(conn)
     with db.read() as conn:
         recent = store.shares(conn, since=now - timedelta(days=window), until=now)
-        year = store.shares(conn, since=now - timedelta(days=372), until=now)
+        latest = store.shares(conn, until=now, limit=1)
+        # the chart's twelve months end with the last share (an old export's, maybe)
+        anchor = min(now, latest[0].occurred_at) if latest else now
+        year = store.shares(conn, since=anchor - timedelta(days=372), until=now)
         members = store_circle.member_ids(conn)
         names = people.summaries_by_id(conn, sorted(members))
         circle = sorted(
@@ -138,6 +141,7 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
         any_shares = bool(own) or bool(store.shares(conn, until=now, limit=1))
     return make(
         now=now,
+        months_to=anchor,
         days=window,
         target=goal,
         window=recent,
