@@ -54,8 +54,10 @@ def log_share(
     url: str | None = None,
     note: str | None = None,
     at: str | datetime | None = None,
+    style: str | None = None,
 ) -> Share:
-    """Log one share by hand: my own, or an amplification (of a person, when given)."""
+    """Log one share by hand: my own, or an amplification (of a person, when given); its
+    style, unless given: a post, a comment (with a note) or a reshare."""
     import uuid
 
     from kithkin.store import activity
@@ -76,7 +78,7 @@ def log_share(
             network="manual",
             source_id=uuid.uuid4().hex,
             kind=kind,
-            style="post" if kind == "own" else "comment" if text else "reshare",
+            style=style or ("post" if kind == "own" else "comment" if text else "reshare"),
             occurred_at=when,
             source_file="(logged by hand)",
             place="-",
@@ -419,7 +421,12 @@ def decide(db: Database, *, item_id: int, action: str) -> QueueItem:
     share_id = None
     if action == "shared":
         share_id = log_share(
-            db, kind="amplify", of=found.person_id, url=found.url, note=found.title
+            db,
+            kind="amplify",
+            of=found.person_id,
+            url=found.url,
+            note=found.title,
+            style="reshare",
         ).id
     with db.write() as conn:
         store.decide(conn, item_id, action, share_id)
