@@ -38,6 +38,11 @@ def test_importing_the_mastodon_archive_twice_adds_nothing_the_second_time(db: D
     again = amplify.import_social(db, paths=[str(folder)])
     assert (again.read, again.added, again.unchanged) == (1551, 0, 1551)
     assert len(amplify.shares(db, limit=10_000)) == 1551
+    later = amplify.report(db, now=datetime(2026, 12, 7, tzinfo=UTC))
+    assert later.overall.total == 0  # nothing in the last 28 days, yet the chart shows
+    last = later.months[-1]  # the twelve months up to the archive's last share
+    assert (last.label, last.own, last.amplify) == ("2024-07", 81, 18)
+    assert later.months[0].label == "2023-08"
 
 
 @pytest.mark.corpus
@@ -254,3 +259,17 @@ def test_a_merge_moves_shares_and_feeds_and_undo_moves_them_back(db: Database) -
     undo(db)
     assert amplify.shares(db)[0].person_id == other
     assert [f.person_id for f in amplify.feeds(db)] == [other]
+
+
+@pytest.mark.corpus
+def test_an_unknown_author_given_to_a_person_links_their_shares(db: Database) -> None:
+    amplify.import_social(db, paths=[shared_data("social", "bluesky", "paul_staging.repo.car")])
+    (did, n), *_ = amplify.report(db, days=3650, now=NOW).unknown_voices
+    assert did.startswith("did:plc:")
+    pid = person(db, "Paul's friend")
+    done = amplify.link_author(db, author=did, person=pid)
+    assert (done.kind, done.value) == ("handle", did)
+    found = amplify.report(db, days=3650, now=NOW)
+    assert [(v.person_id, v.count) for v in found.voices] == [(pid, n)]
+    with pytest.raises(InvalidInput, match="no amplified post"):
+        amplify.link_author(db, author="@nobody@nowhere.example", person=pid)

@@ -364,3 +364,24 @@ def test_a_car_without_its_commit_still_gives_its_posts_by_content() -> None:
     posts = [i for i in items if isinstance(i, SocialPost)]
     assert sum(p.style == "repost" for p in posts) == 15
     assert all(p.source_id.startswith("cid:bafy") for p in posts)
+
+
+@given(
+    st.sampled_from(
+        [
+            b"",
+            b"PK\x03\x04",
+            b"window.YTD.tweets.part0 = ",
+            b'{"id": "outbox.json", "orderedItems": [{"type": "Create"',
+            b"\x3a\xa2eroots\x81\xd8\x2a",
+            b"Date,ShareLink,ShareCommentary,SharedUrl\n",
+        ]
+    ),
+    st.binary(max_size=300),
+)
+def test_no_bytes_make_a_reader_raise(prefix: bytes, rest: bytes) -> None:
+    """Whatever a file holds, the readers yield posts or problems naming the file."""
+    for item in read_social_bytes(prefix + rest, "odd.bin"):
+        assert isinstance(item, SocialPost | SourceProblem)
+        if isinstance(item, SourceProblem):
+            assert item.source_file.startswith("odd.bin") and item.message

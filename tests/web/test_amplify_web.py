@@ -84,6 +84,16 @@ def test_importing_from_the_page_and_the_api(client: TestClient, tmp_path: objec
     missing = client.post("/api/import/social", json={"paths": [str(folder / "none.zip")]})
     assert missing.status_code == 400 and "no such file" in missing.json()["error"]
 
+    page = client.get("/amplify", params={"days": 3650}).text
+    assert '<input type="hidden" name="author" value="blog.example">' in page
+    pid = add_person(client, display_name="Bo Blogger")
+    done = post_form(client, "/amplify", "/amplify/authors", author="blog.example", person="Bo")
+    assert "blog.example is Bo Blogger: their shares are linked." in done.text
+    person = client.get(f"/api/people/{pid}").json()
+    assert [c["value"] for c in person["contact_points"]] == ["https://blog.example"]
+    voices = client.get("/api/amplify", params={"days": 3650}).json()["voices"]
+    assert [(v["person_id"], v["count"]) for v in voices] == [(pid, 1)]
+
 
 def test_the_queue_through_the_api_from_a_local_feed(client: TestClient) -> None:
     from tests.services.test_amplify import Server

@@ -150,6 +150,19 @@ def amplify_target(ctx: Context, percent: str | None) -> None:
     click.echo(f"target: {service.target(ctx.db, percent=percent)}% of what you share")
 
 
+@amplify.command("link")
+@click.argument("author")
+@click.argument("person", metavar="PERSON")
+@pass_ctx
+def amplify_link(ctx: Context, author: str, person: str) -> None:
+    """AUTHOR (as `kithkin amplify` lists them: @name@host, did:plc:..., @user) is PERSON:
+    their handle or profile URL is added to PERSON, and their shares are PERSON's."""
+    from kithkin.services import amplify as service
+
+    done = service.link_author(ctx.db, author=author, person=person)
+    click.echo(f"{author} is {done.display_name} (#{done.person_id}): {done.kind} {done.value}")
+
+
 @amplify.group("feed")
 def feed() -> None:
     """The feeds (RSS/Atom, or websites whose feed is discovered) of the amplify queue."""

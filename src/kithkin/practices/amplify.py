@@ -108,6 +108,7 @@ def by_month(shares: Iterable[Share]) -> list[Tally]:
 def report(
     *,
     now: datetime,
+    months_to: datetime | None = None,
     days: int,
     target: int,
     window: Sequence[Share],
@@ -117,8 +118,9 @@ def report(
     last_own_at: datetime | None,
     any_shares: bool,
 ) -> Report:
-    """The ratio over `window` (the shares of the last `days`), the months of `year`, whom I
-    amplify, which `circle` members never, and the nudges."""
+    """The ratio over `window` (the shares of the last `days`), the twelve months of `year`
+    up to `months_to`'s (default: now's), whom I amplify, which `circle` members never, and
+    the nudges."""
     networks = sorted({s.network for s in window})
     amplified = [s for s in window if s.kind == "amplify"]
     counts = Counter(s.person_id for s in amplified if s.person_id is not None)
@@ -134,7 +136,7 @@ def report(
         target=target,
         overall=overall,
         networks=[tally(n, [s for s in window if s.network == n]) for n in networks],
-        months=monthly(year, now),
+        months=monthly(year, months_to or now),
         voices=voices,
         unamplified=[(pid, name) for pid, name in circle if pid not in last_amplified],
         unknown_authors=sum(1 for s in amplified if s.person_id is None),
@@ -173,7 +175,7 @@ def keyed_nudges(
         said.append(
             (
                 "ratio",
-                f"You amplified others in {percent}% of what you shared in the last {days} "
+                f"You amplified others in {percent}% of what you shared in the last {days:,} "
                 f"days, below your target of {target}%: share someone else's post, with a "
                 "comment of your own.",
             )

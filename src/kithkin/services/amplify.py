@@ -54,8 +54,10 @@ def log_share(
     url: str | None = None,
     note: str | None = None,
     at: str | datetime | None = None,
+    style: str | None = None,
 ) -> Share:
-    """Log one share by hand: my own, or an amplification (of a person, when given)."""
+    """Log one share by hand: my own, or an amplification (of a person, when given); its
+    style, unless given: a post, a comment (with a note) or a reshare."""
     import uuid
 
     from kithkin.store import activity
@@ -76,7 +78,7 @@ def log_share(
             network="manual",
             source_id=uuid.uuid4().hex,
             kind=kind,
-            style="post" if kind == "own" else "comment" if text else "reshare",
+            style=style or ("post" if kind == "own" else "comment" if text else "reshare"),
             occurred_at=when,
             source_file="(logged by hand)",
             place="-",
@@ -127,7 +129,10 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
             store_circle.seed_from_tag(conn)
     with db.read() as conn:
         recent = store.shares(conn, since=now - timedelta(days=window), until=now)
-        year = store.shares(conn, since=now - timedelta(days=372), until=now)
+        latest = store.shares(conn, until=now, limit=1)
+        # the chart's twelve months end with the last share (an old export's, maybe)
+        anchor = min(now, latest[0].occurred_at) if latest else now
+        year = store.shares(conn, since=anchor - timedelta(days=372), until=now)
         members = store_circle.member_ids(conn)
         names = people.summaries_by_id(conn, sorted(members))
         circle = sorted(
@@ -138,6 +143,7 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
         any_shares = bool(own) or bool(store.shares(conn, until=now, limit=1))
     return make(
         now=now,
+        months_to=anchor,
         days=window,
         target=goal,
         window=recent,
@@ -171,6 +177,35 @@ def today_items(db: Database, *, now: datetime | None = None) -> list[Item]:
         any_shares=any_shares,
     )
     return items(nudges, now)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AuthorLinked(Record):
+    person_id: int
+    display_name: str
+    kind: str  # handle, url: the contact point added
+    value: str
+
+
+def link_author(db: Database, *, author: str, person: PersonRef) -> AuthorLinked:
+    """Give an amplified author (as a network names them: @name@host, did:plc:..., @user) to
+    a person: their handle or profile URL becomes the person's contact point, so every share
+    of theirs, imported or to come, is the person's."""
+    from kithkin.services.people import NewContact
+    from kithkin.services.people import add_contact as add
+    from kithkin.store import amplify as store
+    from kithkin.store import people
+
+    with db.read() as conn:
+        key = store.author_key(conn, author.strip())
+    if key is None:
+        raise InvalidInput(f"no amplified post is by {author!r}")
+    kind, value = key
+    value = f"https://{value}" if kind == "url" else value
+    done = add(db, person=person, contact=NewContact(kind, value))
+    with db.read() as conn:
+        name = people.get_person(conn, done.person_id).display_name
+    return AuthorLinked(done.person_id, name, kind, done.contact.value)
 
 
 def shares(db: Database, *, limit: int = 50) -> list[Share]:
@@ -386,7 +421,12 @@ def decide(db: Database, *, item_id: int, action: str) -> QueueItem:
     share_id = None
     if action == "shared":
         share_id = log_share(
-            db, kind="amplify", of=found.person_id, url=found.url, note=found.title
+            db,
+            kind="amplify",
+            of=found.person_id,
+            url=found.url,
+            note=found.title,
+            style="reshare",
         ).id
     with db.write() as conn:
         store.decide(conn, item_id, action, share_id)

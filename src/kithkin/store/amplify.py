@@ -162,6 +162,19 @@ def _known(conn: Connection, posts: Sequence[SocialPost]) -> set[tuple[str, str]
     return found
 
 
+def author_key(conn: Connection, author: str) -> tuple[str, str] | None:
+    """The first key (kind, normalised value) of an amplified author, as their shares name
+    them: a handle before a URL."""
+    row = conn.execute(
+        select(share_author_key.c.kind, share_author_key.c.normalized)
+        .join(share, share.c.id == share_author_key.c.share_id)
+        .where(share.c.author == author)
+        .order_by(share_author_key.c.kind, share_author_key.c.normalized)
+        .limit(1)
+    ).first()
+    return (str(row.kind), str(row.normalized)) if row is not None else None
+
+
 def set_person(conn: Connection, share_id: int, person_id: int | None) -> None:
     conn.execute(update(share).where(share.c.id == share_id).values(person_id=person_id))
 

@@ -255,6 +255,16 @@ def decide_form(request: Request, item_id: Id, form: Posted) -> RedirectResponse
     return act(request, "/amplify#queue", action)
 
 
+@pages.post("/amplify/authors")
+def link_form(request: Request, form: Posted) -> RedirectResponse:
+    def action() -> str:
+        author = form.text("author")
+        done = service.link_author(database(request), author=author, person=form.text("person"))
+        return f"{author} is {done.display_name}: their shares are linked."
+
+    return act(request, "/amplify#voices", action)
+
+
 @pages.post("/amplify/import")
 def import_form(request: Request, form: Posted) -> RedirectResponse:
     def action() -> str:
@@ -339,6 +349,26 @@ def delete_feed(request: Request, feed_id: Id) -> list[FeedOut]:
 def post_fetch(request: Request) -> FetchOut:
     done = service.fetch(database(request))
     return FetchOut(feeds=done.feeds, new_items=done.new_items, lines=done.lines)
+
+
+class LinkIn(In):
+    author: Text = Field(description="As the network names them: @name@host, did:plc:..., @user")
+    person: Text = Field(description="A name, an email address or #id")
+
+
+class LinkOut(BaseModel):
+    person_id: int
+    display_name: str
+    kind: str
+    value: str
+
+
+@api.post("/amplify/authors", summary="Give an amplified author to a person")
+def post_link(request: Request, body: LinkIn) -> LinkOut:
+    done = service.link_author(database(request), author=body.author, person=body.person)
+    return LinkOut(
+        person_id=done.person_id, display_name=done.display_name, kind=done.kind, value=done.value
+    )
 
 
 @api.post("/import/social", summary="Import share histories from exports on this computer")
