@@ -212,6 +212,8 @@ def intro_paths(db: Database, *, to: str, limit: int = 20) -> IntroPaths:
         if kind == "person":
             target_people = {r.target: targets[0] for r in rows}
             names = {targets[0]: label}
+        elif kind == "address":  # nobody's (else it would be a person)
+            target_people, names = {}, {}
         else:
             target_people = store.people_of(conn, [r.target for r in rows if "@" in r.target])
             names = _names(conn, [*targets, *target_people.values()])
