@@ -35,6 +35,9 @@ BO = Someone("Bo Chen", None, None, None, (("passions", "runs a fintech meetup."
         ("Yes but not right now", "unclear"),
         ("", "unclear"),
         ("Let me think about it.", "unclear"),
+        ("No idea what this is about. Who is he?", "unclear"),
+        ("No problem, connect us!", "yes"),
+        ("No worries", "yes"),
     ],
 )
 def test_classify(text: str, answer: str) -> None:

@@ -24,6 +24,7 @@ OUTCOMES: Final = ("met", "not_yet", "no")
 FOLLOW_UP_AFTER: Final = timedelta(days=5)  # no answer for this long: one follow-up offered
 CHECK_AFTER: Final = timedelta(days=14)  # after the introduction: "are you connected?"
 ANSWER_CHARS: Final = 500  # of a reply's own words kept
+OPENING_CHARS: Final = 240  # of them read for the answer
 FACTS_SHOWN: Final = 2  # story facts used to say who someone is
 STAGES: Final = ("proposed", "asked", "consented", "declined", "introduced")
 
@@ -126,12 +127,12 @@ _NO: Final = re.compile(
     r"not a good time|not for me|decline|can'?t (do|take|make)|cannot (do|take|make)|"
     r"unfortunately|don'?t think so|no time|too busy|please don'?t|not the right)\b"
 )
-_NO_ALONE: Final = re.compile(r"^\W*(no|nope|nah)\b")
+_NO_ALONE: Final = re.compile(r"^\W*(no|nope|nah)\b(?![\s,]+(idea|problem|worries|doubt)\b)")
 _YES: Final = re.compile(
     r"\b(yes|yeah|yep|sure|happy to|glad to|would love|i'?d love|love to|delighted|"
     r"sounds (good|great)|please do|please go ahead|go ahead|absolutely|of course|"
     r"count me in|definitely|certainly|i'?m in|keen|introduce us|connect us|with pleasure|"
-    r"gladly|by all means|why not|great idea)\b"
+    r"gladly|by all means|why not|great idea|no problem|no worries)\b"
 )
 _QUESTION: Final = re.compile(r"\?")
 
@@ -140,7 +141,8 @@ def classify(text: str) -> Answer:
     """yes, no or unclear, by rules over the reply's own words (its quotes stripped): a no
     wins only alone, a yes only without a no or a question in doubt; both, neither, or a
     question back is unclear, and kithkin asks me."""
-    words = " ".join(text.lower().replace("\u2019", "'").split())[:ANSWER_CHARS]
+    # the answer is in the opening: a long mail's later sentences are about other things
+    words = " ".join(text.lower().replace("\u2019", "'").split())[:OPENING_CHARS]
     if not words:
         return "unclear"
     said_no = bool(_NO.search(words) or _NO_ALONE.search(words))

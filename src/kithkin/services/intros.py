@@ -26,7 +26,7 @@ import email.policy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from typing import TYPE_CHECKING, Final
 
 from kithkin.errors import Conflict, InvalidInput, KithkinError, NotFound
@@ -236,24 +236,27 @@ def recognise_replies(
             if replies:
                 found.append((party, replies[-1]))
     reader = raw or _read_raw
-    out = []
+    read = []
     for party, reply in found:
         try:
             text = reply_text(reader(reply.source_file, reply.source_offset))
         except KithkinError:
             continue  # its original cannot be read here: it waits for me (or the next import)
-        answer = practice.classify(text)
-        with db.write() as conn:
-            current = intros.get(conn, party.intro_id)
-            if current.status not in ("proposed", "asked"):
+        read.append((party, reply, text[: practice.ANSWER_CHARS], practice.classify(text)))
+    out = []
+    # one transaction for them all: a crash before its end loses none, since the next
+    # import reads the same replies again
+    with db.write() as conn:
+        for party, reply, text, answer in read:
+            if intros.get(conn, party.intro_id).status not in ("proposed", "asked"):
                 continue
             intros.set_answer(
-                conn, party.id, answer=answer, source="reply",
-                text=text[: practice.ANSWER_CHARS], message_id=reply.message_id,
+                conn, party.id, answer=answer, source="reply", text=text,
+                message_id=reply.message_id,
             )  # fmt: skip
             _reply_proves_sent(conn, party)
             settle(conn, party.intro_id)
-        out.append(Recognised(party.intro_id, party.display_name, answer, text[:200]))
+            out.append(Recognised(party.intro_id, party.display_name, answer, text[:200]))
     return out
 
 
@@ -276,33 +279,62 @@ def _read_raw(source_file: str, offset: int) -> bytes:
 
 
 _TAGS: Final = re.compile(r"<[^>]*>")
+_QUOTED: Final = re.compile(r"\s*>")
+# the line that introduces a quote ("On Mon, Jo wrote:", "Am ... schrieb ...:")
+_ATTRIBUTION: Final = re.compile(
+    r".*\b(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef)\s*:\s*$", re.IGNORECASE
+)
 
 
 def reply_text(raw: bytes) -> str:
-    """The reply's own words: its text part (or its HTML's text), quotes and signature
-    stripped by mail-parser-reply."""
+    """The reply's own words: its first text part (or its HTML's text), with quotes, their
+    attribution lines and the signature stripped (mail-parser-reply, then any quoted line
+    left between the answer's own lines)."""
     from mailparser_reply import EmailReplyParser
 
-    message = email.message_from_bytes(raw[: REPLY_CHARS * 4], policy=email.policy.default)
-    text = ""
-    if isinstance(message, EmailMessage):
-        part = message.get_body(preferencelist=("plain", "html"))
-        if part is not None:
-            try:
-                text = str(part.get_content())
-            except (LookupError, ValueError):
-                text = ""
-            if part.get_content_subtype() == "html":
-                text = _TAGS.sub(" ", text)
-    text = text[:REPLY_CHARS].replace("\r\n", "\n")
+    text = _body(raw[: REPLY_CHARS * 4])[:REPLY_CHARS].replace("\r\n", "\n")
     parser = EmailReplyParser(languages=["en", "de", "fr", "es", "it", "nl"])
     stripped = parser.parse_reply(text=text) or ""
     # an answer written between the quotes (bottom-posting) keeps only its own lines
-    own = [line for line in (stripped or text).splitlines() if not _QUOTED.match(line)]
+    return _own_lines(stripped) or _own_lines(text)
+
+
+def _own_lines(text: str) -> str:
+    own = [
+        line
+        for line in text.splitlines()
+        if not _QUOTED.match(line) and not _ATTRIBUTION.match(line)
+    ]
     return "\n".join(own).strip()
 
 
-_QUOTED: Final = re.compile(r"\s*>")
+def _body(raw: bytes) -> str:
+    """The first text/plain part that is no attachment, else the first text/html one (its
+    tags dropped), decoded; "" when there is none. The stdlib's compat32 parser: the header
+    registry of the default policy costs more than all the rest."""
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    found: dict[str, Message] = {}
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind in ("text/plain", "text/html") and kind not in found:
+            if (part.get("Content-Disposition") or "").lower().startswith("attachment"):
+                continue
+            found[kind] = part
+    chosen = found.get("text/plain") or found.get("text/html")
+    if chosen is None:
+        return ""
+    return _decoded(chosen)
+
+
+def _decoded(part: Message) -> str:
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):
+        return ""
+    try:
+        text = data.decode(part.get_content_charset() or "utf-8", "replace")
+    except LookupError:
+        text = data.decode("utf-8", "replace")
+    return _TAGS.sub(" ", text) if part.get_content_type() == "text/html" else text
 
 
 # -- follow-ups and outcomes -------------------------------------------------------------------
