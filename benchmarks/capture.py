@@ -6,8 +6,9 @@ extracted fields, and the time per card, against the issue's targets.
 - clean cards: `--cards` business cards drawn with Pillow from generated identities (accented
   names, several fonts from Debian's fonts-dejavu-core and fonts-liberation2 found at run time,
   three layouts, a logo), straight, as PNG;
-- degraded cards: the same kind of cards rotated by up to 10°, blurred, JPEG-compressed, and
-  half of them photographed on a wooden table;
+- degraded cards: the same kind of cards rotated by up to 10°, blurred, JPEG-compressed, half
+  of them photographed on a wooden table, some in low light (dim, less contrast, sensor noise)
+  or from further away (60 to 80 % of the pixels across);
 - QR codes: `--codes` of each kind (vCard with accents, MECARD, a LinkedIn URL, plain contact
   text), generated with segno.
 
@@ -209,6 +210,8 @@ def main() -> None:
             blur=rng.choice([0.0, 0.6, 1.0, 1.4]),
             jpeg=rng.choice([35, 50, 70]),
             table=i % 2 == 0,
+            dim=rng.choice([1.0, 1.0, 0.6, 0.4]),
+            scale=rng.choice([1.0, 0.8, 0.6]),
         ),
     }
     for label, style_of in makers.items():
