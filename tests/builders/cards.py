@@ -86,6 +86,8 @@ class Style:
     blur: float = 0.0
     jpeg: int = 0  # JPEG quality, 0 for PNG
     table: bool = False
+    dim: float = 1.0  # brightness: below 1 a photo taken in low light
+    scale: float = 1.0  # below 1 a photo taken from further away (fewer pixels on the card)
     extras: dict[str, str] = field(default_factory=dict)
 
 
@@ -183,8 +185,19 @@ def degrade(card: Image.Image, style: Style, rng: random.Random) -> bytes:
         fill = (120, 84, 50) if style.table else (255, 255, 255)
         image = image.rotate(style.rotation, resample=Image.Resampling.BICUBIC, expand=True,
                              fillcolor=fill)  # fmt: skip
+    if style.scale != 1.0:
+        size = (round(image.width * style.scale), round(image.height * style.scale))
+        image = image.resize(size, Image.Resampling.BILINEAR)
     if style.blur:
         image = image.filter(ImageFilter.GaussianBlur(style.blur))
+    if style.dim != 1.0:
+        from PIL import ImageEnhance
+
+        image = ImageEnhance.Contrast(ImageEnhance.Brightness(image).enhance(style.dim)).enhance(
+            0.8
+        )
+        noise = Image.effect_noise(image.size, 12).convert("RGB")
+        image = Image.blend(image, noise, 0.08)
     out = io.BytesIO()
     if style.jpeg:
         image.save(out, format="JPEG", quality=style.jpeg)

@@ -121,3 +121,14 @@ def test_the_pages_read_review_save_and_ask_for_the_story(client: TestClient) ->
 
     empty = post_form(client, "/capture", "/capture", text="   ")
     assert empty.status_code == 400 and "choose a photo" in empty.text
+
+
+def test_a_page_upload_over_the_limit_is_refused_before_it_is_read(client: TestClient) -> None:
+    from kithkin.web.capture import MAX_UPLOAD_TOTAL
+
+    token = token_of(client.get("/capture").text)
+    big = b"\xff\xd8\xff" + bytes(MAX_UPLOAD_TOTAL)
+    answer = client.post(
+        "/capture", data={"csrf_token": token}, files=[("files", ("big.jpg", big, "image/jpeg"))]
+    )
+    assert answer.status_code == 413 and "the upload passes 100 MB" in answer.text

@@ -24,6 +24,7 @@ from kithkin.web.schemas import FactOut, Id, api_errors
 
 UPLOAD_PATH: Final = "/api/captures"
 MAX_UPLOAD_BYTES: Final = service.MAX_BYTES  # a file; a whole upload holds at most MAX_FILES
+MAX_UPLOAD_TOTAL: Final = 4 * service.MAX_BYTES  # one form post, all its files
 EXTRA_ROWS: Final = ("email", "phone", "url")  # empty rows the review offers for more
 
 pages = APIRouter(include_in_schema=False)
@@ -141,6 +142,10 @@ def capture_page(request: Request) -> HTMLResponse:
 
 @pages.post("/capture", response_model=None)
 async def capture_upload(request: Request) -> HTMLResponse | RedirectResponse:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_UPLOAD_TOTAL:  # refused before it is read
+        error = f"the upload passes {MAX_UPLOAD_TOTAL // 2**20} MB; send fewer or smaller photos"
+        return render(request, "capture.html", {"found": None, "error": error}, status=413)
     form = await request.form(max_files=service.MAX_FILES + 2)
     try:
         guard.check_form_token(request, form.get(guard.CSRF_FIELD))
