@@ -26,6 +26,8 @@ PAGES = (
     "/people?q=sails",
     "/people/new",
     "/circle",
+    "/gatherings",
+    "/review",
     "/inbox",
     "/duplicates?min_score=0.3",
     "/import",

@@ -34,6 +34,8 @@ PAGES: Final[tuple[tuple[tuple[str, ...], str | None, str], ...]] = (
     (("search",), "/people", "People"),
     (("undo",), "/trash", "Trash"),
     (("activity",), "/trash", "Trash"),
+    (("gathering",), "/gatherings", "Gatherings"),
+    (("review",), "/review", "Review"),
 )
 _WORDS: Final = frozenset(w for words, _, _ in PAGES for w in words) | {
     "add",
