@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from kithkin import clock
 from kithkin.demo import mail as demo_mail
 from kithkin.demo import people as dp
+from kithkin.demo import service as demo_service
 from kithkin.demo import words as w
 from kithkin.demo.people import Person, Touch
 from kithkin.errors import InvalidInput
@@ -88,6 +89,7 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
                 conn, random.Random(seed + 1), plan.end, w.ME_ADDRESSES[0], plan.people,
                 plan.touches, seed,
             )  # fmt: skip
+            demo_service.write_service(conn, random.Random(seed + 2))
             held = stats.stats(conn)
     finally:
         clock.freeze(None)
