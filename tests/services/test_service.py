@@ -154,8 +154,8 @@ def test_tone_rules_of_your_own(tmp_path: object, monkeypatch: pytest.MonkeyPatc
     found = check_tone(None, "Our widgets are here")
     assert found.tone.salesy and [f.rule for f in found.tone.flags] == ["mine.widgets"]
     mine.write_text("threshold = [")
-    with pytest.raises(InvalidInput, match="rules.toml"):
+    with pytest.raises(InvalidInput, match=r"rules\.toml"):
         check_tone(None, "hello")
     monkeypatch.setenv("KITHKIN_TONE_RULES", str(tmp_path / "missing.toml"))
-    with pytest.raises(InvalidInput, match="missing.toml"):
+    with pytest.raises(InvalidInput, match=r"missing\.toml"):
         check_tone(None, "hello")
