@@ -104,3 +104,24 @@ def test_any_text_gets_a_score_from_0_to_1(text: str) -> None:
     assert 0 <= result.score <= 1
     assert result.salesy == (result.score >= result.threshold)
     assert all(f.weight >= 0 for f in result.flags)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=400))
+def test_needs_proposed_from_any_note_are_short_phrases(text: str) -> None:
+    from kithkin.practices.service import proposed_needs
+
+    for phrase in proposed_needs(text):
+        assert len(phrase.split()) >= 2 and len(phrase) <= 200
+        assert "\n" not in phrase
+
+
+def test_needs_proposed_from_notes() -> None:
+    from kithkin.practices.service import proposed_needs
+
+    assert proposed_needs("Dana is hiring a CISO; she also sails.") == ["hiring a CISO"]
+    assert proposed_needs("Raising funds for the food bank. Loves jazz.") == [
+        "Raising funds for the food bank"
+    ]
+    assert proposed_needs("Needs to reply. Great lunch.") == []
+    assert proposed_needs("Had coffee, nothing new.") == []

@@ -139,3 +139,23 @@ def test_briefs_and_the_person_page_carry_needs_and_the_ledger(net: Database) ->
     assert page.nudge is not None and "never helped" in page.nudge
     svc.gave(net, person="Dana", text="an intro")
     assert svc.person_service(net, person="Dana").nudge is None
+
+
+def test_tone_rules_of_your_own(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    mine = tmp_path / "rules.toml"
+    mine.write_text(
+        'threshold = 0.2\n[[rule]]\nid = "mine.widgets"\nkind = "sales"\nweight = 1.0\n'
+        'patterns = ["widgets"]\nwhy = "Widgets again."\ninstead = "Talk about them."\n'
+    )
+    monkeypatch.setenv("KITHKIN_TONE_RULES", str(mine))
+    found = check_tone(None, "Our widgets are here")
+    assert found.tone.salesy and [f.rule for f in found.tone.flags] == ["mine.widgets"]
+    mine.write_text("threshold = [")
+    with pytest.raises(InvalidInput, match=r"rules\.toml"):
+        check_tone(None, "hello")
+    monkeypatch.setenv("KITHKIN_TONE_RULES", str(tmp_path / "missing.toml"))
+    with pytest.raises(InvalidInput, match=r"missing\.toml"):
+        check_tone(None, "hello")

@@ -27,6 +27,11 @@ def test_a_message_gives_its_body_without_the_signature() -> None:
     assert "Subject" not in text and "sent from a phone" not in text
 
 
+def test_header_names_beyond_letters_and_empty_values() -> None:
+    raw = b"Return-Path: <a@b>\nX_Scanner: clean\nX-Empty:\nSubject: hi\n\nthe body\n"
+    assert is_message(raw) and text_of(raw).strip() == "the body"
+
+
 def test_an_mbox_from_line_is_skipped() -> None:
     assert "how was the trip" in text_of(
         b"From sam@example.org Mon Jan  1 00:00:00 2024\n" + MESSAGE

@@ -24,6 +24,7 @@ from kithkin.demo import intros as demo_intros
 from kithkin.demo import knows as demo_knows
 from kithkin.demo import mail as demo_mail
 from kithkin.demo import people as dp
+from kithkin.demo import service as demo_service
 from kithkin.demo import shares as demo_shares
 from kithkin.demo import words as w
 from kithkin.demo.people import Person, Touch
@@ -103,6 +104,7 @@ def build_demo(db: Database, *, seed: int = 7, today: date | None = None) -> Dem
                 conn, random.Random(seed + 2), plan.end, [(p, ids[p.idx]) for p in plan.people]
             )
             demo_intros.write_intros(conn, plan.end, w.ME_NAME, w.ME_ADDRESSES[0])
+            demo_service.write_service(conn, random.Random(seed + 2))
             held = stats.stats(conn)
     finally:
         clock.freeze(None)

@@ -155,6 +155,8 @@ def match_people(
 def _gerund(text: str) -> str:
     """ "hiring a CISO" reads after "is"; "a new job" needs "looking for"."""
     first = text.split()[0].lower() if text.split() else ""
+    if text[:1].isupper() and text[1:2].islower():
+        text = text[0].lower() + text[1:]  # "Raising funds..." as a note began it
     if first.endswith("ing") or first in ("between", "out", "in", "on", "at"):
         return text
     return f"in need of: {text}"

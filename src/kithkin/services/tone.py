@@ -8,8 +8,10 @@ I never helped is flagged, with the nudge to give first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from kithkin.errors import InvalidInput
 from kithkin.model import Record
 from kithkin.practices import tone as practice
 from kithkin.practices.tone import Flag as Flag
@@ -53,9 +55,33 @@ def check_tone(
             name = people.get_person(conn, pid).display_name
             helped = store.balances(conn, person_id=pid).get(pid, (0, 0))[0]
     tone = practice.check(
-        text, never_helped=name if name and not helped else None, outreach=outreach
+        text,
+        rules=rules_in_use(),
+        never_helped=name if name and not helped else None,
+        outreach=outreach,
     )
     return ToneCheck(source=source, tone=tone, to=name, to_id=pid, helped=helped)
+
+
+RULES_ENV: Final = "KITHKIN_TONE_RULES"  # a rules file of your own, in place of the shipped one
+
+
+def rules_in_use() -> practice.Rules:
+    """The shipped rules, or the file `KITHKIN_TONE_RULES` names (a copy of
+    `kithkin/practices/tone_rules.toml` to edit); a file that cannot be read or parsed is a
+    one-line error naming it."""
+    import os
+
+    path = os.environ.get(RULES_ENV, "").strip()
+    if not path:
+        return practice.default_rules()
+    try:
+        return practice.parse_rules(Path(path).read_text("utf-8"), where=path)
+    except OSError as exc:
+        raise InvalidInput(f"{path} ({RULES_ENV}): {exc.strerror or exc}") from None
+    except ValueError as exc:  # tomllib's errors are ValueErrors too, with line and column
+        message = str(exc) if str(exc).startswith(path) else f"{path}: {exc}"
+        raise InvalidInput(message) from None
 
 
 def check_file(db: Database | None, raw: bytes, *, source: str, to: PersonRef | None) -> ToneCheck:

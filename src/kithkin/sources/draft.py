@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from typing import Final
 
 MAX_BYTES: Final = 2_000_000  # a draft longer than this is read from its start only
-_HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{0,40}:[ \t]")
+_HEADER = re.compile(rb"^[!-9;-~]{1,76}:([ \t]|\r?$)")  # RFC 5322: printable, no colon
 _KNOWN: Final = {
     b"from",
     b"to",

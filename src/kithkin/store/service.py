@@ -242,14 +242,54 @@ def balances(conn: Connection, *, person_id: int | None = None) -> dict[int, tup
 # -- bm25 (the fallback of matching by meaning, and its baseline) ---------------------------------
 
 _TOKEN = re.compile(r"\w+")
+_STOP: Final = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
 
 
 def bm25_scores(
     conn: Connection, queries: Sequence[str], candidates: Sequence[str]
 ) -> list[list[float]]:
     """Each query against each candidate with SQLite FTS5's bm25 (Porter stemming), in a
-    temporary table of this connection: 0 where no word is shared, else 0.2 to 1 (the best
-    candidate of the query 1)."""
+    temporary table of this connection: 0 where no word is shared, else half the bm25 score
+    relative to the query's best candidate and half the share of the query's words the
+    candidate holds (so a strong match of one need outranks a weak one of another)."""
     width = len(candidates)
     table: list[list[float]] = [[0.0] * width for _ in queries]
     if not queries or not candidates or conn.dialect.name != "sqlite":
@@ -264,7 +304,9 @@ def bm25_scores(
             [{"i": i + 1, "body": c} for i, c in enumerate(candidates)],
         )
         for row, query in zip(table, queries, strict=True):
-            words = dict.fromkeys(w.lower() for w in _TOKEN.findall(query))
+            words = dict.fromkeys(
+                w for w in (t.lower() for t in _TOKEN.findall(query)) if w not in _STOP
+            )
             if not words:
                 continue
             expr = " OR ".join('"' + w.replace('"', '""') + '"' for w in list(words)[:64])
@@ -275,10 +317,12 @@ def bm25_scores(
                 ),
                 {"q": expr},
             ).all()
-            top = max((h.s for h in hits), default=0.0)
+            top = max((float(h.s) for h in hits), default=0.0)
             for h in hits:
-                if top > 0:
-                    row[h.rowid - 1] = 0.2 + 0.8 * max(h.s, 0.0) / top
+                held = set(_TOKEN.findall(candidates[h.rowid - 1].lower()))
+                share = sum(w in held for w in words) / len(words)
+                relative = max(float(h.s), 0.0) / top if top > 0 else 1.0
+                row[h.rowid - 1] = 0.5 * relative + 0.5 * share
     finally:
         conn.exec_driver_sql("DROP TABLE IF EXISTS temp.match_fts")
     return table
