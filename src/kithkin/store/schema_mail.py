@@ -1,7 +1,7 @@
 """The tables of mail and calendar import (migration 0003), on the shared `metadata`.
 
-Imported by `kithkin.store` so they are known (to queries, backups, `metadata.sorted_tables`)
-whenever the store is used.
+Imported by the store modules that query them (and by `schema.backup_tables`), so a command
+builds them only when it reads or writes mail.
 
 - `mail_source`: one row per mailbox read (an mbox file, a folder, an IMAP folder) with how
   far reading got, so a second import of an unchanged mailbox reads nothing and a grown mbox
