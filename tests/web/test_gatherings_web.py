@@ -170,3 +170,19 @@ def test_the_person_page_says_where_we_met(client: TestClient, db_path: Path) ->
         "You met at" in page
         and f'href="/gatherings#gathering-{gid}">Lunch</a> (2026-03-17)' in page
     )
+
+
+def test_reading_the_page_makes_no_address_the_button_does(client: TestClient, db_url: str) -> None:
+    page = client.get("/gatherings").text
+    assert "/feed/" not in page and "Make a calendar address" in page
+    page = post_form(client, "/gatherings", "/gatherings/feed").text
+    assert "Made your calendar address" in page
+    db = Database(db_url)
+    try:
+        token = gathering_feed.existing_token(db)
+    finally:
+        db.dispose()
+    assert token and f"/feed/{token}.ics" in page
+    page = post_form(client, "/gatherings", "/gatherings/feed").text
+    assert "the old one no longer works" in page and f"/feed/{token}.ics" not in page
+    assert client.get(f"/feed/{token}.ics").status_code == 404

@@ -82,6 +82,15 @@ def feed_token(db: Database, *, new: bool = False) -> str:
     return str(token)
 
 
+def existing_token(db: Database) -> str | None:
+    """The feed's token if one was made (reading a page makes none)."""
+    from kithkin.store import settings
+
+    with db.read() as conn:
+        token = settings.get(conn, TOKEN_SETTING)
+    return str(token) if token else None
+
+
 def feed(db: Database, *, token: str) -> bytes:
     """The calendar, for the one who knows the token; NotFound for any other token."""
     from kithkin.store import settings

@@ -88,7 +88,7 @@ def gatherings_page(request: Request) -> HTMLResponse:
     context = {
         "found": service.gatherings(db),
         "series": service.calendar_series(db),
-        "feed_token": gathering_feed.feed_token(db),
+        "feed_token": gathering_feed.existing_token(db),
         "zone": service.local_zone_name(),
         "request_base": str(request.base_url).rstrip("/"),
         "today": clock.now().astimezone().date(),
@@ -212,8 +212,12 @@ def met(request: Request, gathering_id: Id, body: MetIn) -> StatusOut:
 @pages.post("/gatherings/feed")
 def new_feed(request: Request, form: Posted) -> RedirectResponse:
     def action() -> str:
-        gathering_feed.feed_token(database(request), new=True)
-        return "Made a new calendar address: the old one no longer works."
+        db = database(request)
+        had = gathering_feed.existing_token(db)
+        gathering_feed.feed_token(db, new=True)
+        if had:
+            return "Made a new calendar address: the old one no longer works."
+        return "Made your calendar address: add it to your calendar app."
 
     return act(request, "/gatherings#subscribe", action)
 
