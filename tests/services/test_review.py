@@ -9,8 +9,9 @@ import pytest
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.services import circle, gatherings, interactions, review
+from kithkin.services import amplify, circle, gatherings, interactions, review, service
 from kithkin.store import Database
+from kithkin.store import intros as store_intros
 from tests.builders.people import person
 
 NOW = datetime(2026, 3, 18, 12, tzinfo=UTC)  # a Wednesday
@@ -54,9 +55,29 @@ def test_goals_are_filled_from_the_data(db: Database, network: dict[str, int]) -
     # Dana: we both wrote; Sam: we met
     assert (goals["conversations"].actual, goals["conversations"].target) == (2, 2)
     assert goals["gatherings"].actual == 0
-    assert goals["intros"].actual is None  # no data for it yet
+    assert (goals["intros"].actual, goals["shares"].actual, goals["favours"].actual) == (0, 0, 0)
     assert found.budget_minutes == 90
     assert found.minutes == 30  # the coffee, logged without a calendar event
+
+
+def test_intros_shares_and_favours_are_counted_in_their_week(
+    db: Database, network: dict[str, int]
+) -> None:
+    dana, sam = network["dana"], network["sam"]
+    amplify.log_share(db, kind="own", note="my talk", at=NOW - timedelta(days=1))
+    amplify.log_share(db, kind="amplify", of=f"#{dana}", at=NOW - timedelta(days=2))
+    amplify.log_share(db, kind="own", note="last week", at=NOW - timedelta(days=7))
+    service.gave(db, person=f"#{sam}", text="introduced him to our architects")
+    service.asked(db, person=f"#{dana}", text="a reference")  # asked: no favour given
+    lee = person(db, "Lee Park")
+    with db.write() as conn:
+        made = store_intros.create(conn, a_id=dana, b_id=sam, why="both run ERP moves", parties=[])
+        store_intros.set_status(conn, made.id, "introduced", introduced_at=NOW)
+        store_intros.create(conn, a_id=sam, b_id=lee, why="not yet introduced", parties=[])
+    goals = {g.name: g.actual for g in review.review(db, now=NOW).goals}
+    assert (goals["intros"], goals["shares"], goals["favours"]) == (1, 2, 1)
+    earlier = {g.name: g.actual for g in review.review(db, now=NOW - timedelta(days=7)).goals}
+    assert (earlier["intros"], earlier["shares"], earlier["favours"]) == (0, 1, 0)
 
 
 def test_the_circle_timeline_has_its_due_dates(db: Database, network: dict[str, int]) -> None:

@@ -26,14 +26,14 @@ from kithkin.model import SPOKEN, WRITTEN, Contact, Record
 WEEKS: Final = 12
 HEATMAP_WEEKS: Final = 26
 SPOKEN_MINUTES: Final = 30  # a call or coffee logged without a calendar event
-GOALS: Final = {  # name: (what it counts, whether kithkin has the data yet)
+GOALS: Final = {  # name: what it counts
     "conversations": "people with whom you had a two-way exchange",
     "gatherings": "gatherings you were at",
     "intros": "introductions made",
     "shares": "things shared",
     "favours": "favours given",
 }
-TRACKED: Final = frozenset({"conversations", "gatherings"})  # the others come with their data
+TRACKED: Final = frozenset(GOALS)  # a goal kithkin could not count would show "not tracked"
 
 
 @dataclass(frozen=True, eq=False, repr=False)

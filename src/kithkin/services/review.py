@@ -118,6 +118,7 @@ def review(db: Database, *, week: date | str | None = None, now: datetime | None
         learned = store.facts_learned(conn, start, end)
         meetings = store.meetings_between(conn, start, end)
         reflections = between(conn, monday, sunday)
+        acts = store.practice_counts(conn, start, end)
     week_contacts = {
         pid: [c for c in rows if start <= c.at < end] for pid, rows in contacts.items()
     }
@@ -176,6 +177,7 @@ def review(db: Database, *, week: date | str | None = None, now: datetime | None
     counted = {
         "conversations": practice.conversations(week_contacts),
         "gatherings": len(attended),
+        **acts,
     }
     minutes = practice.minutes_spent(
         [(m.start, m.end, m.interaction_id, m.title) for m in meetings],

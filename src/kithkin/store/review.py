@@ -188,3 +188,23 @@ def spoken_between(
 
 def _with(kind: str, people: list[tuple[int, str]]) -> str:
     return f"{kind} with " + ", ".join(name for _, name in people[:3])
+
+
+def practice_counts(conn: Connection, start: datetime, end: datetime) -> dict[str, int]:
+    """The acts of the method in [start, end): introductions made (sent to both, after both
+    said yes), things shared (my own or amplified) and favours given (the ledger's "gave")."""
+    from kithkin.store.schema_amplify import share
+    from kithkin.store.schema_intro import intro
+    from kithkin.store.schema_service import ledger_entry
+
+    def count(column: Any, *where: Any) -> int:
+        found = conn.execute(
+            select(func.count()).where(column >= start, column < end, *where)
+        ).scalar_one()
+        return int(found)
+
+    return {
+        "intros": count(intro.c.introduced_at),
+        "shares": count(share.c.occurred_at),
+        "favours": count(ledger_entry.c.at, ledger_entry.c.direction == "gave"),
+    }
