@@ -275,3 +275,38 @@ def test_the_style_setting(db: Database) -> None:
     assert intros.get_style(db) == "connector"
     with pytest.raises(InvalidInput):
         intros.set_style(db, style="lurker")
+
+
+def test_a_server_that_does_not_answer_is_not_sent_to_again_unasked(
+    db: Database, people: tuple[int, int]
+) -> None:
+    import asyncio
+    import threading
+
+    from tests.outbound.local import Handler as Base
+
+    release = threading.Event()
+
+    class Silent(Base):
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            while not release.is_set():
+                await asyncio.sleep(0.05)
+            return await super().handle_DATA(server, session, envelope)
+
+    handler = Silent()
+    for port in smtp_server(handler):
+        slow = Options(
+            smtp=SmtpSettings(
+                host="127.0.0.1", port=port, security="none", from_address=ME, timeout=0.5
+            )
+        )
+        made = intros.propose(db, a="Ana Lima", b="Bo Chen", why=WHY, send=True, options=slow)
+        assert [s.status for s in made.sent] == ["failed", "failed"]
+        assert all("no answer within" in s.outcome for s in made.sent)
+        again = intros.send_ready(db, options=slow)
+        assert {s.status for s in again} == {"skipped"}
+        assert "may have taken the mail" in again[0].outcome
+        release.set()
+        retried = intros.send_ready(db, retry=True, options=slow)
+        assert [s.status for s in retried] == ["done", "done"]
+        assert sorted(r.recipients[0] for r in handler.received) == [ANA, BO]

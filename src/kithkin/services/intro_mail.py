@@ -220,6 +220,12 @@ def _send_one(
         return _replace(step, status="refused", outcome=mail.refused)
     if entry.status == "trying" and not retry:
         return _replace(step, status="skipped", outcome=_trying_note(entry))
+    if entry.status == "failed" and _unanswered(entry) and not retry:
+        return _replace(
+            step, status="skipped",
+            outcome=f"the server did not answer the last attempt (outbox #{entry.id}): it may "
+            "have taken the mail; send it again with --retry (the same Message-ID)",
+        )  # fmt: skip
     if smtp is None:
         return _replace(
             step, status="skipped",
@@ -243,6 +249,12 @@ def _send_one(
     _finish(db, mail, entry, ok, outcome)
     crash_point("finished")
     return _replace(step, status="done" if ok else "failed", outcome=outcome)
+
+
+def _unanswered(entry: OutboxEntry) -> bool:
+    """An attempt that timed out waiting for the server: the mail may have been taken (a
+    refusal or an unreachable server is sure not to have sent it, and is tried again)."""
+    return "no answer within" in (entry.outcome or "")
 
 
 def _trying_note(entry: OutboxEntry) -> str:
