@@ -60,3 +60,7 @@ def test_tone_checks_several_files_and_stdin(run: Run, tmp_path: Path) -> None:
     assert "never helped Dana Whitfield" in text
     missing = run("tone", str(tmp_path / "nope.txt"), str(kind))
     assert missing.code == 1 and "nope.txt" in missing.err and str(kind) in missing.out
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\x00\x10JFIF\x00")
+    refused = run("tone", str(binary), str(kind))
+    assert refused.code == 1 and "photo.jpg: not a text" in refused.err and str(kind) in refused.out

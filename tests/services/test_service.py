@@ -159,3 +159,16 @@ def test_tone_rules_of_your_own(tmp_path: object, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("KITHKIN_TONE_RULES", str(tmp_path / "missing.toml"))
     with pytest.raises(InvalidInput, match=r"missing\.toml"):
         check_tone(None, "hello")
+
+
+def test_a_merge_moves_needs_and_the_ledger_and_undo_moves_them_back(net: Database) -> None:
+    from kithkin.services import trash
+
+    other = people.add_person(net, display_name="D. Whitfield").person
+    svc.add_need(net, person=f"#{other.id}", text="hiring a CISO")
+    svc.gave(net, person=f"#{other.id}", text="an intro")
+    people.merge_people(net, keep="Dana Whitfield", other=f"#{other.id}")
+    assert [n.display_name for n in svc.list_needs(net)] == ["Dana Whitfield"]
+    assert svc.ledger(net).balances[0].display_name == "Dana Whitfield"
+    trash.undo(net)
+    assert [n.person_id for n in svc.list_needs(net)] == [other.id]

@@ -21,6 +21,7 @@ def tone(ctx: Context, files: tuple[str, ...], to: str | None, as_json: bool) ->
     someone you never helped, length, hard sentences, clichés — each flag with a service-first
     rewrite. FILEs are plain text, HTML or whole mail messages; `-` (or none) reads standard
     input. One result per file, each with a 0–1 score."""
+    from kithkin.errors import InvalidInput
     from kithkin.services import tone as service
 
     results = []
@@ -33,7 +34,11 @@ def tone(ctx: Context, files: tuple[str, ...], to: str | None, as_json: bool) ->
             warn(f"{name}: {exc.strerror or exc}; skipped")
             failed += 1
             continue
-        results.append(service.check_file(db, raw, source=name, to=to))
+        try:
+            results.append(service.check_file(db, raw, source=name, to=to))
+        except InvalidInput as exc:  # this file is no draft; the others go on
+            warn(f"{exc}; skipped")
+            failed += 1
     if as_json:
         emit_json([service.to_json(r) for r in results])
     else:

@@ -88,6 +88,8 @@ def check_file(db: Database | None, raw: bytes, *, source: str, to: PersonRef | 
     """A draft file: plain text, HTML or a whole mail message (its body is checked)."""
     from kithkin.sources.draft import text_of
 
+    if b"\x00" in raw[:8192]:
+        raise InvalidInput(f"{source}: not a text, HTML or mail file (it holds binary data)")
     return check_tone(db, text_of(raw), to, source=source)
 
 

@@ -34,13 +34,14 @@ from kithkin.store.schema import (
     story_fact,
 )
 from kithkin.store.schema_amplify import amplify_feed, amplify_item, share
+from kithkin.store.schema_service import ledger_entry, need
 
 TRASH_DAYS: Final = 30
 _FILLABLE: Final = ("given_name", "family_name", "organisation", "title")
 # Rows that belong to one person and move with them on a merge (undo moves them back by id).
 _MOVED_BY_ID: Final = (
     contact_point, story_fact, note, source_record, person_photo,
-    share, amplify_feed, amplify_item,
+    share, amplify_feed, amplify_item, need, ledger_entry,
 )  # fmt: skip
 
 
