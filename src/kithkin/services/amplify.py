@@ -21,7 +21,6 @@ from kithkin.practices.amplify import DEFAULT_DAYS, DEFAULT_TARGET
 from kithkin.practices.amplify import Report as Report
 from kithkin.practices.today import Item
 from kithkin.services.common import PersonRef, parse_when, person_id
-from kithkin.services.locations import local_path
 
 if TYPE_CHECKING:
     from kithkin.ingest.social import SocialSummary as SocialSummary
@@ -36,6 +35,7 @@ def import_social(db: Database, *, paths: Sequence[str | Path]) -> SocialSummary
     """Import share histories (Mastodon, Bluesky, X, LinkedIn exports; format from content).
     Re-importing adds only what is new."""
     from kithkin.ingest.social import import_social as run_import
+    from kithkin.services.locations import local_path  # the mail sources: only to import
 
     files = [local_path(p.strip()) if isinstance(p, str) else p for p in paths if str(p).strip()]
     if not files:
