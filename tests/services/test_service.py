@@ -122,7 +122,8 @@ def test_today_shows_the_best_fresh_opportunity(net: Database) -> None:
     assert cached is not None and cached.need.id == need.id
     items = today.agenda(net).section("service")
     assert [i.key for i in items] == [f"service:{need.id}"]
-    assert "Dana Whitfield" in items[0].reason
+    assert items[0].reason.startswith("is replacing the ERP system")
+    assert items[0].people[0] == (need.person_id, "Dana Whitfield")
     svc.remove_need(net, need_id=need.id)
     assert svc.best_opportunity(net) is None
     assert today.agenda(net).section("service") == []

@@ -89,3 +89,9 @@ def test_the_tone_page(client: Any) -> None:
     assert "Instead:" in page.text
     unknown = post_form(client, "/tone", "/tone", to="Nobody", text="hello")
     assert "flash-error" in unknown.text
+
+
+def test_the_tone_page_takes_its_recipient_from_a_link(client: Any) -> None:
+    dana, _ = _net(client)
+    page = client.get("/tone", params={"to": f"#{dana}"})
+    assert f'value="#{dana}"' in page.text

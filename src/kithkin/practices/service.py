@@ -171,11 +171,14 @@ def opportunity_item(match: Match) -> Item:
         advice = f"Introduce {need.display_name} and {match.helper.display_name}?"
     else:
         advice = "Offer your help: give before you ask."
+    reason = match.reason  # the line already carries the name: "Dana — is hiring a CISO; ..."
+    if reason.startswith(f"{need.display_name} "):
+        reason = reason[len(need.display_name) + 1 :]
     return Item(
         key=f"service:{need.id}",
         section="service",
         kind="opportunity",
-        reason=match.reason,
+        reason=reason,
         fingerprint=fingerprint("service", need.id, match.reason),
         people=people,
         advice=advice,
