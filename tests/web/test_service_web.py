@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from tests.web.conftest import add_person, post_form
@@ -95,3 +97,18 @@ def test_the_tone_page_takes_its_recipient_from_a_link(client: Any) -> None:
     dana, _ = _net(client)
     page = client.get("/tone", params={"to": f"#{dana}"})
     assert f'value="#{dana}"' in page.text
+
+
+def test_todays_opportunity_opens_the_intro_form_filled_in(client: Any) -> None:
+    dana, lee = _net(client)
+    client.post("/api/needs", json={"person": f"#{dana}", "text": "hiring a head of security"})
+    today = client.get("/").text
+    link = re.search(r'href="(/intros\?a=%23\d+&amp;b=%23\d+&amp;why=[^"]*)"', today)
+    assert link is not None, "Today offers no introduction for the fresh need"
+    url = html.unescape(link.group(1))
+    assert url.startswith(f"/intros?a=%23{dana}&b=%23{lee}&")
+    form = client.get(url).text
+    assert f'name="a" required placeholder="e.g. Dana or #12" value="#{dana}"' in form
+    assert f'value="#{lee}"' in form
+    assert "Dana Whitfield is hiring a head of security</textarea>" in form
+    assert client.get("/api/intros").json() == []  # a filled-in form, nothing proposed yet

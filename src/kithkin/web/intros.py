@@ -83,7 +83,13 @@ def intros_page(request: Request) -> HTMLResponse:
     for view in found:
         counts[view.status] = counts.get(view.status, 0) + 1
     todo = [v for v in found if _needs_me(v)]
-    return render(request, "intros.html", {"intros": found, "counts": counts, "todo": todo})
+    # A link from elsewhere (Today's "introduce them?") fills the form in; nothing is sent.
+    prefill = {k: request.query_params.get(k, "")[:1000] for k in ("a", "b", "why")}
+    return render(
+        request,
+        "intros.html",
+        {"intros": found, "counts": counts, "todo": todo, "prefill": prefill},
+    )
 
 
 def _needs_me(view: service.IntroView) -> bool:
