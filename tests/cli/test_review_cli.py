@@ -60,3 +60,24 @@ def test_today_shows_the_gathering_of_the_day_as_next_up(run: Run) -> None:
     assert "How did Cloud chat go on 2026-03-17?" in out
     _ok(run, "review", "reflect", "Good questions on FinOps.", "--gathering", "Cloud chat")
     assert "How did Cloud chat go" not in _ok(run, "today")
+
+
+def test_a_gatherer_sees_the_days_gathering_before_its_meetings(run: Run) -> None:
+    clock.freeze(NOW)
+    _ok(run, "person", "add", "Dana Whitfield")
+    _ok(run, "log", "meeting", "Dana", "--at", "2026-03-17 10:00", "--subject", "Budget")
+    _ok(
+        run, "gathering", "add", "Cloud chat", "--rrule", "FREQ=WEEKLY;BYDAY=TU",
+        "--at", "12:00", "--tz", "UTC",
+    )  # fmt: skip
+
+    def meetings() -> list[str]:
+        data = json.loads(_ok(run, "today", "--json"))
+        [section] = [s for s in data["sections"] if s["name"] == "meetings"]
+        return [i["kind"] for i in section["items"]]
+
+    assert meetings() == ["meeting", "gathering"]  # in time order: the 10:00 meeting first
+    _ok(run, "me", "--style", "gatherer")
+    assert meetings() == ["gathering", "meeting"]
+    _ok(run, "me", "--style", "connector")
+    assert meetings() == ["meeting", "gathering"]

@@ -96,7 +96,8 @@ class Agenda(Record):
 
 def ordered(style: str) -> tuple[str, ...]:
     """The sections for a style (P4): a connector sees intros first, a gatherer their
-    gatherings first and intros last; both, the usual order."""
+    gatherings first (the day's meetings section, gatherings at its top) and intros last;
+    both, the usual order."""
     names = [name for name, _ in SECTIONS]
     rest = [name for name in names if name != "intros"]
     if style == "connector":

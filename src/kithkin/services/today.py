@@ -142,9 +142,10 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         )
     room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state))
     room = [*room, *share_items(db, now=now)]  # the sharing nudges (P7, P8)
+    gatherer = style == "gatherer"  # a gatherer sees the day's gatherings first (P4)
     planned = sorted(
         [*meeting_items(meetings, digests, now), *_gathering_items(db, now)],
-        key=lambda i: i.at or now,
+        key=lambda i: (not (gatherer and i.kind == "gathering"), i.at or now),
     )
     reflect = _reflect_items(db, now)  # their own section; passed after the room's items
     room += _service_items(db, now)
