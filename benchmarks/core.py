@@ -25,7 +25,7 @@ from pathlib import Path
 from kithkin.demo import build_demo
 from kithkin.store import Database, backup, people, story
 from kithkin.store import search as search_seam
-from kithkin.store.schema import backup_tables
+from kithkin.store.backup import backup_tables
 
 WORDS = ["sailboat", "porto", "cio", "acme", "marathon", "board", "security", "chess"]
 

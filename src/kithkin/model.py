@@ -877,3 +877,19 @@ class LedgerEntry(Record):
     direction: str
     text: str
     at: datetime
+
+
+@record
+class Received(Record):
+    """An introduction someone made for me (`introducer` introduced me to `display_name`),
+    and how it turned out: their record as an introducer."""
+
+    id: int
+    introducer_id: int
+    introducer: str
+    person_id: int
+    display_name: str
+    why: str | None
+    introduced_at: datetime
+    outcome: str | None  # met, not_yet, no; None: not known yet
+    outcome_at: datetime | None

@@ -242,7 +242,7 @@ def _restore_refused(tmp_path: Path, path: Path, message: str) -> None:
 def _counts(conn: Any) -> dict[str, int]:
     from sqlalchemy import func, select
 
-    from kithkin.store.schema import backup_tables
+    from kithkin.store.backup import backup_tables
 
     return {t.name: conn.scalar(select(func.count()).select_from(t)) for t in backup_tables()}
 
@@ -360,7 +360,7 @@ def test_a_backup_holds_every_table_whatever_was_imported_before() -> None:
 
     probe = (
         "import sys\n"
-        "from kithkin.store.schema import backup_tables\n"
+        "from kithkin.store.backup import backup_tables\n"
         "print(' '.join(t.name for t in backup_tables()))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
@@ -369,6 +369,6 @@ def test_a_backup_holds_every_table_whatever_was_imported_before() -> None:
     assert {"person", "mail_message", "calendar_event", "relationship", "outbox"} <= set(listed)
     assert len(listed) == len(set(listed))
 
-    from kithkin.store.schema import backup_tables
+    from kithkin.store.backup import backup_tables
 
     assert listed == [t.name for t in backup_tables()]

@@ -198,6 +198,55 @@ def intro_show(ctx: Context, intro_id: int, as_json: bool) -> None:
     _show(found, full=True)
 
 
+@intro.command("received")
+@click.argument("introducer", metavar="BY", required=False)
+@click.argument("person", metavar="PERSON", required=False)
+@click.option("--at", "at", help="When (default: now): a date, or 'last tuesday'.")
+@click.option("--why", help="What it was about.")
+@click.option("--outcome", type=click.Choice(["met", "not-yet", "no"]), help="How it turned out.")
+@click.option("--id", "received_id", type=int, help="Set the --outcome of this one.")
+@json_option
+@pass_ctx
+def intro_received(
+    ctx: Context,
+    introducer: str | None,
+    person: str | None,
+    at: str | None,
+    why: str | None,
+    outcome: str | None,
+    received_id: int | None,
+    as_json: bool,
+) -> None:
+    """Introductions others made for you: BY introduced you to PERSON (`--outcome` how it
+    turned out, or later with `--id N --outcome met`). Alone, it lists them. They make BY's
+    record as an introducer, which intro paths show."""
+    from kithkin.services import intros
+
+    if received_id is not None:
+        if outcome is None or introducer is not None:
+            raise click.UsageError("--id N takes --outcome and nothing else")
+        found = [intros.received_outcome(ctx.db, received_id=received_id, outcome=outcome)]
+    elif introducer is not None:
+        if person is None:
+            raise click.UsageError("say whom BY introduced you to: BY PERSON")
+        found = [
+            intros.record_received(
+                ctx.db, by=introducer, to=person, at=at, why=why, outcome=outcome
+            )
+        ]
+    else:
+        found = intros.received(ctx.db)
+    if as_json:
+        emit_json(found if introducer is None and received_id is None else found[0])
+        return
+    if not found:
+        click.echo("no introductions made for you yet: kithkin intro received BY PERSON")
+    for r in found:
+        how = (r.outcome or "outcome not known yet").replace("_", " ")
+        day = r.introduced_at.astimezone().date().isoformat()
+        click.echo(f"#{r.id} {day} {r.introducer} introduced you to {r.display_name}: {how}")
+
+
 def _show(view: IntroView, *, full: bool = False) -> None:
     click.echo(f"#{view.id:<4} {view.a} ↔ {view.b}  [{view.stage}]  {view.waiting_for}")
     if not full:

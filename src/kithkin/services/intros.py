@@ -57,8 +57,11 @@ from kithkin.services.intro_views import today_items as today_items
 from kithkin.services.intro_views import view_of
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy import Connection
 
+    from kithkin.model import Received
     from kithkin.store import Database
     from kithkin.store.intros import Party
 
@@ -394,8 +397,60 @@ def record_outcome(db: Database, *, intro_id: int, outcome: str) -> IntroView:
 
 
 def introducer_reliability(db: Database, person_id: int) -> practice.Reliability:
-    """How the introductions `person_id` made turned out (for ranking intro paths)."""
-    from kithkin.store import intros
+    """How the introductions `person_id` made turned out — those I asked them to make and
+    those they made for me (for ranking intro paths)."""
+    from kithkin.store import intros, intros_received
 
     with db.read() as conn:
-        return practice.reliability(intros.outcomes_by(conn, person_id))
+        made = intros.outcomes_by(conn, person_id)
+        made += intros_received.outcomes(conn, [person_id]).get(person_id, [])
+        return practice.reliability(made)
+
+
+# -- introductions made for me ------------------------------------------------------------------
+
+
+def record_received(
+    db: Database,
+    *,
+    by: PersonRef,
+    to: PersonRef,
+    at: str | datetime | None = None,
+    why: str | None = None,
+    outcome: str | None = None,
+) -> Received:
+    """Someone (`by`) introduced me to someone (`to`): kept with how it turned out, as the
+    introducer's record on intro paths."""
+    from kithkin.services.common import parse_when
+    from kithkin.store import intros_received
+
+    when = parse_when(at, "--at")
+    said = _outcome(outcome) if outcome else None
+    with db.write() as conn:
+        return intros_received.add(
+            conn, introducer_id=person_id(conn, by), person_id=person_id(conn, to), at=when,
+            why=why, outcome=said,
+        )  # fmt: skip
+
+
+def received(db: Database, *, limit: int = 200) -> list[Received]:
+    """The introductions others made for me, newest first."""
+    from kithkin.store import intros_received
+
+    with db.read() as conn:
+        return intros_received.every(conn, limit=limit)
+
+
+def received_outcome(db: Database, *, received_id: int, outcome: str) -> Received:
+    """How an introduction made for me turned out: met, not-yet or no."""
+    from kithkin.store import intros_received
+
+    with db.write() as conn:
+        return intros_received.set_outcome(conn, received_id, _outcome(outcome))
+
+
+def _outcome(outcome: str) -> str:
+    said = outcome.strip().lower().replace("-", "_").replace(" ", "_")
+    if said not in practice.OUTCOMES:
+        raise InvalidInput(f"the outcome is met, not-yet or no, not {outcome!r}")
+    return said

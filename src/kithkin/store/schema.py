@@ -230,25 +230,3 @@ duplicate_decision = Table(
     Column("decided_at", UTCDateTime, nullable=False),
 )
 Index("ix_duplicate_decision_b", duplicate_decision.c.person_b)
-
-
-def backup_tables() -> tuple[Table, ...]:
-    """Every table, parents before children: the order a backup writes and restores them.
-
-    Tables defined in other schema modules join `metadata` when those modules are imported
-    (here, if nothing has yet), so this is computed on call, not at import time.
-    """
-    from kithkin.store import (  # noqa: F401 - their tables join `metadata`
-        schema_amplify,
-        schema_calendar,
-        schema_capture,
-        schema_circle,
-        schema_gathering,
-        schema_hygiene,
-        schema_intro,
-        schema_knows,
-        schema_mail,
-        schema_service,
-    )
-
-    return tuple(metadata.sorted_tables)

@@ -65,3 +65,20 @@ intro_party = Table(
 )
 Index("ix_intro_party_intro", intro_party.c.intro_id)
 Index("ix_intro_party_message", intro_party.c.request_message_id)
+
+# Introductions others made for me (migration 0013): who introduced me to whom, and how it
+# turned out — the record an introducer's reliability on intro paths is counted from, with
+# the introductions made through them in `intro` (`introducer_id`).
+intro_received = Table(
+    "intro_received",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("introducer_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("why", Text),
+    Column("introduced_at", UTCDateTime, nullable=False),
+    Column("outcome", String(8)),  # met, not_yet, no; NULL: not known yet
+    Column("outcome_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_intro_received_introducer", intro_received.c.introducer_id)

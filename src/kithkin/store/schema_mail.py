@@ -1,6 +1,6 @@
 """The tables of mail and calendar import (migration 0003), on the shared `metadata`.
 
-Imported by the store modules that query them (and by `schema.backup_tables`), so a command
+Imported by the store modules that query them (and by `backup.backup_tables`), so a command
 builds them only when it reads or writes mail.
 
 - `mail_source`: one row per mailbox read (an mbox file, a folder, an IMAP folder) with how

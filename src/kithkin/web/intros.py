@@ -4,7 +4,9 @@ on (send what is ready, yes / no for an unclear answer, the one follow-up, the o
 API around the same use cases (`services.intros`): `GET /api/intros`, `GET /api/intros/{id}`,
 `POST /api/intros` (a dry run unless `send`), `POST /api/intros/{id}/send`,
 `POST /api/intros/{id}/consent`, `POST /api/intros/{id}/follow-up`,
-`POST /api/intros/{id}/outcome`."""
+`POST /api/intros/{id}/outcome`; and the introductions others made for me (an introducer's
+record on intro paths): `GET|POST /api/intros/received`,
+`POST /api/intros/received/{id}/outcome`."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from kithkin.model import to_jsonable
+from kithkin.model import Received, to_jsonable
 from kithkin.services import intros as service
 from kithkin.services import unsubscribe
 from kithkin.web.render import database, render
@@ -73,6 +75,18 @@ class OutcomeIn(In):
     outcome: Literal["met", "not_yet", "no"]
 
 
+class ReceivedOut(Out, record=Received):
+    outcome: Literal["met", "not_yet", "no"] | None
+
+
+class ReceivedIn(In):
+    by: Text = Field(description="Who introduced you: a name, an email address or #id")
+    to: Text = Field(description="Whom they introduced you to")
+    at: str | None = Field(None, max_length=100, description="When (default: now)")
+    why: str | None = Field(None, max_length=1000)
+    outcome: Literal["met", "not_yet", "no"] | None = None
+
+
 # -- the page ---------------------------------------------------------------------------------
 
 
@@ -88,7 +102,13 @@ def intros_page(request: Request) -> HTMLResponse:
     return render(
         request,
         "intros.html",
-        {"intros": found, "counts": counts, "todo": todo, "prefill": prefill},
+        {
+            "intros": found,
+            "counts": counts,
+            "todo": todo,
+            "prefill": prefill,
+            "received": service.received(database(request), limit=20),
+        },
     )
 
 
@@ -170,6 +190,30 @@ def intros_outcome(request: Request, intro_id: Id, form: Posted) -> RedirectResp
     return act(request, "/intros", action)
 
 
+@pages.post("/intros/received")
+def intros_received(request: Request, form: Posted) -> RedirectResponse:
+    def action() -> str:
+        made = service.record_received(
+            database(request), by=form.text("by"), to=form.text("to"), at=form.optional("at"),
+            why=form.optional("why"), outcome=form.optional("outcome"),
+        )  # fmt: skip
+        return f"Kept: {made.introducer} introduced you to {made.display_name}."
+
+    return act(request, "/intros#received", action)
+
+
+@pages.post("/intros/received/{received_id}/outcome")
+def intros_received_outcome(request: Request, received_id: Id, form: Posted) -> RedirectResponse:
+    def action() -> str:
+        made = service.received_outcome(
+            database(request), received_id=received_id, outcome=form.text("outcome")
+        )
+        how = (made.outcome or "").replace("_", " ")
+        return f"Kept: {made.introducer}'s introduction to {made.display_name} — {how}."
+
+    return act(request, "/intros#received", action)
+
+
 def _said(steps: tuple[service.SendStep, ...] | list[service.SendStep]) -> str:
     words = {"done": "sent", "failed": "failed", "skipped": "not sent", "refused": "refused"}
     return " ".join(
@@ -185,6 +229,28 @@ def _said(steps: tuple[service.SendStep, ...] | list[service.SendStep]) -> str:
 @api.get("/intros", summary="Every introduction, newest first, and where it stands")
 def get_intros(request: Request) -> list[IntroOut]:
     return [IntroOut.model_validate(to_jsonable(v)) for v in service.list_intros(database(request))]
+
+
+@api.get("/intros/received", summary="Introductions others made for you, newest first")
+def get_received(request: Request) -> list[ReceivedOut]:
+    found = service.received(database(request))
+    return [ReceivedOut.model_validate(to_jsonable(r)) for r in found]
+
+
+@api.post("/intros/received", status_code=201, summary="Someone introduced you to someone")
+def post_received(request: Request, body: ReceivedIn) -> ReceivedOut:
+    made = service.record_received(
+        database(request), by=body.by, to=body.to, at=body.at, why=body.why, outcome=body.outcome
+    )
+    return ReceivedOut.model_validate(to_jsonable(made))
+
+
+@api.post("/intros/received/{received_id}/outcome", summary="How an introduction for you went")
+def post_received_outcome(request: Request, received_id: Id, body: OutcomeIn) -> ReceivedOut:
+    made = service.received_outcome(
+        database(request), received_id=received_id, outcome=body.outcome
+    )
+    return ReceivedOut.model_validate(to_jsonable(made))
 
 
 @api.get("/intros/{intro_id}", summary="One introduction: each party's request and answer")
