@@ -122,3 +122,72 @@ def test_the_cli_lists_states_and_finds_paths(imported: Database, run: Any) -> N
     assert rebuilt == {"ties": 2, "evidence": 2}
     bad = run("intro", "path", "Nobody At All")
     assert bad.code != 0 and "nobody, no address" in bad.err
+
+
+def _introduced(db: Database, introducer: int, outcomes: list[str | None]) -> None:
+    """Introductions `introducer` made between new people, with these outcomes."""
+    from kithkin.store import intros as store_intros
+    from tests.builders.people import person
+
+    pairs = [
+        (person(db, f"A{introducer}x{n}"), person(db, f"B{introducer}x{n}"))
+        for n in range(len(outcomes))
+    ]
+    with db.write() as conn:
+        for (a, b), outcome in zip(pairs, outcomes, strict=True):
+            made = store_intros.create(
+                conn, a_id=a, b_id=b, why="they should meet", parties=[], introducer_id=introducer
+            )
+            store_intros.set_status(conn, made.id, "introduced", introduced_at=clock.now())
+            if outcome is not None:
+                store_intros.set_outcome(conn, made.id, outcome)
+
+
+def test_an_introducers_record_breaks_ties_and_is_shown(
+    db: Database, tmp_path: Path, run: Any
+) -> None:
+    """Bob and Carol are equal paths to Tom (the same exchanges with me, each said to know Tom
+    a little): by name Bob goes first, but Carol's introductions led to meetings and Bob's
+    did not, so Carol goes first, and each path says how its introducer's intros went. The
+    weaker leg still rules: a stronger path through an introducer with no record stays first."""
+    mine = []
+    for who in ("Bob <bob@b.example>", "Carol <carol@c.example>", "Dora <dora@d.example>"):
+        name = who.split()[0].lower()
+        address = who.split("<")[1].rstrip(">")
+        for n in range(4):
+            mine.append(message(f"{name}{n}@x", who, ME, "Hi", day=n))
+            back = message(f"{name}r{n}@x", ME, address, "Re: Hi", day=n, reply_to=f"{name}{n}@x")
+            mine.append(back)
+    clock.freeze(BASE + timedelta(days=10))
+    mail.import_mail(as_me(db), locations=[str(write_mbox(tmp_path / "m.mbox", mine))])
+    from tests.builders.people import person
+
+    tom = person(db, "Tom")
+    ids = {n: people.get_person(db, person=n).id for n in ("Bob", "Carol", "Dora")}
+    for n in ("Bob", "Carol"):
+        knows.state(db, a=ids[n], b=tom, tier="weak")
+    before = knows.intro_paths(db, to="Tom")
+    assert _legs(before) == [["Bob", "Tom"], ["Carol", "Tom"]]
+    assert [p.record for p in before.paths] == [None, None]
+    _introduced(db, ids["Carol"], ["met", "met", "no"])
+    _introduced(db, ids["Bob"], ["no", "not_yet"])
+    after = knows.intro_paths(db, to="Tom")
+    assert _legs(after) == [["Carol", "Tom"], ["Bob", "Tom"]]
+    carol, bob = after.paths
+    assert carol.score == bob.score  # a tie-breaker only: the weaker legs are equal
+    assert carol.record == "2 of 3 intros they made led to a meeting"
+    assert bob.record == "0 of 2 intros they made led to a meeting"
+    assert carol.reliability is not None and bob.reliability is not None
+    assert carol.reliability > bob.reliability
+    # a stronger weaker leg wins over any record: Dora, with no intros, knows Tom strongly
+    knows.state(db, a=ids["Dora"], b=tom, tier="moderate")
+    ranked = knows.intro_paths(db, to="Tom")
+    assert _legs(ranked)[0] == ["Dora", "Tom"] and ranked.paths[0].record is None
+    # the CLI and its JSON show the record
+    text = run("intro", "path", "Tom").out
+    assert "2 of 3 intros they made led to a meeting" in text
+    data = json.loads(run("intro", "path", "Tom", "--json").out)
+    assert [p["record"] for p in data["paths"]][1:] == [
+        "2 of 3 intros they made led to a meeting",
+        "0 of 2 intros they made led to a meeting",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -76,3 +77,41 @@ def test_paths_rank_by_their_weaker_leg(chains: list[list[knows.Leg]], limit: in
         assert min(p.score for p in ranked) >= max(
             p.score for p in paths if not any(p is r for r in ranked)
         )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(legs, min_size=1, max_size=2),
+            st.one_of(st.none(), st.lists(st.sampled_from(["met", "not_yet", "no"]), max_size=6)),
+        ),
+        max_size=30,
+    ),
+    st.integers(1, 25),
+)
+def test_an_introducers_record_only_breaks_ties_and_contenders_hold_the_first(
+    chains: list[tuple[list[knows.Leg], list[str] | None]], limit: int
+) -> None:
+    """With records, the first `limit` are still the strongest by the weaker leg; among equal
+    weaker legs the better record goes first; and ranking the contenders alone gives the same
+    first `limit` as ranking every path."""
+    from kithkin.practices import intros
+
+    now = T0 + timedelta(days=10)
+    paths = []
+    for chain, outcomes in chains:
+        p = knows.path(chain, now)
+        if outcomes and len(chain) == 2:
+            r = intros.reliability(list(outcomes))
+            p = knows.with_record(p, r.introduced, r.met, r.score)
+            assert p.record == (
+                f"{r.met} of {r.introduced} intro{'s' if r.introduced > 1 else ''} they made"
+                " led to a meeting"
+            )
+        paths.append(p)
+    ranked = knows.rank(paths, limit)
+    assert [p.score for p in ranked] == sorted((p.score for p in ranked), reverse=True)
+    for x, y in pairwise(ranked):
+        if x.score == y.score:
+            assert (x.reliability or knows.NO_RECORD) >= (y.reliability or knows.NO_RECORD)
+    assert knows.rank(knows.contenders(paths, limit), limit) == ranked

@@ -34,7 +34,8 @@ def intro_path(ctx: Context, target: str, limit: int, as_json: bool) -> None:
     mail domain (acme.com) or an organisation (anyone at Acme).
 
     Paths of one hop (you know them) or two (someone you know knows them), ranked by their
-    weaker leg, each leg with its tier and last evidence, and a hint when your own leg needs
+    weaker leg (then by how the introductions the introducer made turned out), each leg with
+    its tier and last evidence, the introducer's record, and a hint when your own leg needs
     warming up first."""
     from kithkin.services import knows as service
 
@@ -51,6 +52,8 @@ def intro_path(ctx: Context, target: str, limit: int, as_json: bool) -> None:
         click.echo(f"{n:>2}. {p.tier:<8} {p.score:>3.0f}  {legs}")
         for leg in p.legs:
             click.echo(f"      {leg.name}: {leg.tier} {leg.score:.0f}, {leg.evidence}")
+        if p.record:
+            click.echo(f"      {p.legs[0].name}'s record: {p.record}")
         if p.hint:
             click.echo(f"      hint: {p.hint}")
 

@@ -12,10 +12,14 @@ An intro path to a target is me → introducer → target (two hops), or me → 
 know them myself (one hop). Paths are ranked by their weaker leg: a strong friend who barely
 knows the target is no better a path than an acquaintance who knows them well. A first leg
 whose last two-way contact is older than `WARM_DAYS` gets a hint to warm it up first.
+Among paths whose weaker legs are equal, one through an introducer whose past introductions
+led to meetings goes first (`practices.intros.reliability`; no record counts as one half),
+and the path says so: "2 of 3 intros they made led to a meeting".
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,6 +96,24 @@ class Path(Record):
     score: float  # the weaker leg
     tier: str
     hint: str | None  # warm up the first leg first
+    reliability: float | None = None  # the introducer's record, smoothed 0-1 (None: no intros)
+    record: str | None = None  # "2 of 3 intros they made led to a meeting"
+
+
+def with_record(p: Path, introduced: int, met: int, score: float) -> Path:
+    """This path with its introducer's record (`introduced` introductions made, `met` of them
+    led to a meeting; `score` the smoothed reliability), shown when they made any."""
+    if introduced <= 0:
+        return p
+    made = "intro they made" if introduced == 1 else "intros they made"
+    return Path(
+        legs=p.legs,
+        score=p.score,
+        tier=p.tier,
+        hint=p.hint,
+        reliability=score,
+        record=f"{met} of {introduced} {made} led to a meeting",
+    )
 
 
 def path(legs: Sequence[Leg], now: datetime) -> Path:
@@ -110,10 +132,27 @@ def warm_up(first: Leg, now: datetime) -> str | None:
     return None
 
 
-def rank(paths: Iterable[Path], limit: int = PATHS) -> list[Path]:
-    """Strongest first (by the weaker leg, then the stronger one, then fewer hops)."""
+NO_RECORD: Final = 0.5  # the reliability of an introducer with no introductions made
 
-    def key(p: Path) -> tuple[float, float, int, str]:
-        return (-p.score, -max(leg.score for leg in p.legs), len(p.legs), p.legs[0].name)
+
+def rank(paths: Iterable[Path], limit: int = PATHS) -> list[Path]:
+    """Strongest first: by the weaker leg, then the introducer's reliability (a path of one
+    hop, or an introducer who made no introductions, counts as `NO_RECORD`), then the stronger
+    leg, then fewer hops."""
+
+    def key(p: Path) -> tuple[float, float, float, int, str]:
+        trust = p.reliability if p.reliability is not None else NO_RECORD
+        return (-p.score, -trust, -max(leg.score for leg in p.legs), len(p.legs), p.legs[0].name)
 
     return sorted(paths, key=key)[:limit]
+
+
+def contenders(paths: Iterable[Path], limit: int = PATHS) -> list[Path]:
+    """The paths that could be among the first `limit` once reliability breaks ties: every
+    path at least as strong (by its weaker leg) as the `limit`-th strongest, unsorted (so an
+    introducer's record is read only for the paths that may be shown)."""
+    every = list(paths)
+    if len(every) <= limit:
+        return every
+    floor = heapq.nlargest(limit, (p.score for p in every))[-1]
+    return [p for p in every if p.score >= floor]

@@ -217,42 +217,62 @@ def intro_paths(db: Database, *, to: str, limit: int = 20) -> IntroPaths:
         else:
             target_people = store.people_of(conn, [r.target for r in rows if "@" in r.target])
             names = _names(conn, [*targets, *target_people.values()])
-    names.update((pid, m.name) for pid, m in mine.items())
-    legs_to = {pid: _my_leg(m, now) for pid, m in mine.items()}
-    paths: dict[tuple[int | None, str], Path] = {}
-    for pid in targets:
-        if pid in legs_to and legs_to[pid].score > 0:
-            paths[(pid, f"#{pid}")] = practice.path([legs_to[pid]], now)
-    for r in rows:
-        first = legs_to.get(r.person_id) if r.person_id is not None else None
-        if first is None or first.score <= 0 or r.person_id in targets:
-            continue
-        whom = target_people.get(r.target) or _hash_id(r.target)
-        if whom == r.person_id:
-            continue
-        score = tie_score(r.tie, now)
-        if score <= 0:
-            continue
-        second = practice.Leg(
-            person_id=whom,
-            name=names.get(whom, r.target) if whom is not None else r.target,
-            score=round(score, 1),
-            tier=_tier(score),
-            last_at=r.tie.last_at,
-            evidence=said(r.tie),
+        names.update((pid, m.name) for pid, m in mine.items())
+        legs_to = {pid: _my_leg(m, now) for pid, m in mine.items()}
+        paths: dict[tuple[int | None, str], Path] = {}
+        for pid in targets:
+            if pid in legs_to and legs_to[pid].score > 0:
+                paths[(pid, f"#{pid}")] = practice.path([legs_to[pid]], now)
+        for r in rows:
+            first = legs_to.get(r.person_id) if r.person_id is not None else None
+            if first is None or first.score <= 0 or r.person_id in targets:
+                continue
+            whom = target_people.get(r.target) or _hash_id(r.target)
+            if whom == r.person_id:
+                continue
+            score = tie_score(r.tie, now)
+            if score <= 0:
+                continue
+            second = practice.Leg(
+                person_id=whom,
+                name=names.get(whom, r.target) if whom is not None else r.target,
+                score=round(score, 1),
+                tier=_tier(score),
+                last_at=r.tie.last_at,
+                evidence=said(r.tie),
+            )
+            key = (r.person_id, f"#{whom}" if whom is not None else r.target)
+            found = practice.path([first, second], now)
+            if key not in paths or paths[key].score < found.score:
+                paths[key] = found
+        person = targets[0] if kind in ("person",) else None
+        return IntroPaths(
+            query=query,
+            target=label,
+            kind=kind,
+            person_id=person,
+            paths=_with_records(conn, practice.contenders(paths.values(), limit), limit),
         )
-        key = (r.person_id, f"#{whom}" if whom is not None else r.target)
-        found = practice.path([first, second], now)
-        if key not in paths or paths[key].score < found.score:
-            paths[key] = found
-    person = targets[0] if kind in ("person",) else None
-    return IntroPaths(
-        query=query,
-        target=label,
-        kind=kind,
-        person_id=person,
-        paths=practice.rank(paths.values(), limit),
-    )
+
+
+def _with_records(conn: Connection, candidates: list[Path], limit: int) -> list[Path]:
+    """Rank the paths that may be shown with their introducers' records: one query for the
+    introducers of these paths only, not for every candidate row."""
+    from kithkin.practices import intros as intro_practice
+    from kithkin.practices import knows as practice
+    from kithkin.store import intros as store_intros
+
+    introducers = [p.legs[0].person_id for p in candidates if len(p.legs) == 2]
+    wanted = [pid for pid in introducers if pid is not None]
+    if not wanted:
+        return practice.rank(candidates, limit)
+    outcomes = store_intros.outcomes_of(conn, wanted)
+    records = {pid: intro_practice.reliability(o) for pid, o in outcomes.items()}
+    scored = []
+    for p in candidates:
+        r = records.get(p.legs[0].person_id or 0) if len(p.legs) == 2 else None
+        scored.append(practice.with_record(p, r.introduced, r.met, r.score) if r else p)
+    return practice.rank(scored, limit)
 
 
 def _target(conn: Connection, query: str) -> tuple[str, str, list[int], list[str], str | None]:

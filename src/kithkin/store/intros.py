@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from kithkin import clock
 from kithkin.errors import Conflict, InvalidInput, NotFound
@@ -160,6 +160,27 @@ def outcomes_by(conn: Connection, introducer_id: int) -> list[str | None]:
         )
     )
     return [r.outcome for r in rows]
+
+
+_RECORDS: Final = (
+    select(intro.c.introducer_id, intro.c.outcome, func.count().label("n"))
+    .where(intro.c.introducer_id.is_not(None), intro.c.status == "introduced")
+    .group_by(intro.c.introducer_id, intro.c.outcome)
+)
+
+
+def outcomes_of(conn: Connection, introducer_ids: Sequence[int]) -> dict[int, list[str | None]]:
+    """`outcomes_by` for several introducers at once (absent: none made). One prepared query
+    counting outcomes per introducer (a few rows each: introductions others made for me are
+    few), so a path query pays one round trip, not one per introducer nor per id bound."""
+    wanted = set(introducer_ids)
+    out: dict[int, list[str | None]] = {}
+    if not wanted:
+        return out
+    for row in conn.execute(_RECORDS):
+        if row.introducer_id in wanted:
+            out.setdefault(int(row.introducer_id), []).extend([row.outcome] * int(row.n))
+    return out
 
 
 def _parties(conn: Connection, ids: Sequence[int]) -> dict[int, list[Party]]:
