@@ -191,3 +191,9 @@ def test_an_introducers_record_breaks_ties_and_is_shown(
         "2 of 3 intros they made led to a meeting",
         "0 of 2 intros they made led to a meeting",
     ]
+    # an introduction Bob made for me counts in his record too
+    from kithkin.services import intros
+
+    intros.record_received(db, by=f"#{ids['Bob']}", to=f"#{ids['Dora']}", outcome="met")
+    bob_now = next(p for p in knows.intro_paths(db, to="Tom").paths if p.legs[0].name == "Bob")
+    assert bob_now.record == "1 of 3 intros they made led to a meeting"

@@ -261,12 +261,15 @@ def _with_records(conn: Connection, candidates: list[Path], limit: int) -> list[
     from kithkin.practices import intros as intro_practice
     from kithkin.practices import knows as practice
     from kithkin.store import intros as store_intros
+    from kithkin.store import intros_received
 
     introducers = [p.legs[0].person_id for p in candidates if len(p.legs) == 2]
     wanted = [pid for pid in introducers if pid is not None]
     if not wanted:
         return practice.rank(candidates, limit)
-    outcomes = store_intros.outcomes_of(conn, wanted)
+    outcomes = store_intros.outcomes_of(conn, wanted)  # the intros I asked them to make
+    for pid, more in intros_received.outcomes(conn, wanted).items():  # those made for me
+        outcomes.setdefault(pid, []).extend(more)
     records = {pid: intro_practice.reliability(o) for pid, o in outcomes.items()}
     scored = []
     for p in candidates:
