@@ -271,3 +271,24 @@ def test_the_demo_inbox_has_subscriptions_to_rank_and_buried_mail(
     assert subs[labels.index("Board Portal")].how == "none"
     assert buried and buried[0].tier == "circle"
     assert all(b.person_id is not None for b in buried)
+
+
+def test_introductions_made_for_me_give_introducers_a_record(
+    built: tuple[Database, DemoSummary],
+) -> None:
+    from kithkin import clock
+    from kithkin.services import intros, knows
+
+    db, _ = built
+    clock.freeze(datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9))
+    made = intros.received(db)
+    assert [r.outcome for r in made] == ["no", "met", "met"]
+    best = made[-1].introducer_id
+    assert intros.introducer_reliability(db, best).met == 2
+    # someone they know: a path through them carries their record
+    with db.read() as conn:
+        name = people.get_person(conn, best).display_name
+    [known, *_] = [t for t in knows.ties(db, person=f"#{best}").ties if t.person_id]
+    found = knows.intro_paths(db, to=f"#{known.person_id}")
+    through = [p for p in found.paths if p.legs[0].name == name]
+    assert through and through[0].record == "2 of 2 intros they made led to a meeting"

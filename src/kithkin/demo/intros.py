@@ -78,8 +78,44 @@ def write_intros(conn: Connection, end: datetime, me_name: str, me_address: str)
             if outcome is not None:
                 clock.freeze(end - timedelta(days=(introduced or 0) - 14))
                 intros.set_outcome(conn, made.id, outcome)
+    _received(conn, end, pool)
     clock.freeze(end)
     return len(_STAGES)
+
+
+def _received(conn: Connection, end: datetime, pool: list[int]) -> None:
+    """Introductions two well-connected people made for me, with how they went: their record
+    as introducers shows on intro paths."""
+    from sqlalchemy import func, union_all
+
+    from kithkin.store import intros_received
+    from kithkin.store.schema_knows import knows_tie
+
+    ends = union_all(
+        select(knows_tie.c.a.label("address")), select(knows_tie.c.b.label("address"))
+    ).subquery()
+    busiest = conn.execute(
+        select(contact_point.c.person_id)
+        .join(ends, func.lower(contact_point.c.value) == ends.c.address)
+        .where(contact_point.c.kind == "email")
+        .group_by(contact_point.c.person_id)
+        .order_by(func.count().desc(), contact_point.c.person_id)
+        .limit(2)
+    )
+    introducers = [int(r.person_id) for r in busiest]
+    others = [pid for pid in pool if pid not in introducers][-3:]
+    if len(introducers) < 2 or len(others) < 3:
+        return
+    for by, to, ago, outcome in (
+        (introducers[0], others[0], 200, "met"),
+        (introducers[0], others[1], 90, "met"),
+        (introducers[1], others[2], 60, "no"),
+    ):
+        clock.freeze(end - timedelta(days=ago))
+        intros_received.add(
+            conn, introducer_id=by, person_id=to, at=clock.now(), outcome=outcome,
+            why="thought we should compare notes",
+        )  # fmt: skip
 
 
 def _people_with_mail(conn: Connection) -> list[int]:
