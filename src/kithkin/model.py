@@ -730,7 +730,7 @@ def count_of(n: int, one: str, many: str | None = None) -> str:
 SHARE_KINDS: Final = ("own", "amplify")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SocialPost(Record):
     """One thing I shared on a network, as an export tells it (`sources.social` reads them):
     my own, or someone else's amplified."""
@@ -749,7 +749,7 @@ class SocialPost(Record):
     raw: str = ""  # the item as read (JSON), for provenance
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Share(Record):
     """One thing I shared, as the store holds it: my own, or someone else's amplified (whose:
     `person_id`, said by hand or found by the author's handle or profile URL)."""
@@ -768,7 +768,7 @@ class Share(Record):
     place: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Feed(Record):
     """A person's feed for the amplify queue, and how its last fetch went."""
 
@@ -784,7 +784,7 @@ class Feed(Record):
     status: str | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class QueueItem(Record):
     """A recent post read from a person's feed: in the amplify queue while `state` is new."""
 
@@ -802,7 +802,7 @@ class QueueItem(Record):
 # -- gatherings and practice (P6, P13) -----------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Gathering(Record):
     """A recurring gathering as stored: its rule, local time and zone, and where it happens."""
 
@@ -822,7 +822,7 @@ class Gathering(Record):
     skip_budget: int = 1
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Reflection(Record):
     """A line written after a meeting or a gathering."""
 
@@ -842,7 +842,7 @@ class Reflection(Record):
 OFFER_KINDS: Final = ("skill", "knowledge", "relationship", "resource")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Offer(Record):
     """Something I can give: a skill, knowledge, a relationship, a resource."""
 
@@ -852,7 +852,7 @@ class Offer(Record):
     created_at: datetime
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Need(Record):
     """What a person needs or is going through; `status` open, suggested (for review) or
     dismissed, `source` manual or the note or story fact it was proposed from."""
@@ -867,7 +867,7 @@ class Need(Record):
     created_at: datetime
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class LedgerEntry(Record):
     """Help I gave a person (`gave`) or asked of them (`asked`)."""
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record, SocialPost, count_of
+from kithkin.model import Record, SocialPost, count_of, record
 from kithkin.sources.records import SourceProblem
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 BATCH = 1000
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SocialSummary(Record):
     read: int  # shares read (direct messages not counted)
     added: int

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import Final
 
-from kithkin.model import QueueItem, Record, Share
+from kithkin.model import QueueItem, Record, Share, record
 from kithkin.practices.today import Item, fingerprint
 
 DEFAULT_DAYS: Final = 28
@@ -26,7 +26,7 @@ QUEUE_FRESH_DAYS: Final = 30  # a post older than this has lost its recency
 QUEUE_OWED_DAYS: Final = 90  # not amplified for this long counts as never
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Tally(Record):
     """Own and amplified shares of one network (or all: "all") or one month."""
 
@@ -49,7 +49,7 @@ class Tally(Record):
         return None if ratio is None else round(100 * ratio)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Voice(Record):
     """A person I amplified: how often in the window, and when last (ever)."""
 
@@ -59,7 +59,7 @@ class Voice(Record):
     last_at: datetime | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Report(Record):
     now: datetime
     days: int

@@ -21,12 +21,11 @@ import math
 import re
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kithkin.model import Gathering, Record
+from kithkin.model import Gathering, Record, record
 
 FREQUENCIES: Final = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")  # a gathering is no more frequent
 MAX_RULE: Final = 300  # characters of a rule
@@ -42,7 +41,7 @@ class BadRule(ValueError):
     """A rule, time or zone a gathering cannot have; the message says why in one line."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Mark(Record):
     """One past occurrence and what became of it."""
 
@@ -50,7 +49,7 @@ class Mark(Record):
     state: str  # attended, forgiven, missed
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Habit(Record):
     score: float  # 0-1, the exponential score
     attended: int

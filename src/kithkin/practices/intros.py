@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 Answer = Literal["yes", "no", "unclear"]
 ANSWERS: Final = ("yes", "no")
@@ -32,7 +31,7 @@ STAGES: Final = ("proposed", "asked", "consented", "declined", "introduced")
 _TOLD_FIELDS: Final = ("work", "passions", "education", "origin", "other")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Someone(Record):
     """What the drafts need of a person: names, where they work, what I know of their story."""
 
@@ -49,7 +48,7 @@ class Someone(Record):
         return self.display_name.split()[0] if self.display_name.split() else self.display_name
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Draft(Record):
     subject: str
     body: str
@@ -157,7 +156,7 @@ def classify(text: str) -> Answer:
 # -- where an intro stands ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PartyState(Record):
     side: str
     person_id: int
@@ -213,7 +212,7 @@ def check_due(
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Reliability(Record):
     """How the introductions someone made turned out."""
 

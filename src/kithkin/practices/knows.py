@@ -22,12 +22,11 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
 from kithkin.clock import days
-from kithkin.model import CATEGORY_FACTOR, KIND_WEIGHT, Record
+from kithkin.model import CATEGORY_FACTOR, KIND_WEIGHT, Record, record
 from kithkin.practices import strength
 
 MEETING_MAX: Final = 12  # people in a meeting, me included, for its attendees to know each other
@@ -76,7 +75,7 @@ def tie_score(
     return max(seen, STATED.get(stated or "", 0.0))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Leg(Record):
     """One hop of a path: from someone to someone, how strong, and the last evidence."""
 
@@ -88,7 +87,7 @@ class Leg(Record):
     evidence: str  # the last evidence, said: "a reply on 'Re: x'", "met at 'Standup'"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Path(Record):
     """An intro path: one leg (I know the target) or two (me → introducer → target)."""
 

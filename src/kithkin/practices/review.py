@@ -17,11 +17,11 @@ prints. Pure: it is handed what the store holds and computes every number here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Final
 
-from kithkin.model import SPOKEN, WRITTEN, Contact, Record
+from kithkin.model import SPOKEN, WRITTEN, Contact, Record, record
 
 WEEKS: Final = 12
 HEATMAP_WEEKS: Final = 26
@@ -36,14 +36,14 @@ GOALS: Final = {  # name: what it counts
 TRACKED: Final = frozenset(GOALS)  # a goal kithkin could not count would show "not tracked"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class WeekCount(Record):
     week: date  # its Monday
     mine: int
     theirs: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Goal(Record):
     name: str
     label: str
@@ -51,13 +51,13 @@ class Goal(Record):
     actual: int | None  # None: kithkin has no data for it yet
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Due(Record):
     day: date
     state: str  # missed (it passed without a touch), upcoming
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class MemberLine(Record):
     person_id: int
     display_name: str
@@ -66,13 +66,13 @@ class MemberLine(Record):
     due: list[Due]  # in the 12 weeks
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Point(Record):
     day: date
     value: float
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Change(Record):
     person_id: int
     display_name: str
@@ -80,7 +80,7 @@ class Change(Record):
     after: float
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Review(Record):
     week: date  # Monday
     last_day: date  # Sunday
@@ -271,7 +271,7 @@ def minutes_spent(
     return total
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class MonthCount(Record):
     month: date  # its first day
     mine: int  # interactions I made happen

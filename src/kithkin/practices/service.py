@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Final
 
-from kithkin.model import Need, Offer, Record
+from kithkin.model import Need, Offer, Record, record
 from kithkin.practices.today import Item, fingerprint
 
 # Similarity of two texts, many at once: for each query, a score per candidate (0..1, or any
@@ -39,7 +38,7 @@ _TRIVIAL: Final = re.compile(
 MIN_SCORE: Final = 0.2  # below this an embedding similarity is no match
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Balance(Record):
     person_id: int
     display_name: str
@@ -51,7 +50,7 @@ class Balance(Record):
         return self.gave - self.asked
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Candidate(Record):
     """A person I know who could help, with the text about them (their work, a story fact)."""
 
@@ -60,7 +59,7 @@ class Candidate(Record):
     text: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Match(Record):
     kind: str  # offer (one of my offers fits their need), person (someone I know could help)
     need: Need

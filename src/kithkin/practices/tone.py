@@ -19,12 +19,12 @@ import math
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 if TYPE_CHECKING:
     import pyphen
@@ -37,7 +37,7 @@ _YOU = re.compile(r"\b(you|you're|you've|you'd|you'll|your|yours|yourself)\b", r
 _QUOTED = re.compile(r"^[ \t]*>.*$", re.M)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Rule(Record):
     id: str
     kind: str
@@ -49,7 +49,7 @@ class Rule(Record):
     min_hits: int = 1
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Rules(Record):
     threshold: float
     rules: tuple[Rule, ...]
@@ -57,7 +57,7 @@ class Rules(Record):
     weights: dict[str, float]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Flag(Record):
     rule: str  # the rule's id: "sales.offer", "self", "length", ...
     kind: str  # sales, pressure, favour, self, length, reading, cliche
@@ -67,7 +67,7 @@ class Flag(Record):
     weight: float = 0.0  # what it added to the score (before the 1 - exp(-x))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Tone(Record):
     score: float  # 0 (a note between friends) to 1 (a campaign)
     threshold: float

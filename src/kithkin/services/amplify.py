@@ -9,14 +9,14 @@ when asked; "shared it" / "not for me").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NoSuchLocation
-from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, count_of, to_jsonable
+from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, count_of, record, to_jsonable
 from kithkin.practices.amplify import DEFAULT_DAYS, DEFAULT_TARGET
 from kithkin.practices.amplify import Report as Report
 from kithkin.practices.today import Item
@@ -179,7 +179,7 @@ def today_items(db: Database, *, now: datetime | None = None) -> list[Item]:
     return items(nudges, now)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class AuthorLinked(Record):
     person_id: int
     display_name: str
@@ -275,21 +275,21 @@ MAX_FEEDS_FETCHED: Final = 500
 ITEMS_KEPT: Final = 50  # undecided items kept per feed
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FeedAdded(Record):
     person_id: int
     display_name: str
     urls: list[tuple[str, bool]]  # (url, whether new)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Fetched(Record):
     feeds: int
     new_items: int
     lines: list[str] = field(default_factory=list)  # one per feed: how it went
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Ranked(Record):
     item: QueueItem
     why: str

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin.errors import InvalidInput, KithkinError
 from kithkin.ingest.capture import Match as Match
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.services.common import PersonRef, parse_date, person_id
 from kithkin.sources.card_image import MAX_BYTES as MAX_BYTES
 from kithkin.sources.card_text import DRAFT_KINDS as DRAFT_KINDS
@@ -41,7 +40,7 @@ STORY_QUESTIONS: Final = (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class CaptureDraft(Record):
     """A draft read from one input, who it may be, and (when kept) its id."""
 
@@ -75,7 +74,7 @@ class CaptureDraft(Record):
         }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Captured(Record):
     drafts: tuple[CaptureDraft, ...]
     errors: tuple[str, ...]  # one line per input that gave no draft
@@ -84,7 +83,7 @@ class Captured(Record):
         return {"drafts": [d.as_json() for d in self.drafts], "errors": list(self.errors)}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class CaptureSaved(Record):
     person_id: int
     display_name: str

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from kithkin import clock
 from kithkin.errors import NotFound
-from kithkin.model import Record
+from kithkin.model import Record, record
 
 if TYPE_CHECKING:
     from kithkin.store import Database
@@ -24,7 +23,7 @@ DUE_AHEAD_DAYS: Final = 60  # due reminders up to two months ahead
 CALENDAR_NAME: Final = "kithkin: gatherings and who is due"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Exported(Record):
     path: str
     gatherings: int

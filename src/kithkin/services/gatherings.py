@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.model import Gathering, Record
+from kithkin.model import Gathering, Record, record
 from kithkin.practices import gatherings as practice
 from kithkin.practices.gatherings import Habit, Mark
 from kithkin.services.common import PersonRef, parse_date, person_id
@@ -39,7 +39,7 @@ MAX_NAME: Final = 200
 MAX_TEXT: Final = 500  # characters of a link, hashtag, channel, platform or group
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Status(Record):
     """A gathering as the list shows it."""
 
@@ -51,13 +51,13 @@ class Status(Record):
     met: list[tuple[int, str, date]]  # people met there: (id, name, day)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Gatherings(Record):
     now: datetime
     gatherings: list[Status]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Attended(Record):
     gathering: Gathering
     day: date
@@ -65,7 +65,7 @@ class Attended(Record):
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Met(Record):
     gathering: Gathering
     person_id: int

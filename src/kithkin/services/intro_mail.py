@@ -16,13 +16,13 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Final
 
 from kithkin import clock
 from kithkin.errors import KithkinError
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices import intros as practice
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ CRASH_ENV: Final = "KITHKIN_CRASH_AT"  # tests: "STEP" or "STEP#N" (the N-th tim
 _crash_counts: dict[str, int] = {}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Options(Record):
     """How mail goes out; tests replace the seams."""
 
@@ -49,7 +49,7 @@ class Options(Record):
     password: Callable[[SmtpSettings], str | None] | None = None  # None: env var or keyring
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SendStep(Record):
     """One mail of an intro and what became of it."""
 
@@ -95,7 +95,7 @@ def someone_of(conn: Connection, pid: int) -> practice.Someone:
 # -- sending -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class _Mail(Record):
     intro_id: int
     kind: str

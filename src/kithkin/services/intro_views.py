@@ -4,12 +4,11 @@ asks of me about them, and my networking style, which orders Today."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices import intros as practice
 from kithkin.services.common import PersonRef, person_id
 from kithkin.services.intro_mail import party_state
@@ -29,7 +28,7 @@ STYLE_KEY: Final = "style"
 STYLES: Final = ("connector", "gatherer", "both")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PartyView(Record):
     side: str
     person_id: int
@@ -44,7 +43,7 @@ class PartyView(Record):
     follow_up_due: bool
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class IntroView(Record):
     id: int
     a: str

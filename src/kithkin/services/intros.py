@@ -25,12 +25,11 @@ import email
 import email.policy
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from email.message import Message
 from typing import TYPE_CHECKING, Final
 
 from kithkin.errors import Conflict, InvalidInput, KithkinError, NotFound
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices import intros as practice
 from kithkin.services.common import PersonRef, person_id
 from kithkin.services.intro_mail import (
@@ -68,7 +67,7 @@ if TYPE_CHECKING:
 REPLY_CHARS: Final = 20_000  # of a reply's text read for its answer (quotes come after)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RequestDraft(Record):
     side: str
     person_id: int
@@ -78,7 +77,7 @@ class RequestDraft(Record):
     body: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Proposal(Record):
     """What `propose` drafted, and (with send) the intro made and what its sending did."""
 
@@ -90,7 +89,7 @@ class Proposal(Record):
     sent: tuple[SendStep, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Recognised(Record):
     """A reply read as an answer."""
 

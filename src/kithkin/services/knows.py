@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices.knows import Leg, Path
 from kithkin.services.common import PersonRef, person_id
 
@@ -30,7 +29,7 @@ TIERS: Final = ("strong", "moderate", "weak")
 _DOMAIN: Final = re.compile(r"@?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63})\Z")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class TieView(Record):
     """One tie of a person, as a list shows it."""
 
@@ -46,14 +45,14 @@ class TieView(Record):
     last: str  # the last evidence, said
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PersonTies(Record):
     person_id: int
     name: str
     ties: list[TieView]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Stated(Record):
     """What `kithkin knows A B` did."""
 
@@ -65,13 +64,13 @@ class Stated(Record):
     score: float
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Rebuilt(Record):
     ties: int
     evidence: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class IntroPaths(Record):
     """Who can introduce me to a target, best first."""
 

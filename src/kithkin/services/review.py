@@ -5,13 +5,12 @@ gatherings (which can become story facts). `kithkin review`, the Review page and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import Record, Reflection
+from kithkin.model import Record, Reflection, record
 from kithkin.practices import review as practice
 from kithkin.practices.review import Change as Change
 from kithkin.practices.review import Due as Due
@@ -32,7 +31,7 @@ GROWTH_CANDIDATES: Final = 40  # people whose strength change is computed, most 
 SHOWN: Final = 5  # people who grew or faded most
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Pending(Record):
     """A meeting or gathering that ended lately with no reflection yet."""
 

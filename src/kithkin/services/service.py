@@ -10,13 +10,13 @@ them as `suggested` (shown for review on the Service page and by `kithkin need l
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import OFFER_KINDS, LedgerEntry, Need, Offer, Record
+from kithkin.model import OFFER_KINDS, LedgerEntry, Need, Offer, Record, record
 from kithkin.practices import service as practice
 from kithkin.practices.service import Balance as Balance
 from kithkin.practices.service import Candidate, Match
@@ -30,14 +30,14 @@ if TYPE_CHECKING:
 METHODS = ("auto", "embedding", "bm25")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Logged(Record):
     entry: LedgerEntry
     balance: Balance
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Ledger(Record):
     entries: list[LedgerEntry]
     balances: list[Balance]  # per person, those I asked more of first
@@ -45,7 +45,7 @@ class Ledger(Record):
     asked: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Matches(Record):
     method: str  # embedding, bm25, none
     matches: list[Match]
@@ -335,7 +335,7 @@ def _id(value: int | str, what: str) -> int:
     return int(text)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PersonService(Record):
     """What the person page and the brief show of service: their open needs, the ledger with
     them, and the nudge before asking them anything."""

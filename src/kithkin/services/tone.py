@@ -7,12 +7,11 @@ I never helped is flagged, with the nudge to give first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from kithkin.errors import InvalidInput
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.practices import tone as practice
 from kithkin.practices.tone import Flag as Flag
 from kithkin.practices.tone import Tone as Tone
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 MAX_READ: Final = 2_000_000  # bytes of a draft file read: past that, its start only
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ToneCheck(Record):
     source: str  # the file's name, "-", or "draft"
     tone: Tone

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -10,13 +9,13 @@ from sqlalchemy import Connection, delete, insert, select
 
 from kithkin import clock
 from kithkin.errors import NotFound
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.store.schema_capture import capture_draft
 
 KEEP_DAYS: Final = 30  # a draft nobody saved is dropped after a month
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class StoredDraft(Record):
     id: int
     created_at: datetime

@@ -5,7 +5,6 @@ gathering can be picked from."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -13,7 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from kithkin import clock
 from kithkin.errors import Conflict, NotFound
-from kithkin.model import Gathering, Record
+from kithkin.model import Gathering, Record, record
 from kithkin.store import activity
 from kithkin.store.schema import person
 from kithkin.store.schema_calendar import calendar_event
@@ -36,7 +35,7 @@ FIELDS: Final = (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Series(Record):
     """A recurring event of an imported calendar: what a gathering can be picked from."""
 

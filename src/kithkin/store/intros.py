@@ -9,7 +9,6 @@ and the kind of mail, so recording it again returns the same entry and nothing i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -17,7 +16,7 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from kithkin import clock
 from kithkin.errors import Conflict, InvalidInput, NotFound
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.store import activity
 from kithkin.store.schema import contact_point, person, story_fact
 from kithkin.store.schema_intro import intro, intro_party
@@ -26,7 +25,7 @@ from kithkin.store.schema_mail import mail_message, mail_thread_ref
 WHY_CHARS: Final = 1000
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Party(Record):
     id: int
     intro_id: int
@@ -47,7 +46,7 @@ class Party(Record):
     followup_outbox_id: int | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Intro(Record):
     id: int
     a_id: int
@@ -357,7 +356,7 @@ def set_outcome(conn: Connection, intro_id: int, outcome: str) -> None:
 # -- replies -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Reply(Record):
     party_id: int
     message_id: str

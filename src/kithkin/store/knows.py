@@ -10,7 +10,6 @@ other end is, when it is someone's address.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -28,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 
-from kithkin.model import Record
+from kithkin.model import Record, record
 from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import contact_point, person
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
@@ -55,7 +54,7 @@ def domain_of(key: str) -> str | None:
     return key.rpartition("@")[2] or None if "@" in key else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Piece(Record):
     """One piece of evidence that `x` and `y` know each other."""
 
@@ -68,7 +67,7 @@ class Piece(Record):
     subject: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Tie(Record):
     id: int
     a: str
@@ -86,7 +85,7 @@ class Tie(Record):
         return self.b if key == self.a else self.a
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Toward(Record):
     """A tie that ends at the target: its other end, and whose address that is."""
 
@@ -310,7 +309,7 @@ def drop_meetings_but(conn: Connection, refs: set[str], now: datetime, weigh: We
 # -- what the evidence is made from ------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Reply(Record):
     """A stored message that answers another one, with who wrote each."""
 
@@ -372,7 +371,7 @@ def replies(conn: Connection, message_ids: Sequence[str] | None = None) -> Itera
             )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Meeting(Record):
     source_id: str
     summary: str | None
@@ -476,7 +475,7 @@ def _person_key(key: str) -> int | None:
     return int(key[1:]) if key.startswith("#") and key[1:].isdigit() else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Mine(Record):
     """My relationship with someone, as much of it as a path's first leg needs."""
 

@@ -4,13 +4,12 @@ learned, and the meetings of the calendar."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, String, func, select, type_coerce
 
-from kithkin.model import SPOKEN, Contact, Record
+from kithkin.model import SPOKEN, Contact, Record, record
 from kithkin.store.bulk import chunks
 from kithkin.store.schema import interaction, interaction_participant, person, story_fact
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
@@ -19,7 +18,7 @@ from kithkin.store.schema_mail import mail_message
 _ROLE_RANK = {"with": 0, "from": 1, "to": 2, "cc": 3, "bcc": 4, "list": 5}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Learned(Record):
     person_id: int
     display_name: str
@@ -27,7 +26,7 @@ class Learned(Record):
     text: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class CalendarMeeting(Record):
     id: int
     title: str
@@ -138,7 +137,7 @@ def meetings_between(conn: Connection, start: datetime, end: datetime) -> list[C
     ]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Spoken(Record):
     """A meeting, call, coffee, meal or event: what a reflection can be written about."""
 
