@@ -17,7 +17,6 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import field
-from email.utils import parseaddr
 from typing import TYPE_CHECKING, Final
 
 from kithkin import clock
@@ -334,6 +333,8 @@ def stored_smtp(conn: Connection) -> SmtpSettings | None:
 
 
 def message_domain(smtp: SmtpSettings, mine: Sequence[str]) -> str:
+    from email.utils import parseaddr
+
     sender = parseaddr(smtp.from_address)[1] or (mine[0] if mine else "")
     return sender.rpartition("@")[2] or "kithkin.invalid"
 
