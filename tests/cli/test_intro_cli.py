@@ -31,8 +31,10 @@ def test_propose_list_and_errors(run: Any) -> None:
     dry = run("intro", "propose", "Ana", "Bo", "--why", "both sail")
     assert dry.code == 0 and "Subject: Would you like to meet Bo Chen?" in dry.out
     assert "a dry run" in dry.err
+    assert dry.out.count(": reads as a person]") == 2  # each draft's tone beside it
     data = json.loads(run("intro", "propose", "Ana", "Bo", "--why", "both sail", "--json").out)
     assert [r["address"] for r in data["requests"]] == ["ana@acme.example", "bo@bee.example"]
+    assert all(r["tone"] < 0.5 and not r["salesy"] for r in data["requests"])
     assert json.loads(run("intro", "list", "--json").out) == []
     assert "no introductions yet" in run("intro", "list").out
     no_server = run("intro", "propose", "Ana", "Bo", "--why", "x", "--send")

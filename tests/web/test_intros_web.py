@@ -59,6 +59,7 @@ def test_preview_then_send_then_consent_then_introduce(
     preview = post_form(client, "/intros", "/intros/preview", **ids)
     assert preview.status_code == 200
     assert "Would you like to meet Ana Lima?" in preview.text
+    assert preview.text.count("reads as a person") == 2  # each draft's tone beside it
     assert XSS not in preview.text and "&lt;script&gt;" in preview.text
     assert handler.received == [] and client.get("/api/intros").json() == []  # a dry run
     sent = post_form(client, "/intros", "/intros/propose", **ids)

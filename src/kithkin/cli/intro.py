@@ -80,6 +80,11 @@ def intro_propose(ctx: Context, a: str, b: str, why: str, send: bool, as_json: b
         click.echo(f"Subject: {draft.subject}")
         click.echo("")
         click.echo(draft.body)
+        if draft.tone is not None:
+            said = "reads as sales-y" if draft.salesy else "reads as a person"
+            click.echo(f"[tone {draft.tone:.2f}: {said}]")
+            for flag in draft.tone_flags:
+                click.echo(f"[{flag}]")
         click.echo("-" * 60)
     if found.intro_id is None:
         click.echo("a dry run: nothing stored or sent; --send asks them both", err=True)

@@ -187,6 +187,17 @@ def check(
     )
 
 
+def trips(text: str, rules: Rules, kinds: Sequence[str] = ("sales", "pressure")) -> bool:
+    """Whether `text` alone meets a rule of these kinds (a fact about someone that would make
+    a draft quoting it read as a pitch: "writes a newsletter")."""
+    body = _QUOTED.sub("", text[: int(rules.limits.get("max_chars", 100_000))])
+    return any(
+        len(_hits(rule.patterns, body, rule.max_hits)) >= max(rule.min_hits, 1)
+        for rule in rules.rules
+        if rule.kind in kinds
+    )
+
+
 def _hits(patterns: Sequence[re.Pattern[str]], text: str, most: int) -> list[str]:
     found: list[str] = []
     for pattern in patterns:

@@ -79,15 +79,20 @@ def crash_point(name: str) -> None:
 
 
 def someone_of(conn: Connection, pid: int) -> practice.Someone:
+    """What the drafts tell of a person: a fact of their story the tone check would read as a
+    pitch or as pressure ("writes a newsletter") is left out, so the drafts stay notes."""
+    from kithkin.practices import tone
+    from kithkin.services.tone import rules_in_use
     from kithkin.store import intros, people
 
     found = people.get_person(conn, pid)
+    rules = rules_in_use()
     return practice.Someone(
         display_name=found.display_name,
         given_name=found.given_name,
         organisation=found.organisation,
         title=found.title,
-        facts=tuple(intros.person_facts(conn, pid)),
+        facts=tuple(f for f in intros.person_facts(conn, pid) if not tone.trips(f[1], rules)),
     )
 
 

@@ -75,6 +75,9 @@ class RequestDraft(Record):
     address: str
     subject: str
     body: str
+    tone: float | None = None  # its tone check's score, 0 (a note) to 1 (a campaign)
+    salesy: bool = False  # the score is at the threshold or past it
+    tone_flags: tuple[str, ...] = ()  # what the check flagged: "kind: why"
 
 
 @record
@@ -121,6 +124,7 @@ def propose(
         me = settings.get_me(conn)
         smtp = options.smtp or stored_smtp(conn)
         _check_pair(conn, drafts[0].person_id, drafts[1].person_id)
+    drafts = tuple(_toned(db, d) for d in drafts)
     proposal = Proposal(drafts[0].display_name, drafts[1].display_name, why.strip(), drafts)
     if not send:
         return proposal
@@ -148,6 +152,17 @@ def propose(
     crash_point("queued")
     sent = send_ready(db, intro_id=made.id, options=options)
     return Proposal(proposal.a, proposal.b, proposal.why, drafts, made.id, tuple(sent))
+
+
+def _toned(db: Database, draft: RequestDraft) -> RequestDraft:
+    """The draft with its tone check (to its reader, with the ledger in), shown beside it."""
+    from dataclasses import replace
+
+    from kithkin.services.tone import check_tone
+
+    tone = check_tone(db, draft.body, to=draft.person_id).tone
+    flags = tuple(f"{f.kind}: {f.why}" for f in tone.flags)
+    return replace(draft, tone=tone.score, salesy=tone.salesy, tone_flags=flags)
 
 
 def _drafts(conn: Connection, a: PersonRef, b: PersonRef, why: str) -> tuple[RequestDraft, ...]:

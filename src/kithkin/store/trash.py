@@ -8,7 +8,7 @@ happens to rows older than `TRASH_DAYS` the next time anything is deleted.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
@@ -20,9 +20,7 @@ from kithkin.store import activity, search
 from kithkin.store.people import summaries
 from kithkin.store.rows import live_row
 from kithkin.store.schema import (
-    activity as activity_table,
-)
-from kithkin.store.schema import (
+    UTCDateTime,
     contact_point,
     duplicate_decision,
     interaction_participant,
@@ -33,7 +31,14 @@ from kithkin.store.schema import (
     source_record,
     story_fact,
 )
+from kithkin.store.schema import (
+    activity as activity_table,
+)
 from kithkin.store.schema_amplify import amplify_feed, amplify_item, share
+from kithkin.store.schema_calendar import calendar_attendee
+from kithkin.store.schema_gathering import gathering_person, reflection
+from kithkin.store.schema_intro import intro, intro_party
+from kithkin.store.schema_knows import knows_evidence, knows_tie
 from kithkin.store.schema_service import ledger_entry, need
 
 TRASH_DAYS: Final = 30
@@ -41,8 +46,9 @@ _FILLABLE: Final = ("given_name", "family_name", "organisation", "title")
 # Rows that belong to one person and move with them on a merge (undo moves them back by id).
 _MOVED_BY_ID: Final = (
     contact_point, story_fact, note, source_record, person_photo,
-    share, amplify_feed, amplify_item, need, ledger_entry,
+    share, amplify_feed, amplify_item, need, ledger_entry, reflection,
 )  # fmt: skip
+_TIERS: Final = ("weak", "moderate", "strong")  # of a tie I stated, weakest first
 
 
 def delete_person(conn: Connection, person_id: int) -> int:
@@ -101,6 +107,10 @@ def merge_people(conn: Connection, keep_id: int, other_id: int) -> int:
         conn.execute(update(table).where(table.c.id.in_(ids)).values(person_id=keep_id))
         moved[table.name] = ids
     moved.update(_move_decisions(conn, keep_id, other_id))
+    moved.update(_move_intros(conn, keep_id, other_id))
+    moved.update(_move_gatherings(conn, keep_id, other_id))
+    moved.update(_move_attendees(conn, keep_id, other_id))
+    moved.update(_move_ties(conn, keep_id, other_id))
 
     keep_tags = set(
         conn.scalars(select(person_tag.c.tag_id).where(person_tag.c.person_id == keep_id))
@@ -289,6 +299,10 @@ def _unmerge(conn: Connection, payload: dict[str, Any]) -> None:
         ids = moved.get(table.name, [])  # merges made before 0002 moved fewer tables
         conn.execute(update(table).where(table.c.id.in_(ids)).values(person_id=other_id))
     _restore_decisions(conn, keep_id, moved)
+    _restore_intros(conn, other_id, moved)
+    _restore_gatherings(conn, keep_id, other_id, moved)
+    _restore_attendees(conn, other_id, moved)
+    _restore_ties(conn, moved)
     added_tags = moved["tags_added"]
     conn.execute(
         delete(person_tag).where(
@@ -371,3 +385,232 @@ def _restore_decisions(conn: Connection, keep_id: int, moved: dict[str, Any]) ->
                 person_a=a, person_b=b, decision=decision, decided_at=datetime.fromisoformat(at)
             )
         )
+
+
+def _move_intros(conn: Connection, keep_id: int, other_id: int) -> dict[str, Any]:
+    """The introductions `other` is a party to, or made, become `keep`'s (with their parties'
+    rows); an introduction between the two of them stays as it was (it would introduce
+    someone to themselves)."""
+    between = set(
+        conn.scalars(
+            select(intro.c.id).where(
+                intro.c.pair_key == f"{min(keep_id, other_id)}-{max(keep_id, other_id)}"
+            )
+        )
+    )
+    out: dict[str, Any] = {}
+    for column in ("a_id", "b_id", "introducer_id"):
+        col = intro.c[column]
+        ids = [
+            i for i in conn.scalars(select(intro.c.id).where(col == other_id)) if i not in between
+        ]
+        if ids:
+            conn.execute(update(intro).where(intro.c.id.in_(ids)).values({column: keep_id}))
+        out[f"intro_{column}"] = ids
+    _rekey_pairs(conn, out["intro_a_id"] + out["intro_b_id"])
+    parties = [
+        r.id
+        for r in conn.execute(
+            select(intro_party.c.id, intro_party.c.intro_id).where(
+                intro_party.c.person_id == other_id
+            )
+        )
+        if r.intro_id not in between
+    ]
+    if parties:
+        conn.execute(
+            update(intro_party).where(intro_party.c.id.in_(parties)).values(person_id=keep_id)
+        )
+    out["intro_parties"] = parties
+    return out
+
+
+def _restore_intros(conn: Connection, other_id: int, moved: dict[str, Any]) -> None:
+    for column in ("a_id", "b_id", "introducer_id"):
+        ids = moved.get(f"intro_{column}", [])
+        if ids:
+            conn.execute(update(intro).where(intro.c.id.in_(ids)).values({column: other_id}))
+    _rekey_pairs(conn, moved.get("intro_a_id", []) + moved.get("intro_b_id", []))
+    parties = moved.get("intro_parties", [])
+    if parties:
+        conn.execute(
+            update(intro_party).where(intro_party.c.id.in_(parties)).values(person_id=other_id)
+        )
+
+
+def _rekey_pairs(conn: Connection, intro_ids: list[int]) -> None:
+    """The pair key of these introductions from their parties (after a party changed)."""
+    for row in conn.execute(
+        select(intro.c.id, intro.c.a_id, intro.c.b_id).where(intro.c.id.in_(intro_ids))
+    ):
+        low, high = sorted((int(row.a_id), int(row.b_id)))
+        conn.execute(update(intro).where(intro.c.id == row.id).values(pair_key=f"{low}-{high}"))
+
+
+def _move_gatherings(conn: Connection, keep_id: int, other_id: int) -> dict[str, Any]:
+    """The gatherings where I met `other` become gatherings where I met `keep` (where I met
+    both, `keep`'s day stays and `other`'s row is remembered for undo)."""
+    mine = set(
+        conn.scalars(
+            select(gathering_person.c.gathering_id).where(gathering_person.c.person_id == keep_id)
+        )
+    )
+    rows = list(
+        conn.execute(select(gathering_person).where(gathering_person.c.person_id == other_id))
+    )
+    moved = [int(r.gathering_id) for r in rows if r.gathering_id not in mine]
+    dropped = [
+        [int(r.gathering_id), r.on_day.isoformat(), r.at.isoformat()]
+        for r in rows
+        if r.gathering_id in mine
+    ]
+    if dropped:
+        conn.execute(
+            delete(gathering_person).where(
+                gathering_person.c.person_id == other_id,
+                gathering_person.c.gathering_id.in_([d[0] for d in dropped]),
+            )
+        )
+    if moved:
+        conn.execute(
+            update(gathering_person)
+            .where(
+                gathering_person.c.person_id == other_id,
+                gathering_person.c.gathering_id.in_(moved),
+            )
+            .values(person_id=keep_id)
+        )
+    return {"gatherings_moved": moved, "gatherings_dropped": dropped}
+
+
+def _restore_gatherings(
+    conn: Connection, keep_id: int, other_id: int, moved: dict[str, Any]
+) -> None:
+    ids = moved.get("gatherings_moved", [])
+    if ids:
+        conn.execute(
+            update(gathering_person)
+            .where(
+                gathering_person.c.person_id == keep_id, gathering_person.c.gathering_id.in_(ids)
+            )
+            .values(person_id=other_id)
+        )
+    dropped = moved.get("gatherings_dropped", [])
+    if dropped:
+        conn.execute(
+            insert(gathering_person),
+            [
+                {
+                    "gathering_id": g,
+                    "person_id": other_id,
+                    "on_day": date.fromisoformat(day),
+                    "at": datetime.fromisoformat(at),
+                }
+                for g, day, at in dropped
+            ],
+        )
+
+
+def _move_attendees(conn: Connection, keep_id: int, other_id: int) -> dict[str, Any]:
+    """The calendar attendees that were `other` are `keep`."""
+    keys = [
+        [int(r.event_id), str(r.address)]
+        for r in conn.execute(
+            select(calendar_attendee.c.event_id, calendar_attendee.c.address).where(
+                calendar_attendee.c.person_id == other_id
+            )
+        )
+    ]
+    if keys:
+        conn.execute(
+            update(calendar_attendee)
+            .where(calendar_attendee.c.person_id == other_id)
+            .values(person_id=keep_id)
+        )
+    return {"attendees": keys}
+
+
+def _restore_attendees(conn: Connection, other_id: int, moved: dict[str, Any]) -> None:
+    for event_id, address in moved.get("attendees", []):
+        conn.execute(
+            update(calendar_attendee)
+            .where(calendar_attendee.c.event_id == event_id, calendar_attendee.c.address == address)
+            .values(person_id=other_id)
+        )
+
+
+def _move_ties(conn: Connection, keep_id: int, other_id: int) -> dict[str, Any]:
+    """The ties I stated of `other` (`#other` ends; ties of addresses follow the contact
+    points) become `keep`'s: a tie to someone `keep` has a tie to already merges into it (the
+    stronger tier stays), a tie between the two of them is dropped. Undo puts back every tie
+    as it was from the rows remembered here."""
+    old, new = f"#{other_id}", f"#{keep_id}"
+    rows = list(
+        conn.execute(select(knows_tie).where((knows_tie.c.a == old) | (knows_tie.c.b == old)))
+    )
+    if not rows:
+        return {}
+    ids = [int(r.id) for r in rows]
+    pieces = list(conn.execute(select(knows_evidence).where(knows_evidence.c.tie_id.in_(ids))))
+    saved: dict[str, Any] = {
+        "ties": [_dump(knows_tie, r) for r in rows],
+        "evidence": [_dump(knows_evidence, r) for r in pieces],
+        "tiers": [],  # [tie id, its tier before] of the ties others merged into
+    }
+    gone = []
+    for row in rows:
+        x = new if row.a == old else str(row.a)
+        y = new if row.b == old else str(row.b)
+        if x == y:  # a tie between the two of them
+            gone.append(int(row.id))
+            continue
+        a, b = min(x, y), max(x, y)
+        held = conn.execute(
+            select(knows_tie.c.id, knows_tie.c.stated).where(knows_tie.c.a == a, knows_tie.c.b == b)
+        ).first()
+        if held is None:
+            conn.execute(update(knows_tie).where(knows_tie.c.id == row.id).values(a=a, b=b))
+            continue
+        gone.append(int(row.id))
+        tier = max((held.stated, row.stated), key=lambda t: _TIERS.index(t) if t in _TIERS else -1)
+        if tier != held.stated:
+            saved["tiers"].append([int(held.id), held.stated])
+            conn.execute(update(knows_tie).where(knows_tie.c.id == held.id).values(stated=tier))
+    if gone:
+        conn.execute(delete(knows_evidence).where(knows_evidence.c.tie_id.in_(gone)))
+        conn.execute(delete(knows_tie).where(knows_tie.c.id.in_(gone)))
+    return {"knows": saved}
+
+
+def _restore_ties(conn: Connection, moved: dict[str, Any]) -> None:
+    saved = moved.get("knows")
+    if not saved:
+        return
+    for tie_id, tier in saved["tiers"]:
+        conn.execute(update(knows_tie).where(knows_tie.c.id == tie_id).values(stated=tier))
+    ids = [t["id"] for t in saved["ties"]]
+    conn.execute(delete(knows_evidence).where(knows_evidence.c.tie_id.in_(ids)))
+    conn.execute(delete(knows_tie).where(knows_tie.c.id.in_(ids)))
+    conn.execute(insert(knows_tie), [_load(knows_tie, t) for t in saved["ties"]])
+    if saved["evidence"]:
+        conn.execute(insert(knows_evidence), [_load(knows_evidence, e) for e in saved["evidence"]])
+
+
+def _dump(table: Any, row: Any) -> dict[str, Any]:
+    """A row as JSON for an undo payload (times as ISO text)."""
+    out = {}
+    for c in table.columns:
+        value = getattr(row, c.name)
+        out[c.name] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def _load(table: Any, saved: dict[str, Any]) -> dict[str, Any]:
+    """A row of `_dump` back as values to insert."""
+    out = {}
+    for c in table.columns:
+        value = saved.get(c.name)
+        if value is not None and isinstance(c.type, UTCDateTime):
+            value = datetime.fromisoformat(value)
+        out[c.name] = value
+    return out
