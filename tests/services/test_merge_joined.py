@@ -144,3 +144,24 @@ def test_introductions_stay_attached_to_the_kept_person(db: Database) -> None:
     assert "Dana Whitfield" in people.get_person(db, person=keep).display_name
     _undo(db)
     assert _rows(db) == before
+
+
+def test_introductions_made_for_me_follow_the_kept_person(db: Database) -> None:
+    from kithkin.services import intros
+    from kithkin.store import intros_received
+
+    keep, other = person(db, "Dana Whitfield"), person(db, "D. Whitfield")
+    sam, lee = person(db, "Sam"), person(db, "Lee")
+    by_other = intros.record_received(db, by=f"#{other}", to=f"#{sam}", outcome="met")
+    to_other = intros.record_received(db, by=f"#{lee}", to=f"#{other}", outcome="no")
+    between = intros.record_received(db, by=f"#{keep}", to=f"#{other}")
+    before = _rows(db)
+    _merge(db, keep, other)
+    with db.read() as conn:
+        assert intros_received.get(conn, by_other.id).introducer_id == keep
+        assert intros_received.get(conn, to_other.id).person_id == keep
+        kept = intros_received.get(conn, between.id)  # me to themselves: left as it was
+        assert (kept.introducer_id, kept.person_id) == (keep, other)
+    assert intros.introducer_reliability(db, keep).met == 1
+    _undo(db)
+    assert _rows(db) == before

@@ -37,7 +37,7 @@ from kithkin.store.schema import (
 from kithkin.store.schema_amplify import amplify_feed, amplify_item, share
 from kithkin.store.schema_calendar import calendar_attendee
 from kithkin.store.schema_gathering import gathering_person, reflection
-from kithkin.store.schema_intro import intro, intro_party
+from kithkin.store.schema_intro import intro, intro_party, intro_received
 from kithkin.store.schema_knows import knows_evidence, knows_tie
 from kithkin.store.schema_service import ledger_entry, need
 
@@ -422,10 +422,34 @@ def _move_intros(conn: Connection, keep_id: int, other_id: int) -> dict[str, Any
             update(intro_party).where(intro_party.c.id.in_(parties)).values(person_id=keep_id)
         )
     out["intro_parties"] = parties
+    # the introductions made for me: by `other`, or of me to `other` (one between the two of
+    # them stays as it was: it would have someone introduce me to themselves)
+    for column, mate in (("introducer_id", "person_id"), ("person_id", "introducer_id")):
+        col = intro_received.c[column]
+        ids = list(
+            conn.scalars(
+                select(intro_received.c.id).where(
+                    col == other_id, intro_received.c[mate] != keep_id
+                )
+            )
+        )
+        if ids:
+            conn.execute(
+                update(intro_received).where(intro_received.c.id.in_(ids)).values({column: keep_id})
+            )
+        out[f"received_{column}"] = ids
     return out
 
 
 def _restore_intros(conn: Connection, other_id: int, moved: dict[str, Any]) -> None:
+    for column in ("introducer_id", "person_id"):
+        ids = moved.get(f"received_{column}", [])
+        if ids:
+            conn.execute(
+                update(intro_received)
+                .where(intro_received.c.id.in_(ids))
+                .values({column: other_id})
+            )
     for column in ("a_id", "b_id", "introducer_id"):
         ids = moved.get(f"intro_{column}", [])
         if ids:
