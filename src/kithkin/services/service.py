@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from kithkin import clock
@@ -217,10 +217,16 @@ def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
 
 
 def matches(
-    db: Database, *, method: str = "auto", per_need: int = 2, remember: bool = True
+    db: Database,
+    *,
+    method: str = "auto",
+    per_need: int = 2,
+    remember: bool = True,
+    since: datetime | None = None,
 ) -> Matches:
     """My offers × people's open needs, and those needs × the people I know who could help,
-    ranked by meaning (the embedding model) or, without it, by bm25."""
+    ranked by meaning (the embedding model) or, without it, by bm25; `since`: only the needs
+    opened since then."""
     from kithkin.practices import meaning
     from kithkin.store import service as store
 
@@ -230,6 +236,10 @@ def matches(
     with db.read() as conn:
         state = store.match_state(conn)
         needs = store.needs(conn, statuses=("open",), today=today)
+        if since is not None:
+            needs = [n for n in needs if n.created_at >= since]
+            if not needs:
+                return Matches("none", [], None)
         offers = store.offers(conn)
         people = [Candidate(p, n, t) for p, n, t in store.candidates(conn)]
         note = None
@@ -248,7 +258,7 @@ def matches(
             needs, people, scorer, per_need=per_need
         )
     found.sort(key=lambda m: -m.score)
-    if remember and use == "embedding":
+    if remember and use == "embedding" and since is None:
         _remember(db, state, found)
     return Matches(use, found, note)
 
@@ -275,7 +285,8 @@ def best_opportunity(db: Database, *, now: datetime | None = None) -> Match | No
         found = [m for m in cached.get("fresh", []) if m]
         best = found[0] if found else None
         return _from_cache(db, best) if best else None
-    return _fresh(matches(db, method="bm25", remember=False).matches, now)
+    since = now - timedelta(days=FRESH_DAYS + 1)  # only fresh needs are ranked for Today
+    return _fresh(matches(db, method="bm25", remember=False, since=since).matches, now)
 
 
 def _fresh(found: Sequence[Match], now: datetime) -> Match | None:
