@@ -39,7 +39,13 @@ _CHILD = textwrap.dedent(
         else:
             out["problems"].append(str(item))
     out["seconds"] = time.monotonic() - began
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # this process's own peak (VmHWM): ru_maxrss keeps the parent's peak across fork and exec,
+    # so a big test runner would be counted in it
+    with open("/proc/self/status") as status:
+        peak = [line.split()[1] for line in status if line.startswith("VmHWM:")]
+    out["rss_mb"] = int(peak[0]) / 1024 if peak else (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
     print(json.dumps(out))
     """
 )
