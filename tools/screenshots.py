@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-README_PAGES = ("today", "person", "brief")
+README_PAGES = ("today", "person", "brief", "intros", "review", "amplify")
 
 
 def pages(base: str) -> dict[str, str]:
