@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from kithkin.model import OutboxEntry
     from kithkin.outbound.smtp import SmtpSettings
     from kithkin.store import Database
-    from kithkin.store.intros import Intro, Party
+    from kithkin.store.intros import Intro
 
 ASK: Final = "intro-ask"
 FOLLOW_UP: Final = "intro-followup"
@@ -353,6 +353,7 @@ def my_name(conn: Connection) -> str | None:
 def settle(conn: Connection, intro_id: int) -> Intro:
     """An intro's status after an answer or a request sent: declined (final; what was not
     sent yet never goes), consented (the introduction drafted and queued, once), asked."""
+    from kithkin.services.intro_views import party_state
     from kithkin.store import hygiene, intros, settings
 
     found = intros.get(conn, intro_id)
@@ -394,14 +395,3 @@ def settle(conn: Connection, intro_id: int) -> Intro:
         return intros.get(conn, intro_id)
     intros.set_status(conn, intro_id, status)
     return intros.get(conn, intro_id)
-
-
-def party_state(party: Party) -> practice.PartyState:
-    return practice.PartyState(
-        side=party.side,
-        person_id=party.person_id,
-        display_name=party.display_name,
-        asked_at=party.asked_at,
-        answer=party.answer,
-        followed_up=party.followup_outbox_id is not None,
-    )

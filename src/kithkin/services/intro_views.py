@@ -11,7 +11,6 @@ from kithkin.errors import InvalidInput
 from kithkin.model import Record, record
 from kithkin.practices import intros as practice
 from kithkin.services.common import PersonRef, person_id
-from kithkin.services.intro_mail import party_state
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
     from kithkin.practices.brief import Loop
     from kithkin.practices.today import Item
     from kithkin.store import Database
-    from kithkin.store.intros import Intro
+    from kithkin.store.intros import Intro, Party
 
 STYLE_KEY: Final = "style"
 STYLES: Final = ("connector", "gatherer", "both")
@@ -298,3 +297,14 @@ def set_style(db: Database, *, style: str) -> str:
         settings.put(conn, STYLE_KEY, style)
         activity.record(conn, "setting.style", f"networking style: {style}")
     return style
+
+
+def party_state(party: Party) -> practice.PartyState:
+    return practice.PartyState(
+        side=party.side,
+        person_id=party.person_id,
+        display_name=party.display_name,
+        asked_at=party.asked_at,
+        answer=party.answer,
+        followed_up=party.followup_outbox_id is not None,
+    )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import Record, Reflection, record
+from kithkin.model import Reflection
 from kithkin.practices import review as practice
 from kithkin.practices.review import Change as Change
 from kithkin.practices.review import Due as Due
@@ -21,6 +21,8 @@ from kithkin.practices.review import Point as Point
 from kithkin.practices.review import Review as Review
 from kithkin.practices.review import WeekCount as WeekCount
 from kithkin.services.common import PersonRef, parse_date, person_id
+from kithkin.services.reflecting import Pending as Pending
+from kithkin.services.reflecting import pending as pending
 
 if TYPE_CHECKING:
     from kithkin.store import Database
@@ -29,17 +31,6 @@ GOALS_SETTING: Final = "practice_goals"
 DEFAULT_GOALS: Final = {"minutes": 120, "conversations": 5, "gatherings": 1}
 GROWTH_CANDIDATES: Final = 40  # people whose strength change is computed, most active first
 SHOWN: Final = 5  # people who grew or faded most
-
-
-@record
-class Pending(Record):
-    """A meeting or gathering that ended lately with no reflection yet."""
-
-    kind: str  # meeting, gathering
-    key: str  # "meeting:12", "gathering:3:2026-03-19"
-    title: str
-    day: date
-    people: list[tuple[int, str]]
 
 
 def goals(db: Database) -> dict[str, int | None]:
@@ -208,49 +199,6 @@ def _names(conn: Any, ids: set[int]) -> dict[int, str]:
     from kithkin.store import people
 
     return {pid: s.display_name for pid, s in people.summaries_by_id(conn, list(ids)).items()}
-
-
-def pending(db: Database, *, now: datetime | None = None, days: int = 3) -> list[Pending]:
-    """Meetings (calls, coffees...) and gatherings of the last `days` days that have no
-    reflection yet, latest first: what Today asks "how did it go?" about."""
-    from kithkin.services import gatherings as gathering_service
-    from kithkin.store import review as store
-    from kithkin.store.reflections import reflected_gathering_days, reflected_interactions
-
-    now = now or clock.now()
-    since = now - timedelta(days=days)
-    with db.read() as conn:
-        spoken = [s for s in store.spoken_between(conn, since, now) if s.people]
-        done = reflected_interactions(conn, [s.id for s in spoken])
-        done_gatherings = reflected_gathering_days(conn, since.date() - timedelta(days=1))
-    out = [
-        Pending(
-            kind="meeting",
-            key=f"meeting:{s.id}",
-            title=s.title,
-            day=s.at.astimezone().date(),
-            people=s.people,
-        )
-        for s in spoken
-        if s.id not in done
-    ]
-    for g in gathering_service.gatherings(db, now=now).gatherings:
-        for mark in g.habit.marks:
-            if (
-                mark.state == "attended"
-                and mark.day >= since.date()
-                and (g.gathering.id, mark.day) not in done_gatherings
-            ):
-                out.append(
-                    Pending(
-                        kind="gathering",
-                        key=f"gathering:{g.gathering.id}:{mark.day.isoformat()}",
-                        title=g.gathering.name,
-                        day=mark.day,
-                        people=[(i, n) for i, n, d in g.met if d == mark.day],
-                    )
-                )
-    return sorted(out, key=lambda p: (p.day, p.title), reverse=True)
 
 
 def reflect(

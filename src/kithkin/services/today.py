@@ -183,7 +183,7 @@ def _gathering_items(db: Database, now: datetime) -> list[Item]:
 def _reflect_items(db: Database, now: datetime) -> list[Item]:
     """Meetings and gatherings of the last days with no reflection yet: "how did it go?"."""
     from kithkin.practices.today import fingerprint
-    from kithkin.services import review
+    from kithkin.services.reflecting import pending
 
     return [
         Item(
@@ -194,7 +194,7 @@ def _reflect_items(db: Database, now: datetime) -> list[Item]:
             fingerprint=fingerprint("reflect", p.key),
             people=(),
         )
-        for p in review.pending(db, now=now)[:5]
+        for p in pending(db, now=now)[:5]
     ]
 
 

@@ -1,0 +1,68 @@
+"""What Today asks "how did it go?" about: the meetings and gatherings of the last days with no
+reflection yet — apart from the weekly review (`services.review`), so Today reads it without
+importing the review's figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from kithkin import clock
+from kithkin.model import Record, record
+
+if TYPE_CHECKING:
+    from kithkin.store import Database
+
+
+@record
+class Pending(Record):
+    """A meeting or gathering that ended lately with no reflection yet."""
+
+    kind: str  # meeting, gathering
+    key: str  # "meeting:12", "gathering:3:2026-03-19"
+    title: str
+    day: date
+    people: list[tuple[int, str]]
+
+
+def pending(db: Database, *, now: datetime | None = None, days: int = 3) -> list[Pending]:
+    """Meetings (calls, coffees...) and gatherings of the last `days` days that have no
+    reflection yet, latest first: what Today asks "how did it go?" about."""
+    from kithkin.services import gatherings as gathering_service
+    from kithkin.store import review as store
+    from kithkin.store.reflections import reflected_gathering_days, reflected_interactions
+
+    now = now or clock.now()
+    since = now - timedelta(days=days)
+    with db.read() as conn:
+        spoken = [s for s in store.spoken_between(conn, since, now) if s.people]
+        done = reflected_interactions(conn, [s.id for s in spoken])
+        done_gatherings = reflected_gathering_days(conn, since.date() - timedelta(days=1))
+    out = [
+        Pending(
+            kind="meeting",
+            key=f"meeting:{s.id}",
+            title=s.title,
+            day=s.at.astimezone().date(),
+            people=s.people,
+        )
+        for s in spoken
+        if s.id not in done
+    ]
+    for g in gathering_service.gatherings(db, now=now).gatherings:
+        for mark in g.habit.marks:
+            if (
+                mark.state == "attended"
+                and mark.day >= since.date()
+                and (g.gathering.id, mark.day) not in done_gatherings
+            ):
+                out.append(
+                    Pending(
+                        kind="gathering",
+                        key=f"gathering:{g.gathering.id}:{mark.day.isoformat()}",
+                        title=g.gathering.name,
+                        day=mark.day,
+                        people=[(i, n) for i, n, d in g.met if d == mark.day],
+                    )
+                )
+    return sorted(out, key=lambda p: (p.day, p.title), reverse=True)
