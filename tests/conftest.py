@@ -77,9 +77,12 @@ class Result:
 
 
 @pytest.fixture
-def run(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+def run(db_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> object:
     """Run `kithkin ARGS...` in-process against the test database; returns a Result."""
-    monkeypatch.setenv("KITHKIN_DB", str(db_path))
+    if os.environ.get("KITHKIN_TEST_ENGINE") == "postgresql":
+        monkeypatch.setenv("KITHKIN_DB", request.getfixturevalue("pg_url"))
+    else:
+        monkeypatch.setenv("KITHKIN_DB", str(db_path))
     monkeypatch.delenv("KITHKIN_DEBUG", raising=False)
 
     def invoke(*args: str, input: str | None = None) -> Result:
