@@ -5,8 +5,9 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 # Debian packages the test tiers drive for real: a browser for the web UI, an IMAP server,
-# Tesseract and its Latin-script model for card photos (capture), the fonts capture tests draw in.
-TEST_DEBS := chromium dovecot-imapd openssl tesseract-ocr tesseract-ocr-eng \
+# Tesseract and its Latin-script model for card photos (capture), the fonts capture tests draw in,
+# PostgreSQL for the second engine's tier (tests/pg, run as the `postgres` user on a socket).
+TEST_DEBS := chromium dovecot-imapd openssl postgresql tesseract-ocr tesseract-ocr-eng \
   tesseract-ocr-script-latn fonts-dejavu-core fonts-liberation2
 
 .PHONY: setup demo test test-deps lint typecheck layers pytest bench screenshots

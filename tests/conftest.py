@@ -14,6 +14,7 @@ from hypothesis import settings
 from kithkin import clock
 from kithkin.cli.main import main
 from kithkin.store import Database
+from tests.pg_cluster import Cluster, Unavailable
 
 # Hypothesis checks properties, not speed (benchmarks/ measure that): on a shared, busy
 # machine an example may take longer than its default 200 ms deadline without being wrong.
@@ -34,9 +35,36 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "kithkin.db"
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for the session (or KITHKIN_TEST_PG_URL's); skips, saying
+    so, where PostgreSQL is not installed, fails in CI."""
+    try:
+        cluster = Cluster()
+    except Unavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL tier cannot run in CI: {exc}")
+        pytest.skip(f"PostgreSQL tier skipped: {exc}")
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{db_path}")
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database at the newest schema, dropped afterwards."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop(url)
+
+
+@pytest.fixture
+def db(db_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A fresh database: SQLite, or PostgreSQL when KITHKIN_TEST_ENGINE=postgresql."""
+    if os.environ.get("KITHKIN_TEST_ENGINE") == "postgresql":
+        url = request.getfixturevalue("pg_url")
+    else:
+        url = f"sqlite:///{db_path}"
+    database = Database(url)
     yield database
     database.dispose()
 
@@ -49,9 +77,12 @@ class Result:
 
 
 @pytest.fixture
-def run(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+def run(db_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> object:
     """Run `kithkin ARGS...` in-process against the test database; returns a Result."""
-    monkeypatch.setenv("KITHKIN_DB", str(db_path))
+    if os.environ.get("KITHKIN_TEST_ENGINE") == "postgresql":
+        monkeypatch.setenv("KITHKIN_DB", request.getfixturevalue("pg_url"))
+    else:
+        monkeypatch.setenv("KITHKIN_DB", str(db_path))
     monkeypatch.delenv("KITHKIN_DEBUG", raising=False)
 
     def invoke(*args: str, input: str | None = None) -> Result:

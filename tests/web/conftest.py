@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,10 @@ _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def db_url(db_path: Path) -> str:
+def db_url(db_path: Path, request: pytest.FixtureRequest) -> str:
+    """SQLite, or PostgreSQL when KITHKIN_TEST_ENGINE=postgresql (as `db`, the same database)."""
+    if os.environ.get("KITHKIN_TEST_ENGINE") == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
     return f"sqlite:///{db_path}"
 
 

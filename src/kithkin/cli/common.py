@@ -30,7 +30,7 @@ class Context:
 
             self._db = Database(self.db_url, keep_connection=self.brief)
             invocation = click.get_current_context(silent=True)
-            if self.brief and invocation is not None:
+            if invocation is not None:  # a pool's connections (PostgreSQL's) closed at the end
                 invocation.find_root().call_on_close(self._db.dispose)
         return self._db
 

@@ -251,7 +251,7 @@ def matches(
             use = "bm25"
         elif method == "auto":
             use = "embedding"
-        if use == "bm25" and db.dialect != "sqlite":
+        if use == "bm25" and db.dialect not in ("sqlite", "postgresql"):
             return Matches("none", [], "no matching without the embedding model off SQLite")
         scorer = meaning.similarities if use == "embedding" else _bm25(conn)
         found = practice.match_offers(needs, offers, scorer) + practice.match_people(

@@ -14,12 +14,23 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Final
 
-from sqlalchemy import Connection, Date, LargeBinary, Table, and_, exists, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    LargeBinary,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.exc import StatementError
 
 from kithkin import clock
@@ -124,8 +135,27 @@ def restore(conn: Connection, path: Path) -> dict[str, int]:
         counts[table.name] = _restore_table(conn, table, section, path)
     for table in ours:
         _check_references(conn, table, path)
+    if conn.dialect.name == "postgresql":
+        _advance_sequences(conn, ours)
     search.rebuild(conn)
     return counts
+
+
+def _advance_sequences(conn: Connection, tables: Iterable[Table]) -> None:
+    """PostgreSQL hands out ids from a sequence, which rows written with their ids leave
+    behind: each one is moved past its table's largest id, as SQLite's rowid always is."""
+    for table in tables:
+        keys = list(table.primary_key.columns)
+        if len(keys) != 1 or not isinstance(keys[0].type, Integer):
+            continue
+        key = keys[0]
+        sequence = func.pg_get_serial_sequence(table.name, key.name)
+        largest = func.max(key)
+        conn.execute(
+            select(
+                func.setval(sequence, func.coalesce(largest, 1), largest.is_not(None))
+            ).select_from(table)
+        )
 
 
 def _check_schema(schema: Any, path: Path) -> None:

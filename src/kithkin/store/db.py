@@ -134,6 +134,8 @@ def _engine(url: str, *, keep_connection: bool = False) -> Engine:
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":  # the driver kithkin's 'postgres' extra installs
+            parsed = parsed.set(drivername="postgresql+psycopg")
         try:
             engine = create_engine(parsed, pool_pre_ping=True)
         except ModuleNotFoundError as exc:

@@ -1,8 +1,11 @@
 """Full-text search over people: the one dialect-specific seam of the store.
 
 On SQLite it is an FTS5 table (`person_fts`, rowid = person id, porter stemming, ranked by
-bm25 with names weighing most). Other dialects fall back to a portable LIKE match until they
-get an index of their own.
+bm25 with names weighing most). On PostgreSQL it is `person_search` (migration 0013): the same
+text per person, a generated tsvector weighted names first, a GIN index, English stemming
+without stop words (the `kithkin` configuration),
+matched with websearch_to_tsquery and ranked by ts_rank. Any other dialect falls back to a
+portable LIKE match.
 """
 
 from __future__ import annotations
@@ -29,6 +32,51 @@ def _uses_fts(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+def _uses_tsvector(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+# PostgreSQL: every word must be there (websearch_to_tsquery ANDs them), ranked by the
+# weights of migration 0013's classes {D, C, B, A}; the snippet from the text fields.
+_PG_SEARCH = text(
+    "SELECT s.person_id AS rowid, "
+    "ts_rank('{0.1, 0.3, 0.5, 1.0}', s.doc, q.query) AS score, "
+    "ts_headline('kithkin', CASE WHEN to_tsvector('kithkin', t.body) @@ q.query "
+    "THEN t.body ELSE s.name END, q.query, "
+    "'StartSel=[, StopSel=], MaxWords=12, MinWords=4, ShortWord=2, MaxFragments=1, "
+    "FragmentDelimiter=…') AS snip "
+    "FROM person_search s CROSS JOIN websearch_to_tsquery('kithkin', :match) AS q(query) "
+    "CROSS JOIN LATERAL (SELECT concat_ws(chr(10), nullif(s.story, ''), nullif(s.notes, ''), "
+    "nullif(s.title, ''), nullif(s.organisation, '')) AS body) AS t "
+    "WHERE s.doc @@ q.query "
+    "AND (CAST(:tag AS TEXT) IS NULL OR s.person_id IN (SELECT person_tag.person_id "
+    "FROM person_tag JOIN tag ON tag.id = person_tag.tag_id WHERE tag.name = :tag)) "
+    "ORDER BY score DESC, s.person_id LIMIT :limit"
+)
+_PG_INDEX_ROWS = (
+    "INSERT INTO person_search "
+    "(person_id, name, organisation, title, story, notes, tags, contacts) "
+    "SELECT p.id, "
+    "p.display_name || ' ' || coalesce(p.given_name, '') || ' ' || coalesce(p.family_name, ''), "
+    "coalesce(p.organisation, ''), coalesce(p.title, ''), "
+    "coalesce((SELECT string_agg(s.text, chr(10) ORDER BY s.id) FROM story_fact s "
+    "WHERE s.person_id = p.id), ''), "
+    "coalesce((SELECT string_agg(n.text, chr(10) ORDER BY n.id) FROM note n "
+    "WHERE n.person_id = p.id), ''), "
+    "coalesce((SELECT string_agg(t.name, ' ') FROM person_tag pt JOIN tag t "
+    "ON t.id = pt.tag_id WHERE pt.person_id = p.id), ''), "
+    # an address's parts are words of their own, as FTS5's unicode61 splits them
+    "coalesce((SELECT string_agg(regexp_replace(c.value, '\\W+', ' ', 'g'), ' ') "
+    "FROM contact_point c WHERE c.person_id = p.id), '') "
+    "FROM person p WHERE p.deleted_at IS NULL"
+)
+_PG_INDEX_ONE = text(_PG_INDEX_ROWS + " AND p.id = :id")
+_PG_INDEX_ALL = text(_PG_INDEX_ROWS)
+_PG_INDEX_SOME = text(_PG_INDEX_ROWS + " AND p.id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
 # One statement builds index rows from the tables, for one person or for everyone.
 _INDEX_ROWS = (
     "INSERT INTO person_fts(rowid, name, organisation, title, story, notes, tags, contacts) "
@@ -51,6 +99,10 @@ _INDEX_SOME = text(_INDEX_ROWS + " AND p.id IN :ids").bindparams(bindparam("ids"
 
 def reindex_person(conn: Connection, person_id: int) -> None:
     """Rewrite the person's index row from the tables (drops it when the person is gone)."""
+    if _uses_tsvector(conn):
+        conn.execute(text("DELETE FROM person_search WHERE person_id = :id"), {"id": person_id})
+        conn.execute(_PG_INDEX_ONE, {"id": person_id})
+        return
     if not _uses_fts(conn):
         return
     conn.execute(text("DELETE FROM person_fts WHERE rowid = :id"), {"id": person_id})
@@ -59,14 +111,19 @@ def reindex_person(conn: Connection, person_id: int) -> None:
 
 def index_new_people(conn: Connection, person_ids: list[int]) -> None:
     """Index people just added in bulk (an import), in one statement per thousand."""
-    if not _uses_fts(conn) or not person_ids:
+    if not (_uses_fts(conn) or _uses_tsvector(conn)) or not person_ids:
         return
+    statement = _PG_INDEX_SOME if _uses_tsvector(conn) else _INDEX_SOME
     for start in range(0, len(person_ids), 1000):
-        conn.execute(_INDEX_SOME, {"ids": person_ids[start : start + 1000]})
+        conn.execute(statement, {"ids": person_ids[start : start + 1000]})
 
 
 def rebuild(conn: Connection) -> int:
     """Re-create every index row (after a restore); returns how many people were indexed."""
+    if _uses_tsvector(conn):
+        conn.execute(text("DELETE FROM person_search"))
+        conn.execute(_PG_INDEX_ALL)
+        return int(conn.scalar(text("SELECT count(*) FROM person_search")) or 0)
     if not _uses_fts(conn):
         return 0
     conn.execute(text("DELETE FROM person_fts"))
@@ -89,6 +146,10 @@ def search(
         match = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
         params = {"match": match, "limit": limit, "tag": tag_name}
         rows = conn.execute(_SEARCH, params)
+        return [(int(r.rowid), float(r.score), _lines(str(r.snip))) for r in rows]
+    if _uses_tsvector(conn):
+        params = {"match": " ".join(terms), "limit": limit, "tag": tag_name}
+        rows = conn.execute(_PG_SEARCH, params)
         return [(int(r.rowid), float(r.score), _lines(str(r.snip))) for r in rows]
     return _search_like(conn, terms, limit, tag_name)
 

@@ -286,13 +286,17 @@ _STOP: Final = frozenset(
 def bm25_scores(
     conn: Connection, queries: Sequence[str], candidates: Sequence[str]
 ) -> list[list[float]]:
-    """Each query against each candidate with SQLite FTS5's bm25 (Porter stemming), in a
-    temporary table of this connection: 0 where no word is shared, else half the bm25 score
-    relative to the query's best candidate and half the share of the query's words the
-    candidate holds (so a strong match of one need outranks a weak one of another)."""
+    """Each query against each candidate with SQLite FTS5's bm25 (Porter stemming; ts_rank on
+    PostgreSQL), in a temporary table of this connection: 0 where no word is shared, else half
+    the bm25 score relative to the query's best candidate and half the share of the query's
+    words the candidate holds (so a strong match of one need outranks a weak one of another)."""
     width = len(candidates)
     table: list[list[float]] = [[0.0] * width for _ in queries]
-    if not queries or not candidates or conn.dialect.name != "sqlite":
+    if not queries or not candidates:
+        return table
+    if conn.dialect.name == "postgresql":
+        return _ts_rank_scores(conn, queries, candidates, table)
+    if conn.dialect.name != "sqlite":
         return table
     conn.exec_driver_sql("DROP TABLE IF EXISTS temp.match_fts")
     conn.exec_driver_sql(
@@ -304,12 +308,10 @@ def bm25_scores(
             [{"i": i + 1, "body": c} for i, c in enumerate(candidates)],
         )
         for row, query in zip(table, queries, strict=True):
-            words = dict.fromkeys(
-                w for w in (t.lower() for t in _TOKEN.findall(query)) if w not in _STOP
-            )
+            words = _query_words(query)
             if not words:
                 continue
-            expr = " OR ".join('"' + w.replace('"', '""') + '"' for w in list(words)[:64])
+            expr = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
             hits = conn.execute(
                 sql(
                     "SELECT rowid, -bm25(match_fts) AS s FROM temp.match_fts"
@@ -317,14 +319,57 @@ def bm25_scores(
                 ),
                 {"q": expr},
             ).all()
-            top = max((float(h.s) for h in hits), default=0.0)
-            for h in hits:
-                held = set(_TOKEN.findall(candidates[h.rowid - 1].lower()))
-                share = sum(w in held for w in words) / len(words)
-                relative = max(float(h.s), 0.0) / top if top > 0 else 1.0
-                row[h.rowid - 1] = 0.5 * relative + 0.5 * share
+            _blend(row, hits, words, candidates)
     finally:
         conn.exec_driver_sql("DROP TABLE IF EXISTS temp.match_fts")
+    return table
+
+
+def _query_words(query: str) -> list[str]:
+    words = dict.fromkeys(w for w in (t.lower() for t in _TOKEN.findall(query)) if w not in _STOP)
+    return list(words)[:64]
+
+
+def _blend(
+    row: list[float], hits: Sequence[Any], words: list[str], candidates: Sequence[str]
+) -> None:
+    top = max((float(h.s) for h in hits), default=0.0)
+    for h in hits:
+        held = set(_TOKEN.findall(candidates[h.rowid - 1].lower()))
+        share = sum(w in held for w in words) / len(words)
+        relative = max(float(h.s), 0.0) / top if top > 0 else 1.0
+        row[h.rowid - 1] = 0.5 * relative + 0.5 * share
+
+
+def _ts_rank_scores(
+    conn: Connection, queries: Sequence[str], candidates: Sequence[str], table: list[list[float]]
+) -> list[list[float]]:
+    """`bm25_scores` on PostgreSQL: the candidates' English tsvectors in a temporary table,
+    each query's words OR-ed, ranked by ts_rank (in place of bm25)."""
+    conn.exec_driver_sql("DROP TABLE IF EXISTS pg_temp.match_ts")
+    conn.exec_driver_sql("CREATE TEMPORARY TABLE match_ts (rowid INTEGER, doc TSVECTOR)")
+    try:
+        conn.execute(
+            sql(
+                "INSERT INTO match_ts (rowid, doc) SELECT c.i, to_tsvector('english', c.body) "
+                "FROM unnest(CAST(:ids AS INTEGER[]), CAST(:bodies AS TEXT[])) AS c(i, body)"
+            ),
+            {"ids": list(range(1, len(candidates) + 1)), "bodies": list(candidates)},
+        )
+        for row, query in zip(table, queries, strict=True):
+            words = _query_words(query)
+            if not words:
+                continue
+            hits = conn.execute(
+                sql(
+                    "SELECT m.rowid, ts_rank(m.doc, q.query) AS s FROM match_ts m, "
+                    "websearch_to_tsquery('english', :q) AS q(query) WHERE m.doc @@ q.query"
+                ),
+                {"q": " or ".join(words)},
+            ).all()
+            _blend(row, hits, words, candidates)
+    finally:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS pg_temp.match_ts")
     return table
 
 
