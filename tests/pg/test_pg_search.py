@@ -1,4 +1,4 @@
-"""Search on PostgreSQL (migration 0013): the same text per person as FTS5 indexes, weighted
+"""Search on PostgreSQL (migration 0014): the same text per person as FTS5 indexes, weighted
 names first, kept up to date by every write, rebuilt by a restore, and filled by the migration
 for the people already there."""
 
@@ -75,7 +75,7 @@ def test_the_migration_indexes_the_people_already_there(pg_cluster: Cluster) -> 
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            upgrade(conn, "0012")
+            upgrade(conn, "0013")
             conn.execute(
                 text(
                     "INSERT INTO person (uid, display_name, organisation, created_at, updated_at)"

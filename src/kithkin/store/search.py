@@ -1,7 +1,7 @@
 """Full-text search over people: the one dialect-specific seam of the store.
 
 On SQLite it is an FTS5 table (`person_fts`, rowid = person id, porter stemming, ranked by
-bm25 with names weighing most). On PostgreSQL it is `person_search` (migration 0013): the same
+bm25 with names weighing most). On PostgreSQL it is `person_search` (migration 0014): the same
 text per person, a generated tsvector weighted names first, a GIN index, English stemming
 without stop words (the `kithkin` configuration),
 matched with websearch_to_tsquery and ranked by ts_rank. Any other dialect falls back to a
@@ -37,7 +37,7 @@ def _uses_tsvector(conn: Connection) -> bool:
 
 
 # PostgreSQL: every word must be there (websearch_to_tsquery ANDs them), ranked by the
-# weights of migration 0013's classes {D, C, B, A}; the snippet from the text fields.
+# weights of migration 0014's classes {D, C, B, A}; the snippet from the text fields.
 _PG_SEARCH = text(
     "SELECT s.person_id AS rowid, "
     "ts_rank('{0.1, 0.3, 0.5, 1.0}', s.doc, q.query) AS score, "

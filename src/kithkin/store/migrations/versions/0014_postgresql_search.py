@@ -2,15 +2,15 @@
 indexes on SQLite), with a generated, weighted `tsvector` and a GIN index on it. SQLite keeps
 its FTS5 table (0001): on it this revision does nothing.
 
-Revision ID: 0013
+Revision ID: 0014
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
