@@ -112,3 +112,14 @@ def test_todays_opportunity_opens_the_intro_form_filled_in(client: Any) -> None:
     assert f'value="#{lee}"' in form
     assert "Dana Whitfield is hiring a head of security</textarea>" in form
     assert client.get("/api/intros").json() == []  # a filled-in form, nothing proposed yet
+
+
+def test_a_match_on_the_service_page_opens_the_intro_form(client: Any) -> None:
+    dana, lee = _net(client)
+    client.post("/api/needs", json={"person": f"#{dana}", "text": "hiring a head of security"})
+    page = client.get("/service?method=bm25").text
+    link = re.search(r'href="(/intros\?a=%23\d+&amp;b=%23\d+&amp;why=[^"]*)"', page)
+    assert link is not None, "a match with someone I know offers no introduction"
+    form = client.get(html.unescape(link.group(1))).text
+    assert f'value="#{dana}"' in form and f'value="#{lee}"' in form
+    assert "Dana Whitfield: hiring a head of security</textarea>" in form
