@@ -93,3 +93,15 @@ class UnknownTimeZone(InvalidInput):
 class UnsafeServe(InvalidInput):
     """A web server that would answer beyond this computer without the host names it may be
     reached by (`--allow-host`) or without a token; says what is missing and how to give it."""
+
+
+class Forbidden(KithkinError):
+    """A member acting beyond their role, or on another member's private rows (team mode)."""
+
+    http_status = 403
+
+
+class NotLoggedIn(KithkinError):
+    """Team mode asks who is acting: no session, token or user was given, or it is not valid."""
+
+    http_status = 401

@@ -893,3 +893,40 @@ class Received(Record):
     introduced_at: datetime
     outcome: str | None  # met, not_yet, no; None: not known yet
     outcome_at: datetime | None
+
+
+ROLES: Final = ("owner", "editor", "viewer")  # each may do what the ones after it may
+
+
+@record
+class TeamMember(Record):
+    """Someone of the team sharing this database (team mode): a login name, a role, and the
+    person who is them in the shared network, if known."""
+
+    id: int
+    username: str
+    name: str | None
+    role: str  # owner, editor, viewer
+    person_id: int | None
+    created_at: datetime
+
+
+@record
+class Actor(Record):
+    """Who is acting in a use case. `member_id` None is the one user of a personal database
+    (no members: every right, no login); otherwise a member with their role."""
+
+    member_id: int | None = None
+    role: str = "owner"
+    username: str | None = None
+
+    @property
+    def is_team(self) -> bool:
+        return self.member_id is not None
+
+    def may(self, role: str) -> bool:
+        """Whether this actor's role is at least `role` (owner > editor > viewer)."""
+        return ROLES.index(self.role) <= ROLES.index(role)
+
+
+SOLO: Final = Actor()  # the one user of a personal database

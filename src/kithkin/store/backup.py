@@ -46,6 +46,7 @@ from kithkin.store import (  # noqa: F401 - their tables join `metadata`
     schema_knows,
     schema_mail,
     schema_service,
+    schema_team,
     search,
 )
 from kithkin.store.migrations import HEAD, REVISIONS

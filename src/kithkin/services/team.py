@@ -1,0 +1,60 @@
+"""Team mode: who is acting, and what their role lets them do.
+
+A database with no member is personal: the one user acts as `SOLO` with every right and no
+login. Once it has members, every use case that reads or writes another member's rows, or
+needs a role, takes the acting member (`Actor`) and checks it here, once, for the CLI, the
+web UI and the API alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from kithkin.errors import Forbidden, NotLoggedIn
+from kithkin.model import SOLO, Actor, TeamMember
+
+if TYPE_CHECKING:
+    from kithkin.store import Database
+
+
+def is_team(db: Database) -> bool:
+    """Whether the database has members (team mode)."""
+    from kithkin.store import team
+
+    with db.read() as conn:
+        return team.count(conn) > 0
+
+
+def actor_for(db: Database, username: str | None) -> Actor:
+    """The actor a CLI command or a logged-in request runs as: SOLO on a personal database;
+    in team mode the member named (NotLoggedIn when none is named or there is no such one)."""
+    from kithkin.errors import NotFound
+    from kithkin.store import team
+
+    with db.read() as conn:
+        if team.count(conn) == 0:
+            return SOLO
+        if not username:
+            raise NotLoggedIn("this is a team database: say which user you are (--user)")
+        try:
+            found = team.by_username(conn, username)
+        except NotFound:
+            raise NotLoggedIn(f"no user {username.strip().lower()[:70]!r} here") from None
+    return as_actor(found)
+
+
+def as_actor(member: TeamMember) -> Actor:
+    return Actor(member_id=member.id, role=member.role, username=member.username)
+
+
+def require(actor: Actor, role: str, doing: str) -> None:
+    """Forbidden unless the actor's role is at least `role`; `doing` names the action."""
+    if not actor.may(role):
+        raise Forbidden(f"{doing} needs the {role} role; {actor.username} is a {actor.role}")
+
+
+def members(db: Database) -> Sequence[TeamMember]:
+    from kithkin.store import team
+
+    with db.read() as conn:
+        return team.members(conn)
