@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from kithkin.model import Actor
     from kithkin.store import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -18,10 +19,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Context:
     """The state of one invocation: where the database is, opened on first use."""
 
-    def __init__(self, db_url: str, *, brief: bool = False) -> None:
+    def __init__(self, db_url: str, *, brief: bool = False, user: str | None = None) -> None:
         self.db_url = db_url
         self.brief = brief  # a short command: one connection serves all its transactions
+        self.user = user  # `--user` (team mode): the member acting
         self._db: Database | None = None
+        self._actor: Actor | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts: the one user of a personal database, or in team mode the member named
+        by `--user` (NotLoggedIn when none is named)."""
+        if self._actor is None:
+            from kithkin.services import team
+
+            self._actor = team.actor_for(self.db, self.user)
+        return self._actor
 
     @property
     def db(self) -> Database:

@@ -151,9 +151,15 @@ _ADDED: dict[str, Callable[[click.Group], None]] = {
     envvar="KITHKIN_DB",
     help="Database file or URL (default: kithkin.db in your user data folder; env KITHKIN_DB).",
 )
+@click.option(
+    "--user",
+    metavar="NAME",
+    envvar="KITHKIN_USER",
+    help="Team database: the user you act as (env KITHKIN_USER). A personal database has none.",
+)
 @click.version_option(__version__, prog_name="kithkin")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
     """kithkin keeps your networking practice: the people who matter, their stories, and
     when you last saw them. Local-first: everything stays in one database on this machine."""
     from kithkin.config import database_url
@@ -164,7 +170,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     elif brief and gc.isenabled():
         gc.disable()
         ctx.call_on_close(gc.enable)
-    ctx.obj = Context(database_url(db), brief=brief)
+    ctx.obj = Context(database_url(db), brief=brief, user=user)
 
 
 # For each `main` running (innermost last): whether it paused the collector, which was on.

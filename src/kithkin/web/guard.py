@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from fastapi import HTTPException, Request
 from starlette.responses import Response
 
+from kithkin.model import SOLO, Actor
 from kithkin.services import access
 
 CSRF_COOKIE: Final = "kithkin_csrf"
@@ -157,3 +158,11 @@ def check_form_token(request: Request, sent: object) -> None:
         raise HTTPException(
             403, "This form's security token is missing or stale. Reload the page and try again."
         )
+
+
+def actor(request: Request) -> Actor:
+    """Who this request acts as (a FastAPI dependency): the one user of a personal database,
+    or in team mode the member its session or API token belongs to (set by the app's guard
+    as `request.state.actor`)."""
+    found = getattr(request.state, "actor", None)
+    return found if isinstance(found, Actor) else SOLO
