@@ -98,6 +98,35 @@ def run(db_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureR
     return invoke
 
 
+def unavailable(reason: str) -> None:
+    """A tier this machine cannot run: skipped, saying so, where a tool is missing; a failure
+    in CI, where `.ci/run` installs everything (a skip counted as a pass would hide it)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: this tier cannot run in CI")
+    pytest.skip(f"{reason} (make test-deps)")
+
+
+@pytest.fixture
+def ocr() -> None:
+    """Tesseract and the fonts cards are drawn in (capture's photo tier)."""
+    import shutil
+
+    from tests.builders.cards import fonts
+
+    if shutil.which("tesseract") is None:
+        unavailable("Tesseract is not installed")
+    if not fonts():
+        unavailable("no DejaVu or Liberation fonts")
+
+
+@pytest.fixture
+def card_fonts() -> None:
+    from tests.builders.cards import fonts
+
+    if not fonts():
+        unavailable("no DejaVu or Liberation fonts")
+
+
 def shared_data(*parts: str) -> Path:
     """A path in ../shared/data; skips (saying so) where the corpora are absent, fails in CI."""
     path = SHARED_DATA.joinpath(*parts)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +88,7 @@ def test_a_qr_code_and_a_photo_are_saved_with_the_photo(run: Run, tmp_path: Path
     assert out.read_bytes() == code.read_bytes()
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None or not fonts(), reason="no Tesseract")
+@pytest.mark.usefixtures("ocr")
 def test_a_card_photo_is_read(run: Run, tmp_path: Path) -> None:
     rng = random.Random(4)
     person = identity(rng)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import shutil
 import unicodedata
 
 import pytest
@@ -18,10 +17,8 @@ from kithkin.sources import card_image
 from kithkin.sources.capture import from_payload, read
 from tests.builders.cards import Style, fonts, identity, qr_png, render
 
-needs_tesseract = pytest.mark.skipif(
-    shutil.which("tesseract") is None, reason="Tesseract is not installed (make test-deps)"
-)
-needs_fonts = pytest.mark.skipif(not fonts(), reason="no DejaVu or Liberation fonts")
+needs_tesseract = pytest.mark.usefixtures("ocr")
+needs_fonts = pytest.mark.usefixtures("card_fonts")
 
 VCARD = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Østergaard\r\nN:Østergaard;Zoë;;;\r\n"

@@ -5,7 +5,6 @@ save, answer the story questions, and see the photo and the facts on the person'
 from __future__ import annotations
 
 import random
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +28,7 @@ def app_url(db_url: str) -> Iterator[str]:
     yield from serve_app(create_app(db_url))
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None or not fonts(), reason="no Tesseract")
+@pytest.mark.usefixtures("ocr")
 def test_a_card_photo_becomes_a_person_with_a_story(
     chromium: Path, app_url: str, tmp_path: Path
 ) -> None:
