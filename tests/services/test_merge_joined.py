@@ -136,8 +136,8 @@ def test_introductions_stay_attached_to_the_kept_person(db: Database) -> None:
         assert (moved.a_id, moved.b_id) == (keep, sam)
         assert {p.person_id for p in moved.parties} == {keep, sam}
         assert store_intros.get(conn, made.id).introducer_id == keep
-        assert store_intros.outcomes_by(conn, keep) == ["met"]
-        assert store_intros.outcomes_by(conn, other) == []
+        assert store_intros.outcomes_of(conn, [keep]) == {keep: ["met"]}
+        assert store_intros.outcomes_of(conn, [other]) == {}
         assert store_intros.open_for_pair(conn, keep, sam) is not None
         kept = store_intros.get(conn, between.id)  # introducing them to each other: as it was
         assert (kept.a_id, kept.b_id) == (keep, other)

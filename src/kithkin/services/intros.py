@@ -416,7 +416,7 @@ def introducer_reliability(db: Database, person_id: int) -> practice.Reliability
     from kithkin.store import intros, intros_received
 
     with db.read() as conn:
-        made = intros.outcomes_by(conn, person_id)
+        made = intros.outcomes_of(conn, [person_id]).get(person_id, [])
         made += intros_received.outcomes(conn, [person_id]).get(person_id, [])
         return practice.reliability(made)
 

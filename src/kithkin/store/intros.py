@@ -151,16 +151,6 @@ def list_intros(
     return [_intro(r, parties.get(int(r.id), [])) for r in rows]
 
 
-def outcomes_by(conn: Connection, introducer_id: int) -> list[str | None]:
-    """The outcomes of the introductions `introducer_id` made (None: not known yet)."""
-    rows = conn.execute(
-        select(intro.c.outcome).where(
-            intro.c.introducer_id == introducer_id, intro.c.status == "introduced"
-        )
-    )
-    return [r.outcome for r in rows]
-
-
 _RECORDS: Final = (
     select(intro.c.introducer_id, intro.c.outcome, func.count().label("n"))
     .where(intro.c.introducer_id.is_not(None), intro.c.status == "introduced")
@@ -169,7 +159,8 @@ _RECORDS: Final = (
 
 
 def outcomes_of(conn: Connection, introducer_ids: Sequence[int]) -> dict[int, list[str | None]]:
-    """`outcomes_by` for several introducers at once (absent: none made). One prepared query
+    """The outcomes of the introductions each of `introducer_ids` made (None: not known yet;
+    absent: none made). One prepared query
     counting outcomes per introducer (a few rows each: introductions others made for me are
     few), so a path query pays one round trip, not one per introducer nor per id bound."""
     wanted = set(introducer_ids)
