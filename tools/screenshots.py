@@ -29,29 +29,38 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 README_PAGES = ("today", "person", "brief", "intros", "review", "amplify")
 
 
+# Every page's path on the demo ({pid}: the circle's strongest member).
+PATHS = {
+    "today": "/",
+    "person": "/people/{pid}",
+    "brief": "/brief/{pid}",
+    "circle": "/circle",
+    "amplify": "/amplify",
+    "gatherings": "/gatherings",
+    "review": "/review",
+    "people": "/people",
+    "search": "/people?q=sailing",
+    "inbox": "/inbox",
+    "duplicates": "/duplicates",
+    "import": "/import",
+    "import-mail": "/import/mail",
+    "new-person": "/people/new",
+    "trash": "/trash",
+    "intros": "/intros",
+    "intro-paths": "/intros/paths",
+    "service": "/service",
+    "tone": "/tone",
+    "capture": "/capture",
+    "settings": "/settings",
+}
+
+
 def pages(base: str) -> dict[str, str]:
     """Every page's path on the demo; the person is the circle's strongest member."""
     with urllib.request.urlopen(f"{base}/api/circle") as answer:  # noqa: S310 - our own server
         members = json.load(answer)["members"]
     pid = max(members, key=lambda m: m["score"])["person_id"] if members else 1
-    return {
-        "today": "/",
-        "person": f"/people/{pid}",
-        "brief": f"/brief/{pid}",
-        "circle": "/circle",
-        "amplify": "/amplify",
-        "gatherings": "/gatherings",
-        "review": "/review",
-        "people": "/people",
-        "search": "/people?q=sailing",
-        "inbox": "/inbox",
-        "duplicates": "/duplicates",
-        "import": "/import",
-        "import-mail": "/import/mail",
-        "new-person": "/people/new",
-        "trash": "/trash",
-        "intros": "/intros",
-    }
+    return {name: path.format(pid=pid) for name, path in PATHS.items()}
 
 
 @contextmanager
@@ -114,7 +123,7 @@ def main() -> None:
     parser.add_argument("--url", help="shoot a server already running instead of the demo")
     parser.add_argument("--all", action="store_true", help="every page, whole pages")
     args = parser.parse_args()
-    names = tuple(pages_of_all()) if args.all else README_PAGES
+    names = tuple(PATHS) if args.all else README_PAGES
 
     def run(base: str) -> None:
         for path in shoot(base, args.out, names, full_page=args.all):
@@ -125,26 +134,6 @@ def main() -> None:
     else:
         with demo_server() as base:
             run(base)
-
-
-def pages_of_all() -> tuple[str, ...]:
-    return (
-        "today",
-        "person",
-        "brief",
-        "circle",
-        "amplify",
-        "gatherings",
-        "review",
-        "people",
-        "search",
-        "inbox",
-        "duplicates",
-        "import",
-        "import-mail",
-        "new-person",
-        "trash",
-    )
 
 
 if __name__ == "__main__":
