@@ -36,6 +36,21 @@ def pair(run: Run) -> Run:
     return run
 
 
+def test_the_preview_counts_everything_else_that_moves(pair: Run) -> None:
+    _ok(pair, "need", "add", "#2", "hiring a CISO")
+    _ok(pair, "need", "add", "#2", "a board seat")
+    _ok(pair, "gave", "#2", "an intro to a recruiter")
+    _ok(pair, "intro", "received", "#2", "#1")  # D. introduced me to Dana
+    out = pair("person", "merge", "#1", "#2").out
+    assert "also moves over: 2 needs, 1 ledger entry, 1 introduction they made for me" in out, out
+    _ok(pair, "person", "merge", "#1", "#2", "--yes")
+    needs = json.loads(_ok(pair, "need", "list", "--json"))
+    assert sorted((n["person_id"], n["text"]) for n in needs) == [
+        (1, "a board seat"),
+        (1, "hiring a CISO"),
+    ]
+
+
 def test_the_preview_says_what_moves_and_who_survives(pair: Run) -> None:
     refused = pair("person", "merge", "#1", "#2")
     assert refused.code == 1
@@ -48,7 +63,7 @@ def test_the_preview_says_what_moves_and_who_survives(pair: Run) -> None:
     assert "email dana@home.example moves over" in out
     assert "phone +1 555 0100 moves over" in out
     assert "other fact moves over: two kids, Ada and Leo" in out
-    assert "1 note move over" in out and "tags added: board" in out
+    assert "1 note moves over" in out and "tags added: board" in out
     assert "interactions: 2 + 2, 1 shared → 3" in out
     assert json.loads(_ok(pair, "stats", "--json"))["people"] == 2  # nothing merged
 

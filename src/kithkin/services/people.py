@@ -285,6 +285,7 @@ class MergePreview(Record):
     keep_interactions: int
     other_interactions: int
     shared_interactions: int  # both took part: counted once after the merge
+    also_moves: dict[str, int] = field(default_factory=dict)  # needs, intros, gatherings, ...
 
     @property
     def interactions_after(self) -> int:
@@ -308,9 +309,15 @@ class MergePreview(Record):
         ]
         said += [f"{f.field} fact moves over: {f.text}" for f in other.story]
         if other.notes:
-            said.append(f"{len(other.notes)} note{'s' * (len(other.notes) != 1)} move over")
+            n = len(other.notes)
+            said.append(f"{n} note{'s' * (n != 1)} move{'s' * (n == 1)} over")
         if self.tags_added:
             said.append("tags added: " + ", ".join(self.tags_added))
+        if self.also_moves:
+            said.append(
+                "also moves over: "
+                + ", ".join(f"{n} {what}" for what, n in self.also_moves.items())
+            )
         shared = f", {self.shared_interactions} shared" if self.shared_interactions else ""
         said.append(
             f"interactions: {self.keep_interactions} + {self.other_interactions}{shared} → "
@@ -363,6 +370,7 @@ def _preview(conn: Connection, keep_id: int, other_id: int) -> MergePreview:
         keep_interactions=mine,
         other_interactions=theirs,
         shared_interactions=shared,
+        also_moves=trash.merge_also_moves(conn, other_id),
     )
 
 

@@ -184,6 +184,48 @@ def merge_counts(conn: Connection, keep_id: int, other_id: int) -> tuple[int, in
     return len(of[keep_id]), len(of[other_id]), len(of[keep_id] & of[other_id])
 
 
+# What else of a person moves on a merge, counted for its preview: (what, rows of `other`).
+# Story facts, notes and contact points are listed one by one by the preview itself.
+_ALSO_MOVED: Final = (
+    ("need", "needs", need.c.person_id),
+    ("ledger entry", "ledger entries", ledger_entry.c.person_id),
+    ("post of theirs", "posts of theirs", share.c.person_id),
+    ("feed", "feeds", amplify_feed.c.person_id),
+    ("reflection", "reflections", reflection.c.person_id),
+    ("gathering I met them at", "gatherings I met them at", gathering_person.c.person_id),
+    ("calendar invitation", "calendar invitations", calendar_attendee.c.person_id),
+    ("introduction", "introductions", intro_party.c.person_id),
+    ("introduction they made", "introductions they made", intro.c.introducer_id),
+    (
+        "introduction they made for me",
+        "introductions they made for me",
+        intro_received.c.introducer_id,
+    ),
+    (
+        "introduction made for me to them",
+        "introductions made for me to them",
+        intro_received.c.person_id,
+    ),
+    ("photo", "photos", person_photo.c.person_id),
+)
+
+
+def merge_also_moves(conn: Connection, other_id: int) -> dict[str, int]:
+    """What a merge would move besides contacts, facts, notes, tags and interactions: how
+    many rows of each kind `other` has, named in the singular or plural as the count needs
+    (kinds with none left out), and the ties I stated of them."""
+    counted = [
+        (one, many, int(conn.execute(select(func.count()).where(column == other_id)).scalar_one()))
+        for one, many, column in _ALSO_MOVED
+    ]
+    end = f"#{other_id}"
+    ties = conn.execute(
+        select(func.count()).where((knows_tie.c.a == end) | (knows_tie.c.b == end))
+    ).scalar_one()
+    counted.append(("tie I stated", "ties I stated", int(ties)))
+    return {(one if n == 1 else many): n for one, many, n in counted if n}
+
+
 def fillable(keep: Any, other: Any) -> dict[str, str]:
     """The name and work fields a merge copies from `other` because `keep` has none."""
     return {f: getattr(other, f) for f in _FILLABLE if not getattr(keep, f) and getattr(other, f)}

@@ -60,6 +60,9 @@ class MergePreviewOut(BaseModel):
     other_interactions: int
     shared_interactions: int
     interactions_after: int
+    also_moves: dict[str, int] = Field(
+        description="What else moves over, by kind (needs, introductions, gatherings, ...)."
+    )
     lines: list[str] = Field(description="The preview in words, as the CLI and the page say it.")
 
 
@@ -158,6 +161,7 @@ def merge_preview(
         other_interactions=preview.other_interactions,
         shared_interactions=preview.shared_interactions,
         interactions_after=preview.interactions_after,
+        also_moves=preview.also_moves,
         lines=preview.lines(),
     )
 
