@@ -88,7 +88,8 @@ def test_login_makes_a_signed_session_kept_hashed(db: Database) -> None:
     assert len(keys) == 1
     # the database holds no session id, and a forged signature or id gets nowhere
     assert sessions.visit(db, cookie=f"{session_id}.{'0' * 64}") is None
-    assert sessions.visit(db, cookie=f"{session_id[:-1]}A.{signature}") is None
+    other = "B" if session_id.endswith("A") else "A"
+    assert sessions.visit(db, cookie=f"{session_id[:-1]}{other}.{signature}") is None
     assert sessions.visit(db, cookie="garbage") is None
     sessions.log_out(db, cookie=done.cookie)
     assert sessions.visit(db, cookie=done.cookie) is None
