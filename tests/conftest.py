@@ -135,3 +135,16 @@ def shared_data(*parts: str) -> Path:
             pytest.fail(f"{path} is missing in CI: the real-data tier cannot run")
         pytest.skip(f"real-data tier skipped: {path} not found")
     return path
+
+
+@pytest.fixture
+def cheap_passwords() -> Iterator[None]:
+    """Passwords hashed with argon2id at its smallest cost while the test runs (the real cost
+    takes most of a second per hash on a busy machine); logins replace such hashes after."""
+    from argon2 import PasswordHasher
+
+    from kithkin.services import accounts
+
+    old = accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    accounts.use_hasher(old)

@@ -105,3 +105,14 @@ class NotLoggedIn(KithkinError):
     """Team mode asks who is acting: no session, token or user was given, or it is not valid."""
 
     http_status = 401
+
+
+class TooManyAttempts(KithkinError):
+    """Too many failed logins for a user name or from one address in the last minutes (team
+    mode): says when to try again (`retry_after`, in seconds)."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -930,3 +930,30 @@ class Actor(Record):
 
 
 SOLO: Final = Actor()  # the one user of a personal database
+
+
+@record
+class WebSession(Record):
+    """A browser logged in as a member (team mode): never its id, which only the browser's
+    cookie holds; `current` marks the session of the request that asked."""
+
+    id: int
+    member_id: int
+    client: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    current: bool = False
+
+
+@record
+class ApiToken(Record):
+    """A member's API token (team mode), as listed: never the token itself, which is shown
+    once, when it is made."""
+
+    id: int
+    member_id: int
+    username: str
+    label: str | None
+    created_at: datetime
+    last_used_at: datetime | None

@@ -51,6 +51,7 @@ COMMAND_MODULES: dict[str, str] = {
     "review": "review",
     "knows": "knows",
     "tone": "tone",
+    "user": "users",
     **dict.fromkeys(("offer", "need", "gave", "asked", "ledger", "service"), "service"),
 }
 

@@ -36,6 +36,7 @@ from sqlalchemy.exc import StatementError
 from kithkin import clock
 from kithkin.errors import BadBackup
 from kithkin.store import (  # noqa: F401 - their tables join `metadata`
+    schema_accounts,
     schema_amplify,
     schema_calendar,
     schema_capture,

@@ -96,6 +96,11 @@ def remove(conn: Connection, member_id: int) -> TeamMember:
     return gone
 
 
+def from_row(row: Any) -> TeamMember:
+    """A member from a row (or mapping) with the `member` table's columns."""
+    return _member(row)
+
+
 def _member(row: Any) -> TeamMember:
     return TeamMember(
         id=row["id"],

@@ -14,14 +14,16 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 import kithkin
-from kithkin.errors import Ambiguous, KithkinError
+from kithkin.errors import Ambiguous, KithkinError, TooManyAttempts
 from kithkin.store import Database
 from kithkin.web import (
+    account,
     amplify,
     brief,
     capture,
@@ -47,6 +49,7 @@ from kithkin.web import (
     story,
     today,
     trash,
+    users,
 )
 from kithkin.web.render import render
 
@@ -96,6 +99,10 @@ ROUTERS: Final = (
     capture.api,
     intros.pages,
     intros.api,
+    account.pages,
+    account.api,
+    users.pages,
+    users.api,
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
@@ -132,7 +139,20 @@ def create_app(
     app.state.db = db
     app.state.mail_jobs = mail_import.MailJobs()
     app.state.token_sha256 = token_sha256
+    app.state.team = team = guard.TeamMode()
     hosts = frozenset(h.lower() for h in allowed_hosts)
+
+    async def admitted(request: Request) -> bool:
+        """Whether the request may pass: in team mode with a member's session or token
+        (`request.state.actor`), on a personal database with the server's token if any."""
+        if request.url.path.startswith("/static/"):
+            return True
+        is_team = team.known()
+        if is_team is None:
+            is_team = await run_in_threadpool(team.check, db)
+        if is_team:
+            return await run_in_threadpool(guard.admit_member, request, db)
+        return guard.is_public(request.url.path) or guard.authenticated(request, token_sha256)
 
     @app.middleware("http")
     async def guard_requests(
@@ -142,9 +162,7 @@ def create_app(
         is_api = request.url.path == "/api" or request.url.path.startswith("/api/")
         if not guard.host_allowed(request, hosts):
             response = PlainTextResponse("unexpected Host header", status_code=400)
-        elif not guard.is_public(request.url.path) and not guard.authenticated(
-            request, token_sha256
-        ):
+        elif not await admitted(request):
             response = _login_first(request, is_api or request.url.path == app.openapi_url)
         elif is_api and request.method not in guard.SAFE_METHODS and not guard.same_origin(request):
             response = JSONResponse({"error": "cross-origin request refused"}, status_code=403)
@@ -176,8 +194,12 @@ def create_app(
             body: dict[str, object] = {"error": str(exc)}
             if isinstance(exc, Ambiguous):
                 body["candidates"] = [{"id": i, "display_name": n} for i, n in exc.candidates]
-            return JSONResponse(body, status_code=exc.http_status)
-        return _error_page(request, exc.http_status, str(exc))
+            response: Response = JSONResponse(body, status_code=exc.http_status)
+        else:
+            response = _error_page(request, exc.http_status, str(exc))
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -219,8 +241,13 @@ def create_app(
 def _login_first(request: Request, is_api: bool) -> Response:
     """401 for the API (it takes a bearer token), the login page for a browser."""
     if is_api:
+        team = getattr(request.state, "team", False)
         return JSONResponse(
-            {"error": "this server asks for its token: send Authorization: Bearer TOKEN"},
+            {
+                "error": "log in first: send Authorization: Bearer TOKEN with your API token"
+                if team
+                else "this server asks for its token: send Authorization: Bearer TOKEN"
+            },
             status_code=401,
             headers={"WWW-Authenticate": 'Bearer realm="kithkin"'},
         )

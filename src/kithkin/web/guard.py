@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+import time
 from collections.abc import Collection, Mapping
 from typing import Final
 from urllib.parse import urlsplit
@@ -20,8 +21,11 @@ from urllib.parse import urlsplit
 from fastapi import HTTPException, Request
 from starlette.responses import Response
 
+from kithkin.errors import NotLoggedIn
 from kithkin.model import SOLO, Actor
-from kithkin.services import access
+from kithkin.services import access, sessions
+from kithkin.services import team as team_mode
+from kithkin.store import Database
 
 CSRF_COOKIE: Final = "kithkin_csrf"
 SESSION_COOKIE: Final = "kithkin_session"
@@ -163,6 +167,78 @@ def check_form_token(request: Request, sent: object) -> None:
 def actor(request: Request) -> Actor:
     """Who this request acts as (a FastAPI dependency): the one user of a personal database,
     or in team mode the member its session or API token belongs to (set by the app's guard
-    as `request.state.actor`)."""
+    as `request.state.actor`; a team-mode request without one is NotLoggedIn)."""
     found = getattr(request.state, "actor", None)
-    return found if isinstance(found, Actor) else SOLO
+    if isinstance(found, Actor):
+        return found
+    if getattr(request.state, "team", False):
+        raise NotLoggedIn("log in first")
+    return SOLO
+
+
+class TeamMode:
+    """Whether the app's database is a team database (it has members), as the app knows it.
+    A team database stays one (its last owner cannot go), so once seen it is kept; a
+    personal one is looked at again at most every `recheck` seconds (a user added by the
+    CLI while the server runs turns logins on within that time)."""
+
+    def __init__(self, recheck: float = 1.0) -> None:
+        self.team = False
+        self.recheck = recheck
+        self._checked = float("-inf")
+
+    def known(self) -> bool | None:
+        """True or False when known, None when the database must be asked."""
+        if self.team or time.monotonic() - self._checked < self.recheck:
+            return self.team
+        return None
+
+    def check(self, db: Database) -> bool:
+        self.team = self.team or team_mode.is_team(db)
+        self._checked = time.monotonic()
+        return self.team
+
+    def began(self) -> None:
+        """The app itself added the first user."""
+        self.team = True
+
+
+def bearer(request: Request) -> str | None:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return given.strip() or None if scheme.lower() == "bearer" else None
+
+
+def admit_member(request: Request, db: Database) -> bool:
+    """Team mode: whether a request may pass, with `request.state.actor` set to the member
+    its API token or session cookie belongs to (public paths pass without either)."""
+    request.state.team = True
+    given = bearer(request)
+    if given is None and request.headers.get("authorization"):
+        return is_public(request.url.path)
+    visit = sessions.visit(db, cookie=request.cookies.get(SESSION_COOKIE), bearer=given)
+    if visit is not None:
+        request.state.actor = visit.actor
+        request.state.session_key = visit.session_key
+        return True
+    return is_public(request.url.path)
+
+
+def session_key(request: Request) -> str | None:
+    """The key of the session this request came with (team mode), if any."""
+    found = getattr(request.state, "session_key", None)
+    return found if isinstance(found, str) else None
+
+
+def set_member_cookie(response: Response, cookie: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=int(sessions.LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        path="/",
+    )
+
+
+def end_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")

@@ -205,6 +205,8 @@ def render(
     a `public` page (the login) shows neither the counts nor the menu."""
     token, fresh = guard.csrf_token(request)
     flash = read_flash(request)
+    acting = getattr(request.state, "actor", None)
+    account = acting if not public and acting is not None and acting.is_team else None
     html = ENV.get_template(template).render(
         {
             "path": request.url.path,
@@ -213,6 +215,7 @@ def render(
             "flash": flash,
             "public": public,
             "logged_in": not public and request.app.state.token_sha256 is not None,
+            "account": account,  # the member logged in (team mode), for the header
             "footer": None if public else _footer_stats(request),
             "photo_ids": frozenset(),
             **context,
