@@ -275,6 +275,12 @@ def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: 
 )
 @click.option("--new-token", is_flag=True, help="Make a token, keep it (hashed) and print it once.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the UI in your browser.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Server processes (default: one per core for a team — PostgreSQL or beyond "
+    "loopback —, else one).",
+)
 @pass_ctx
 def serve_cmd(
     ctx: Context,
@@ -284,6 +290,7 @@ def serve_cmd(
     token: str | None,
     new_token: bool,
     open_browser: bool,
+    workers: int | None,
 ) -> None:
     """Run the web UI and the JSON API (on 127.0.0.1 unless told otherwise).
 
@@ -298,16 +305,21 @@ def serve_cmd(
     )
     if checks.new_token is not None:
         click.echo(f"token (shown once, kept hashed): {checks.new_token}", err=True)
-    _serve(ctx.db_url, host, port, checks, open_browser=open_browser)
+    if workers is None:
+        workers = access.default_workers(bind=host, dialect=ctx.db.dialect)
+    _serve(ctx.db_url, host, port, checks, open_browser=open_browser, workers=workers)
 
 
-def _serve(url: str, host: str, port: int, checks: Access, *, open_browser: bool) -> None:
+def _serve(
+    url: str, host: str, port: int, checks: Access, *, open_browser: bool, workers: int = 1
+) -> None:
     from kithkin.web.app import serve
 
     if checks.token_sha256 is not None:
         names = ", ".join(checks.hosts)
         click.echo(f"listening on {host}: answering to {names}, with the token", err=True)
-    click.echo(f"kithkin is at http://{host}:{port}/  (Ctrl-C stops it)", err=True)
+    processes = f", {workers} processes" if workers > 1 else ""
+    click.echo(f"kithkin is at http://{host}:{port}/  (Ctrl-C stops it{processes})", err=True)
     serve(
         url,
         host=host,
@@ -315,6 +327,7 @@ def _serve(url: str, host: str, port: int, checks: Access, *, open_browser: bool
         allowed_hosts=checks.hosts,
         token_sha256=checks.token_sha256,
         open_browser=open_browser,
+        workers=workers,
     )
 
 

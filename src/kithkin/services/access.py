@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import os
 import re
 import secrets
 from collections.abc import Sequence
@@ -44,6 +45,15 @@ def is_loopback(bind: str) -> bool:
         return ipaddress.ip_address(bind.strip().strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def default_workers(*, bind: str, dialect: str) -> int:
+    """How many server processes `kithkin serve` runs unless told: one per core (at most 8)
+    for a team — a PostgreSQL database, or a server reached beyond loopback —, else one (a
+    personal server on 127.0.0.1: one user's clicks, the least memory)."""
+    if dialect == "sqlite" and is_loopback(bind):
+        return 1
+    return max(1, min(8, os.cpu_count() or 1))
 
 
 def token_digest(token: str) -> str:

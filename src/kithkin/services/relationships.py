@@ -40,12 +40,20 @@ class Strength(Record):
 
 
 def strength(db: Database, *, person: PersonRef) -> Strength:
-    """The strength of my relationship with `person` (0-100) as of now, with its inputs."""
-    from kithkin.practices import strength as practice
-
+    """The strength of my relationship with `person` (0-100) as of now, with its inputs;
+    kept (`Database.memo`) until the database changes or the minute turns: it reads the
+    whole history, which for someone of thousands of interactions takes a while."""
     now = clock.now()
     with db.read() as conn:
         pid = person_id(conn, person)
+    key = f"strength:{pid}:{now.isoformat(timespec='minutes')}"
+    return db.memo(key, lambda: _strength(db, pid, now))
+
+
+def _strength(db: Database, pid: int, now: datetime) -> Strength:
+    from kithkin.practices import strength as practice
+
+    with db.read() as conn:
         summary = of_person(conn, pid, now)
     return Strength(
         person_id=pid,

@@ -273,10 +273,18 @@ def person_months(
     relationship at a glance."""
     from kithkin.store import relationships
 
-    now = now or clock.now()
-    zone = now.astimezone().tzinfo
+    at = now or clock.now()
+    zone = at.astimezone().tzinfo
     assert zone is not None
     with db.read() as conn:
         pid = person_id(conn, person)
-        history = relationships.histories(conn, [pid]).get(pid, [])
-    return practice.month_counts(history, now.astimezone(zone).date(), months, zone)
+
+    def counts() -> list[MonthCount]:
+        with db.read() as conn:
+            history = relationships.histories(conn, [pid]).get(pid, [])
+        return practice.month_counts(history, at.astimezone(zone).date(), months, zone)
+
+    if now is not None:
+        return counts()
+    key = f"months:{pid}:{months}:{at.isoformat(timespec='minutes')}:{zone}"
+    return list(db.memo(key, lambda: tuple(counts())))

@@ -66,6 +66,6 @@ def footer_stats(db: Database) -> Stats | None:
     from kithkin.errors import KithkinError
 
     try:
-        return stats(db)
+        return db.memo("footer_stats", lambda: stats(db))
     except (KithkinError, SQLAlchemyError):
         return None

@@ -38,6 +38,14 @@ class Touched(Record):
     kind: str
 
 
+def current(db: Database) -> Agenda:
+    """Today's agenda as of now, as `agenda` makes it, kept (`Database.memo`) until the
+    database changes or the minute turns: a page and its API asked again and again (by a
+    team, by several tabs) cost one agenda a minute while nothing is written."""
+    now = clock.now()
+    return db.memo(f"today:{now.isoformat(timespec='minutes')}", lambda: agenda(db, now=now))
+
+
 def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
     """Today's agenda as of `now` (relationships refreshed first, once, where they changed)."""
     from kithkin.practices import strength

@@ -7,10 +7,13 @@ instead of failing half-way through.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 BUSY_TIMEOUT_MS = 15_000
+MEMO_SIZE = 256  # values `Database.memo` keeps, the least recently used dropped first
+T = TypeVar("T")
 
 
 class Database:
@@ -36,6 +41,9 @@ class Database:
         opened while another is open still gets a connection of its own, closed after it."""
         self.url = url
         self.engine = _engine(url, keep_connection=keep_connection)
+        self._memo: OrderedDict[str, tuple[object, Any]] = OrderedDict()
+        self._watch: sqlite3.Connection | None = None
+        self._watch_lock = threading.Lock()
         if migrate:
             self.migrate()
 
@@ -69,6 +77,42 @@ class Database:
                 conn.commit()
             yield conn.execution_options(kithkin_write=True)
 
+    def version(self) -> object:
+        """A value that changes whenever a change to this database is committed, by any
+        connection of any process (it may also change when nothing did). SQLite: `PRAGMA
+        data_version` on a connection of its own that never writes (a few microseconds);
+        PostgreSQL: the server's write-ahead log position (every commit moves it)."""
+        if self.dialect != "sqlite":
+            with self.engine.connect() as conn:
+                return conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn()::text").scalar()
+        with self._watch_lock:
+            if self._watch is None:
+                database = self.engine.url.database or ""
+                if not database or database == ":memory:":
+                    return object()  # nothing to watch: never the same twice
+                self._watch = sqlite3.connect(
+                    database, isolation_level=None, check_same_thread=False
+                )
+            return self._watch.execute("PRAGMA data_version").fetchone()[0]
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """What `compute` returns, computed again only when the database changed since it
+        was last computed (see `version`): for reads many requests repeat, such as the
+        counts every page shows. What it returns must not be changed by its callers."""
+        version = self.version()
+        with self._watch_lock:
+            found = self._memo.get(key)
+            if found is not None and found[0] == version:
+                self._memo.move_to_end(key)
+                return found[1]  # type: ignore[no-any-return]
+        value = compute()
+        with self._watch_lock:
+            self._memo[key] = (version, value)
+            self._memo.move_to_end(key)
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
+
     def revision(self) -> str | None:
         """The schema's revision as stored (None: a database without one, new or foreign).
         One read of `alembic_version`; the table is looked for only when that read fails."""
@@ -94,6 +138,11 @@ class Database:
             conn.commit()
 
     def dispose(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
+            self._memo.clear()
         self.engine.dispose()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 import threading
 import webbrowser
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
@@ -106,6 +109,9 @@ ROUTERS: Final = (
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
+SERVED_ENV: Final = "KITHKIN_SERVED"
+"""What `serve` hands its worker processes (JSON: the database URL, the host names, the
+token's digest): each worker builds its app from it (`from_environment`)."""
 
 
 def create_app(
@@ -113,6 +119,7 @@ def create_app(
     *,
     allowed_hosts: Collection[str] = guard.LOOPBACK_HOSTS,
     token_sha256: str | None = None,
+    shared_folder: Path | None = None,
 ) -> FastAPI:
     """The web UI and JSON API over the database at `db_url`.
 
@@ -137,7 +144,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.db = db
-    app.state.mail_jobs = mail_import.MailJobs()
+    app.state.mail_jobs = mail_import.MailJobs(shared_folder)
     app.state.token_sha256 = token_sha256
     app.state.team = team = guard.TeamMode()
     hosts = frozenset(h.lower() for h in allowed_hosts)
@@ -275,6 +282,17 @@ def _error_page(request: Request, status: int, message: str) -> Response:
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
+def from_environment() -> FastAPI:
+    """The app of one worker process of `serve --workers N`, built from `SERVED_ENV`."""
+    served = json.loads(os.environ[SERVED_ENV])
+    return create_app(
+        served["db_url"],
+        allowed_hosts=tuple(served["allowed_hosts"]),
+        token_sha256=served["token_sha256"],
+        shared_folder=Path(served["shared_folder"]),
+    )
+
+
 def serve(
     db_url: str,
     *,
@@ -283,14 +301,36 @@ def serve(
     allowed_hosts: Collection[str] = guard.LOOPBACK_HOSTS,
     token_sha256: str | None = None,
     open_browser: bool = False,
+    workers: int = 1,
 ) -> None:
     """Run the web UI with uvicorn until interrupted (`services.access.serve_access` says
-    which hosts and which token a bind needs)."""
+    which hosts and which token a bind needs): in this process, or in `workers` processes
+    sharing the port, each with its own app over the same database."""
     import uvicorn
 
-    app = create_app(db_url, allowed_hosts=allowed_hosts, token_sha256=token_sha256)
     if open_browser:
         shown = "127.0.0.1" if host in _WILDCARD_HOSTS else host
         url = f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    if workers > 1:
+        with tempfile.TemporaryDirectory(prefix="kithkin-serve-") as shared:
+            os.environ[SERVED_ENV] = json.dumps(
+                {
+                    "db_url": db_url,
+                    "allowed_hosts": list(allowed_hosts),
+                    "token_sha256": token_sha256,
+                    "shared_folder": shared,
+                }
+            )
+            uvicorn.run(
+                "kithkin.web.app:from_environment",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                server_header=False,
+                log_level="info",
+            )
+        return
+    app = create_app(db_url, allowed_hosts=allowed_hosts, token_sha256=token_sha256)
     uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")

@@ -3,7 +3,9 @@
 
 A mail import runs in a thread of the server, since a large mailbox takes minutes: the page
 and `GET /api/import/mail/{id}` follow it (messages read so far, their rate) until it ends
-with the summary `kithkin import mail --json` prints. One mail import runs at a time. The
+with the summary `kithkin import mail --json` prints. One mail import runs at a time, across
+all the worker processes of a server (`serve --workers N`): their jobs are then kept as small
+JSON files in a folder they share, so any worker answers for any import. The
 locations are paths on this computer (the server is the user's own, on 127.0.0.1) or IMAP
 URLs; an IMAP password comes from KITHKIN_IMAP_PASSWORD or the system keyring, else from the
 form, and is then kept in memory for that import only: never stored, logged or shown.
@@ -14,12 +16,17 @@ occurrences is read, at most so many of one event, and what was cut is in the su
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import secrets
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
@@ -35,6 +42,7 @@ from kithkin.web.render import Form, checked_form, database, redirect, render
 from kithkin.web.schemas import ErrorOut
 
 KEPT: Final = 20  # finished imports the page and the API still show
+PUBLISH_EVERY: Final = 0.25  # seconds between two progress files of a shared job
 Posted = Annotated[Form, Depends(checked_form)]
 
 
@@ -53,6 +61,27 @@ class MailJobView:
     finished_at: datetime | None
     summary: dict[str, Any] | None
     error: str | None
+
+    @property
+    def rate(self) -> float:
+        return self.per_second
+
+    def as_json(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["started_at"] = self.started_at.isoformat()
+        found["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
+        return found
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MailJobView:
+        ended = data["finished_at"]
+        return cls(
+            **{
+                **data,
+                "started_at": datetime.fromisoformat(data["started_at"]),
+                "finished_at": datetime.fromisoformat(ended) if ended else None,
+            }
+        )
 
 
 @dataclass
@@ -94,18 +123,24 @@ class MailJob:
 
 
 class MailJobs:
-    """The mail imports of this server: at most one running, the last `KEPT` remembered."""
+    """The mail imports of this server: at most one running, the last `KEPT` remembered.
 
-    def __init__(self) -> None:
+    With a `folder` (the worker processes of one server share it), each job is also a JSON
+    file there, rewritten as it progresses, and a lock file keeps the "one at a time" across
+    processes; a job left running by a process that is gone reads as failed."""
+
+    def __init__(self, folder: Path | None = None) -> None:
         self._jobs: dict[str, MailJob] = {}
         self._lock = threading.Lock()
+        self._folder = folder
+        self._published: dict[str, float] = {}
 
     def start(self, db: Database, locations: Sequence[str], password: str | None) -> MailJob:
         from kithkin.services.mail import check_locations
 
         checked = check_locations(locations=locations, password=password)
-        with self._lock:
-            if any(job.state == "running" for job in self._jobs.values()):
+        with self._lock, self._shared():
+            if any(job.state == "running" for job in self.recent()):
                 raise Conflict("a mail import is running; wait for it to end")
             job = MailJob(
                 id=secrets.token_hex(8), locations=list(checked.places), started_at=clock.now()
@@ -114,36 +149,111 @@ class MailJobs:
             for old in list(self._jobs)[:-KEPT]:
                 if self._jobs[old].state != "running":
                     del self._jobs[old]
+            self.publish(job, force=True)
+            self._forget_old()
         worker = threading.Thread(
-            target=_run, args=(job, db, checked.passwords), name=f"mail-import-{job.id}"
+            target=_run, args=(job, db, checked.passwords, self), name=f"mail-import-{job.id}"
         )
         worker.daemon = True  # a server stopped mid-import: the next import resumes it
         worker.start()
         return job
 
-    def get(self, job_id: str) -> MailJob:
+    def publish(self, job: MailJob, *, force: bool = False) -> None:
+        """Write `job` where the other workers read it (at most every `PUBLISH_EVERY` s)."""
+        if self._folder is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._published.get(job.id, 0.0) < PUBLISH_EVERY:
+            return
+        self._published[job.id] = now
+        data = {**job.view().as_json(), "pid": os.getpid()}
+        path = self._folder / f"{job.id}.json"
+        part = path.with_suffix(f".{threading.get_ident()}.part")
+        part.write_text(json.dumps(data))
+        part.replace(path)  # atomic: a reader sees the old file or the new one
+
+    def get(self, job_id: str) -> MailJobView:
         job = self._jobs.get(job_id)
-        if job is None:
-            raise NotFound(f"no mail import {job_id!r} (the server remembers its last {KEPT})")
-        return job
+        if job is not None:
+            return job.view()
+        if self._folder is not None and all(c in "0123456789abcdef" for c in job_id):
+            found = self._read(self._folder / f"{job_id}.json")
+            if found is not None:
+                return found
+        raise NotFound(f"no mail import {job_id!r} (the server remembers its last {KEPT})")
 
-    def recent(self) -> list[MailJob]:
-        return sorted(self._jobs.values(), key=lambda job: job.started_at, reverse=True)
+    def recent(self) -> list[MailJobView]:
+        views = {job.id: job.view() for job in self._jobs.values()}
+        if self._folder is not None:
+            for path in self._folder.glob("*.json"):
+                if path.stem not in views and (found := self._read(path)) is not None:
+                    views[found.id] = found
+        return sorted(views.values(), key=lambda job: job.started_at, reverse=True)[:KEPT]
 
-    def wait(self, job_id: str, timeout: float) -> MailJob:
+    def wait(self, job_id: str, timeout: float) -> MailJobView:
         """The job once it has ended, or as it is after `timeout` seconds (tests, scripts)."""
         deadline = time.monotonic() + timeout
         job = self.get(job_id)
         while job.state == "running" and time.monotonic() < deadline:
             time.sleep(0.02)
+            job = self.get(job_id)
         return job
 
+    def _forget_old(self) -> None:
+        """Only the newest `KEPT` files of ended jobs stay in the shared folder."""
+        if self._folder is None:
+            return
+        files = sorted(self._folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for path in files[:-KEPT]:
+            found = self._read(path)
+            if found is None or found.state != "running":
+                path.unlink(missing_ok=True)
 
-def _run(job: MailJob, db: Database, passwords: Mapping[str, str]) -> None:
+    @contextmanager
+    def _shared(self) -> Iterator[None]:
+        if self._folder is None:
+            yield
+            return
+        with (self._folder / "lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @staticmethod
+    def _read(path: Path) -> MailJobView | None:
+        try:
+            data = json.loads(path.read_text())
+            pid = data.pop("pid")
+            view = MailJobView.from_json(data)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if view.state == "running" and not _alive(pid):
+            return MailJobView.from_json(
+                {**view.as_json(), "state": "failed", "error": "the server process stopped"}
+            )
+        return view
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _run(job: MailJob, db: Database, passwords: Mapping[str, str], jobs: MailJobs) -> None:
     from kithkin.services.mail import import_mail
 
     def progress(count: int) -> None:
         job.read += count
+        jobs.publish(job)
 
     state = "failed"
     try:
@@ -158,6 +268,7 @@ def _run(job: MailJob, db: Database, passwords: Mapping[str, str]) -> None:
         job._seconds = time.perf_counter() - job._clock
         job.finished_at = clock.now()
         job.state = state  # last: whoever sees it ended sees all of it
+        jobs.publish(job, force=True)
 
 
 def jobs_of(request: Request) -> MailJobs:
@@ -231,7 +342,7 @@ def start_mail_import(request: Request, body: MailImportIn) -> MailJobView:
 
 @api.get("/mail", summary="The mail imports, newest first")
 def mail_imports(request: Request) -> list[MailJobView]:
-    return [job.view() for job in jobs_of(request).recent()]
+    return jobs_of(request).recent()
 
 
 @api.get(
@@ -240,7 +351,7 @@ def mail_imports(request: Request) -> list[MailJobView]:
     responses={404: {"model": ErrorOut, "description": "No such import"}},
 )
 def mail_import(request: Request, job_id: str) -> MailJobView:
-    return jobs_of(request).get(job_id).view()
+    return jobs_of(request).get(job_id)
 
 
 @api.post("/calendar", summary="Import calendar files (.ics) of this computer")
@@ -262,7 +373,7 @@ pages = APIRouter(include_in_schema=False)
 
 
 def _page(
-    request: Request, *, job: MailJob | None = None, status: int = 200, **context: Any
+    request: Request, *, job: MailJobView | None = None, status: int = 200, **context: Any
 ) -> HTMLResponse:
     """The page, showing `job` (if any) and the other recent imports; `context` fills the
     rest (an error, a calendar summary, what was typed into the forms)."""

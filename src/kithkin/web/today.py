@@ -104,7 +104,7 @@ def act(request: Request, back: str, action: Callable[[], str]) -> RedirectRespo
 
 
 def today_view(request: Request) -> service.Agenda:
-    return service.agenda(database(request))
+    return service.current(database(request))
 
 
 @pages.get("/")
