@@ -10,7 +10,8 @@ export UV_PYTHON := $(PYTHON)
 TEST_DEBS := chromium dovecot-imapd openssl postgresql tesseract-ocr tesseract-ocr-eng \
   tesseract-ocr-script-latn fonts-dejavu-core fonts-liberation2
 
-.PHONY: setup demo test test-deps lint typecheck layers pytest bench screenshots
+.PHONY: setup demo test test-deps lint typecheck layers pytest pytest-sqlite pytest-postgresql \
+  bench screenshots
 
 setup:  ## the Python environment, from uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -39,8 +40,14 @@ typecheck: setup
 layers: setup  ## the layering contract (pyproject's [tool.importlinter]): no layer imports one above it
 	$(UV) run lint-imports --no-cache
 
-pytest: setup test-deps
-	$(UV) run pytest -q
+pytest: setup test-deps  ## the whole suite on both engines at once, each run's output in one piece
+	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest-sqlite pytest-postgresql
+
+pytest-sqlite: setup  ## the whole suite on SQLite (PostgreSQL-only tests deselected)
+	@echo "== the suite on SQLite"; $(UV) run pytest -q -p no:cacheprovider
+
+pytest-postgresql: setup  ## the whole suite on a throwaway PostgreSQL cluster (SQLite-only deselected)
+	@echo "== the suite on PostgreSQL"; KITHKIN_TEST_ENGINE=postgresql $(UV) run pytest -q -p no:cacheprovider
 
 test: lint typecheck layers pytest  ## everything CI checks
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,34 @@ settings.register_profile("kithkin", deadline=None)
 settings.load_profile("kithkin")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def engine() -> str:
+    """The engine this run tests: "postgresql" when KITHKIN_TEST_ENGINE says so, else "sqlite"."""
+    return "postgresql" if os.environ.get("KITHKIN_TEST_ENGINE") == "postgresql" else "sqlite"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each run holds the tests of its engine: a test about SQLite alone
+    (`@pytest.mark.sqlite_only(reason=...)`) is deselected from the PostgreSQL run, and one
+    about PostgreSQL alone (`pg_only`, and all of tests/pg) from the SQLite run — deselected,
+    not skipped, so neither counts as a pass where it did not run. The marker must say why."""
+    other = "sqlite_only" if engine() == "postgresql" else "pg_only"
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        for name in ("sqlite_only", "pg_only"):
+            marker = item.get_closest_marker(name)
+            if marker is not None and not (marker.kwargs.get("reason") or marker.args):
+                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.{name} needs a reason")
+        pg_tier = item.nodeid.startswith("tests/pg/")  # the PostgreSQL tier is pg_only
+        if item.get_closest_marker(other) or (pg_tier and other == "pg_only"):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +95,37 @@ def db(db_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
     database = Database(url)
     yield database
     database.dispose()
+
+
+NewDb = Callable[[], Database]
+
+
+@pytest.fixture
+def new_db(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[NewDb]:
+    """Makes more fresh databases on this run's engine (a restore's target, a second
+    process's database), each disposed of (and dropped, on PostgreSQL) after the test."""
+    made: list[tuple[Database, str | None]] = []
+    cluster: Cluster | None = None
+    if engine() == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+
+    def make() -> Database:
+        if cluster is not None:
+            url = cluster.new_database()
+            database = Database(url)
+            made.append((database, url))
+        else:
+            database = Database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'kithkin.db'}")
+            made.append((database, None))
+        return database
+
+    yield make
+    for database, url in made:
+        database.dispose()
+        if cluster is not None and url is not None:
+            cluster.drop(url)
 
 
 @dataclass

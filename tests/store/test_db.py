@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect
 
 from kithkin.errors import DatabaseError
 from kithkin.store import Database, people
@@ -12,6 +11,7 @@ from kithkin.store.db import alembic_config
 from kithkin.store.migrations import HEAD
 
 
+@pytest.mark.sqlite_only(reason="SQLite's own settings: WAL, foreign keys, busy timeout")
 def test_sqlite_settings_allow_cli_and_web_at_once(db: Database) -> None:
     with db.read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -27,32 +27,25 @@ def test_migrations_are_recorded_and_head_is_alembics_head(db: Database) -> None
     assert head == HEAD
     assert db.revision() == HEAD
     with db.read() as conn:
-        tables = set(
-            conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'")).scalars()
-        )
-    assert {
-        "person",
-        "contact_point",
-        "story_fact",
-        "interaction",
-        "activity",
-        "person_fts",
-    } <= tables
+        tables = set(inspect(conn).get_table_names())
+    search_table = "person_fts" if db.dialect == "sqlite" else "person_search"
+    assert {"person", "contact_point", "story_fact", "interaction", "activity"} <= tables
+    assert search_table in tables
 
 
-def test_reopening_keeps_data(db_path: Path) -> None:
-    first = Database(f"sqlite:///{db_path}")
+def test_reopening_keeps_data(db: Database) -> None:
+    first = Database(db.url)
     with first.write() as conn:
         people.add_person(conn, display_name="Dana")
     first.dispose()
-    again = Database(f"sqlite:///{db_path}")
+    again = Database(db.url)
     with again.read() as conn:
         assert people.count_people(conn) == 1
+    again.dispose()
 
 
-def test_concurrent_writers_queue_instead_of_failing(db_path: Path) -> None:
-    url = f"sqlite:///{db_path}"
-    Database(url).dispose()
+def test_concurrent_writers_queue_instead_of_failing(db: Database) -> None:
+    url = db.url
     errors: list[BaseException] = []
 
     def writer(n: int) -> None:
@@ -72,7 +65,7 @@ def test_concurrent_writers_queue_instead_of_failing(db_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    with Database(url).read() as conn:
+    with db.read() as conn:
         assert people.count_people(conn) == 100
 
 

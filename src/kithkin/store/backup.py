@@ -30,6 +30,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 from sqlalchemy.exc import StatementError
 
@@ -128,9 +129,11 @@ def restore(conn: Connection, path: Path) -> dict[str, int]:
             f"{path}: unknown tables {', '.join(map(repr, unknown))}: not restored (a backup"
             " of another program or a newer kithkin?); nothing was written"
         )
+    # Rows may point at rows restored later (a merged person at the one it joined).
     if conn.dialect.name == "sqlite":
-        # Rows may point at rows restored later (a merged person at the one it joined).
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    elif conn.dialect.name == "postgresql":
+        _defer_references(conn)
     counts: dict[str, int] = {}
     for table in ours:
         section = tables.get(table.name, {"columns": [], "rows": []})
@@ -141,6 +144,26 @@ def restore(conn: Connection, path: Path) -> dict[str, int]:
         _advance_sequences(conn, ours)
     search.rebuild(conn)
     return counts
+
+
+def _defer_references(conn: Connection) -> None:
+    """PostgreSQL checks a reference as each row is written unless its constraint may be
+    deferred: each one (whatever migration made it) is made deferrable, still checked at once
+    by default, and deferred to the commit in this transaction, as SQLite's
+    defer_foreign_keys does."""
+    quote = conn.dialect.identifier_preparer.quote
+    rows = conn.execute(
+        text(
+            "SELECT c.conrelid::regclass::text AS owner, c.conname AS name "
+            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND NOT c.condeferrable AND n.nspname = current_schema()"
+        )
+    ).all()
+    for owner, name in rows:
+        conn.exec_driver_sql(
+            f"ALTER TABLE {owner} ALTER CONSTRAINT {quote(name)} DEFERRABLE INITIALLY IMMEDIATE"
+        )
+    conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _advance_sequences(conn: Connection, tables: Iterable[Table]) -> None:

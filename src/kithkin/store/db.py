@@ -3,6 +3,11 @@
 SQLite runs in WAL mode with foreign keys on and a busy timeout, so the CLI and the web UI can
 use one file at once; every write transaction starts with BEGIN IMMEDIATE, so writers queue
 instead of failing half-way through.
+
+PostgreSQL keeps the same rule: a write transaction first takes one transaction-level advisory
+lock (`WRITE_LOCK`), so writers queue one after another, each seeing what the one before it
+committed (what it read stays true until it commits, as under BEGIN IMMEDIATE), and readers
+never wait.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15_000
 MEMO_SIZE = 256  # values `Database.memo` keeps, the least recently used dropped first
 T = TypeVar("T")
+# PostgreSQL: the advisory lock every write transaction holds until it ends (a constant of
+# kithkin's own: "kithkin" in ASCII, read as an integer)
+WRITE_LOCK = 0x6B6974686B696E
 
 
 class Database:
@@ -191,6 +199,7 @@ def _engine(url: str, *, keep_connection: bool = False) -> Engine:
             raise DatabaseError(
                 f"{url}: PostgreSQL needs its driver: install kithkin with the 'postgres' extra"
             ) from exc
+        _configure_postgresql(engine)
         return engine
     raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r} in {url!r}")
 
@@ -211,3 +220,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get("kithkin_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("kithkin_write", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
