@@ -105,3 +105,9 @@ class NotLoggedIn(KithkinError):
     """Team mode asks who is acting: no session, token or user was given, or it is not valid."""
 
     http_status = 401
+
+
+class MoveRefused(KithkinError):
+    """`kithkin move-to` that cannot move this database there: a source that is not a personal
+    database at this kithkin's schema, a row the target refuses (named: table, id, reason), or
+    a copy that does not verify. Nothing is written to the target."""

@@ -52,6 +52,7 @@ COMMAND_MODULES: dict[str, str] = {
     "knows": "knows",
     "tone": "tone",
     **dict.fromkeys(("offer", "need", "gave", "asked", "ledger", "service"), "service"),
+    "move-to": "moving",
 }
 
 
@@ -68,6 +69,7 @@ BRIEF_COMMANDS: frozenset[str] = frozenset(COMMAND_MODULES) - {
     "serve",
     "inbox",
     "amplify",  # amplify fetch reads feeds
+    "move-to",
 }
 
 
