@@ -382,34 +382,51 @@ class Mover:
         return {s.table.name: s.counts for s in self.tables}
 
     def _compare(self, shape: _Table, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> int:
+        """How many of these rows have no counterpart in the target, or one that differs."""
         table = shape.table
-        names = [c.name for c in table.primary_key.columns]
-        wanted: list[tuple[tuple[Any, ...], dict[str, Any] | None]] = []
+        order = [c.name for c in table.columns]
+        place = [order.index(c.name) for c in table.primary_key.columns]
+        wanted: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]] = []
         for row, out in rows:
+            expected = tuple(out[c] for c in order)
             if shape.int_id is not None:
                 target_id = self.ids[table.name].of(row[shape.int_id.name])
                 copied = target_id == out[shape.int_id.name]
-                wanted.append(((target_id,), out if copied else None))
+                wanted.append(((target_id,), expected if copied else None))
             else:
                 key = _key(shape, out)
-                wanted.append((key, None if key in shape.kept else out))
-        held: dict[tuple[Any, ...], dict[str, Any]] = {}
-        columns = [table.c[n] for n in names]
+                wanted.append((key, None if key in shape.kept else expected))
+        held: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for found in self._counterparts(shape, wanted):
+            held[tuple(found[i] for i in place)] = tuple(found)
+        differing = 0
+        for key, expected_row in wanted:
+            there = held.get(key)
+            if there is None or (expected_row is not None and there != expected_row):
+                differing += 1
+        return differing
+
+    def _counterparts(
+        self, shape: _Table, wanted: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]]
+    ) -> Iterator[Sequence[Any]]:
+        """The target's rows with these keys: the copies of a batch (read in id order) as one
+        range of ids, the rest by their keys."""
+        table = shape.table
+        columns = list(table.primary_key.columns)
         keys = list(dict.fromkeys(k for k, _ in wanted))
+        if shape.int_id is not None:
+            copies = [k[0] for k, expected in wanted if expected is not None]
+            if copies:
+                low, high = min(copies), max(copies)
+                yield from self.target.execute(select(table).where(shape.int_id.between(low, high)))
+            keys = [k for k, expected in wanted if expected is None]
         for part in chunks(keys, 200):
             where = (
                 columns[0].in_([k[0] for k in part])
                 if len(columns) == 1
                 else tuple_(*columns).in_(list(part))
             )
-            for found in self.target.execute(select(table).where(where)).mappings():
-                held[tuple(found[n] for n in names)] = dict(found)
-        differing = 0
-        for key, expected in wanted:
-            there = held.get(key)
-            if there is None or (expected is not None and there != expected):
-                differing += 1
-        return differing
+            yield from self.target.execute(select(table).where(where))
 
 
 def moving_order() -> list[Table]:
