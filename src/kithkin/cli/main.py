@@ -53,6 +53,7 @@ COMMAND_MODULES: dict[str, str] = {
     "tone": "tone",
     "user": "users",
     **dict.fromkeys(("offer", "need", "gave", "asked", "ledger", "service"), "service"),
+    "move-to": "moving",
 }
 
 
@@ -69,6 +70,7 @@ BRIEF_COMMANDS: frozenset[str] = frozenset(COMMAND_MODULES) - {
     "serve",
     "inbox",
     "amplify",  # amplify fetch reads feeds
+    "move-to",
 }
 
 
