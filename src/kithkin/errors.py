@@ -116,6 +116,8 @@ class TooManyAttempts(KithkinError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
 class MoveRefused(KithkinError):
     """`kithkin move-to` that cannot move this database there: a source that is not a personal
     database at this kithkin's schema, a row the target refuses (named: table, id, reason), or
