@@ -307,6 +307,8 @@ def _serve(url: str, host: str, port: int, checks: Access, *, open_browser: bool
     if checks.token_sha256 is not None:
         names = ", ".join(checks.hosts)
         click.echo(f"listening on {host}: answering to {names}, with the token", err=True)
+    if checks.team:
+        click.echo("a team database: everyone logs in with their user name and password", err=True)
     click.echo(f"kithkin is at http://{host}:{port}/  (Ctrl-C stops it)", err=True)
     serve(
         url,
