@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from kithkin.errors import KithkinError, NotLoggedIn
+from kithkin.errors import KithkinError, NotFound
 from kithkin.model import Actor, ApiToken, WebSession
 from kithkin.services import accounts, sessions
 from kithkin.web import guard
@@ -100,7 +100,7 @@ def token_out(found: ApiToken) -> TokenOut:
 
 def _member(actor: Actor) -> Actor:
     if not actor.is_team or actor.username is None:
-        raise NotLoggedIn("this is a personal database: it has no accounts")
+        raise NotFound("this is a personal database: it has no accounts")
     return actor
 
 
