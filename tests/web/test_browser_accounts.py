@@ -66,3 +66,36 @@ def test_log_in_make_a_token_and_log_out(chromium: Path, team_url: str) -> None:
         # the one expected: the wrong password's page came with 401
         assert [p for p in problems if "status of 401" not in p] == []
         assert len(problems) == 1
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_account_pages_fit_a_phone_and_a_desktop(
+    chromium: Path, team_url: str, width: int
+) -> None:
+    with watched_page(chromium, team_url) as (page, problems):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(f"{team_url}/login")
+        page.locator("input[name=username]").fill("ada")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("button[type=submit]").click()
+        page.goto(f"{team_url}/account")
+        page.locator("input[name=label]").fill("a token")
+        page.locator("form[action='/account/tokens'] button").click()
+        wide, short = [], []
+        for path in ("/login", "/account", "/users"):
+            if path != "/account":
+                page.goto(team_url + path)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                wide.append(f"{path}: {scroll} > {width}")
+            fields = page.locator(
+                "main input:not([type=hidden]):not([type=checkbox]), main select, "
+                "main .button:not(.small)"
+            )
+            for i in range(fields.count()):
+                box = fields.nth(i).bounding_box()
+                seen = width == 390 and box is not None and fields.nth(i).is_visible()
+                if seen and box is not None and box["height"] < 44:
+                    short.append(f"{path}: {fields.nth(i).evaluate('e => e.outerHTML')[:40]} {box}")
+        assert wide == [] and short == []
+    assert problems == []
