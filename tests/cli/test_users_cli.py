@@ -105,3 +105,16 @@ def test_tokens_are_shown_once_listed_and_revoked(
     assert "no API tokens" in run("user", "token", "list").out
     nothing = run("user", "token", "revoke", "999")
     assert nothing.code == 1 and "no API token #999" in nothing.err
+
+
+def test_a_user_can_be_someone_among_the_people(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("person", "add", "Ada Lovelace", "--org", "Analytical").code == 0
+    monkeypatch.setenv("ADA_PW", PASSWORD)
+    nobody = run("user", "add", "ada", "--person", "Grace Hopper", "--password-env", "ADA_PW")
+    assert nobody.code == 1 and "Grace Hopper" in nobody.err
+    assert "no users" in run("user", "list").out  # nothing was stored
+    added = run("user", "add", "ada", "--person", "Ada Lovelace", "--password-env", "ADA_PW")
+    assert added.code == 0, added.err
+    (user,) = json.loads(run("--user", "ada", "user", "list", "--json").out)
+    people = json.loads(run("--user", "ada", "people", "--json").out)
+    assert user["person_id"] == people[0]["id"]

@@ -71,3 +71,18 @@ def test_a_new_token_is_kept_hashed_and_used_by_the_next_server(db: Database) ->
 def test_token_and_new_token_together_are_refused(db: Database) -> None:
     with pytest.raises(UnsafeServe, match="not both"):
         serve_access(db, bind="127.0.0.1", token=TOKEN, new_token=True)
+
+
+@pytest.mark.usefixtures("cheap_passwords")
+def test_a_team_database_needs_names_beyond_loopback_but_no_token(db: Database) -> None:
+    from kithkin.model import SOLO
+    from kithkin.services import accounts
+
+    accounts.add_user(db, actor=SOLO, username="ada", password="long enough pass", role="owner")
+    local = serve_access(db, bind="127.0.0.1")
+    assert local.team and local.token_sha256 is None
+    with pytest.raises(UnsafeServe, match=r"it needs the host names"):
+        serve_access(db, bind=EVERYWHERE)
+    lan = serve_access(db, bind=EVERYWHERE, allow_hosts=["kithkin.lan"], token=TOKEN)
+    assert lan.team and lan.token_sha256 is None  # accounts, not the token
+    assert lan.hosts == (*LOOPBACK_NAMES, "kithkin.lan")

@@ -272,3 +272,28 @@ def test_the_real_cost_is_argon2id_with_rfc_9106_parameters(db: Database) -> Non
         assert not accounts.verify(None, PASSWORD)  # an unknown user: a dummy is checked
     finally:
         accounts.use_hasher(current)
+
+
+def test_an_unknown_user_costs_the_same_work_as_a_wrong_password(db: Database) -> None:
+    """Timing does not tell who has an account: with a hasher whose work dominates, an
+    unknown user name takes as long as a known one with a wrong password."""
+    import time
+
+    old = accounts.use_hasher(PasswordHasher(time_cost=2, memory_cost=32768, parallelism=1))
+    try:
+        _team(db)
+
+        def fastest(username: str) -> float:
+            times = []
+            for n in range(3):
+                start = time.perf_counter()
+                with pytest.raises(NotLoggedIn):
+                    sessions.log_in(db, username=username, password="nope", address=f"t{n}")
+                times.append(time.perf_counter() - start)
+            return min(times)
+
+        fastest("ada")  # the dummy hash and caches made once
+        known, unknown = fastest("sam"), fastest("nobody-here")
+        assert 0.5 < unknown / known < 2.0, (known, unknown)
+    finally:
+        accounts.use_hasher(old)

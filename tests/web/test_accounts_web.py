@@ -254,3 +254,30 @@ def test_a_personal_database_needs_no_login_until_its_first_user(db: Database, d
             assert client.get("/api/people").status_code == 401
             assert log_in(client, "ada", PASSWORD).status_code == 303
             assert client.get("/people").status_code == 200
+
+
+def test_workers_share_sessions_and_the_rate_limit(team_db: Database, db_url: str) -> None:
+    """Two apps on one database, as two server processes (workers) are."""
+    first = serve_app(create_app(db_url))
+    second = serve_app(create_app(db_url))
+    one, two = next(first), next(second)
+    try:
+        with _client(one) as a, _client(two) as b:
+            assert log_in(a, "ada", PASSWORD).status_code == 303
+            b.cookies.set("kithkin_session", a.cookies["kithkin_session"])
+            assert b.get("/api/me/account").json()["username"] == "ada"
+            for client in (a, b, a, b, a):
+                assert log_in(client, "sam", "a wrong password").status_code == 401
+            assert log_in(b, "sam", SAM_PASSWORD).status_code == 429
+            assert log_in(a, "sam", SAM_PASSWORD).status_code == 429
+            a.post("/logout", data={"csrf_token": token_of(a.get("/account").text)})
+            assert b.get("/api/me/account").status_code == 401  # ended for every worker
+    finally:
+        for server in (first, second):
+            server.close()
+
+
+def test_a_personal_database_has_no_account_api(client: Any) -> None:
+    answer = client.get("/api/me/account")
+    assert answer.status_code == 404 and "personal database" in answer.json()["error"]
+    assert client.get("/api/users").json() == []

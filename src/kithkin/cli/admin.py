@@ -318,6 +318,8 @@ def _serve(
     if checks.token_sha256 is not None:
         names = ", ".join(checks.hosts)
         click.echo(f"listening on {host}: answering to {names}, with the token", err=True)
+    if checks.team:
+        click.echo("a team database: everyone logs in with their user name and password", err=True)
     processes = f", {workers} processes" if workers > 1 else ""
     click.echo(f"kithkin is at http://{host}:{port}/  (Ctrl-C stops it{processes})", err=True)
     serve(

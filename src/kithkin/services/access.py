@@ -36,6 +36,7 @@ class Access(Record):
     hosts: tuple[str, ...]
     token_sha256: str | None
     new_token: str | None = None  # made by this call (shown once, never stored as is)
+    team: bool = False  # a team database: its users log in with their accounts, not a token
 
 
 def is_loopback(bind: str) -> bool:
@@ -85,10 +86,20 @@ def serve_access(
     new_token: bool = False,
 ) -> Access:
     """The checks a server bound to `bind` makes: refuses (UnsafeServe) to answer beyond
-    loopback without `allow_hosts` and a token (`token`, the one kept, or a `new_token`)."""
+    loopback without `allow_hosts` and a token (`token`, the one kept, or a `new_token`).
+    A team database (one with users) needs no token: everyone logs in with their account,
+    on every bind; a token given is not used."""
+    from kithkin.services.team import is_team
     from kithkin.store import settings
 
     names = tuple(dict.fromkeys(host_name(h) for h in allow_hosts))
+    if is_team(db):
+        if not is_loopback(bind) and not names:
+            raise UnsafeServe(
+                f"serving on {bind} reaches beyond this computer: it needs the host names it "
+                "is reached by (--allow-host NAME, repeatable)"
+            )
+        return Access(hosts=(*LOOPBACK_NAMES, *names), token_sha256=None, team=True)
     if token is not None and new_token:
         raise UnsafeServe("give --token or --new-token, not both")
     if token is not None and len(token.strip()) < MIN_TOKEN_LENGTH:

@@ -188,7 +188,9 @@ def end_session(db: Database, *, actor: Actor, session_id: int) -> bool:
 
 def _member_id(actor: Actor) -> int:
     if actor.member_id is None:
-        raise NotLoggedIn("this is a personal database: it has no accounts")
+        from kithkin.errors import NotFound
+
+        raise NotFound("this is a personal database: it has no accounts")
     return actor.member_id
 
 

@@ -6,13 +6,13 @@ On a personal database there is no account: the page says so and points to Users
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from kithkin.errors import KithkinError, NotLoggedIn
+from kithkin.errors import KithkinError, NotFound
 from kithkin.model import Actor, ApiToken, WebSession
 from kithkin.services import accounts, sessions
 from kithkin.web import guard
@@ -100,7 +100,7 @@ def token_out(found: ApiToken) -> TokenOut:
 
 def _member(actor: Actor) -> Actor:
     if not actor.is_team or actor.username is None:
-        raise NotLoggedIn("this is a personal database: it has no accounts")
+        raise NotFound("this is a personal database: it has no accounts")
     return actor
 
 
@@ -232,6 +232,23 @@ def _attempt(action: Any) -> RedirectResponse:
     return redirect(PATH, message)
 
 
+_BROWSERS: Final = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                    ("Safari/", "Safari"))  # fmt: skip
+_SYSTEMS: Final = (("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iOS"),
+                   ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux"))  # fmt: skip
+
+
+def browser_of(client: str | None) -> str:
+    """A session's browser in a few words ("Firefox on Linux"), from its User-Agent."""
+    if not client:
+        return "a browser"
+    name = next((n for key, n in _BROWSERS if key in client), None)
+    system = next((n for key, n in _SYSTEMS if key in client), None)
+    if name is None:
+        return client[:60]
+    return f"{name} on {system}" if system else name
+
+
 def _page(
     request: Request, actor: Actor, new_token: accounts.NewToken | None = None
 ) -> HTMLResponse:
@@ -247,5 +264,6 @@ def _page(
         "min_password": accounts.MIN_PASSWORD,
         "idle_days": sessions.IDLE.days,
         "lifetime_days": sessions.LIFETIME.days,
+        "browser_of": browser_of,
     }
     return render(request, "account.html", context)

@@ -65,7 +65,8 @@ def _member_login(request: Request, form: Form, goto: str) -> Response:
     except NotLoggedIn:
         error = "Wrong user name or password."
         return _page(request, goto, error=error, status=401, username=username)
-    response = RedirectResponse(goto, status_code=303)
+    sessions.log_out(database(request), cookie=request.cookies.get(guard.SESSION_COOKIE))
+    response = RedirectResponse(goto, status_code=303)  # a new session: the old one is ended
     guard.set_member_cookie(response, done.cookie)
     return response
 
