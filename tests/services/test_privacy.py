@@ -183,26 +183,33 @@ def test_merging_keeps_private_rows_private(db: Database, crew: Team) -> None:
     ]
 
 
-def test_adopting_the_personal_rows_makes_them_the_first_owners(db: Database) -> None:
+def test_the_first_member_adopts_the_personal_rows(db: Database) -> None:
     pid = people.add_person(db, display_name="Alan Kay").person.id
     story.add_note(db, person=pid, text="before the team")
     service.gave(db, person=pid, text="a book")
     assert people.get_person(db, person=pid).notes[0].member_id is None
     with db.write() as conn:
-        ada = team.as_actor(team_store.add(conn, "ada", role="owner"))
+        ada = team.as_actor(team_store.add(conn, "ada", role="owner"))  # adopts them
         ben = team.as_actor(team_store.add(conn, "ben", role="editor"))
-    before = people.get_person(db, person=pid, actor=ben).notes  # unowned: everyone's
-    assert [n.text for n in before] == ["before the team"]
-    assert ada.member_id is not None
-    adopted = team.adopt_personal_rows(db, ada.member_id)
-    assert adopted["note"] == 1 and adopted["ledger"] == 1 and adopted["activity"] >= 3
     assert people.get_person(db, person=pid, actor=ben).notes == ()
     assert [n.text for n in people.get_person(db, person=pid, actor=ada).notes] == [
         "before the team"
     ]
+    assert service.ledger(db, actor=ben).gave == 0 and service.ledger(db, actor=ada).gave == 1
     assert search.search(db, query="before", actor=ben) == []
+    assert [h.person.id for h in search.search(db, query="before", actor=ada)] == [pid]
     assert not any("before the team" in a.summary for a in trash.activity(db, actor=ben))
     assert any("before the team" in a.summary for a in trash.activity(db, actor=ada))
+
+
+def test_adopting_counts_what_it_took(db: Database) -> None:
+    pid = people.add_person(db, display_name="Alan Kay").person.id
+    story.add_note(db, person=pid, text="unowned note")
+    with db.write() as conn:
+        ada = team_store.add(conn, "ada", role="owner")
+    story.add_note(db, person=pid, text="an import's note, for no member")  # SOLO: unowned
+    adopted = team.adopt_personal_rows(db, ada.id)
+    assert adopted["note"] == 1 and adopted["fact"] == 0 and adopted["activity"] >= 1
 
 
 def test_a_personal_database_sees_everything_as_before(db: Database) -> None:

@@ -20,6 +20,7 @@ from kithkin.store.schema_service import ledger_entry, need
 
 OWNED: Final = {"note": note, "fact": story_fact, "need": need, "ledger": ledger_entry}
 """The tables whose rows are private or shared, by the name the user calls their rows."""
+NAMES: Final = {"note": "note", "fact": "story fact", "need": "need", "ledger": "ledger entry"}
 _PRIVATE_ACTIONS: Final = ("note.", "story.", "need.", "ledger.")
 
 
@@ -52,7 +53,7 @@ def owned_row(conn: Connection, kind: str, row_id: int, actor: Actor = SOLO) -> 
     table = OWNED[kind]
     row = conn.execute(select(table).where(table.c.id == row_id, visible(table, actor))).first()
     if row is None:
-        raise NotFound(f"no {kind} #{row_id}")
+        raise NotFound(f"no {NAMES[kind]} #{row_id}")
     return row
 
 

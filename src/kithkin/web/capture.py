@@ -226,7 +226,7 @@ def drop_form(request: Request, draft_id: Id, form: Posted) -> RedirectResponse:
 def story_page(request: Request, person_id: Id) -> HTMLResponse:
     from kithkin.services import people
 
-    person = people.get_person(database(request), person=person_id)
+    person = people.get_person(database(request), actor=guard.actor(request), person=person_id)
     return render(
         request,
         "capture_story.html",

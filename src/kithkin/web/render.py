@@ -205,8 +205,11 @@ def render(
     a `public` page (the login) shows neither the counts nor the menu."""
     token, fresh = guard.csrf_token(request)
     flash = read_flash(request)
+    acting = guard.actor(request)
     html = ENV.get_template(template).render(
         {
+            "team": acting.is_team,  # team mode: privacy badges and "shared" checkboxes
+            "actor_id": acting.member_id,
             "path": request.url.path,
             "csrf_token": token,
             "csrf_field": guard.CSRF_FIELD,
@@ -273,6 +276,11 @@ class Form:
 
     def values(self) -> dict[str, str]:
         return dict(self._fields)
+
+
+def shared_box(form: Form) -> bool:
+    """Whether a form's "shared with the team" checkbox (team mode) was ticked."""
+    return form.text("shared") in ("on", "1", "true")
 
 
 async def checked_form(request: Request) -> Form:
