@@ -48,6 +48,10 @@ def test_a_note_is_private_by_default_and_shared_when_asked(db: Database, crew: 
         "loves COBOL"
     ]
     assert open_.note.shared
+    assert (search.stats(db, actor=crew.ben).notes, search.stats(db, actor=crew.ada).notes) == (
+        1,
+        2,
+    )
 
 
 def test_story_facts_needs_and_the_ledger_follow_the_same_rule(db: Database, crew: Team) -> None:

@@ -89,7 +89,7 @@ def stats_cmd(ctx: Context, as_json: bool) -> None:
     """Counts of people, contact points, interactions, threads, story facts and notes."""
     from kithkin.services import search
 
-    counts = search.stats(ctx.db)
+    counts = search.stats(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json(counts)
         return

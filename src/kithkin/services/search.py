@@ -66,15 +66,16 @@ def browse(
     return Browse(rows=rows, tags=tags, total=total)
 
 
-def stats(db: Database) -> Stats:
-    """How many people, contact points, interactions, threads, facts, notes, tags there are."""
+def stats(db: Database, *, actor: Actor = SOLO) -> Stats:
+    """How many people, contact points, interactions, threads, facts, notes, tags there are
+    (in team mode, of the facts and notes the actor sees)."""
     from kithkin.store import stats as store
 
     with db.read() as conn:
-        return store.stats(conn)
+        return store.stats(conn, actor=actor)
 
 
-def footer_stats(db: Database) -> Stats | None:
+def footer_stats(db: Database, *, actor: Actor = SOLO) -> Stats | None:
     """The counts every page shows at its foot; None when the database cannot give them (a
     page must still render, e.g. the error page of a database that is not there)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -82,6 +83,6 @@ def footer_stats(db: Database) -> Stats | None:
     from kithkin.errors import KithkinError
 
     try:
-        return stats(db)
+        return stats(db, actor=actor)
     except (KithkinError, SQLAlchemyError):
         return None

@@ -190,7 +190,7 @@ def read_flash(request: Request) -> Flash | None:
 
 
 def _footer_stats(request: Request) -> Stats | None:
-    return search.footer_stats(database(request))
+    return search.footer_stats(database(request), actor=guard.actor(request))
 
 
 def render(

@@ -27,7 +27,9 @@ def search(request: Request, q: str, limit: Limit = 50) -> list[SearchHitOut]:
 
 @api.get("/stats")
 def stats(request: Request) -> StatsOut:
-    return StatsOut.model_validate(asdict(searching.stats(database(request))))
+    return StatsOut.model_validate(
+        asdict(searching.stats(database(request), actor=guard.actor(request)))
+    )
 
 
 @api.get("/me")
