@@ -14,6 +14,7 @@ from hypothesis import settings
 from kithkin import clock
 from kithkin.cli.main import main
 from kithkin.store import Database
+from kithkin.store import schema_team as _schema_team  # noqa: F401 - owners the tables reference
 from tests.pg_cluster import Cluster, Unavailable
 
 # Hypothesis checks properties, not speed (benchmarks/ measure that): on a shared, busy

@@ -274,6 +274,8 @@ class StoryFact(Record):
     learned_on: date | None
     learned_where: str | None
     created_at: datetime
+    member_id: int | None = None  # who wrote it (team mode); None: the personal user's
+    shared: bool = False  # team mode: seen by the whole team, else by its owner only
 
 
 @record
@@ -281,6 +283,8 @@ class Note(Record):
     id: int
     text: str
     created_at: datetime
+    member_id: int | None = None  # who wrote it (team mode); None: the personal user's
+    shared: bool = False  # team mode: seen by the whole team, else by its owner only
 
 
 @record
@@ -405,6 +409,9 @@ class Activity(Record):
     summary: str
     undoable: bool
     undone_at: datetime | None
+    member_id: int | None = None  # its author (team mode)
+    private: bool = False  # it tells of a private row: seen by its author only
+    author: str | None = None  # the author's user name (team mode)
 
 
 @record
@@ -865,6 +872,8 @@ class Need(Record):
     status: str
     source: str
     created_at: datetime
+    member_id: int | None = None  # who wrote it (team mode); None: the personal user's
+    shared: bool = False  # team mode: seen by the whole team, else by its owner only
 
 
 @record
@@ -877,6 +886,8 @@ class LedgerEntry(Record):
     direction: str
     text: str
     at: datetime
+    member_id: int | None = None  # who wrote it (team mode); None: the personal user's
+    shared: bool = False  # team mode: seen by the whole team, else by its owner only
 
 
 @record

@@ -25,7 +25,7 @@ def test_0012_adds_the_service_tables_as_the_schema_describes_them(tmp_path: Pat
             assert_tables_as_described(conn, (offer, need, ledger_entry))
             found = inspect(conn)
             keys = {fk["referred_table"] for fk in found.get_foreign_keys("need")}
-            assert keys == {"person"}
+            assert keys == {"person", "member"}  # its owner: migration 0017
     finally:
         db.dispose()
 

@@ -70,7 +70,7 @@ def search_cmd(ctx: Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over names, organisations, titles, story facts and notes, best first."""
     from kithkin.services import search
 
-    hits = search.search(ctx.db, query=query, limit=limit)
+    hits = search.search(ctx.db, actor=ctx.actor, query=query, limit=limit)
     if as_json:
         emit_json(hits)
         return
@@ -89,7 +89,7 @@ def stats_cmd(ctx: Context, as_json: bool) -> None:
     """Counts of people, contact points, interactions, threads, story facts and notes."""
     from kithkin.services import search
 
-    counts = search.stats(ctx.db)
+    counts = search.stats(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json(counts)
         return
@@ -123,10 +123,10 @@ def export_cmd(ctx: click.Context, output: Path | None) -> None:
 
     obj: Context = ctx.obj
     if output is None:
-        backup.export(obj.db, out=sys.stdout)
+        backup.export(obj.db, out=sys.stdout, actor=obj.actor)
         sys.stdout.flush()
     else:
-        counts = backup.export(obj.db, path=output)
+        counts = backup.export(obj.db, path=output, actor=obj.actor)
     if output is not None:
         click.echo(f"wrote {count_of(sum(counts.values()), 'row')} to {output}", err=True)
 
@@ -144,7 +144,7 @@ def import_backup(ctx: Context, path: Path, as_json: bool) -> None:
     """Restore a JSON backup made by `kithkin export` into an empty database."""
     from kithkin.services import backup
 
-    counts = backup.restore(ctx.db, path=path)
+    counts = backup.restore(ctx.db, actor=ctx.actor, path=path)
     if as_json:
         emit_json(counts)
         return
@@ -160,7 +160,7 @@ def undo_cmd(ctx: Context, activity_id: int | None) -> None:
     """Undo the last delete or merge (or the one with ACTIVITY_ID, see `kithkin activity`)."""
     from kithkin.services import trash
 
-    summary = trash.undo(ctx.db, activity_id=activity_id)
+    summary = trash.undo(ctx.db, actor=ctx.actor, activity_id=activity_id)
     click.echo(f"undone: {summary}")
 
 
@@ -174,7 +174,7 @@ def trash_cmd(ctx: click.Context, as_json: bool) -> None:
     from kithkin.services import trash
 
     obj: Context = ctx.obj
-    items = trash.trash(obj.db).deleted
+    items = trash.trash(obj.db, actor=obj.actor).deleted
     if as_json:
         emit_json([{"person": p, "deleted_at": at} for p, at in items])
         return
@@ -191,7 +191,7 @@ def trash_restore(ctx: Context, person_id: int) -> None:
     """Bring PERSON_ID back from the trash."""
     from kithkin.services import trash
 
-    trash.restore(ctx.db, person_id=person_id)
+    trash.restore(ctx.db, actor=ctx.actor, person_id=person_id)
     click.echo(f"restored #{person_id}")
 
 
@@ -203,13 +203,14 @@ def activity_cmd(ctx: Context, limit: int, as_json: bool) -> None:
     """The activity log: every change, newest first (undoable ones are marked)."""
     from kithkin.services import trash
 
-    items = trash.activity(ctx.db, limit=limit)
+    items = trash.activity(ctx.db, actor=ctx.actor, limit=limit)
     if as_json:
         emit_json(items)
         return
     for item in items:
         mark = " (undone)" if item.undone_at else (" [undoable]" if item.undoable else "")
-        click.echo(f"#{item.id:<6} {when(item.at)}  {item.summary}{mark}")
+        by = f"  {item.author}:" if item.author else ""  # team mode: who did it
+        click.echo(f"#{item.id:<6} {when(item.at)}{by}  {item.summary}{mark}")
 
 
 @click.command("demo")

@@ -153,7 +153,7 @@ def _story(
         for key, question in service.STORY_QUESTIONS:
             if answers[key] is None:
                 answers[key] = click.prompt(f"  {question}", default="", show_default=False)
-    added = service.add_story(ctx.db, person=person_id, **answers)
+    added = service.add_story(ctx.db, person=person_id, actor=ctx.actor, **answers)
     return len(added)
 
 

@@ -51,6 +51,40 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def share_option(func: F) -> F:
+    """`--share/--private` (team mode): whether the team sees what is added; private by
+    default."""
+    return click.option(
+        "--share/--private",
+        "shared",
+        default=False,
+        help="Team mode: share it with the team (default: private to you).",
+    )(func)
+
+
+def share_command(group: click.Group, kind: str, what: str) -> None:
+    """`kithkin GROUP share ID [--private]`: share one of your rows with the team, or make it
+    private again."""
+
+    @group.command("share")
+    @click.argument("row_id", metavar="ID", type=int)
+    @click.option("--private", is_flag=True, help="Make it private again (only you see it).")
+    @pass_ctx
+    def share(ctx: Context, row_id: int, private: bool) -> None:
+        from kithkin.services import story
+
+        done = story.share(ctx.db, actor=ctx.actor, kind=kind, row_id=row_id, shared=not private)
+        said = "shared with the team" if done.shared else "private: only you see it"
+        click.echo(f"{kind} #{done.id} {said}")
+
+    share.help = f"Share {what} ID with the team (team mode), or with --private make it yours only."
+
+
+def private_mark(shared: bool, member_id: int | None) -> str:
+    """ " (private)" after a row that is someone's private one (team mode), else nothing."""
+    return "" if shared or member_id is None else " (private)"
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, when
+from kithkin.cli.common import Context, emit_json, json_option, pass_ctx, private_mark, when
 from kithkin.model import count_of
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ def person_add(
 
     added = people.add_person(
         ctx.db,
+        actor=ctx.actor,
         display_name=name,
         given_name=given,
         family_name=family,
@@ -75,7 +76,7 @@ def person_show(ctx: Context, ref: str, as_json: bool) -> None:
     the relationship is and why, timeline."""
     from kithkin.services import people
 
-    page = people.person_page(ctx.db, person=ref, timeline=15)
+    page = people.person_page(ctx.db, actor=ctx.actor, person=ref, timeline=15)
     found, events, relationship = page.person, page.timeline, page.strength.report
     if as_json:
         emit_json(
@@ -130,6 +131,7 @@ def person_edit(
 
     edited = people.edit_person(
         ctx.db,
+        actor=ctx.actor,
         person=ref,
         changes={key: value for key, value in fields.items() if value is not None} or None,
         add_contacts=_contacts(email=add_email, phone=add_phone, url=add_url, handle=add_handle),
@@ -155,7 +157,7 @@ def person_merge(ctx: Context, keep: str, other: str, yes: bool, as_json: bool) 
     from kithkin.errors import InvalidInput
     from kithkin.services import people
 
-    preview = people.merge_preview(ctx.db, keep=keep, other=other)
+    preview = people.merge_preview(ctx.db, actor=ctx.actor, keep=keep, other=other)
     if not as_json:
         click.echo(f"merge {preview.other.display_name} into {preview.keep.display_name}:")
         for line in preview.lines():
@@ -164,7 +166,9 @@ def person_merge(ctx: Context, keep: str, other: str, yes: bool, as_json: bool) 
         if not _interactive():
             raise InvalidInput("nothing merged: say --yes to merge without a terminal to ask on")
         click.confirm("Merge them?", default=False, abort=True, err=True)
-    merged = people.merge_people(ctx.db, keep=preview.keep.id, other=preview.other.id)
+    merged = people.merge_people(
+        ctx.db, actor=ctx.actor, keep=preview.keep.id, other=preview.other.id
+    )
     if as_json:
         emit_json({"preview": preview, "lines": preview.lines(), "merged": merged})
         return
@@ -187,7 +191,7 @@ def person_delete(ctx: Context, ref: str) -> None:
     """Move a PERSON to the trash (kept 30 days; `kithkin undo` brings them back)."""
     from kithkin.services import people
 
-    deleted = people.delete_person(ctx.db, person=ref)
+    deleted = people.delete_person(ctx.db, actor=ctx.actor, person=ref)
     click.echo(
         f"deleted #{deleted.person_id} {deleted.display_name} (kithkin undo brings them back)"
     )
@@ -325,7 +329,8 @@ def _print_person(found: Person) -> None:
     if found.notes:
         click.echo("\nNotes")
         for item in found.notes:
-            click.echo(f"  {when(item.created_at)}  {item.text}")
+            mark = private_mark(item.shared, item.member_id)
+            click.echo(f"  {when(item.created_at)}  {item.text}  [note #{item.id}]{mark}")
 
 
 COMMANDS = [person, people_cmd]

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import click
 
-from kithkin.cli.common import Context, UserDate, emit_json, json_option, pass_ctx, warn, when
+from kithkin.cli.common import (
+    Context,
+    UserDate,
+    emit_json,
+    json_option,
+    pass_ctx,
+    private_mark,
+    share_command,
+    share_option,
+    warn,
+    when,
+)
 from kithkin.model import OFFER_KINDS, count_of
 
 
@@ -28,7 +39,7 @@ def offer_add(ctx: Context, text: str, kind: str) -> None:
     """Note something you can offer, e.g. "20 years running ERP migrations" --kind skill."""
     from kithkin.services import service
 
-    new = service.add_offer(ctx.db, text=text, kind=kind)
+    new = service.add_offer(ctx.db, actor=ctx.actor, text=text, kind=kind)
     click.echo(f"offer #{new.id} ({new.kind}): {new.text}")
 
 
@@ -58,7 +69,7 @@ def offer_remove(ctx: Context, offer_id: str) -> None:
     """Remove an offer by its number."""
     from kithkin.services import service
 
-    gone = service.remove_offer(ctx.db, offer_id=offer_id)
+    gone = service.remove_offer(ctx.db, actor=ctx.actor, offer_id=offer_id)
     click.echo(f"removed offer #{gone.id}: {gone.text}")
 
 
@@ -77,14 +88,23 @@ def need(click_ctx: click.Context, as_json: bool) -> None:
 @click.argument("person")
 @click.argument("text")
 @click.option("--until", type=UserDate(), help="Until when it holds (a date).")
+@share_option
 @pass_ctx
-def need_add(ctx: Context, person: str, text: str, until: object) -> None:
+def need_add(ctx: Context, person: str, text: str, until: object, shared: bool) -> None:
     """Note that PERSON needs TEXT (until a day, or open)."""
     from kithkin.services import service
 
-    new = service.add_need(ctx.db, person=person, text=text, until=until)  # type: ignore[arg-type]
+    new = service.add_need(
+        ctx.db,
+        actor=ctx.actor,
+        person=person,
+        text=text,
+        until=until,  # type: ignore[arg-type]
+        shared=shared,
+    )
     until_said = f" until {new.until.isoformat()}" if new.until else ""
-    click.echo(f"need #{new.id}: {new.display_name} — {new.text}{until_said}")
+    said = private_mark(new.shared, new.member_id)
+    click.echo(f"need #{new.id}: {new.display_name} — {new.text}{until_said}{said}")
 
 
 @need.command("list")
@@ -96,7 +116,9 @@ def need_list(ctx: Context, person: str | None, suggested: bool, as_json: bool) 
     """List open needs (of PERSON), or with --suggested the ones proposed for review."""
     from kithkin.services import service
 
-    found = service.list_needs(ctx.db, person=person, status="suggested" if suggested else "open")
+    found = service.list_needs(
+        ctx.db, actor=ctx.actor, person=person, status="suggested" if suggested else "open"
+    )
     if as_json:
         emit_json(found)
         return
@@ -105,7 +127,8 @@ def need_list(ctx: Context, person: str | None, suggested: bool, as_json: bool) 
     for n in found:
         until = f" (until {n.until.isoformat()})" if n.until else ""
         source = f" [from {n.source}]" if n.source != "manual" else ""
-        click.echo(f"#{n.id:<4} {n.display_name:<24} {n.text}{until}{source}")
+        mark = private_mark(n.shared, n.member_id)
+        click.echo(f"#{n.id:<4} {n.display_name:<24} {n.text}{until}{source}{mark}")
 
 
 @need.command("remove")
@@ -115,7 +138,7 @@ def need_remove(ctx: Context, need_id: str) -> None:
     """Remove a need by its number (it was met, or never was one)."""
     from kithkin.services import service
 
-    gone = service.remove_need(ctx.db, need_id=need_id)
+    gone = service.remove_need(ctx.db, actor=ctx.actor, need_id=need_id)
     click.echo(f"removed need #{gone.id}: {gone.display_name} — {gone.text}")
 
 
@@ -125,7 +148,7 @@ def need_suggest(ctx: Context) -> None:
     """Read notes and story facts for needs; each one found is a suggestion to review."""
     from kithkin.services import service
 
-    made = service.suggest_needs(ctx.db)
+    made = service.suggest_needs(ctx.db, actor=ctx.actor)
     for n in made:
         click.echo(f"suggested #{n.id:<4} {n.display_name:<24} {n.text}  [from {n.source}]")
     click.echo(
@@ -141,7 +164,7 @@ def need_accept(ctx: Context, need_id: str) -> None:
     """Accept a suggested need: it becomes an open need."""
     from kithkin.services import service
 
-    done = service.review_need(ctx.db, need_id=need_id, accept=True)
+    done = service.review_need(ctx.db, actor=ctx.actor, need_id=need_id, accept=True)
     click.echo(f"need #{done.id} open: {done.display_name} — {done.text}")
 
 
@@ -152,8 +175,11 @@ def need_dismiss(ctx: Context, need_id: str) -> None:
     """Dismiss a suggested need (it is not proposed again)."""
     from kithkin.services import service
 
-    done = service.review_need(ctx.db, need_id=need_id, accept=False)
+    done = service.review_need(ctx.db, actor=ctx.actor, need_id=need_id, accept=False)
     click.echo(f"dismissed suggestion #{done.id}")
+
+
+share_command(need, "need", "need")
 
 
 def _logged(done: object) -> None:
@@ -172,34 +198,51 @@ def _logged(done: object) -> None:
 @click.command("gave")
 @click.argument("person")
 @click.argument("text")
+@share_option
 @pass_ctx
-def gave(ctx: Context, person: str, text: str) -> None:
+def gave(ctx: Context, person: str, text: str, shared: bool) -> None:
     """Log help you gave PERSON ("introduced her to Lee")."""
     from kithkin.services import service
 
-    _logged(service.gave(ctx.db, person=person, text=text))
+    _logged(service.gave(ctx.db, actor=ctx.actor, person=person, text=text, shared=shared))
 
 
 @click.command("asked")
 @click.argument("person")
 @click.argument("text")
+@share_option
 @pass_ctx
-def asked(ctx: Context, person: str, text: str) -> None:
+def asked(ctx: Context, person: str, text: str, shared: bool) -> None:
     """Log help you asked of PERSON (with a nudge when you never helped them)."""
     from kithkin.services import service
 
-    _logged(service.asked(ctx.db, person=person, text=text))
+    _logged(service.asked(ctx.db, actor=ctx.actor, person=person, text=text, shared=shared))
 
 
 @click.command("ledger")
 @click.argument("person", required=False)
+@click.option(
+    "--share", "share_id", type=int, metavar="ID", help="Share entry ID with the team (team mode)."
+)
+@click.option("--unshare", "unshare_id", type=int, metavar="ID", help="Make entry ID private.")
 @json_option
 @pass_ctx
-def ledger(ctx: Context, person: str | None, as_json: bool) -> None:
+def ledger(
+    ctx: Context,
+    person: str | None,
+    share_id: int | None,
+    unshare_id: int | None,
+    as_json: bool,
+) -> None:
     """The ledger of help given and asked: the balance per person and overall."""
-    from kithkin.services import service
+    from kithkin.services import service, story
 
-    found = service.ledger(ctx.db, person=person)
+    for row_id, shared in ((share_id, True), (unshare_id, False)):
+        if row_id is not None:
+            done = story.share(ctx.db, actor=ctx.actor, kind="ledger", row_id=row_id, shared=shared)
+            said = "shared with the team" if done.shared else "private: only you see it"
+            click.echo(f"ledger entry #{done.id} {said}", err=True)
+    found = service.ledger(ctx.db, actor=ctx.actor, person=person)
     if as_json:
         emit_json(found)
         return
@@ -207,7 +250,8 @@ def ledger(ctx: Context, person: str | None, as_json: bool) -> None:
     for b in found.balances:
         click.echo(f"  #{b.person_id:<5} {b.display_name:<28} given {b.gave:<3} asked {b.asked}")
     for e in found.entries[:20]:
-        click.echo(f"{when(e.at)}  {e.direction:<5} {e.display_name}: {e.text}")
+        mark = private_mark(e.shared, e.member_id)
+        click.echo(f"{when(e.at)}  {e.direction:<5} {e.display_name}: {e.text}{mark}")
 
 
 @click.group("service")
@@ -229,7 +273,7 @@ def service_matches(ctx: Context, method: str, as_json: bool) -> None:
     """Your offers × people's needs, and needs × people you know who could help, with why."""
     from kithkin.services import service
 
-    found = service.matches(ctx.db, method=method)
+    found = service.matches(ctx.db, actor=ctx.actor, method=method)
     if as_json:
         emit_json(found)
         return

@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kithkin.cli.common import Context, UserDate, emit_json, json_option, pass_ctx, when
+from kithkin.cli.common import (
+    Context,
+    UserDate,
+    emit_json,
+    json_option,
+    pass_ctx,
+    private_mark,
+    share_command,
+    share_option,
+    when,
+)
 from kithkin.model import DIRECTIONS, INTERACTION_KINDS, STORY_FIELDS, STORY_QUESTIONS
 
 if TYPE_CHECKING:
@@ -31,6 +41,7 @@ def story() -> None:
     help='When you learned it: 2026-03-14, yesterday, "last friday", "2 weeks ago".',
 )
 @click.option("--where", "learned_where", help="Where you learned it (a dinner, a call...).")
+@share_option
 @pass_ctx
 def story_set(
     ctx: Context,
@@ -39,19 +50,23 @@ def story_set(
     text: str,
     learned_on: date | None,
     learned_where: str | None,
+    shared: bool,
 ) -> None:
     """Add TEXT to FIELD of PERSON's story (a field can hold several facts)."""
     from kithkin.services import story as stories
 
     added = stories.add_fact(
         ctx.db,
+        actor=ctx.actor,
         person=ref,
         field=field,
         text=text,
         learned_on=learned_on,
         learned_where=learned_where,
+        shared=shared,
     )
-    click.echo(f"{added.display_name}: {field} fact #{added.fact.id} stored")
+    said = private_mark(added.fact.shared, added.fact.member_id)
+    click.echo(f"{added.display_name}: {field} fact #{added.fact.id} stored{said}")
 
 
 @story.command("remove")
@@ -62,7 +77,7 @@ def story_remove(ctx: Context, ref: str, fact_id: int) -> None:
     """Remove story fact FACT_ID from PERSON."""
     from kithkin.services import story as stories
 
-    stories.remove_fact(ctx.db, person=ref, fact_id=fact_id)
+    stories.remove_fact(ctx.db, actor=ctx.actor, person=ref, fact_id=fact_id)
     click.echo(f"fact #{fact_id} removed")
 
 
@@ -74,7 +89,7 @@ def story_show(ctx: Context, ref: str, as_json: bool) -> None:
     """Show PERSON's story by field, with what is still unknown."""
     from kithkin.services import people
 
-    found = people.get_person(ctx.db, person=ref)
+    found = people.get_person(ctx.db, actor=ctx.actor, person=ref)
     if as_json:
         emit_json(
             {
@@ -106,6 +121,7 @@ def print_story(found: Person) -> None:
                 f"  {label:<10} {fact.text}"
                 + (f"  ({learned})" if learned else "")
                 + f"  [fact #{fact.id}]"
+                + private_mark(fact.shared, fact.member_id)
             )
 
 
@@ -117,13 +133,32 @@ def note() -> None:
 @note.command("add")
 @click.argument("ref", metavar="PERSON")
 @click.argument("text")
+@share_option
 @pass_ctx
-def note_add(ctx: Context, ref: str, text: str) -> None:
-    """Add a note with TEXT to PERSON."""
+def note_add(ctx: Context, ref: str, text: str, shared: bool) -> None:
+    """Add a note with TEXT to PERSON (team mode: private to you unless --share)."""
     from kithkin.services import story as stories
 
-    added = stories.add_note(ctx.db, person=ref, text=text)
-    click.echo(f"note #{added.note.id} stored")
+    added = stories.add_note(ctx.db, actor=ctx.actor, person=ref, text=text, shared=shared)
+    click.echo(
+        f"note #{added.note.id} stored{private_mark(added.note.shared, added.note.member_id)}"
+    )
+
+
+@note.command("remove")
+@click.argument("ref", metavar="PERSON")
+@click.argument("note_id", type=int)
+@pass_ctx
+def note_remove(ctx: Context, ref: str, note_id: int) -> None:
+    """Remove note NOTE_ID from PERSON."""
+    from kithkin.services import story as stories
+
+    stories.remove_note(ctx.db, actor=ctx.actor, person=ref, note_id=note_id)
+    click.echo(f"note #{note_id} removed")
+
+
+share_command(note, "note", "note")
+share_command(story, "fact", "story fact")
 
 
 @click.command("log")

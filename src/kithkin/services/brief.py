@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kithkin import clock
+from kithkin.model import SOLO, Actor
 from kithkin.model import Planned as Planned
 from kithkin.practices.brief import Brief as Brief
 from kithkin.services.common import PersonRef, person_id
@@ -20,17 +21,19 @@ if TYPE_CHECKING:
     from kithkin.store import Database
 
 
-def brief(db: Database, *, person: PersonRef, now: datetime | None = None) -> Brief:
+def brief(
+    db: Database, *, person: PersonRef, now: datetime | None = None, actor: Actor = SOLO
+) -> Brief:
     """One person's brief, as of `now` (relationships refreshed first where they changed)."""
     now = now or clock.now()
     refresh(db, now)
     with db.read() as conn:
         pid = person_id(conn, person)
-        return read_briefs(conn, [pid], now)[pid]
+        return read_briefs(conn, [pid], now, actor=actor)[pid]
 
 
 def for_day(
-    db: Database, *, day: str = "tomorrow", now: datetime | None = None
+    db: Database, *, day: str = "tomorrow", now: datetime | None = None, actor: Actor = SOLO
 ) -> list[tuple[Planned, list[Brief]]]:
     """Every meeting of `day` ("today" or "tomorrow", local time) with a brief per attendee."""
     from kithkin.store import agenda
@@ -42,7 +45,7 @@ def for_day(
     refresh(db, now)
     with db.read() as conn:
         meetings = agenda.planned(conn, start, start + timedelta(days=1))
-        found = read_briefs(conn, [pid for m in meetings for pid, _ in m.people], now)
+        found = read_briefs(conn, [pid for m in meetings for pid, _ in m.people], now, actor=actor)
     return [(m, [found[pid] for pid, _ in m.people]) for m in meetings]
 
 
@@ -53,9 +56,11 @@ def read_briefs(
     *,
     recent: int | None = None,
     upcoming: bool = True,
+    actor: Actor = SOLO,
 ) -> dict[int, Brief]:
     """Briefs of several people, read in the caller's transaction (relationships refreshed
-    already; without their upcoming meetings when `upcoming` is False: Today shows those)."""
+    already; without their upcoming meetings when `upcoming` is False: Today shows those),
+    with the story, notes and needs the actor may see."""
     from kithkin.practices import strength
     from kithkin.practices.brief import compose, conversations
     from kithkin.services.intro_views import intro_loops
@@ -65,7 +70,7 @@ def read_briefs(
     out: dict[int, Brief] = {}
     rows = relationships.rows_of(conn, person_ids)
     for pid in dict.fromkeys(person_ids):
-        person = people.get_person(conn, pid)
+        person = people.get_person(conn, pid, actor=actor)
         summary = rows.get(pid)
         # the row remembers their latest interactions: no sort of a long history here
         ids = strength.recent_ids(summary.inputs)[:recent] if summary is not None else []
@@ -80,18 +85,20 @@ def read_briefs(
         made = compose(person, summary, latest, threads, planned, now, waiting_subject)
         loops = intro_loops(conn, pid)
         made = replace(made, loops=[*loops, *made.loops][:8]) if loops else made
-        out[pid] = _with_needs(conn, made, now)
+        out[pid] = _with_needs(conn, made, now, actor)
     return out
 
 
-def _with_needs(conn: Connection, made: Brief, now: datetime) -> Brief:
+def _with_needs(conn: Connection, made: Brief, now: datetime, actor: Actor = SOLO) -> Brief:
     """Their open needs (practice P9) among the loops: something I could help with."""
     from dataclasses import replace
 
     from kithkin.practices.brief import Loop
     from kithkin.store import service
 
-    needs = service.needs(conn, person_id=made.person_id, today=now.astimezone().date())
+    needs = service.needs(
+        conn, person_id=made.person_id, today=now.astimezone().date(), actor=actor
+    )
     if not needs:
         return made
     loops = [Loop("need", f"needs: {n.text}", n.created_at) for n in needs[:3]]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin.errors import InvalidInput, KithkinError
 from kithkin.ingest.capture import Match as Match
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.services.common import PersonRef, parse_date, person_id
 from kithkin.sources.card_image import MAX_BYTES as MAX_BYTES
 from kithkin.sources.card_text import DRAFT_KINDS as DRAFT_KINDS
@@ -281,10 +281,11 @@ def add_story(
     what_they_do: str | None = None,
     learned: str | None = None,
     on: str | date | None = None,
+    actor: Actor = SOLO,
 ) -> list[FactAdded]:
     """The answers to the capture's three questions as story facts, each learned `on` (today
     by default) where you met: "Met at ..." and the thing learned under "other", what they do
-    under "work". Empty answers are skipped."""
+    under "work". Empty answers are skipped. In team mode they are the actor's, private."""
     from kithkin import clock
     from kithkin.services.story import add_fact
 
@@ -300,7 +301,13 @@ def add_story(
         if text:
             added.append(
                 add_fact(
-                    db, person=person, field=field, text=text, learned_on=day, learned_where=where
+                    db,
+                    person=person,
+                    field=field,
+                    text=text,
+                    learned_on=day,
+                    learned_where=where,
+                    actor=actor,
                 )
             )
     return added

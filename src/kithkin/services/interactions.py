@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.services.common import PersonRef, parse_when, person_id
 
 if TYPE_CHECKING:
@@ -58,9 +58,12 @@ def log(
     return Logged(id=interaction_id, created=created, participants=ids, occurred_at=occurred_at)
 
 
-def timeline(db: Database, *, person: PersonRef, limit: int = 100) -> list[TimelineEntry]:
-    """A person's interactions, notes and story as one list, newest first."""
+def timeline(
+    db: Database, *, person: PersonRef, limit: int = 100, actor: Actor = SOLO
+) -> list[TimelineEntry]:
+    """A person's interactions, notes and story as one list, newest first (in team mode
+    without another member's private notes' doings)."""
     from kithkin.store import interactions
 
     with db.read() as conn:
-        return interactions.timeline(conn, person_id(conn, person), limit=limit)
+        return interactions.timeline(conn, person_id(conn, person), limit=limit, actor=actor)

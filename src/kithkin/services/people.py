@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import field
 from typing import TYPE_CHECKING, Final
 
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
+from kithkin.services import team
 from kithkin.services.common import PersonRef, person_id
 from kithkin.store.people import EDITABLE as EDITABLE  # the fields `edit_person` changes
 
@@ -106,11 +107,12 @@ def add_person(
     title: str | None = None,
     contacts: Sequence[NewContact] = (),
     tags: Sequence[str] = (),
+    actor: Actor = SOLO,
 ) -> PersonAdded:
     """A new person, with their contact points and tags, in one transaction."""
     from kithkin.store import people
 
-    with db.write() as conn:
+    with team.writing(db, actor, "adding a person") as conn:
         pid = people.add_person(
             conn,
             display_name=display_name,
@@ -124,19 +126,24 @@ def add_person(
         for c in contacts:
             if c.label is not None:
                 people.add_contact(conn, pid, c.kind, c.value, label=c.label)
-        return PersonAdded(person=people.get_person(conn, pid))
+        return PersonAdded(person=people.get_person(conn, pid, actor=actor))
 
 
-def get_person(db: Database, *, person: PersonRef) -> Person:
+def get_person(db: Database, *, person: PersonRef, actor: Actor = SOLO) -> Person:
     """One person with their contact points, story, notes and tags."""
     from kithkin.store import people
 
     with db.read() as conn:
-        return people.get_person(conn, person_id(conn, person))
+        return people.get_person(conn, person_id(conn, person), actor=actor)
 
 
 def person_page(
-    db: Database, *, person: PersonRef, timeline: int = 100, threads: int = 0
+    db: Database,
+    *,
+    person: PersonRef,
+    timeline: int = 100,
+    threads: int = 0,
+    actor: Actor = SOLO,
 ) -> PersonPage:
     """A person, their latest `timeline` interactions and `threads` mail threads, the tags
     they could be given, and how strong the relationship is and why."""
@@ -144,8 +151,8 @@ def person_page(
     from kithkin.store import interactions, mail_threads, people
 
     with db.read() as conn:
-        found = people.get_person(conn, person_id(conn, person))
-        entries = interactions.timeline(conn, found.id, limit=timeline)
+        found = people.get_person(conn, person_id(conn, person), actor=actor)
+        entries = interactions.timeline(conn, found.id, limit=timeline, actor=actor)
         found_threads = mail_threads.threads_of(conn, found.id, limit=threads) if threads else []
         others = [name for name, _ in people.all_tags(conn) if name not in found.tags]
     return PersonPage(
@@ -166,12 +173,13 @@ def edit_person(
     remove_contacts: Sequence[int] = (),
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
+    actor: Actor = SOLO,
 ) -> PersonEdited:
     """Change a person's names, organisation or title (`changes`, None for none), contact
     points and tags at once."""
     from kithkin.store import people
 
-    with db.write() as conn:
+    with team.writing(db, actor, "changing a person") as conn:
         pid = person_id(conn, person)
         done: list[str] = []
         changed: tuple[str, ...] = ()
@@ -190,49 +198,57 @@ def edit_person(
         for name in remove_tags:
             if people.remove_tag(conn, pid, name):
                 done.append(f"untagged {name}")
-        return PersonEdited(person=people.get_person(conn, pid), done=tuple(done), changed=changed)
+        return PersonEdited(
+            person=people.get_person(conn, pid, actor=actor), done=tuple(done), changed=changed
+        )
 
 
-def add_contact(db: Database, *, person: PersonRef, contact: NewContact) -> ContactAdded:
+def add_contact(
+    db: Database, *, person: PersonRef, contact: NewContact, actor: Actor = SOLO
+) -> ContactAdded:
     """A new email address, phone number, URL or handle for a person."""
     from kithkin.store import people
 
-    with db.write() as conn:
+    with team.writing(db, actor, "adding a contact point") as conn:
         pid = person_id(conn, person)
         contact_id = people.add_contact(conn, pid, contact.kind, contact.value, label=contact.label)
-        points = people.get_person(conn, pid).contact_points
+        points = people.get_person(conn, pid, actor=actor).contact_points
     return ContactAdded(person_id=pid, contact=next(c for c in points if c.id == contact_id))
 
 
-def remove_contact(db: Database, *, person: PersonRef, contact_id: int) -> Person:
+def remove_contact(
+    db: Database, *, person: PersonRef, contact_id: int, actor: Actor = SOLO
+) -> Person:
     """Remove one of a person's contact points; the person as they are now."""
     from kithkin.store import people
 
-    with db.write() as conn:
+    with team.writing(db, actor, "removing a contact point") as conn:
         pid = person_id(conn, person)
         people.remove_contact(conn, pid, contact_id)
-        return people.get_person(conn, pid)
+        return people.get_person(conn, pid, actor=actor)
 
 
-def add_tags(db: Database, *, person: PersonRef, tags: Sequence[str]) -> TagsChanged:
+def add_tags(
+    db: Database, *, person: PersonRef, tags: Sequence[str], actor: Actor = SOLO
+) -> TagsChanged:
     """Tag a person; `changed` holds the tags they did not have yet."""
     from kithkin.store import people
 
-    with db.write() as conn:
+    with team.writing(db, actor, "tagging a person") as conn:
         pid = person_id(conn, person)
         added = tuple(name for name in tags if people.add_tag(conn, pid, name))
-        now = people.get_person(conn, pid).tags
+        now = people.get_person(conn, pid, actor=actor).tags
     return TagsChanged(person_id=pid, changed=added, tags=tuple(now))
 
 
-def remove_tag(db: Database, *, person: PersonRef, tag: str) -> TagsChanged:
+def remove_tag(db: Database, *, person: PersonRef, tag: str, actor: Actor = SOLO) -> TagsChanged:
     """Untag a person; `changed` is empty when they did not have the tag."""
     from kithkin.store import people
 
-    with db.write() as conn:
+    with team.writing(db, actor, "untagging a person") as conn:
         pid = person_id(conn, person)
         removed = (tag,) if people.remove_tag(conn, pid, tag) else ()
-        now = people.get_person(conn, pid).tags
+        now = people.get_person(conn, pid, actor=actor).tags
     return TagsChanged(person_id=pid, changed=removed, tags=tuple(now))
 
 
@@ -244,28 +260,30 @@ def known_tags(db: Database) -> list[tuple[str, int]]:
         return people.all_tags(conn)
 
 
-def delete_person(db: Database, *, person: PersonRef) -> PersonDeleted:
+def delete_person(db: Database, *, person: PersonRef, actor: Actor = SOLO) -> PersonDeleted:
     """Move a person to the trash (kept `trash_days`; undo brings them back)."""
     from kithkin.store import people, trash
 
-    with db.write() as conn:
+    with team.writing(db, actor, "deleting a person") as conn:
         pid = person_id(conn, person)
-        name = people.get_person(conn, pid).display_name
+        name = people.get_person(conn, pid, actor=actor).display_name
         activity_id = trash.delete_person(conn, pid)
     return PersonDeleted(
         person_id=pid, display_name=name, activity_id=activity_id, trash_days=trash.TRASH_DAYS
     )
 
 
-def merge_people(db: Database, *, keep: PersonRef, other: PersonRef) -> PeopleMerged:
+def merge_people(
+    db: Database, *, keep: PersonRef, other: PersonRef, actor: Actor = SOLO
+) -> PeopleMerged:
     """Fold `other` into `keep`: contacts, story, notes, tags and interactions move over."""
     from kithkin.store import people, trash
 
-    with db.write() as conn:
+    with team.writing(db, actor, "merging people") as conn:
         keep_id, other_id = person_id(conn, keep), person_id(conn, other)
-        other_name = people.get_person(conn, other_id).display_name
+        other_name = people.get_person(conn, other_id, actor=actor).display_name
         activity_id = trash.merge_people(conn, keep_id, other_id)
-        kept = people.get_person(conn, keep_id)
+        kept = people.get_person(conn, keep_id, actor=actor)
     return PeopleMerged(
         person=kept, other_id=other_id, other_name=other_name, activity_id=activity_id
     )
@@ -335,25 +353,30 @@ _FIELD_NAMES: Final = {
 }
 
 
-def merge_preview(db: Database, *, keep: PersonRef, other: PersonRef) -> MergePreview:
+def merge_preview(
+    db: Database, *, keep: PersonRef, other: PersonRef, actor: Actor = SOLO
+) -> MergePreview:
     """What merging `other` into `keep` would move and keep; nothing is written."""
     with db.read() as conn:
-        return _preview(conn, person_id(conn, keep), person_id(conn, other))
+        return _preview(conn, person_id(conn, keep), person_id(conn, other), actor)
 
 
-def merge_previews(db: Database, *, pairs: Sequence[tuple[int, int]]) -> list[MergePreview]:
+def merge_previews(
+    db: Database, *, pairs: Sequence[tuple[int, int]], actor: Actor = SOLO
+) -> list[MergePreview]:
     """`merge_preview` of each (keep, other) pair, in one read."""
     with db.read() as conn:
-        return [_preview(conn, keep, other) for keep, other in pairs]
+        return [_preview(conn, keep, other, actor) for keep, other in pairs]
 
 
-def _preview(conn: Connection, keep_id: int, other_id: int) -> MergePreview:
+def _preview(conn: Connection, keep_id: int, other_id: int, actor: Actor = SOLO) -> MergePreview:
     from kithkin.errors import InvalidInput
     from kithkin.store import people, trash
 
     if keep_id == other_id:
         raise InvalidInput("cannot merge a person with themselves")
-    keep, other = people.get_person(conn, keep_id), people.get_person(conn, other_id)
+    keep = people.get_person(conn, keep_id, actor=actor)
+    other = people.get_person(conn, other_id, actor=actor)
     differing = {
         f: (kept, theirs)
         for f in _FIELD_NAMES

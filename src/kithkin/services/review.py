@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import Reflection
+from kithkin.model import SOLO, Actor, Reflection
 from kithkin.practices import review as practice
 from kithkin.practices.review import Change as Change
 from kithkin.practices.review import Due as Due
@@ -65,7 +65,13 @@ def set_goals(db: Database, **targets: int | str | None) -> dict[str, int | None
     return current
 
 
-def review(db: Database, *, week: date | str | None = None, now: datetime | None = None) -> Review:
+def review(
+    db: Database,
+    *,
+    week: date | str | None = None,
+    now: datetime | None = None,
+    actor: Actor = SOLO,
+) -> Review:
     """The review of the week (Monday to Sunday, local time) that holds `week` (by default
     this one, or on Monday and Tuesday the one that just ended), with its charts' numbers."""
     from kithkin.services import circle as circles
@@ -105,7 +111,7 @@ def review(db: Database, *, week: date | str | None = None, now: datetime | None
         histories = relationships.histories(conn, {m[0] for m in members} | set(active))
         names = _names(conn, set(histories))
         added = store.people_added(conn, start, end)
-        learned = store.facts_learned(conn, start, end)
+        learned = store.facts_learned(conn, start, end, actor=actor)
         meetings = store.meetings_between(conn, start, end)
         reflections = between(conn, monday, sunday)
         acts = store.practice_counts(conn, start, end)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 
 if TYPE_CHECKING:
     from kithkin.model import PersonSummary, SearchHit, Stats
@@ -22,17 +22,31 @@ class Browse(Record):
 
 
 def search(
-    db: Database, *, query: str, limit: int = 50, offset: int = 0, tag: str | None = None
+    db: Database,
+    *,
+    query: str,
+    limit: int = 50,
+    offset: int = 0,
+    tag: str | None = None,
+    actor: Actor = SOLO,
 ) -> list[SearchHit]:
     """Ranked full-text search over names, organisations, titles, story facts and notes."""
     from kithkin.store import people
 
     with db.read() as conn:
-        return people.search_people(conn, query, limit=limit, offset=offset, tag_name=tag)
+        return people.search_people(
+            conn, query, limit=limit, offset=offset, tag_name=tag, actor=actor
+        )
 
 
 def browse(
-    db: Database, *, query: str = "", tag: str | None = None, limit: int = 50, offset: int = 0
+    db: Database,
+    *,
+    query: str = "",
+    tag: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    actor: Actor = SOLO,
 ) -> Browse:
     """People by search rank when there is a query, else by name; with the tags in use."""
     from kithkin.store import people
@@ -42,7 +56,9 @@ def browse(
         tags = people.all_tags(conn)
         total = people.count_people(conn)
         if query:
-            hits = people.search_people(conn, query, limit=limit, offset=offset, tag_name=tag)
+            hits = people.search_people(
+                conn, query, limit=limit, offset=offset, tag_name=tag, actor=actor
+            )
             rows = [(hit.person, hit.snippet) for hit in hits]
         else:
             found = people.list_people(conn, tag_name=tag, limit=limit, offset=offset)
@@ -50,15 +66,16 @@ def browse(
     return Browse(rows=rows, tags=tags, total=total)
 
 
-def stats(db: Database) -> Stats:
-    """How many people, contact points, interactions, threads, facts, notes, tags there are."""
+def stats(db: Database, *, actor: Actor = SOLO) -> Stats:
+    """How many people, contact points, interactions, threads, facts, notes, tags there are
+    (in team mode, of the facts and notes the actor sees)."""
     from kithkin.store import stats as store
 
     with db.read() as conn:
-        return store.stats(conn)
+        return store.stats(conn, actor=actor)
 
 
-def footer_stats(db: Database) -> Stats | None:
+def footer_stats(db: Database, *, actor: Actor = SOLO) -> Stats | None:
     """The counts every page shows at its foot; None when the database cannot give them (a
     page must still render, e.g. the error page of a database that is not there)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -66,6 +83,6 @@ def footer_stats(db: Database) -> Stats | None:
     from kithkin.errors import KithkinError
 
     try:
-        return db.memo("footer_stats", lambda: stats(db))
+        return db.memo(f"footer_stats:{actor.member_id}", lambda: stats(db, actor=actor))
     except (KithkinError, SQLAlchemyError):
         return None

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import OFFER_KINDS, LedgerEntry, Need, Offer, Record, record
+from kithkin.model import OFFER_KINDS, SOLO, Actor, LedgerEntry, Need, Offer, Record, record
 from kithkin.practices import service as practice
 from kithkin.practices.service import Balance as Balance
 from kithkin.practices.service import Candidate, Match
+from kithkin.services import team
 from kithkin.services.common import PersonRef, parse_date, person_id
 
 if TYPE_CHECKING:
@@ -55,13 +56,13 @@ class Matches(Record):
 # -- offers ---------------------------------------------------------------------------------------
 
 
-def add_offer(db: Database, *, text: str, kind: str) -> Offer:
+def add_offer(db: Database, *, text: str, kind: str, actor: Actor = SOLO) -> Offer:
     from kithkin.store import service as store
 
     kind = kind.strip().lower()
     if kind not in OFFER_KINDS:
         raise InvalidInput(f"kind {kind!r}: one of {', '.join(OFFER_KINDS)}")
-    with db.write() as conn:
+    with team.writing(db, actor, "adding an offer") as conn:
         new = store.add_offer(conn, kind, text)
         return next(o for o in store.offers(conn) if o.id == new)
 
@@ -73,10 +74,10 @@ def list_offers(db: Database) -> list[Offer]:
         return store.offers(conn)
 
 
-def remove_offer(db: Database, *, offer_id: int | str) -> Offer:
+def remove_offer(db: Database, *, offer_id: int | str, actor: Actor = SOLO) -> Offer:
     from kithkin.store import service as store
 
-    with db.write() as conn:
+    with team.writing(db, actor, "removing an offer") as conn:
         return store.remove_offer(conn, _id(offer_id, "offer"))
 
 
@@ -84,20 +85,38 @@ def remove_offer(db: Database, *, offer_id: int | str) -> Offer:
 
 
 def add_need(
-    db: Database, *, person: PersonRef, text: str, until: str | date | None = None
+    db: Database,
+    *,
+    person: PersonRef,
+    text: str,
+    until: str | date | None = None,
+    shared: bool = False,
+    actor: Actor = SOLO,
 ) -> Need:
+    """A need of a person; in team mode the actor's, private unless `shared`."""
     from kithkin.store import service as store
 
     day = parse_date(until, "--until")
     if day is not None and day < clock.now().astimezone().date():
         raise InvalidInput(f"--until {day.isoformat()} has passed")
-    with db.write() as conn:
-        new = store.add_need(conn, person_id(conn, person), text, until=day)
-        return store.get_need(conn, new)
+    with team.writing(db, actor, "adding a need") as conn:
+        new = store.add_need(
+            conn,
+            person_id(conn, person),
+            text,
+            until=day,
+            member_id=actor.member_id,
+            shared=shared,
+        )
+        return store.get_need(conn, new, actor=actor)
 
 
 def list_needs(
-    db: Database, *, person: PersonRef | None = None, status: str = "open"
+    db: Database,
+    *,
+    person: PersonRef | None = None,
+    status: str = "open",
+    actor: Actor = SOLO,
 ) -> list[Need]:
     """Open needs (those whose day has not passed), or the suggestions to review."""
     from kithkin.store import service as store
@@ -107,57 +126,72 @@ def list_needs(
     with db.read() as conn:
         pid = person_id(conn, person) if person is not None else None
         today = clock.now().astimezone().date() if status == "open" else None
-        return store.needs(conn, person_id=pid, statuses=(status,), today=today)
+        return store.needs(conn, person_id=pid, statuses=(status,), today=today, actor=actor)
 
 
-def remove_need(db: Database, *, need_id: int | str) -> Need:
+def remove_need(db: Database, *, need_id: int | str, actor: Actor = SOLO) -> Need:
     from kithkin.store import service as store
 
-    with db.write() as conn:
-        return store.remove_need(conn, _id(need_id, "need"))
+    with team.writing(db, actor, "removing a need") as conn:
+        found = store.get_need(conn, _id(need_id, "need"), actor=actor)  # NotFound if unseen
+        return store.remove_need(conn, found.id)
 
 
-def review_need(db: Database, *, need_id: int | str, accept: bool) -> Need:
+def review_need(db: Database, *, need_id: int | str, accept: bool, actor: Actor = SOLO) -> Need:
     """A suggested need accepted (it becomes open) or dismissed (it is not proposed again)."""
     from kithkin.store import service as store
 
-    with db.write() as conn:
-        found = store.get_need(conn, _id(need_id, "need"))
+    with team.writing(db, actor, "reviewing a need") as conn:
+        found = store.get_need(conn, _id(need_id, "need"), actor=actor)
         if found.status != "suggested":
             raise InvalidInput(f"need #{found.id} is {found.status}, not a suggestion")
         store.set_need_status(conn, found.id, "open" if accept else "dismissed")
-        return store.get_need(conn, found.id)
+        return store.get_need(conn, found.id, actor=actor)
 
 
-def suggest_needs(db: Database) -> list[Need]:
-    """Needs proposed from notes and story facts not read before; stored as suggestions."""
+def suggest_needs(db: Database, *, actor: Actor = SOLO) -> list[Need]:
+    """Needs proposed from the notes and story facts the actor sees, not read before; stored
+    as suggestions (in team mode, private to the actor)."""
     from kithkin.store import service as store
 
-    with db.write() as conn:
-        seen = store.need_sources(conn)
+    with team.writing(db, actor, "suggesting needs") as conn:
+        seen = store.need_sources(conn, actor=actor)
         made = []
-        for source, pid, _, text in store.texts_to_read(conn):
+        for source, pid, _, text in store.texts_to_read(conn, actor=actor):
             if source in seen:
                 continue
             for phrase in practice.proposed_needs(text)[:2]:
-                made.append(store.add_need(conn, pid, phrase, status="suggested", source=source))
-        return [store.get_need(conn, i) for i in made]
+                made.append(
+                    store.add_need(
+                        conn,
+                        pid,
+                        phrase,
+                        status="suggested",
+                        source=source,
+                        member_id=actor.member_id,
+                    )
+                )
+        return [store.get_need(conn, i, actor=actor) for i in made]
 
 
 # -- the ledger -----------------------------------------------------------------------------------
 
 
-def gave(db: Database, *, person: PersonRef, text: str) -> Logged:
-    """Help I gave someone."""
-    return _log(db, person, "gave", text)
+def gave(
+    db: Database, *, person: PersonRef, text: str, shared: bool = False, actor: Actor = SOLO
+) -> Logged:
+    """Help I gave someone (in team mode: the actor's entry, private unless `shared`)."""
+    return _log(db, person, "gave", text, shared, actor)
 
 
-def asked(db: Database, *, person: PersonRef, text: str) -> Logged:
+def asked(
+    db: Database, *, person: PersonRef, text: str, shared: bool = False, actor: Actor = SOLO
+) -> Logged:
     """Help I asked of someone; a nudge when I had never helped them."""
-    return _log(db, person, "asked", text)
+    return _log(db, person, "asked", text, shared, actor)
 
 
-def ask_nudge(db: Database, *, person: PersonRef) -> str | None:
+def ask_nudge(db: Database, *, person: PersonRef, actor: Actor = SOLO) -> str | None:
     """What to know before asking someone for help (None: go ahead)."""
     from kithkin.store import people
     from kithkin.store import service as store
@@ -165,17 +199,19 @@ def ask_nudge(db: Database, *, person: PersonRef) -> str | None:
     with db.read() as conn:
         pid = person_id(conn, person)
         name = people.get_person(conn, pid).display_name
-        given, taken = store.balances(conn, person_id=pid).get(pid, (0, 0))
+        given, taken = store.balances(conn, person_id=pid, actor=actor).get(pid, (0, 0))
     return practice.ask_nudge(name, given, taken)
 
 
-def ledger(db: Database, *, person: PersonRef | None = None, limit: int = 200) -> Ledger:
+def ledger(
+    db: Database, *, person: PersonRef | None = None, limit: int = 200, actor: Actor = SOLO
+) -> Ledger:
     from kithkin.store import service as store
 
     with db.read() as conn:
         pid = person_id(conn, person) if person is not None else None
-        entries = store.entries(conn, person_id=pid, limit=limit)
-        counts = store.balances(conn, person_id=pid)
+        entries = store.entries(conn, person_id=pid, limit=limit, actor=actor)
+        counts = store.balances(conn, person_id=pid, actor=actor)
         names = _names(conn, list(counts))
     balances = [
         Balance(p, names.get(p, f"#{p}"), g, a) for p, (g, a) in counts.items() if p in names
@@ -189,16 +225,18 @@ def ledger(db: Database, *, person: PersonRef | None = None, limit: int = 200) -
     )
 
 
-def _log(db: Database, person: PersonRef, direction: str, text: str) -> Logged:
+def _log(
+    db: Database, person: PersonRef, direction: str, text: str, shared: bool, actor: Actor
+) -> Logged:
     from kithkin.store import service as store
 
-    with db.write() as conn:
+    with team.writing(db, actor, "logging help given or asked") as conn:
         pid = person_id(conn, person)
-        before = store.balances(conn, person_id=pid).get(pid, (0, 0))
-        new = store.add_entry(conn, pid, direction, text)
-        entry = store.entries(conn, person_id=pid, limit=1)[0]
+        before = store.balances(conn, person_id=pid, actor=actor).get(pid, (0, 0))
+        new = store.add_entry(conn, pid, direction, text, member_id=actor.member_id, shared=shared)
+        entry = store.entries(conn, person_id=pid, limit=1, actor=actor)[0]
         assert entry.id == new
-        given, taken = store.balances(conn, person_id=pid)[pid]
+        given, taken = store.balances(conn, person_id=pid, actor=actor)[pid]
     warnings = []
     if direction == "asked":
         nudge = practice.ask_nudge(entry.display_name, *before)
@@ -223,6 +261,7 @@ def matches(
     per_need: int = 2,
     remember: bool = True,
     since: datetime | None = None,
+    actor: Actor = SOLO,
 ) -> Matches:
     """My offers × people's open needs, and those needs × the people I know who could help,
     ranked by meaning (the embedding model) or, without it, by bm25; `since`: only the needs
@@ -234,8 +273,8 @@ def matches(
         raise InvalidInput(f"method {method!r}: one of {', '.join(METHODS)}")
     today = clock.now().astimezone().date()
     with db.read() as conn:
-        state = store.match_state(conn)
-        needs = store.needs(conn, statuses=("open",), today=today)
+        state = store.match_state(conn, actor=actor)
+        needs = store.needs(conn, statuses=("open",), today=today, actor=actor)
         if since is not None:
             needs = [n for n in needs if n.created_at >= since]
             if not needs:
@@ -259,7 +298,7 @@ def matches(
         )
     found.sort(key=lambda m: -m.score)
     if remember and use == "embedding" and since is None:
-        _remember(db, state, found)
+        _remember(db, state, found, actor)
     return Matches(use, found, note)
 
 
@@ -267,7 +306,9 @@ BEST_KEY = "service.best"  # the best match by meaning, cached with the state it
 FRESH_DAYS = 30  # a need opened in the last month is fresh news
 
 
-def best_opportunity(db: Database, *, now: datetime | None = None) -> Match | None:
+def best_opportunity(
+    db: Database, *, now: datetime | None = None, actor: Actor = SOLO
+) -> Match | None:
     """The best match of a need opened in the last 30 days, for Today. The embedding ranking
     is remembered when the Service page or `service matches` computes it; while the needs and
     offers have not changed since, Today reads it, else it ranks by bm25 (no model to load:
@@ -277,16 +318,22 @@ def best_opportunity(db: Database, *, now: datetime | None = None) -> Match | No
 
     now = now or clock.now()
     with db.read() as conn:
-        state = store.match_state(conn)
+        state = store.match_state(conn, actor=actor)
         if state.startswith("needs:|"):  # no open need
             return None
-        cached = settings.get(conn, BEST_KEY)
+        cached = settings.get(conn, _best_key(actor))
     if cached and cached.get("state") == state:
         found = [m for m in cached.get("fresh", []) if m]
         best = found[0] if found else None
-        return _from_cache(db, best) if best else None
+        return _from_cache(db, best, actor) if best else None
     since = now - timedelta(days=FRESH_DAYS + 1)  # only fresh needs are ranked for Today
-    return _fresh(matches(db, method="bm25", remember=False, since=since).matches, now)
+    found = matches(db, method="bm25", remember=False, since=since, actor=actor).matches
+    return _fresh(found, now)
+
+
+def _best_key(actor: Actor) -> str:
+    """Each member's needs differ (their private ones): so does their cached best match."""
+    return BEST_KEY if actor.member_id is None else f"{BEST_KEY}.{actor.member_id}"
 
 
 def _fresh(found: Sequence[Match], now: datetime) -> Match | None:
@@ -294,7 +341,7 @@ def _fresh(found: Sequence[Match], now: datetime) -> Match | None:
     return fresh[0] if fresh else None
 
 
-def _remember(db: Database, state: str, found: Sequence[Match]) -> None:
+def _remember(db: Database, state: str, found: Sequence[Match], actor: Actor) -> None:
     from kithkin.store import settings
 
     best = _fresh(found, clock.now())
@@ -311,16 +358,16 @@ def _remember(db: Database, state: str, found: Sequence[Match]) -> None:
             else None,
         }
     with db.write() as conn:
-        settings.put(conn, BEST_KEY, {"state": state, "fresh": [entry]})
+        settings.put(conn, _best_key(actor), {"state": state, "fresh": [entry]})
 
 
-def _from_cache(db: Database, entry: dict[str, Any]) -> Match | None:
+def _from_cache(db: Database, entry: dict[str, Any], actor: Actor) -> Match | None:
     from kithkin.errors import NotFound
     from kithkin.store import service as store
 
     with db.read() as conn:
         try:
-            need = store.get_need(conn, int(entry["need"]))
+            need = store.get_need(conn, int(entry["need"]), actor=actor)
         except NotFound:
             return None
         offer = next((o for o in store.offers(conn) if o.id == entry.get("offer")), None)
@@ -357,7 +404,7 @@ class PersonService(Record):
     nudge: str | None
 
 
-def person_service(db: Database, *, person: PersonRef) -> PersonService:
+def person_service(db: Database, *, person: PersonRef, actor: Actor = SOLO) -> PersonService:
     from kithkin.store import people
     from kithkin.store import service as store
 
@@ -365,9 +412,9 @@ def person_service(db: Database, *, person: PersonRef) -> PersonService:
     with db.read() as conn:
         pid = person_id(conn, person)
         name = people.get_person(conn, pid).display_name
-        needs = store.needs(conn, person_id=pid, statuses=("open",), today=today)
-        given, taken = store.balances(conn, person_id=pid).get(pid, (0, 0))
-        entries = store.entries(conn, person_id=pid, limit=10)
+        needs = store.needs(conn, person_id=pid, statuses=("open",), today=today, actor=actor)
+        given, taken = store.balances(conn, person_id=pid, actor=actor).get(pid, (0, 0))
+        entries = store.entries(conn, person_id=pid, limit=10, actor=actor)
     return PersonService(
         needs=needs,
         balance=Balance(pid, name, given, taken),

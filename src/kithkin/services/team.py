@@ -7,13 +7,16 @@ web UI and the API alike."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from kithkin.errors import Forbidden, NotLoggedIn
 from kithkin.model import SOLO, Actor, TeamMember
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from kithkin.store import Database
 
 
@@ -58,3 +61,23 @@ def members(db: Database) -> Sequence[TeamMember]:
 
     with db.read() as conn:
         return team.members(conn)
+
+
+@contextmanager
+def writing(db: Database, actor: Actor, doing: str) -> Iterator[Connection]:
+    """A write transaction for a use case that changes the shared network or a member's rows:
+    Forbidden for a viewer; every activity row recorded inside names the actor as its author."""
+    from kithkin.store import activity
+
+    require(actor, "editor", doing)
+    with activity.authored_by(actor), db.write() as conn:
+        yield conn
+
+
+def adopt_personal_rows(db: Database, member_id: int) -> dict[str, int]:
+    """Make the personal user's notes, story facts, needs, ledger entries and activity (from
+    before team mode) the private rows of `member_id`: called when the first owner is added."""
+    from kithkin.store import privacy
+
+    with db.write() as conn:
+        return privacy.adopt_personal_rows(conn, member_id)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.practices.today import SECTIONS as SECTIONS
 from kithkin.practices.today import SNOOZE_DAYS as SNOOZE_DAYS
 from kithkin.practices.today import Agenda as Agenda
@@ -38,16 +38,19 @@ class Touched(Record):
     kind: str
 
 
-def current(db: Database) -> Agenda:
+def current(db: Database, *, actor: Actor = SOLO) -> Agenda:
     """Today's agenda as of now, as `agenda` makes it, kept (`Database.memo`) until the
     database changes or the minute turns: a page and its API asked again and again (by a
-    team, by several tabs) cost one agenda a minute while nothing is written."""
+    team, by several tabs) cost one agenda a minute while nothing is written. Each member
+    has their own."""
     now = clock.now()
-    return db.memo(f"today:{now.isoformat(timespec='minutes')}", lambda: agenda(db, now=now))
+    key = f"today:{actor.member_id}:{now.isoformat(timespec='minutes')}"
+    return db.memo(key, lambda: agenda(db, now=now, actor=actor))
 
 
-def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
-    """Today's agenda as of `now` (relationships refreshed first, once, where they changed)."""
+def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) -> Agenda:
+    """Today's agenda as of `now` (relationships refreshed first, once, where they changed);
+    the briefs' notes, story and needs those the actor may see."""
     from kithkin.practices import strength
     from kithkin.practices.today import (
         BLIND_MIN_RECEIVED,
@@ -118,7 +121,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         briefed = list(
             dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
         )[:DIGESTS_SHOWN]
-        found = read_briefs(conn, briefed, now, recent=10, upcoming=False)
+        found = read_briefs(conn, briefed, now, recent=10, upcoming=False, actor=actor)
         intro_items, style = today_items(conn, now)
     digests = {pid: digest(b, now) for pid, b in found.items()}
     waiting_rows.sort(key=lambda r: (r.waiting_kind == "reply", -strength.current(r, now)))
@@ -156,7 +159,7 @@ def agenda(db: Database, *, now: datetime | None = None) -> Agenda:
         key=lambda i: (not (gatherer and i.kind == "gathering"), i.at or now),
     )
     reflect = _reflect_items(db, now)  # their own section; passed after the room's items
-    room += _service_items(db, now)
+    room += _service_items(db, now, actor)
     return assemble(
         now, planned, waits, circle_items(state.members), fades, mutes, warnings,
         [*room, *reflect], intros=intro_items, style=style,
@@ -206,12 +209,12 @@ def _reflect_items(db: Database, now: datetime) -> list[Item]:
     ]
 
 
-def _service_items(db: Database, now: datetime) -> list[Item]:
+def _service_items(db: Database, now: datetime, actor: Actor = SOLO) -> list[Item]:
     """The best fresh opportunity to be of service (practice P9), if any."""
     from kithkin.practices.service import opportunity_item
     from kithkin.services.service import best_opportunity
 
-    best = best_opportunity(db, now=now)
+    best = best_opportunity(db, now=now, actor=actor)
     return [opportunity_item(best)] if best is not None else []
 
 

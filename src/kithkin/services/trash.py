@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
+from kithkin.services import team
 
 if TYPE_CHECKING:
     from kithkin.model import Activity, Person, PersonSummary
@@ -19,7 +20,7 @@ class Trash(Record):
     warnings: tuple[str, ...] = ()
 
 
-def trash(db: Database) -> Trash:
+def trash(db: Database, *, actor: Actor = SOLO) -> Trash:
     """The people in the trash, and the action `undo` would take back."""
     from kithkin.store import trash as store
 
@@ -27,27 +28,27 @@ def trash(db: Database) -> Trash:
         return Trash(deleted=store.trash(conn), last_undoable=store.last_undoable(conn))
 
 
-def restore(db: Database, *, person_id: int) -> Person:
+def restore(db: Database, *, person_id: int, actor: Actor = SOLO) -> Person:
     """Take a person out of the trash; the person as they are now."""
     from kithkin.store import people
     from kithkin.store import trash as store
 
-    with db.write() as conn:
+    with team.writing(db, actor, "restoring a person") as conn:
         store.restore_person(conn, person_id)
-        return people.get_person(conn, person_id)
+        return people.get_person(conn, person_id, actor=actor)
 
 
-def undo(db: Database, *, activity_id: int | None = None) -> str:
+def undo(db: Database, *, activity_id: int | None = None, actor: Actor = SOLO) -> str:
     """Undo the newest delete or merge (or the one of `activity_id`); what was undone."""
     from kithkin.store import trash as store
 
-    with db.write() as conn:
+    with team.writing(db, actor, "undoing") as conn:
         return store.undo(conn, activity_id)
 
 
-def activity(db: Database, *, limit: int = 50) -> list[Activity]:
+def activity(db: Database, *, limit: int = 50, actor: Actor = SOLO) -> list[Activity]:
     """The activity log, newest first."""
     from kithkin.store import activity as store
 
     with db.read() as conn:
-        return store.recent(conn, limit=limit)
+        return store.recent(conn, limit=limit, actor=actor)

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from kithkin import clock
-from kithkin.model import Activity
+from kithkin.model import SOLO, Activity, Actor
+from kithkin.store.privacy import activity_visible
 from kithkin.store.schema import activity
+from kithkin.store.schema_team import member
+
+_AUTHOR: ContextVar[Actor] = ContextVar("kithkin_activity_author", default=SOLO)
+
+
+@contextmanager
+def authored_by(actor: Actor) -> Iterator[None]:
+    """Every activity row recorded inside names `actor` as its author (team mode)."""
+    token = _AUTHOR.set(actor)
+    try:
+        yield
+    finally:
+        _AUTHOR.reset(token)
 
 
 def record(
@@ -20,7 +37,10 @@ def record(
     person_id: int | None = None,
     payload: dict[str, Any] | None = None,
     undoable: bool = False,
+    private: bool = False,
 ) -> int:
+    """Append one row; its author is the actor of `authored_by` (none for the personal user);
+    `private` when it tells of a private row (seen by its author only, in team mode)."""
     result = conn.execute(
         activity.insert().values(
             at=clock.now(),
@@ -29,6 +49,8 @@ def record(
             summary=summary,
             payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
             undoable=undoable,
+            member_id=_AUTHOR.get().member_id,
+            private=private,
         )
     )
     key = result.inserted_primary_key
@@ -51,16 +73,29 @@ def revise(
     )
 
 
-def get(conn: Connection, activity_id: int) -> Activity | None:
-    row = conn.execute(select(activity).where(activity.c.id == activity_id)).first()
+def get(conn: Connection, activity_id: int, *, actor: Actor = SOLO) -> Activity | None:
+    row = conn.execute(
+        _with_author().where(activity.c.id == activity_id, activity_visible(actor))
+    ).first()
     return _activity(row) if row is not None else None
 
 
-def recent(conn: Connection, *, limit: int = 50, person_id: int | None = None) -> list[Activity]:
-    query = select(activity).order_by(activity.c.id.desc()).limit(limit)
+def recent(
+    conn: Connection, *, limit: int = 50, person_id: int | None = None, actor: Actor = SOLO
+) -> list[Activity]:
+    """The latest activity the actor may see (not another member's private rows' doings)."""
+    query = (
+        _with_author().where(activity_visible(actor)).order_by(activity.c.id.desc()).limit(limit)
+    )
     if person_id is not None:
         query = query.where(activity.c.person_id == person_id)
     return [_activity(row) for row in conn.execute(query)]
+
+
+def _with_author() -> Any:
+    return select(activity, member.c.username.label("author")).outerjoin(
+        member, member.c.id == activity.c.member_id
+    )
 
 
 def _activity(row: Any) -> Activity:
@@ -72,4 +107,7 @@ def _activity(row: Any) -> Activity:
         summary=row.summary,
         undoable=bool(row.undoable),
         undone_at=row.undone_at,
+        member_id=row.member_id,
+        private=bool(row.private),
+        author=getattr(row, "author", None),
     )

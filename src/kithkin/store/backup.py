@@ -36,7 +36,9 @@ from sqlalchemy.exc import StatementError
 
 from kithkin import clock
 from kithkin.errors import BadBackup
+from kithkin.model import SOLO, Actor
 from kithkin.store import (  # noqa: F401 - their tables join `metadata`
+    privacy,
     schema_accounts,
     schema_amplify,
     schema_calendar,
@@ -66,9 +68,14 @@ def backup_tables() -> tuple[Table, ...]:
     return tuple(metadata.sorted_tables)
 
 
-def export(conn: Connection, out: IO[str]) -> dict[str, int]:
-    """Write the backup to `out`; returns the number of rows per table."""
+def export(conn: Connection, out: IO[str], *, actor: Actor = SOLO) -> dict[str, int]:
+    """Write the backup to `out`; returns the number of rows per table.
+
+    In team mode a member's export holds what they may see: the notes, story facts, needs
+    and ledger entries shared or theirs, and the activity not telling of someone else's
+    private rows (a reference to a left-out row is left empty)."""
     counts: dict[str, int] = {}
+    hidden = _hidden_ids(conn, actor)
     out.write("{\n")
     out.write(f'"format": {json.dumps(FORMAT)},\n"version": {VERSION},\n')
     out.write(
@@ -81,13 +88,41 @@ def export(conn: Connection, out: IO[str]) -> dict[str, int]:
         out.write(f'\n{json.dumps(table.name)}: {{"columns": {json.dumps(columns)}, "rows": [')
         n = 0
         order = list(table.primary_key.columns)
-        for row in conn.execute(select(table).order_by(*order)):
-            out.write(("," if n else "") + "\n" + json.dumps([_dump(v) for v in row]))
+        query = select(table).order_by(*order)
+        if table.name in hidden:
+            query = query.where(privacy.visible(table, actor))
+        elif table.name == "activity":
+            query = query.where(privacy.activity_visible(actor))
+        blank = [
+            (i, hidden[fk.column.table.name])
+            for i, column in enumerate(table.columns)
+            for fk in column.foreign_keys
+            if hidden.get(fk.column.table.name)
+        ]
+        for row in conn.execute(query):
+            values = [_dump(v) for v in row]
+            for i, ids in blank:
+                if values[i] in ids:
+                    values[i] = None
+            out.write(("," if n else "") + "\n" + json.dumps(values))
             n += 1
         out.write("\n]}")
         counts[table.name] = n
     out.write("\n}\n}\n")
     return counts
+
+
+def _hidden_ids(conn: Connection, actor: Actor) -> dict[str, set[int]]:
+    """Per owned table, the ids of the rows the actor may not see (none for the personal
+    user)."""
+    out: dict[str, set[int]] = {}
+    for table in privacy.OWNED.values():
+        if actor.member_id is None:
+            out[table.name] = set()
+        else:
+            rows = conn.scalars(select(table.c.id).where(~privacy.visible(table, actor)))
+            out[table.name] = set(rows)
+    return out
 
 
 def restore(conn: Connection, path: Path) -> dict[str, int]:

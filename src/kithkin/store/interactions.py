@@ -13,6 +13,8 @@ from kithkin.errors import InvalidInput
 from kithkin.model import (
     DIRECTIONS,
     INTERACTION_KINDS,
+    SOLO,
+    Actor,
     Interaction,
     Participant,
     Record,
@@ -21,6 +23,7 @@ from kithkin.model import (
 )
 from kithkin.store import activity
 from kithkin.store.bulk import Bulk
+from kithkin.store.privacy import activity_visible
 from kithkin.store.rows import clean, live_row
 from kithkin.store.schema import activity as activity_table
 from kithkin.store.schema import interaction, interaction_participant, person
@@ -144,7 +147,9 @@ def get_interactions(conn: Connection, ids: Sequence[int]) -> list[Interaction]:
     ]
 
 
-def timeline(conn: Connection, person_id: int, *, limit: int = 100) -> list[TimelineEntry]:
+def timeline(
+    conn: Connection, person_id: int, *, limit: int = 100, actor: Actor = SOLO
+) -> list[TimelineEntry]:
     """What happened with and about a person, newest first, from the activity log.
 
     Interactions logged by hand appear through their activity rows; imported interactions,
@@ -155,6 +160,7 @@ def timeline(conn: Connection, person_id: int, *, limit: int = 100) -> list[Time
     for row in conn.execute(
         select(activity_table)
         .where(activity_table.c.person_id == person_id, activity_table.c.undone_at.is_(None))
+        .where(activity_visible(actor))  # not another member's private notes' doings
         .order_by(activity_table.c.id.desc())
         .limit(limit)
     ):

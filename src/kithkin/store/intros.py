@@ -81,10 +81,14 @@ def pair_key(a_id: int, b_id: int) -> str:
 
 
 def person_facts(conn: Connection, person_id: int) -> list[tuple[str, str]]:
-    """(field, text) of a person's story facts, oldest first."""
+    """(field, text) of a person's story facts, oldest first; in team mode only those the whole
+    team sees (an introduction goes out by mail: never with a member's private fact)."""
     rows = conn.execute(
         select(story_fact.c.field, story_fact.c.text)
-        .where(story_fact.c.person_id == person_id)
+        .where(
+            story_fact.c.person_id == person_id,
+            story_fact.c.member_id.is_(None) | story_fact.c.shared.is_(True),
+        )
         .order_by(story_fact.c.id)
     )
     return [(str(r.field), str(r.text)) for r in rows]

@@ -16,9 +16,20 @@ from sqlalchemy.exc import IntegrityError
 
 from kithkin import clock
 from kithkin.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from kithkin.model import MAX_ID, ContactPoint, Note, Person, PersonSummary, SearchHit, StoryFact
+from kithkin.model import (
+    MAX_ID,
+    SOLO,
+    Actor,
+    ContactPoint,
+    Note,
+    Person,
+    PersonSummary,
+    SearchHit,
+    StoryFact,
+)
 from kithkin.store import activity, search, settings
 from kithkin.store.contacts import DEFAULT_REGION, normalize
+from kithkin.store.privacy import visible
 from kithkin.store.rows import attach_tag, clean, live_row
 from kithkin.store.schema import contact_point, note, person, person_tag, story_fact, tag
 
@@ -171,7 +182,11 @@ def remove_tag(conn: Connection, person_id: int, name: str) -> bool:
     return True
 
 
-def get_person(conn: Connection, person_id: int, *, include_deleted: bool = False) -> Person:
+def get_person(
+    conn: Connection, person_id: int, *, include_deleted: bool = False, actor: Actor = SOLO
+) -> Person:
+    """A person with their contact points, tags, and the story facts and notes the actor may
+    see (team mode: shared ones and their own)."""
     query = select(person).where(person.c.id == person_id)
     if not include_deleted:
         query = query.where(person.c.deleted_at.is_(None))
@@ -194,15 +209,27 @@ def get_person(conn: Connection, person_id: int, *, include_deleted: bool = Fals
             learned_on=r.learned_on,
             learned_where=r.learned_where,
             created_at=r.created_at,
+            member_id=r.member_id,
+            shared=bool(r.shared),
         )
         for r in conn.execute(
-            select(story_fact).where(story_fact.c.person_id == person_id).order_by(story_fact.c.id)
+            select(story_fact)
+            .where(story_fact.c.person_id == person_id, visible(story_fact, actor))
+            .order_by(story_fact.c.id)
         )
     )
     notes = tuple(
-        Note(id=r.id, text=r.text, created_at=r.created_at)
+        Note(
+            id=r.id,
+            text=r.text,
+            created_at=r.created_at,
+            member_id=r.member_id,
+            shared=bool(r.shared),
+        )
         for r in conn.execute(
-            select(note).where(note.c.person_id == person_id).order_by(note.c.id.desc())
+            select(note)
+            .where(note.c.person_id == person_id, visible(note, actor))
+            .order_by(note.c.id.desc())
         )
     )
     return Person(
@@ -415,9 +442,11 @@ def search_people(
     limit: int = 50,
     offset: int = 0,
     tag_name: str | None = None,
+    actor: Actor = SOLO,
 ) -> list[SearchHit]:
-    """Ranked full-text search over names, organisations, titles, story facts and notes."""
-    hits = search.search(conn, query, limit=limit + offset, tag_name=tag_name)[offset:]
+    """Ranked full-text search over names, organisations, titles, story facts and notes (in
+    team mode, those the actor may see)."""
+    hits = search.search(conn, query, limit=limit + offset, tag_name=tag_name, actor=actor)[offset:]
     found = summaries_by_id(conn, [person_id for person_id, _, _ in hits])
     return [
         SearchHit(person=found[person_id], score=score, snippet=snippet)

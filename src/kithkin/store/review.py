@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, String, func, select, type_coerce
 
-from kithkin.model import SPOKEN, Contact, Record, record
+from kithkin.model import SOLO, SPOKEN, Actor, Contact, Record, record
 from kithkin.store.bulk import chunks
+from kithkin.store.privacy import visible
 from kithkin.store.schema import interaction, interaction_participant, person, story_fact
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
 from kithkin.store.schema_mail import mail_message
@@ -91,8 +92,10 @@ def people_added(conn: Connection, start: datetime, end: datetime) -> list[tuple
     return [(int(i), str(n)) for i, n in rows]
 
 
-def facts_learned(conn: Connection, start: datetime, end: datetime) -> list[Learned]:
-    """Story facts added by hand (not imported) in [start, end)."""
+def facts_learned(
+    conn: Connection, start: datetime, end: datetime, *, actor: Actor = SOLO
+) -> list[Learned]:
+    """Story facts added by hand (not imported) in [start, end), those the actor may see."""
     rows = conn.execute(
         select(person.c.id, person.c.display_name, story_fact.c.field, story_fact.c.text)
         .join(person, person.c.id == story_fact.c.person_id)
@@ -101,6 +104,7 @@ def facts_learned(conn: Connection, start: datetime, end: datetime) -> list[Lear
             story_fact.c.created_at < end,
             story_fact.c.source_record_id.is_(None),
             person.c.deleted_at.is_(None),
+            visible(story_fact, actor),
         )
         .order_by(story_fact.c.created_at, story_fact.c.id)
     )

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 
 
@@ -113,8 +114,11 @@ story_fact = Table(
     Column("source", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="SET NULL")),
+    Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: owner
+    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_story_fact_person", story_fact.c.person_id)
+Index("ix_story_fact_member", story_fact.c.member_id)
 
 note = Table(
     "note",
@@ -124,8 +128,11 @@ note = Table(
     Column("text", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="SET NULL")),
+    Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: owner
+    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_note_person", note.c.person_id)
+Index("ix_note_member", note.c.member_id)
 
 interaction = Table(
     "interaction",
@@ -170,8 +177,11 @@ activity = Table(
     Column("payload", Text),
     Column("undoable", Boolean, nullable=False, default=False),
     Column("undone_at", UTCDateTime),
+    Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: author
+    Column("private", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_activity_person", activity.c.person_id)
+Index("ix_activity_member", activity.c.member_id)
 
 setting = Table(
     "setting",

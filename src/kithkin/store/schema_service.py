@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, false
 
+from kithkin.store import schema_team as schema_team  # the owners (member) of needs and entries
 from kithkin.store.schema import UTCDateTime, metadata
 
 offer = Table(
@@ -33,8 +34,11 @@ need = Table(
     Column("status", String(12), nullable=False),  # open, suggested, dismissed
     Column("source", String(32), nullable=False),  # manual, note:12, fact:40
     Column("created_at", UTCDateTime, nullable=False),
+    Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: owner
+    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_need_person", need.c.person_id)
+Index("ix_need_member", need.c.member_id)
 
 ledger_entry = Table(
     "ledger_entry",
@@ -44,5 +48,8 @@ ledger_entry = Table(
     Column("direction", String(8), nullable=False),  # gave, asked
     Column("text", Text, nullable=False),
     Column("at", UTCDateTime, nullable=False),
+    Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: owner
+    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_ledger_person", ledger_entry.c.person_id)
+Index("ix_ledger_entry_member", ledger_entry.c.member_id)

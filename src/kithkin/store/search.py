@@ -6,14 +6,19 @@ text per person, a generated tsvector weighted names first, a GIN index, English
 without stop words (the `kithkin` configuration),
 matched with websearch_to_tsquery and ranked by ts_rank. Any other dialect falls back to a
 portable LIKE match.
+
+Team mode: the index holds only the story facts and notes everyone may see (shared ones, and
+those no member owns); a member's own private ones are matched apart, with LIKE, for them only
+(`private_matches`).
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import Connection, bindparam, or_, select, text
+from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, or_, select, text
 
+from kithkin.model import SOLO, Actor
 from kithkin.store.schema import note, person, person_tag, story_fact, tag
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -60,9 +65,9 @@ _PG_INDEX_ROWS = (
     "p.display_name || ' ' || coalesce(p.given_name, '') || ' ' || coalesce(p.family_name, ''), "
     "coalesce(p.organisation, ''), coalesce(p.title, ''), "
     "coalesce((SELECT string_agg(s.text, chr(10) ORDER BY s.id) FROM story_fact s "
-    "WHERE s.person_id = p.id), ''), "
+    "WHERE s.person_id = p.id AND (s.member_id IS NULL OR s.shared)), ''), "
     "coalesce((SELECT string_agg(n.text, chr(10) ORDER BY n.id) FROM note n "
-    "WHERE n.person_id = p.id), ''), "
+    "WHERE n.person_id = p.id AND (n.member_id IS NULL OR n.shared)), ''), "
     "coalesce((SELECT string_agg(t.name, ' ') FROM person_tag pt JOIN tag t "
     "ON t.id = pt.tag_id WHERE pt.person_id = p.id), ''), "
     # an address's parts are words of their own, as FTS5's unicode61 splits them
@@ -84,8 +89,9 @@ _INDEX_ROWS = (
     "p.display_name || ' ' || coalesce(p.given_name, '') || ' ' || coalesce(p.family_name, ''), "
     "coalesce(p.organisation, ''), coalesce(p.title, ''), "
     "coalesce((SELECT group_concat(s.text, char(10)) FROM story_fact s "
-    "WHERE s.person_id = p.id), ''), "
-    "coalesce((SELECT group_concat(n.text, char(10)) FROM note n WHERE n.person_id = p.id), ''), "
+    "WHERE s.person_id = p.id AND (s.member_id IS NULL OR s.shared)), ''), "
+    "coalesce((SELECT group_concat(n.text, char(10)) FROM note n "
+    "WHERE n.person_id = p.id AND (n.member_id IS NULL OR n.shared)), ''), "
     "coalesce((SELECT group_concat(t.name, ' ') FROM person_tag pt JOIN tag t "
     "ON t.id = pt.tag_id WHERE pt.person_id = p.id), ''), "
     "coalesce((SELECT group_concat(c.value, ' ') FROM contact_point c "
@@ -136,12 +142,62 @@ def words(query: str) -> list[str]:
 
 
 def search(
-    conn: Connection, query: str, *, limit: int = 50, tag_name: str | None = None
+    conn: Connection,
+    query: str,
+    *,
+    limit: int = 50,
+    tag_name: str | None = None,
+    actor: Actor = SOLO,
 ) -> list[tuple[int, float, str]]:
-    """(person id, score, snippet) best first; every word of the query must match."""
+    """(person id, score, snippet) best first; every word of the query must match. In team
+    mode, the people whose story facts or notes private to the actor hold every word follow."""
     terms = words(query)
     if not terms:
         return []
+    found = _search(conn, terms, limit, tag_name)
+    if actor.member_id is None or len(found) >= limit:
+        return found
+    seen = {person_id for person_id, _, _ in found}
+    extra = private_matches(conn, terms, actor.member_id, tag_name)
+    found.extend(hit for hit in extra if hit[0] not in seen)
+    return found[:limit]
+
+
+def private_matches(
+    conn: Connection, terms: list[str], member_id: int, tag_name: str | None = None
+) -> list[tuple[int, float, str]]:
+    """People with a story fact or note private to `member_id` holding every term; the
+    snippet is that text."""
+    out: dict[int, tuple[int, float, str]] = {}
+    for table in (story_fact, note):
+        query = (
+            select(table.c.person_id, table.c.text)
+            .join(person, person.c.id == table.c.person_id)
+            .where(
+                person.c.deleted_at.is_(None),
+                table.c.member_id == member_id,
+                table.c.shared.is_(False),
+                and_(*(table.c.text.ilike(f"%{term}%") for term in terms)),
+            )
+            .order_by(table.c.id)
+            .limit(200)
+        )
+        if tag_name:
+            query = query.where(
+                person.c.id.in_(
+                    select(person_tag.c.person_id)
+                    .join(tag, tag.c.id == person_tag.c.tag_id)
+                    .where(tag.c.name == tag_name)
+                )
+            )
+        for row in conn.execute(query):
+            out.setdefault(int(row.person_id), (int(row.person_id), 0.0, _lines(row.text)[:160]))
+    return list(out.values())
+
+
+def _search(
+    conn: Connection, terms: list[str], limit: int, tag_name: str | None
+) -> list[tuple[int, float, str]]:
     if _uses_fts(conn):
         match = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
         params = {"match": match, "limit": limit, "tag": tag_name}
@@ -181,10 +237,19 @@ def _search_like(
                 person.c.organisation.ilike(pattern),
                 person.c.title.ilike(pattern),
                 person.c.id.in_(
-                    select(story_fact.c.person_id).where(story_fact.c.text.ilike(pattern))
+                    select(story_fact.c.person_id).where(
+                        story_fact.c.text.ilike(pattern), _everyones(story_fact)
+                    )
                 ),
-                person.c.id.in_(select(note.c.person_id).where(note.c.text.ilike(pattern))),
+                person.c.id.in_(
+                    select(note.c.person_id).where(note.c.text.ilike(pattern), _everyones(note))
+                ),
             )
         )
     rows = conn.execute(query.order_by(person.c.display_name).limit(limit))
     return [(int(r.id), 1.0, str(r.display_name)) for r in rows]
+
+
+def _everyones(table: Table) -> ColumnElement[bool]:
+    """The rows of a notes or facts table everyone may see (what the index holds)."""
+    return or_(table.c.member_id.is_(None), table.c.shared.is_(True))

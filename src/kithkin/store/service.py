@@ -15,8 +15,9 @@ from sqlalchemy import text as sql
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.model import OFFER_KINDS, LedgerEntry, Need, Offer
+from kithkin.model import OFFER_KINDS, SOLO, Actor, LedgerEntry, Need, Offer
 from kithkin.store import activity
+from kithkin.store.privacy import visible
 from kithkin.store.rows import live_row
 from kithkin.store.schema import note as note_table
 from kithkin.store.schema import person, story_fact
@@ -77,6 +78,8 @@ def add_need(
     until: date | None = None,
     status: str = "open",
     source: str = "manual",
+    member_id: int | None = None,
+    shared: bool = False,
 ) -> int:
     row = live_row(conn, person_id)
     text = clean_text(text, "need")
@@ -88,11 +91,19 @@ def add_need(
             status=status,
             source=source,
             created_at=clock.now(),
+            member_id=member_id,
+            shared=shared,
         )
     ).inserted_primary_key
     assert new is not None
     said = "suggested" if status == "suggested" else "noted"
-    activity.record(conn, "need.add", f"{said} for {row.display_name}: {text}", person_id=person_id)
+    activity.record(
+        conn,
+        "need.add",
+        f"{said} for {row.display_name}: {text}",
+        person_id=person_id,
+        private=not shared,
+    )
     return int(new[0])
 
 
@@ -102,13 +113,18 @@ def needs(
     person_id: int | None = None,
     statuses: Iterable[str] = ("open",),
     today: date | None = None,
+    actor: Actor = SOLO,
 ) -> list[Need]:
     """Needs of people not in the trash, newest first; with `today`, those whose day has not
     passed."""
     query = (
         select(need, person.c.display_name)
         .join(person, person.c.id == need.c.person_id)
-        .where(person.c.deleted_at.is_(None), need.c.status.in_(list(statuses)))
+        .where(
+            person.c.deleted_at.is_(None),
+            need.c.status.in_(list(statuses)),
+            visible(need, actor),
+        )
         .order_by(need.c.created_at.desc(), need.c.id.desc())
     )
     if person_id is not None:
@@ -118,11 +134,11 @@ def needs(
     return [_need(r) for r in conn.execute(query)]
 
 
-def get_need(conn: Connection, need_id: int) -> Need:
+def get_need(conn: Connection, need_id: int, *, actor: Actor = SOLO) -> Need:
     row = conn.execute(
         select(need, person.c.display_name)
         .join(person, person.c.id == need.c.person_id)
-        .where(need.c.id == need_id)
+        .where(need.c.id == need_id, visible(need, actor))
     ).first()
     if row is None:
         raise NotFound(f"no need #{need_id}")
@@ -137,6 +153,7 @@ def set_need_status(conn: Connection, need_id: int, status: str) -> Need:
         f"need.{status}",
         f"{found.display_name}: {found.text} ({status})",
         person_id=found.person_id,
+        private=not found.shared,
     )
     return found
 
@@ -149,31 +166,37 @@ def remove_need(conn: Connection, need_id: int) -> Need:
         "need.remove",
         f"removed {found.display_name}'s need: {found.text}",
         person_id=found.person_id,
+        private=not found.shared,
     )
     return found
 
 
-def need_sources(conn: Connection) -> set[str]:
-    """Where the needs came from (`note:12`, `fact:40`): a text is proposed only once."""
-    return {str(s) for s in conn.scalars(select(need.c.source).where(need.c.source != "manual"))}
+def need_sources(conn: Connection, *, actor: Actor = SOLO) -> set[str]:
+    """Where the needs the actor sees came from (`note:12`, `fact:40`): a text is proposed
+    only once."""
+    query = select(need.c.source).where(need.c.source != "manual", visible(need, actor))
+    return {str(s) for s in conn.scalars(query)}
 
 
-def match_state(conn: Connection) -> str:
-    """What matches are made of, in a few words: the open needs' and the offers' ids (a cached
-    ranking holds while they are the same)."""
-    needs_ids = conn.scalars(select(need.c.id).where(need.c.status == "open").order_by(need.c.id))
+def match_state(conn: Connection, *, actor: Actor = SOLO) -> str:
+    """What matches are made of, in a few words: the open needs' (those the actor sees) and
+    the offers' ids (a cached ranking holds while they are the same)."""
+    needs_ids = conn.scalars(
+        select(need.c.id).where(need.c.status == "open", visible(need, actor)).order_by(need.c.id)
+    )
     offer_ids = conn.scalars(select(offer.c.id).order_by(offer.c.id))
     return "needs:" + ",".join(map(str, needs_ids)) + "|offers:" + ",".join(map(str, offer_ids))
 
 
-def texts_to_read(conn: Connection) -> list[tuple[str, int, str, str]]:
-    """Notes and story facts of people not in the trash: (source, person id, name, text)."""
+def texts_to_read(conn: Connection, *, actor: Actor = SOLO) -> list[tuple[str, int, str, str]]:
+    """Notes and story facts of people not in the trash the actor may see: (source, person
+    id, name, text)."""
     out: list[tuple[str, int, str, str]] = []
     for table, prefix in ((note_table, "note"), (story_fact, "fact")):
         rows = conn.execute(
             select(table.c.id, table.c.person_id, table.c.text, person.c.display_name)
             .join(person, person.c.id == table.c.person_id)
-            .where(person.c.deleted_at.is_(None))
+            .where(person.c.deleted_at.is_(None), visible(table, actor))
             .order_by(table.c.id)
         )
         out.extend((f"{prefix}:{r.id}", r.person_id, r.display_name, r.text) for r in rows)
@@ -182,54 +205,93 @@ def texts_to_read(conn: Connection) -> list[tuple[str, int, str, str]]:
 
 def _need(r: Any) -> Need:
     return Need(
-        r.id, r.person_id, r.display_name, r.text, r.until, r.status, r.source, r.created_at
+        r.id,
+        r.person_id,
+        r.display_name,
+        r.text,
+        r.until,
+        r.status,
+        r.source,
+        r.created_at,
+        member_id=r.member_id,
+        shared=bool(r.shared),
     )
 
 
 # -- the ledger -----------------------------------------------------------------------------------
 
 
-def add_entry(conn: Connection, person_id: int, direction: str, text: str) -> int:
+def add_entry(
+    conn: Connection,
+    person_id: int,
+    direction: str,
+    text: str,
+    *,
+    member_id: int | None = None,
+    shared: bool = False,
+) -> int:
     if direction not in ("gave", "asked"):
         raise InvalidInput(f"{direction!r}: gave or asked")
     row = live_row(conn, person_id)
     text = clean_text(text, direction)
     new = conn.execute(
         insert(ledger_entry).values(
-            person_id=person_id, direction=direction, text=text, at=clock.now()
+            person_id=person_id,
+            direction=direction,
+            text=text,
+            at=clock.now(),
+            member_id=member_id,
+            shared=shared,
         )
     ).inserted_primary_key
     assert new is not None
     verb = "gave" if direction == "gave" else "asked of"
     activity.record(
-        conn, f"ledger.{direction}", f"{verb} {row.display_name}: {text}", person_id=person_id
+        conn,
+        f"ledger.{direction}",
+        f"{verb} {row.display_name}: {text}",
+        person_id=person_id,
+        private=not shared,
     )
     return int(new[0])
 
 
 def entries(
-    conn: Connection, *, person_id: int | None = None, limit: int = 200
+    conn: Connection, *, person_id: int | None = None, limit: int = 200, actor: Actor = SOLO
 ) -> list[LedgerEntry]:
     query = (
         select(ledger_entry, person.c.display_name)
         .join(person, person.c.id == ledger_entry.c.person_id)
-        .where(person.c.deleted_at.is_(None))
+        .where(person.c.deleted_at.is_(None), visible(ledger_entry, actor))
         .order_by(ledger_entry.c.at.desc(), ledger_entry.c.id.desc())
         .limit(limit)
     )
     if person_id is not None:
         query = query.where(ledger_entry.c.person_id == person_id)
     return [
-        LedgerEntry(r.id, r.person_id, r.display_name, r.direction, r.text, r.at)
+        LedgerEntry(
+            r.id,
+            r.person_id,
+            r.display_name,
+            r.direction,
+            r.text,
+            r.at,
+            member_id=r.member_id,
+            shared=bool(r.shared),
+        )
         for r in conn.execute(query)
     ]
 
 
-def balances(conn: Connection, *, person_id: int | None = None) -> dict[int, tuple[int, int]]:
-    """Per person: (help given, help asked)."""
-    query = select(
-        ledger_entry.c.person_id, ledger_entry.c.direction, func.count().label("n")
-    ).group_by(ledger_entry.c.person_id, ledger_entry.c.direction)
+def balances(
+    conn: Connection, *, person_id: int | None = None, actor: Actor = SOLO
+) -> dict[int, tuple[int, int]]:
+    """Per person: (help given, help asked), of the entries the actor may see."""
+    query = (
+        select(ledger_entry.c.person_id, ledger_entry.c.direction, func.count().label("n"))
+        .where(visible(ledger_entry, actor))
+        .group_by(ledger_entry.c.person_id, ledger_entry.c.direction)
+    )
     if person_id is not None:
         query = query.where(ledger_entry.c.person_id == person_id)
     out: dict[int, tuple[int, int]] = {}

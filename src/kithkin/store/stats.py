@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, distinct, func, select
 
-from kithkin.model import Stats
+from kithkin.model import SOLO, Actor, Stats
+from kithkin.store.privacy import visible
 from kithkin.store.schema import (
     activity,
     contact_point,
@@ -16,9 +17,14 @@ from kithkin.store.schema import (
 )
 
 
-def stats(conn: Connection) -> Stats:
+def stats(conn: Connection, *, actor: Actor = SOLO) -> Stats:
+    """The counts of everything; in team mode, of the story facts and notes the actor sees."""
+
     def count(table: Table) -> int:
-        return int(conn.scalar(select(func.count()).select_from(table)) or 0)
+        query = select(func.count()).select_from(table)
+        if actor.member_id is not None and table in (story_fact, note):
+            query = query.where(visible(table, actor))
+        return int(conn.scalar(query) or 0)
 
     live = person.c.deleted_at.is_(None)
     by_kind = {

@@ -48,9 +48,12 @@ def add(
     name: str | None = None,
     person_id: int | None = None,
 ) -> TeamMember:
+    """A new member. The first one is the personal user becoming a team: the rows from
+    before (notes, story facts, needs, ledger entries, activity) become their private ones."""
     login = username_of(username)
     if conn.execute(select(member.c.id).where(member.c.username == login)).first():
         raise Conflict(f"there is already a user {login!r}")
+    first = count(conn) == 0
     key = conn.execute(
         insert(member).values(
             username=login,
@@ -61,6 +64,10 @@ def add(
         )
     ).inserted_primary_key
     assert key is not None
+    if first:
+        from kithkin.store.privacy import adopt_personal_rows
+
+        adopt_personal_rows(conn, int(key[0]))
     return get(conn, int(key[0]))
 
 

@@ -15,6 +15,7 @@ from kithkin.model import to_jsonable
 from kithkin.services import brief as service
 from kithkin.services import relationships
 from kithkin.services.today import TOUCH_KINDS
+from kithkin.web import guard
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id
@@ -41,7 +42,7 @@ class StrengthOut(BaseModel):
 
 
 def brief_view(request: Request, person_id: Id) -> service.Brief:
-    return service.brief(database(request), person=person_id)
+    return service.brief(database(request), actor=guard.actor(request), person=person_id)
 
 
 @pages.get("/brief/{person_id}")
@@ -60,7 +61,7 @@ def get_brief(request: Request, person_id: Id) -> dict[str, Any]:
 
 @api.get("/briefs/tomorrow", summary="Briefs for every attendee of tomorrow's meetings")
 def briefs_tomorrow(request: Request) -> list[dict[str, Any]]:
-    found = service.for_day(database(request), day="tomorrow")
+    found = service.for_day(database(request), actor=guard.actor(request), day="tomorrow")
     return [{"meeting": to_jsonable(m), "briefs": to_jsonable(b)} for m, b in found]
 
 

@@ -226,7 +226,7 @@ def drop_form(request: Request, draft_id: Id, form: Posted) -> RedirectResponse:
 def story_page(request: Request, person_id: Id) -> HTMLResponse:
     from kithkin.services import people
 
-    person = people.get_person(database(request), person=person_id)
+    person = people.get_person(database(request), actor=guard.actor(request), person=person_id)
     return render(
         request,
         "capture_story.html",
@@ -239,6 +239,7 @@ def story_form(request: Request, person_id: Id, form: Posted) -> RedirectRespons
     try:
         added = service.add_story(
             database(request),
+            actor=guard.actor(request),
             person=person_id,
             met_where=form.optional("met_where"),
             what_they_do=form.optional("what_they_do"),
@@ -349,6 +350,7 @@ def delete_capture(request: Request, draft_id: Id) -> Response:
 def capture_story(request: Request, person_id: Id, body: StoryIn) -> list[FactOut]:
     added = service.add_story(
         database(request),
+        actor=guard.actor(request),
         person=person_id,
         met_where=body.met_where,
         what_they_do=body.what_they_do,

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.errors import InvalidInput, KithkinError
 from kithkin.services import contacts, people
 from kithkin.services.contacts import DEFAULT_MIN_SCORE
+from kithkin.web import guard
 from kithkin.web.render import Form, checked_form, database, redirect, render
 from kithkin.web.schemas import Id, PersonOut, PersonSummaryOut, api_errors
 
@@ -87,7 +88,9 @@ def duplicates_page(
     )
     pairs = [(pair.proposal, pair.a, pair.b) for pair in found.pairs]
     previews = people.merge_previews(
-        database(request), pairs=[(pair.a.id, pair.b.id) for pair in found.pairs]
+        database(request),
+        pairs=[(pair.a.id, pair.b.id) for pair in found.pairs],
+        actor=guard.actor(request),
     )
     shown = {"pairs": pairs, "previews": previews, "report": found.report, "min_score": min_score}
     return render(request, "duplicates.html", {**shown, "default": DEFAULT_MIN_SCORE})
@@ -150,7 +153,9 @@ def list_duplicates(
 def merge_preview(
     request: Request, keep: Annotated[Id, Query()], other: Annotated[Id, Query()]
 ) -> MergePreviewOut:
-    preview = people.merge_preview(database(request), keep=keep, other=other)
+    preview = people.merge_preview(
+        database(request), actor=guard.actor(request), keep=keep, other=other
+    )
     return MergePreviewOut(
         keep=PersonOut.of(preview.keep),
         other=PersonOut.of(preview.other),

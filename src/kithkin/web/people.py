@@ -17,7 +17,7 @@ from kithkin.model import MAX_ID
 from kithkin.services import intros, people, relationships, service
 from kithkin.services import search as searching
 from kithkin.services.people import EDITABLE, NewContact
-from kithkin.web import review
+from kithkin.web import guard, review
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, attempt, checked_form, database, redirect, render
 from kithkin.web.schemas import (
@@ -61,6 +61,7 @@ def people_page(
     q, tag = q.strip(), tag.strip()
     found = searching.browse(
         database(request),
+        actor=guard.actor(request),
         query=q,
         tag=tag or None,
         limit=PAGE_SIZE + 1,
@@ -93,7 +94,9 @@ def new_person_page(request: Request) -> HTMLResponse:
 
 @pages.get("/people/{person_id}")
 def person_page(request: Request, person_id: Id) -> HTMLResponse:
-    page = people.person_page(database(request), person=person_id, timeline=100, threads=20)
+    page = people.person_page(
+        database(request), actor=guard.actor(request), person=person_id, timeline=100, threads=20
+    )
     person = page.person
     return render(
         request,
@@ -110,7 +113,9 @@ def person_page(request: Request, person_id: Id) -> HTMLResponse:
             "relationship": page.strength.report,
             **review.person_context(request, person.id),
             "open_intros": intros.intros_of(database(request), person=person.id),
-            "person_service": service.person_service(database(request), person=person.id),
+            "person_service": service.person_service(
+                database(request), actor=guard.actor(request), person=person.id
+            ),
         },
     )
 
@@ -125,6 +130,7 @@ def add_person_form(request: Request, form: Posted) -> RedirectResponse | HTMLRe
     try:
         added = people.add_person(
             db,
+            actor=guard.actor(request),
             display_name=form.optional("display_name"),
             given_name=form.optional("given_name"),
             family_name=form.optional("family_name"),
@@ -148,7 +154,9 @@ def add_person_form(request: Request, form: Posted) -> RedirectResponse | HTMLRe
 def edit_person_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         changes = {key: form.text(key) for key in EDITABLE}
-        edited = people.edit_person(database(request), person=person_id, changes=changes)
+        edited = people.edit_person(
+            database(request), actor=guard.actor(request), person=person_id, changes=changes
+        )
         changed = edited.changed
         return f"Saved {', '.join(changed).replace('_', ' ')}." if changed else "Nothing changed."
 
@@ -160,7 +168,9 @@ def add_contact_form(request: Request, person_id: Id, form: Posted) -> RedirectR
     def action() -> str:
         kind, value = form.text("kind"), form.text("value")
         contact = NewContact(kind, value, form.optional("label"))
-        people.add_contact(database(request), person=person_id, contact=contact)
+        people.add_contact(
+            database(request), actor=guard.actor(request), person=person_id, contact=contact
+        )
         return f"Added {kind} {value}."
 
     return attempt(f"/people/{person_id}#contacts", action)
@@ -171,7 +181,9 @@ def remove_contact_form(
     request: Request, person_id: Id, contact_id: Id, form: Posted
 ) -> RedirectResponse:
     def action() -> str:
-        people.remove_contact(database(request), person=person_id, contact_id=contact_id)
+        people.remove_contact(
+            database(request), actor=guard.actor(request), person=person_id, contact_id=contact_id
+        )
         return "Contact point removed."
 
     return attempt(f"/people/{person_id}#contacts", action)
@@ -183,7 +195,9 @@ def add_tag_form(request: Request, person_id: Id, form: Posted) -> RedirectRespo
         names = _tags(form.text("tag"))
         if not names:
             raise InvalidInput("which tag?")
-        added = people.add_tags(database(request), person=person_id, tags=names).changed
+        added = people.add_tags(
+            database(request), actor=guard.actor(request), person=person_id, tags=names
+        ).changed
         return f"Tagged {', '.join(added)}." if added else "They already had that tag."
 
     return attempt(f"/people/{person_id}", action)
@@ -193,7 +207,9 @@ def add_tag_form(request: Request, person_id: Id, form: Posted) -> RedirectRespo
 def remove_tag_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         name = form.text("tag")
-        removed = people.remove_tag(database(request), person=person_id, tag=name).changed
+        removed = people.remove_tag(
+            database(request), actor=guard.actor(request), person=person_id, tag=name
+        ).changed
         return f"Removed the tag {name}." if removed else f"They were not tagged {name}."
 
     return attempt(f"/people/{person_id}", action)
@@ -202,7 +218,9 @@ def remove_tag_form(request: Request, person_id: Id, form: Posted) -> RedirectRe
 @pages.post("/people/{person_id}/delete")
 def delete_person_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     try:
-        deleted = people.delete_person(database(request), person=person_id)
+        deleted = people.delete_person(
+            database(request), actor=guard.actor(request), person=person_id
+        )
     except KithkinError as exc:
         return redirect(f"/people/{person_id}", str(exc), kind="error")
     message = (
@@ -214,7 +232,9 @@ def delete_person_form(request: Request, person_id: Id, form: Posted) -> Redirec
 @pages.post("/people/{person_id}/merge")
 def merge_form(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
-        merged = people.merge_people(database(request), keep=person_id, other=form.text("other"))
+        merged = people.merge_people(
+            database(request), actor=guard.actor(request), keep=person_id, other=form.text("other")
+        )
         return (
             f"Merged {merged.other_name} (#{merged.other_id}) into this person. You can undo this."
         )
@@ -237,7 +257,9 @@ def list_people(
     if not q.strip():
         found = people.list_people(db, tag=tag or None, limit=limit, offset=offset).people
         return [PersonListItem.model_validate(asdict(s)) for s in found]
-    hits = searching.search(db, query=q, limit=limit, offset=offset, tag=tag or None)
+    hits = searching.search(
+        db, actor=guard.actor(request), query=q, limit=limit, offset=offset, tag=tag or None
+    )
     return [
         PersonListItem.model_validate(
             {**asdict(hit.person), "snippet": hit.snippet, "score": hit.score}
@@ -250,6 +272,7 @@ def list_people(
 def add_person(request: Request, body: PersonIn) -> PersonOut:
     added = people.add_person(
         database(request),
+        actor=guard.actor(request),
         display_name=body.display_name,
         given_name=body.given_name,
         family_name=body.family_name,
@@ -263,20 +286,24 @@ def add_person(request: Request, body: PersonIn) -> PersonOut:
 
 @api.get("/people/{person_id}")
 def get_person(request: Request, person_id: Id) -> PersonOut:
-    return PersonOut.of(people.get_person(database(request), person=person_id))
+    return PersonOut.of(
+        people.get_person(database(request), actor=guard.actor(request), person=person_id)
+    )
 
 
 @api.patch("/people/{person_id}")
 def edit_person(request: Request, person_id: Id, body: PersonPatch) -> PersonOut:
     changes = body.model_dump(exclude_unset=True)
     return PersonOut.of(
-        people.edit_person(database(request), person=person_id, changes=changes).person
+        people.edit_person(
+            database(request), actor=guard.actor(request), person=person_id, changes=changes
+        ).person
     )
 
 
 @api.delete("/people/{person_id}", summary="Move a person to the trash (undoable)")
 def delete_person(request: Request, person_id: Id) -> ActionOut:
-    deleted = people.delete_person(database(request), person=person_id)
+    deleted = people.delete_person(database(request), actor=guard.actor(request), person=person_id)
     return ActionOut(
         activity_id=deleted.activity_id,
         message=f"{deleted.display_name} is in the trash; undo restores them",
@@ -286,26 +313,34 @@ def delete_person(request: Request, person_id: Id) -> ActionOut:
 @api.post("/people/{person_id}/contacts", status_code=status.HTTP_201_CREATED)
 def add_contact(request: Request, person_id: Id, body: ContactIn) -> ContactOut:
     contact = NewContact(body.kind, body.value, body.label)
-    added = people.add_contact(database(request), person=person_id, contact=contact)
+    added = people.add_contact(
+        database(request), actor=guard.actor(request), person=person_id, contact=contact
+    )
     return ContactOut.model_validate(asdict(added.contact))
 
 
 @api.delete("/people/{person_id}/contacts/{contact_id}")
 def remove_contact(request: Request, person_id: Id, contact_id: Id) -> PersonOut:
     return PersonOut.of(
-        people.remove_contact(database(request), person=person_id, contact_id=contact_id)
+        people.remove_contact(
+            database(request), actor=guard.actor(request), person=person_id, contact_id=contact_id
+        )
     )
 
 
 @api.post("/people/{person_id}/tags")
 def add_tag(request: Request, person_id: Id, body: TagIn) -> TagsOut:
-    result = people.add_tags(database(request), person=person_id, tags=[body.name])
+    result = people.add_tags(
+        database(request), actor=guard.actor(request), person=person_id, tags=[body.name]
+    )
     return TagsOut(changed=bool(result.changed), tags=list(result.tags))
 
 
 @api.delete("/people/{person_id}/tags/{name:path}")
 def remove_tag(request: Request, person_id: Id, name: str) -> TagsOut:
-    result = people.remove_tag(database(request), person=person_id, tag=name)
+    result = people.remove_tag(
+        database(request), actor=guard.actor(request), person=person_id, tag=name
+    )
     if not result.changed:
         raise NotFound(f"#{person_id} is not tagged {name!r}")
     return TagsOut(changed=True, tags=list(result.tags))
@@ -313,7 +348,9 @@ def remove_tag(request: Request, person_id: Id, name: str) -> TagsOut:
 
 @api.post("/people/{person_id}/merge", summary="Fold another person into this one (undoable)")
 def merge(request: Request, person_id: Id, body: MergeIn) -> MergeOut:
-    merged = people.merge_people(database(request), keep=person_id, other=str(body.other))
+    merged = people.merge_people(
+        database(request), actor=guard.actor(request), keep=person_id, other=str(body.other)
+    )
     kept = merged.person
     return MergeOut(
         activity_id=merged.activity_id,

@@ -190,7 +190,7 @@ def read_flash(request: Request) -> Flash | None:
 
 
 def _footer_stats(request: Request) -> Stats | None:
-    return search.footer_stats(database(request))
+    return search.footer_stats(database(request), actor=guard.actor(request))
 
 
 def render(
@@ -205,10 +205,12 @@ def render(
     a `public` page (the login) shows neither the counts nor the menu."""
     token, fresh = guard.csrf_token(request)
     flash = read_flash(request)
-    acting = getattr(request.state, "actor", None)
-    account = acting if not public and acting is not None and acting.is_team else None
+    acting = guard.actor(request)
+    account = acting if not public and acting.is_team else None
     html = ENV.get_template(template).render(
         {
+            "team": acting.is_team,  # team mode: privacy badges and "shared" checkboxes
+            "actor_id": acting.member_id,
             "path": request.url.path,
             "csrf_token": token,
             "csrf_field": guard.CSRF_FIELD,
@@ -276,6 +278,11 @@ class Form:
 
     def values(self) -> dict[str, str]:
         return dict(self._fields)
+
+
+def shared_box(form: Form) -> bool:
+    """Whether a form's "shared with the team" checkbox (team mode) was ticked."""
+    return form.text("shared") in ("on", "1", "true")
 
 
 async def checked_form(request: Request) -> Form:

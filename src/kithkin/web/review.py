@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.model import STORY_FIELDS, Reflection, to_jsonable
 from kithkin.services import review as service
-from kithkin.web import charts
+from kithkin.web import charts, guard
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id, Out, Text, api_errors
 from kithkin.web.today import In, Posted, act
@@ -138,7 +138,7 @@ def chart_context(found: service.Review) -> dict[str, Any]:
 @pages.get("/review")
 def review_page(request: Request, week: Week = None) -> HTMLResponse:
     db = database(request)
-    found = service.review(db, week=week)
+    found = service.review(db, week=week, actor=guard.actor(request))
     context = {
         "review": found,
         "goals": service.goals(db),
@@ -153,7 +153,9 @@ def review_page(request: Request, week: Week = None) -> HTMLResponse:
 
 @api.get("/review", summary="The weekly review, with the numbers of its charts")
 def get_review(request: Request, week: Week = None) -> ReviewOut:
-    return ReviewOut.model_validate(service.to_json(service.review(database(request), week=week)))
+    return ReviewOut.model_validate(
+        service.to_json(service.review(database(request), week=week, actor=guard.actor(request)))
+    )
 
 
 @api.get("/review/goals", summary="The weekly goals and time budget")

@@ -79,10 +79,20 @@ class FactIn(_In):
     text: Text
     learned_on: date | None = None
     learned_where: str | None = None
+    shared: bool = Field(
+        False, description="Team mode: seen by the whole team (default: yours only)."
+    )
 
 
 class NoteIn(_In):
     text: Text
+    shared: bool = Field(
+        False, description="Team mode: seen by the whole team (default: yours only)."
+    )
+
+
+class ShareIn(_In):
+    shared: bool = Field(description="True: the whole team sees it; false: only its writer.")
 
 
 class TagIn(_In):
@@ -250,6 +260,13 @@ class StatsOut(Out, record=Stats):
 
 class ActivityOut(Out, record=Activity):
     pass
+
+
+class SharedOut(BaseModel):
+    kind: Literal["note", "fact", "need", "ledger"]
+    id: int
+    person_id: int
+    shared: bool
 
 
 class MeOut(Out, record=Me):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 
 from kithkin.services import me as myself
 from kithkin.services import search as searching
+from kithkin.web import guard
 from kithkin.web.render import database
 from kithkin.web.schemas import API_RESPONSES, MeIn, MeOut, SearchHitOut, StatsOut
 
@@ -20,13 +21,15 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 
 @api.get("/search", summary="Ranked full-text search over names, stories and notes")
 def search(request: Request, q: str, limit: Limit = 50) -> list[SearchHitOut]:
-    hits = searching.search(database(request), query=q, limit=limit)
+    hits = searching.search(database(request), actor=guard.actor(request), query=q, limit=limit)
     return [SearchHitOut.model_validate(asdict(hit)) for hit in hits]
 
 
 @api.get("/stats")
 def stats(request: Request) -> StatsOut:
-    return StatsOut.model_validate(asdict(searching.stats(database(request))))
+    return StatsOut.model_validate(
+        asdict(searching.stats(database(request), actor=guard.actor(request)))
+    )
 
 
 @api.get("/me")

@@ -14,7 +14,8 @@ from kithkin.errors import KithkinError
 from kithkin.model import LedgerEntry, Need, Offer, to_jsonable
 from kithkin.services import service
 from kithkin.services import tone as tone_service
-from kithkin.web.render import database, render
+from kithkin.web import guard
+from kithkin.web.render import database, render, shared_box
 from kithkin.web.schemas import Id, Out, Text, api_errors
 from kithkin.web.today import In, Posted, act
 
@@ -90,12 +91,14 @@ class NeedIn(In):
     person: Text = Field(description="A name, an email address or #id")
     text: Text = Field(max_length=500)
     until: str | None = Field(None, description="A day: 2026-03-14, 'in 3 months'...")
+    shared: bool = Field(False, description="Team mode: seen by the whole team (default: yours).")
 
 
 class LedgerIn(In):
     person: Text = Field(description="A name, an email address or #id")
     direction: Literal["gave", "asked"]
     text: Text = Field(max_length=500)
+    shared: bool = Field(False, description="Team mode: seen by the whole team (default: yours).")
 
 
 class ToneIn(In):
@@ -109,13 +112,13 @@ class ToneIn(In):
 @pages.get("/service")
 def service_page(request: Request) -> HTMLResponse:
     db = database(request)
-    found = service.matches(db)
+    found = service.matches(db, actor=guard.actor(request))
     context = {
         "offers": service.list_offers(db),
-        "needs": service.list_needs(db),
-        "suggested": service.list_needs(db, status="suggested"),
+        "needs": service.list_needs(db, actor=guard.actor(request)),
+        "suggested": service.list_needs(db, actor=guard.actor(request), status="suggested"),
         "matches": found,
-        "ledger": service.ledger(db, limit=30),
+        "ledger": service.ledger(db, actor=guard.actor(request), limit=30),
         "kinds": ("skill", "knowledge", "relationship", "resource"),
     }
     return render(request, "service.html", context)
@@ -124,7 +127,12 @@ def service_page(request: Request) -> HTMLResponse:
 @pages.post("/service/offers")
 def offer_add(request: Request, form: Posted) -> RedirectResponse:
     def action() -> str:
-        new = service.add_offer(database(request), text=form.text("text"), kind=form.text("kind"))
+        new = service.add_offer(
+            database(request),
+            actor=guard.actor(request),
+            text=form.text("text"),
+            kind=form.text("kind"),
+        )
         return f"Offer noted: {new.text}."
 
     return act(request, "/service#offers", action)
@@ -132,11 +140,13 @@ def offer_add(request: Request, form: Posted) -> RedirectResponse:
 
 @pages.post("/service/offers/{offer_id}/remove")
 def offer_remove(request: Request, offer_id: Id, form: Posted) -> RedirectResponse:
-    return act(
-        request,
-        "/service#offers",
-        lambda: f"Removed: {service.remove_offer(database(request), offer_id=offer_id).text}.",
-    )
+    def action() -> str:
+        gone = service.remove_offer(
+            database(request), actor=guard.actor(request), offer_id=offer_id
+        )
+        return f"Removed: {gone.text}."
+
+    return act(request, "/service#offers", action)
 
 
 @pages.post("/service/needs")
@@ -144,9 +154,11 @@ def need_add(request: Request, form: Posted) -> RedirectResponse:
     def action() -> str:
         new = service.add_need(
             database(request),
+            actor=guard.actor(request),
             person=form.text("person"),
             text=form.text("text"),
             until=form.optional("until"),
+            shared=shared_box(form),
         )
         return f"Noted: {new.display_name} — {new.text}."
 
@@ -157,7 +169,7 @@ def need_add(request: Request, form: Posted) -> RedirectResponse:
 @pages.post("/service/needs/suggest")
 def needs_suggest(request: Request, form: Posted) -> RedirectResponse:
     def action() -> str:
-        made = service.suggest_needs(database(request))
+        made = service.suggest_needs(database(request), actor=guard.actor(request))
         return f"{len(made)} new suggestions to review." if made else "Nothing new to suggest."
 
     return act(request, "/service#suggested", action)
@@ -168,9 +180,11 @@ def need_change(request: Request, need_id: Id, verb: str, form: Posted) -> Redir
     def action() -> str:
         db = database(request)
         if verb == "remove":
-            gone = service.remove_need(db, need_id=need_id)
+            gone = service.remove_need(db, actor=guard.actor(request), need_id=need_id)
             return f"Removed: {gone.display_name} — {gone.text}."
-        done = service.review_need(db, need_id=need_id, accept=verb == "accept")
+        done = service.review_need(
+            db, actor=guard.actor(request), need_id=need_id, accept=verb == "accept"
+        )
         return f"{'Accepted' if verb == 'accept' else 'Dismissed'}: {done.text}."
 
     return act(request, "/service#needs", action)
@@ -181,7 +195,13 @@ def ledger_add(request: Request, form: Posted) -> RedirectResponse:
     def action() -> str:
         db = database(request)
         log = service.gave if form.text("direction") == "gave" else service.asked
-        done = log(db, person=form.text("person"), text=form.text("text"))
+        done = log(
+            db,
+            person=form.text("person"),
+            text=form.text("text"),
+            shared=shared_box(form),
+            actor=guard.actor(request),
+        )
         said = f"Logged: {done.entry.direction} {done.balance.display_name} — {done.entry.text}."
         return said + "".join(f" Note: {w}." for w in done.warnings)
 
@@ -217,14 +237,18 @@ def get_offers(request: Request) -> list[OfferOut]:
 
 @api.post("/offers", summary="Note something you can offer", status_code=201)
 def post_offer(request: Request, body: OfferIn) -> OfferOut:
-    new = service.add_offer(database(request), text=body.text, kind=body.kind)
+    new = service.add_offer(
+        database(request), actor=guard.actor(request), text=body.text, kind=body.kind
+    )
     return OfferOut.model_validate(to_jsonable(new))
 
 
 @api.delete("/offers/{offer_id:int}", summary="Remove an offer")
 def delete_offer(request: Request, offer_id: Id) -> OfferOut:
     return OfferOut.model_validate(
-        to_jsonable(service.remove_offer(database(request), offer_id=offer_id))
+        to_jsonable(
+            service.remove_offer(database(request), actor=guard.actor(request), offer_id=offer_id)
+        )
     )
 
 
@@ -234,39 +258,55 @@ def get_needs(
     status: Annotated[Literal["open", "suggested"], Query()] = "open",
     person: Annotated[str | None, Query(description="A name, an email address or #id")] = None,
 ) -> list[NeedOut]:
-    found = service.list_needs(database(request), person=person, status=status)
+    found = service.list_needs(
+        database(request), actor=guard.actor(request), person=person, status=status
+    )
     return [NeedOut.model_validate(to_jsonable(n)) for n in found]
 
 
 @api.post("/needs", summary="Note what a person needs", status_code=201)
 def post_need(request: Request, body: NeedIn) -> NeedOut:
-    new = service.add_need(database(request), person=body.person, text=body.text, until=body.until)
+    new = service.add_need(
+        database(request),
+        actor=guard.actor(request),
+        person=body.person,
+        text=body.text,
+        until=body.until,
+        shared=body.shared,
+    )
     return NeedOut.model_validate(to_jsonable(new))
 
 
 @api.post("/needs/suggest", summary="Propose needs from notes and story facts, for review")
 def post_suggest(request: Request) -> list[NeedOut]:
     return [
-        NeedOut.model_validate(to_jsonable(n)) for n in service.suggest_needs(database(request))
+        NeedOut.model_validate(to_jsonable(n))
+        for n in service.suggest_needs(database(request), actor=guard.actor(request))
     ]
 
 
 @api.post("/needs/{need_id:int}/accept", summary="Accept a suggested need")
 def accept_need(request: Request, need_id: Id) -> NeedOut:
-    done = service.review_need(database(request), need_id=need_id, accept=True)
+    done = service.review_need(
+        database(request), actor=guard.actor(request), need_id=need_id, accept=True
+    )
     return NeedOut.model_validate(to_jsonable(done))
 
 
 @api.post("/needs/{need_id:int}/dismiss", summary="Dismiss a suggested need")
 def dismiss_need(request: Request, need_id: Id) -> NeedOut:
-    done = service.review_need(database(request), need_id=need_id, accept=False)
+    done = service.review_need(
+        database(request), actor=guard.actor(request), need_id=need_id, accept=False
+    )
     return NeedOut.model_validate(to_jsonable(done))
 
 
 @api.delete("/needs/{need_id:int}", summary="Remove a need")
 def delete_need(request: Request, need_id: Id) -> NeedOut:
     return NeedOut.model_validate(
-        to_jsonable(service.remove_need(database(request), need_id=need_id))
+        to_jsonable(
+            service.remove_need(database(request), actor=guard.actor(request), need_id=need_id)
+        )
     )
 
 
@@ -275,13 +315,21 @@ def get_ledger(
     request: Request,
     person: Annotated[str | None, Query(description="A name, an email address or #id")] = None,
 ) -> LedgerOut:
-    return LedgerOut.model_validate(to_jsonable(service.ledger(database(request), person=person)))
+    return LedgerOut.model_validate(
+        to_jsonable(service.ledger(database(request), actor=guard.actor(request), person=person))
+    )
 
 
 @api.post("/ledger", summary="Log help given or asked", status_code=201)
 def post_ledger(request: Request, body: LedgerIn) -> LoggedOut:
     log = service.gave if body.direction == "gave" else service.asked
-    done = log(database(request), person=body.person, text=body.text)
+    done = log(
+        database(request),
+        person=body.person,
+        text=body.text,
+        shared=body.shared,
+        actor=guard.actor(request),
+    )
     return LoggedOut.model_validate(to_jsonable(done))
 
 
@@ -290,7 +338,9 @@ def get_matches(
     request: Request,
     method: Annotated[Literal["auto", "embedding", "bm25"], Query()] = "auto",
 ) -> MatchesOut:
-    return MatchesOut.model_validate(to_jsonable(service.matches(database(request), method=method)))
+    return MatchesOut.model_validate(
+        to_jsonable(service.matches(database(request), actor=guard.actor(request), method=method))
+    )
 
 
 @api.post("/tone", summary="The tone check of a draft")

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.errors import KithkinError
 from kithkin.model import count_of
 from kithkin.services import today as service
+from kithkin.web import guard
 from kithkin.web.first_run import welcome
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
@@ -104,7 +105,7 @@ def act(request: Request, back: str, action: Callable[[], str]) -> RedirectRespo
 
 
 def today_view(request: Request) -> service.Agenda:
-    return service.current(database(request))
+    return service.current(database(request), actor=guard.actor(request))
 
 
 @pages.get("/")

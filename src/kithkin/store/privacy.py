@@ -1,0 +1,102 @@
+"""Team privacy of rows: notes, story facts, needs and ledger entries are private to the member
+who wrote them (`member_id`) unless `shared`.
+
+Who sees a row: the personal user (`SOLO`, a database with no member) sees every row; a member
+sees the shared rows, the rows no member owns (`member_id` NULL: written before team mode and
+not adopted, or by an import acting for nobody) and their own private rows. A private row of
+someone else does not exist for them: reads leave it out, and a change to it is NotFound.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, Connection, Table, or_, select, true, update
+
+from kithkin.errors import NotFound
+from kithkin.model import SOLO, Actor
+from kithkin.store.schema import activity, note, story_fact
+from kithkin.store.schema_service import ledger_entry, need
+
+OWNED: Final = {"note": note, "fact": story_fact, "need": need, "ledger": ledger_entry}
+"""The tables whose rows are private or shared, by the name the user calls their rows."""
+NAMES: Final = {"note": "note", "fact": "story fact", "need": "need", "ledger": "ledger entry"}
+_PRIVATE_ACTIONS: Final = ("note.", "story.", "need.", "ledger.")
+
+
+def visible(table: Table, actor: Actor = SOLO) -> ColumnElement[bool]:
+    """The rows of an owned table the actor may see (all of them for the personal user)."""
+    if actor.member_id is None:
+        return true()
+    return or_(
+        table.c.shared.is_(True),
+        table.c.member_id.is_(None),
+        table.c.member_id == actor.member_id,
+    )
+
+
+def activity_visible(actor: Actor = SOLO) -> ColumnElement[bool]:
+    """The activity rows the actor may see: all but those telling of someone else's private
+    rows."""
+    if actor.member_id is None:
+        return true()
+    return or_(
+        activity.c.private.is_(False),
+        activity.c.member_id.is_(None),
+        activity.c.member_id == actor.member_id,
+    )
+
+
+def owned_row(conn: Connection, kind: str, row_id: int, actor: Actor = SOLO) -> Any:
+    """One row of an owned table the actor may see; NotFound for none (or someone else's
+    private one: the same answer, so its existence does not leak)."""
+    table = OWNED[kind]
+    row = conn.execute(select(table).where(table.c.id == row_id, visible(table, actor))).first()
+    if row is None:
+        raise NotFound(f"no {NAMES[kind]} #{row_id}")
+    return row
+
+
+def may_change(row: Any, actor: Actor) -> bool:
+    """Whether the actor may change or remove a row they see: their own, or a shared (or
+    unowned) one. The role (editor) is the use case's to check."""
+    return actor.member_id is None or row.member_id in (None, actor.member_id) or bool(row.shared)
+
+
+def set_shared(conn: Connection, kind: str, row_id: int, shared: bool) -> None:
+    table = OWNED[kind]
+    conn.execute(update(table).where(table.c.id == row_id).values(shared=shared))
+
+
+def adopt_personal_rows(conn: Connection, member_id: int) -> dict[str, int]:
+    """Make the personal user's rows (owned by no member: from before team mode) the private
+    rows of `member_id`, the first owner, and their activity rows theirs (those telling of
+    notes, facts, needs and the ledger private too). Returns how many rows of each kind."""
+    from kithkin.store import search
+
+    out: dict[str, int] = {}
+    people: set[int] = set()
+    for kind, table in OWNED.items():
+        people.update(
+            conn.scalars(select(table.c.person_id).where(table.c.member_id.is_(None))).all()
+        )
+        result = conn.execute(
+            update(table)
+            .where(table.c.member_id.is_(None))
+            .values(member_id=member_id, shared=False)
+        )
+        out[kind] = result.rowcount
+    out["activity"] = conn.execute(
+        update(activity).where(activity.c.member_id.is_(None)).values(member_id=member_id)
+    ).rowcount
+    conn.execute(
+        update(activity)
+        .where(
+            activity.c.member_id == member_id,
+            or_(*(activity.c.action.startswith(prefix) for prefix in _PRIVATE_ACTIONS)),
+        )
+        .values(private=True)
+    )
+    for person_id in sorted(people):  # their texts leave the shared search index
+        search.reindex_person(conn, person_id)
+    return out

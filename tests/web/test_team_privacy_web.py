@@ -1,0 +1,289 @@
+"""Team privacy through the web: acting as a second member, EVERY API route (enumerated from
+the app's routers) is walked with the real ids of the first member's private rows, and none of
+them appears; a viewer's writes are refused; the person page shows a "private" badge and the
+"shared with the team" checkbox in team mode only.
+
+Until accounts (login sessions, API tokens) land, the acting member is set the way the app's
+guard will set it, `request.state.actor`, by a test-only ASGI wrapper reading the
+`X-Test-User` header (the integrator switches this to real tokens)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from kithkin.model import Actor
+from kithkin.services import team
+from kithkin.store import Database
+from kithkin.store import team as team_store
+from kithkin.store.schema import note, story_fact
+from kithkin.store.schema_service import ledger_entry, need
+from kithkin.web import app as web_app
+from tests.web.conftest import BASE_URL, JSON, token_of
+
+WALKER = "ben"  # the second member, who walks the API
+SECRET = "zq-secret"  # in every private row of ada: no response to ben may hold it
+_PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+class ActingAs:
+    """The app, with `request.state.actor` set from the `X-Test-User` header (test only)."""
+
+    def __init__(self, app: Any, actors: dict[str, Actor]) -> None:
+        self.app, self.actors = app, actors
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            user = headers.get(b"x-test-user", b"").decode()
+            if user in self.actors:
+                scope.setdefault("state", {})["actor"] = self.actors[user]
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture
+def crew(db_url: str) -> Iterator[tuple[TestClient, dict[str, Any]]]:
+    db = Database(db_url)
+    with db.write() as conn:
+        actors = {
+            name: team.as_actor(team_store.add(conn, name, role=role))
+            for name, role in (("ada", "owner"), ("ben", "editor"), ("vic", "viewer"))
+        }
+    db.dispose()
+    app = web_app.create_app(db_url)
+    with TestClient(ActingAs(app, actors), base_url=BASE_URL) as client:
+        yield client, {"actors": actors, "db_url": db_url}
+
+
+def _as(name: str) -> dict[str, str]:
+    return {"X-Test-User": name, **JSON}
+
+
+def _ada_private_rows(client: TestClient) -> dict[str, int]:
+    def post(path: str, body: dict[str, Any]) -> Any:
+        response = client.post(path, json=body, headers=_as("ada"))
+        assert response.status_code in (200, 201), (path, response.text)
+        return response.json()
+
+    pid = post("/api/people", {"display_name": "Grace Hopper"})["id"]
+    other = post("/api/people", {"display_name": "Alan Turing"})["id"]
+    ids = {
+        "person_id": pid,
+        "other": other,
+        "fact_id": post(
+            f"/api/people/{pid}/story", {"field": "drivers", "text": f"{SECRET} board seat"}
+        )["id"],
+        "note_id": post(f"/api/people/{pid}/notes", {"text": f"{SECRET} job hunting"})["id"],
+        "need_id": post("/api/needs", {"person": f"#{pid}", "text": f"{SECRET} a CISO"})["id"],
+        "entry_id": post(
+            "/api/ledger", {"person": f"#{pid}", "direction": "gave", "text": f"{SECRET} intro"}
+        )["entry"]["id"],
+    }
+    post(f"/api/people/{pid}/notes", {"text": "team knows this", "shared": True})
+    return ids
+
+
+def _api_routes() -> list[tuple[str, str]]:
+    found = []
+    for router in web_app.ROUTERS:
+        for route in router.routes:
+            if isinstance(route, APIRoute) and route.path.startswith("/api"):
+                found += [(method, route.path) for method in sorted(route.methods)]
+    return found
+
+
+def _fill(path: str, ids: dict[str, int]) -> str:
+    values = {
+        "kind": "note",
+        "row_id": ids["note_id"],
+        "name": "x",
+        "tag": "x",
+        "sub_id": "x",
+        "job_id": "x",
+        "draft_id": "x",
+    }
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return str(ids.get(name, values.get(name, ids["fact_id"])))
+
+    return _PARAM.sub(one, path)
+
+
+def _query(path: str, ids: dict[str, int]) -> dict[str, Any]:
+    return {
+        "/api/duplicates/preview": {"keep": ids["person_id"], "other": ids["other"]},
+        "/api/search": {"q": SECRET},
+        "/api/people": {"q": SECRET},
+    }.get(path, {})
+
+
+def _bodies(ids: dict[str, int]) -> dict[tuple[str, str], dict[str, Any]]:
+    pid = ids["person_id"]
+    return {
+        ("POST", "/api/people"): {"display_name": "Eve"},
+        ("PATCH", "/api/people/{person_id}"): {"title": "CTO"},
+        ("POST", "/api/people/{person_id}/notes"): {"text": "hi"},
+        ("POST", "/api/people/{person_id}/story"): {"field": "work", "text": "hi"},
+        ("POST", "/api/people/{person_id}/tags"): {"name": "x"},
+        ("POST", "/api/people/{person_id}/contacts"): {"kind": "email", "value": "e@x.org"},
+        ("POST", "/api/people/{person_id}/merge"): {"other": ids["other"]},
+        ("POST", "/api/needs"): {"person": f"#{pid}", "text": "hi"},
+        ("POST", "/api/ledger"): {"person": f"#{pid}", "direction": "gave", "text": "hi"},
+        ("POST", "/api/offers"): {"text": "hi", "kind": "skill"},
+        ("PUT", "/api/sharing/{kind}/{row_id}"): {"shared": True},
+    }
+
+
+# The write routes whose use cases check the role (team privacy, issue 19). The other write
+# routes (imports, the inbox, intros, circle, gatherings, amplify, settings...) are not yet
+# guarded by role: listed here so that a new guarded route is added on purpose.
+GUARDED = {
+    ("POST", "/api/people"),
+    ("PATCH", "/api/people/{person_id}"),
+    ("DELETE", "/api/people/{person_id}"),
+    ("POST", "/api/people/{person_id}/notes"),
+    ("DELETE", "/api/people/{person_id}/notes/{note_id}"),
+    ("POST", "/api/people/{person_id}/story"),
+    ("DELETE", "/api/people/{person_id}/story/{fact_id}"),
+    ("POST", "/api/people/{person_id}/tags"),
+    ("DELETE", "/api/people/{person_id}/tags/{name:path}"),
+    ("POST", "/api/people/{person_id}/contacts"),
+    ("DELETE", "/api/people/{person_id}/contacts/{contact_id}"),
+    ("POST", "/api/people/{person_id}/merge"),
+    ("POST", "/api/needs"),
+    ("POST", "/api/needs/suggest"),
+    ("DELETE", "/api/needs/{need_id:int}"),
+    ("POST", "/api/needs/{need_id:int}/accept"),
+    ("POST", "/api/needs/{need_id:int}/dismiss"),
+    ("POST", "/api/ledger"),
+    ("POST", "/api/offers"),
+    ("DELETE", "/api/offers/{offer_id:int}"),
+    ("PUT", "/api/sharing/{kind}/{row_id}"),
+    ("POST", "/api/undo"),
+    ("POST", "/api/trash/{person_id}/restore"),
+}
+# Writes that reach outside (feeds, mail, SMTP, the demo) or run long: not walked here.
+SKIPPED = {
+    ("POST", "/api/amplify/fetch"),
+    ("POST", "/api/demo"),
+    ("POST", "/api/import/mail"),
+    ("POST", "/api/intros/{intro_id}/send"),
+    ("POST", "/api/intros/{intro_id}/follow-up"),
+    ("POST", "/api/inbox/unsubscribe"),
+}
+
+
+def _private_rows_left(db_url: str, ada: Actor) -> dict[str, int]:
+    db = Database(db_url)
+    try:
+        with db.read() as conn:
+            return {
+                table.name: int(
+                    conn.scalar(
+                        select(func.count())
+                        .select_from(table)
+                        .where(table.c.member_id == ada.member_id, table.c.shared.is_(False))
+                    )
+                    or 0
+                )
+                for table in (note, story_fact, need, ledger_entry)
+            }
+    finally:
+        db.dispose()
+
+
+def test_every_api_route_hides_ada_private_rows_from_ben(
+    crew: tuple[TestClient, dict[str, Any]],
+) -> None:
+    client, info = crew
+    ids = _ada_private_rows(client)
+    ada = info["actors"]["ada"]
+    before = _private_rows_left(info["db_url"], ada)
+    assert before == {"note": 1, "story_fact": 1, "need": 1, "ledger_entry": 1}
+    routes = sorted(_api_routes(), key=lambda r: r[0] != "GET")  # every read, then the writes
+    assert len(routes) > 60  # the walk covers the whole API
+    bodies = _bodies(ids)
+    walked = 0
+    for method, path in routes:
+        if (method, path) in SKIPPED:
+            continue
+        url = _fill(path, ids)
+        response = client.request(
+            method,
+            url,
+            params=_query(path, ids),
+            json=bodies.get((method, path)) if method != "GET" else None,
+            headers=_as(WALKER),
+        )
+        walked += 1
+        assert response.status_code < 500, (method, url, response.text)
+        assert SECRET not in response.text, (method, url, response.text[:300])
+        if method != "GET" and re.search(r"{(fact_id|note_id|need_id|row_id)", path):
+            assert response.status_code == 404, (method, url, response.text)
+    assert walked > 60
+    assert _private_rows_left(info["db_url"], ada) == before  # nothing of ada's was touched
+    seen = client.get(f"/api/people/{ids['person_id']}", headers=_as("ada"))
+    if seen.status_code == 200:  # ben may have deleted Grace (an editor may): then in the trash
+        assert SECRET in seen.text
+
+
+def test_a_viewer_cannot_write(crew: tuple[TestClient, dict[str, Any]]) -> None:
+    client, _ = crew
+    ids = _ada_private_rows(client)
+    bodies = _bodies(ids)
+    for method, path in _api_routes():
+        if (method, path) not in GUARDED:
+            continue
+        response = client.request(
+            method, _fill(path, ids), json=bodies.get((method, path)), headers=_as("vic")
+        )
+        assert response.status_code in (403, 404), (method, path, response.text)
+        if response.status_code == 403:
+            assert "vic is a viewer" in response.json()["error"]
+    person = client.get(f"/api/people/{ids['person_id']}", headers=_as("vic")).json()
+    assert person["title"] is None and person["tags"] == []
+    assert [n["text"] for n in person["notes"]] == ["team knows this"]
+
+
+def test_the_person_page_marks_private_rows_in_team_mode_only(
+    crew: tuple[TestClient, dict[str, Any]],
+) -> None:
+    client, _ = crew
+    ids = _ada_private_rows(client)
+    page = client.get(f"/people/{ids['person_id']}", headers={"X-Test-User": "ada"}).text
+    assert 'class="badge private"' in page and f"{SECRET} job hunting" in page
+    assert 'name="shared"' in page and "Shared with the team" in page
+    theirs = client.get(f"/people/{ids['person_id']}", headers={"X-Test-User": "ben"}).text
+    assert SECRET not in theirs and "team knows this" in theirs
+    assert 'class="badge private"' not in theirs
+
+
+def test_sharing_from_the_page_shows_it_to_the_team(
+    crew: tuple[TestClient, dict[str, Any]],
+) -> None:
+    client, _ = crew
+    ids = _ada_private_rows(client)
+    page = f"/people/{ids['person_id']}"
+    token = token_of(client.get(page, headers={"X-Test-User": "ada"}).text)
+    done = client.post(
+        f"/sharing/note/{ids['note_id']}",
+        data={"csrf_token": token, "shared": "1", "next": page},
+        headers={"X-Test-User": "ada"},
+    )
+    assert done.status_code == 200 and "Shared with the team" in done.text
+    assert f"{SECRET} job hunting" in client.get(page, headers={"X-Test-User": "ben"}).text
+
+
+def test_a_personal_database_shows_no_badge_nor_checkbox(client: TestClient) -> None:
+    pid = client.post("/api/people", json={"display_name": "Solo"}).json()["id"]
+    client.post(f"/api/people/{pid}/notes", json={"text": "my note"})
+    page = client.get(f"/people/{pid}").text
+    assert "my note" in page
+    assert "badge private" not in page and "Shared with the team" not in page
