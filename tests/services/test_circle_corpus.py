@@ -8,14 +8,16 @@ and an empty circle must get its ten places filled, each with how strong and why
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select
 
 from kithkin import clock
 from kithkin.services import circle, relationships, today
 from kithkin.store import Database
+from kithkin.store.schema import interaction, interaction_participant
+from kithkin.store.schema_mail import mail_message
 from tests.builders.inbox import mail_of
 from tests.conftest import shared_data
 
@@ -29,19 +31,17 @@ def test_ksummit_as_its_most_active_member_suggests_whom_he_exchanged_most_with(
     archive = shared_data("mail", "lists", "ksummit.lists.linux.dev.mbox")
     mail_of(db, archive, name="Steven Rostedt", addresses=[ME])
     with db.read() as conn:
-        last = conn.execute(text("SELECT max(date) FROM mail_message")).scalar_one()
+        last = conn.execute(select(func.max(mail_message.c.date))).scalar_one()
+        now = last.replace(tzinfo=UTC) if last.tzinfo is None else last.astimezone(UTC)
         # interactions with each person (answers between us on the list), the last year
         volume = dict(
             conn.execute(
-                text(
-                    "SELECT ip.person_id, count(*) FROM interaction_participant ip "
-                    "JOIN interaction i ON i.id = ip.interaction_id "
-                    "WHERE i.occurred_at >= datetime(:last, '-365 days') GROUP BY 1"
-                ),
-                {"last": str(last)},
+                select(interaction_participant.c.person_id, func.count())
+                .join(interaction, interaction.c.id == interaction_participant.c.interaction_id)
+                .where(interaction.c.occurred_at >= now - timedelta(days=365))
+                .group_by(interaction_participant.c.person_id)
             ).all()
         )
-    now = datetime.fromisoformat(str(last)).replace(tzinfo=UTC)
     clock.freeze(now)
     found = circle.suggestions(db, now=now)
     adds = [s for s in found if s.action == "add"]

@@ -100,7 +100,8 @@ def test_the_export_never_writes_a_control_character(db: Database) -> None:
 
     with db.write() as conn:  # as a database written before this fix may hold it
         pid = people.add_person(conn, display_name="Ana")
-        conn.execute(person.update().where(person.c.id == pid).values(display_name="A\x00na\x1b"))
+        held = "A\x00na\x1b" if db.dialect == "sqlite" else "Ana\x1b"  # PostgreSQL holds no NUL
+        conn.execute(person.update().where(person.c.id == pid).values(display_name=held))
     out = io.StringIO()
     contacts.export_vcard(db, to=out)
     assert "FN:Ana\r\n" in out.getvalue()

@@ -7,6 +7,10 @@ against 8 µs for the same rows through the driver). A `Bulk` statement is built
 tuples of plain values in a fixed order; only the columns whose type converts values (dates,
 booleans on some drivers) are converted, then the driver's executemany runs it.
 
+On PostgreSQL an insert of many rows goes through COPY (psycopg's `cursor.copy`), the
+server's fast path for loading rows, several times faster than even a pipelined executemany;
+fewer rows (and every other statement) take executemany, which psycopg 3 pipelines.
+
 Rows are read back by a natural key when ids are needed (`ids_by`), one IN query per
 chunk of keys, never one SELECT per row.
 """
@@ -34,6 +38,7 @@ from sqlalchemy import (
     literal_column,
     select,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
@@ -41,6 +46,7 @@ from sqlalchemy.sql.expression import ClauseElement
 from kithkin.store.schema import UTCDateTime
 
 CHUNK: Final = 2000  # keys per IN list (far below SQLite's and PostgreSQL's parameter caps)
+COPY_ROWS: Final = 50  # from so many rows on, a PostgreSQL insert is a COPY
 
 _Processor = Callable[[Any], Any] | None
 
@@ -73,6 +79,9 @@ class Bulk:
                     values[i] = process(values[i])
                 converted.append(tuple(values))
             rows = converted
+        if self._insert_keys and len(rows) >= COPY_ROWS and conn.dialect.name == "postgresql":
+            self._copy(conn, rows)
+            return
         params: list[Any]
         if order is None:
             params = [dict(zip(self.names, row, strict=True)) for row in rows]
@@ -84,6 +93,23 @@ class Bulk:
                 [pick(row) for row in rows] if len(order) > 1 else [(r[order[0]],) for r in rows]
             )
         conn.exec_driver_sql(sql, params)
+
+    def _copy(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+        """The rows (values converted for the driver, in `names` order) loaded by COPY, in the
+        caller's transaction; a refused row raises as an executemany would (IntegrityError)."""
+        import psycopg
+
+        table = self.statement.table  # type: ignore[attr-defined]
+        quote = conn.dialect.identifier_preparer.quote
+        columns = ", ".join(quote(table.c[name].name) for name in self.names)
+        sql = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+        raw: Any = conn.connection.dbapi_connection
+        try:
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
 
     def insert_ids(
         self, conn: Connection, rows: Sequence[Sequence[Any]], key: str, *where: Any

@@ -333,7 +333,8 @@ def all_tags(conn: Connection) -> list[tuple[str, int]]:
 def resolve(conn: Connection, ref: str) -> int:
     """A person's id from `#12`/`12`, an email address or (part of) a name.
 
-    An exact name wins over a partial one; several candidates raise Ambiguous with them all.
+    An exact name wins over a partial one, a partial one over a name merely alike (trigram
+    similarity: "Jon Smtih" is John Smith); several candidates raise Ambiguous with them all.
     """
     ref = ref.strip()
     if not ref:
@@ -363,7 +364,12 @@ def resolve(conn: Connection, ref: str) -> int:
     if len(exact) == 1:
         return int(exact[0].id)
     candidates = exact or list_people(conn, query=ref, limit=50)
-    if not candidates:
+    if not candidates:  # a misspelt name ("Jon Smtih"): the names most like it
+        alike = search.fuzzy_names(conn, ref, limit=10)
+        if len(alike) == 1:
+            return alike[0][0]
+        if alike:
+            raise Ambiguous(ref, [(person_id, name) for person_id, _, name in alike])
         raise NotFound(f"nobody called {ref!r}")
     if len(candidates) == 1:
         return int(candidates[0].id)

@@ -10,11 +10,15 @@ portable LIKE match.
 Team mode: the index holds only the story facts and notes everyone may see (shared ones, and
 those no member owns); a member's own private ones are matched apart, with LIKE, for them only
 (`private_matches`).
+When no word matches, names are matched fuzzily ("Jon Smtih" finds John Smith): by pg_trgm's
+trigram similarity, the same measure on both engines — PostgreSQL's own with a GIN trigram
+index (migration 0019), SQLite's computed here over the names.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, or_, select, text
 
@@ -137,6 +141,73 @@ def rebuild(conn: Connection) -> int:
     return int(conn.scalar(text("SELECT count(*) FROM person_fts")) or 0)
 
 
+FUZZY_THRESHOLD: Final = 0.2  # below it two names share too little to be one misspelt
+_ALNUM_RUN = re.compile(r"[^\W_]+", re.UNICODE)
+_PG_FUZZY = text(
+    "SELECT p.id, p.display_name, similarity(lower(p.display_name), :q) AS score "
+    "FROM person p WHERE p.deleted_at IS NULL AND lower(p.display_name) % :q "
+    "AND (CAST(:tag AS TEXT) IS NULL OR p.id IN (SELECT person_tag.person_id "
+    "FROM person_tag JOIN tag ON tag.id = person_tag.tag_id WHERE tag.name = :tag)) "
+    "ORDER BY score DESC, p.id LIMIT :limit"
+)
+
+
+def trigrams(value: str) -> set[str]:
+    """pg_trgm's trigrams of a text: each run of letters and digits, lower-cased, padded with
+    two spaces before and one after, cut into every three characters in a row."""
+    out: set[str] = set()
+    for word in _ALNUM_RUN.findall(value.lower()):
+        padded = f"  {word} "
+        out.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return out
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): the trigrams two texts share over all the trigrams of either."""
+    first, second = trigrams(a), trigrams(b)
+    if not first or not second:
+        return 0.0
+    shared = len(first & second)
+    return shared / (len(first) + len(second) - shared)
+
+
+def fuzzy_names(
+    conn: Connection, query: str, *, limit: int = 50, tag_name: str | None = None
+) -> list[tuple[int, float, str]]:
+    """(person id, similarity, name) of the live people whose names look like `query`, most
+    alike first (then by id), none below FUZZY_THRESHOLD."""
+    if not trigrams(query):
+        return []
+    if _uses_tsvector(conn):
+        conn.execute(
+            text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+            {"t": str(FUZZY_THRESHOLD)},
+        )
+        params = {"q": query.lower(), "tag": tag_name, "limit": limit}
+        rows = conn.execute(_PG_FUZZY, params)
+        return [(int(r.id), float(r.score), str(r.display_name)) for r in rows]
+    names = select(person.c.id, person.c.display_name).where(person.c.deleted_at.is_(None))
+    if tag_name:
+        names = names.where(
+            person.c.id.in_(
+                select(person_tag.c.person_id)
+                .join(tag, tag.c.id == person_tag.c.tag_id)
+                .where(tag.c.name == tag_name)
+            )
+        )
+    wanted = trigrams(query)
+    scored = []
+    for person_id, name in conn.execute(names):
+        theirs = trigrams(name)
+        shared = len(wanted & theirs)
+        if shared:
+            score = shared / (len(wanted) + len(theirs) - shared)
+            if score >= FUZZY_THRESHOLD:
+                scored.append((int(person_id), score, str(name)))
+    scored.sort(key=lambda hit: (-hit[1], hit[0]))
+    return scored[:limit]
+
+
 def words(query: str) -> list[str]:
     return _WORD.findall(query)
 
@@ -201,13 +272,19 @@ def _search(
     if _uses_fts(conn):
         match = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
         params = {"match": match, "limit": limit, "tag": tag_name}
-        rows = conn.execute(_SEARCH, params)
-        return [(int(r.rowid), float(r.score), _lines(str(r.snip))) for r in rows]
-    if _uses_tsvector(conn):
+        found = [
+            (int(r.rowid), float(r.score), _lines(str(r.snip)))
+            for r in conn.execute(_SEARCH, params)
+        ]
+    elif _uses_tsvector(conn):
         params = {"match": " ".join(terms), "limit": limit, "tag": tag_name}
-        rows = conn.execute(_PG_SEARCH, params)
-        return [(int(r.rowid), float(r.score), _lines(str(r.snip))) for r in rows]
-    return _search_like(conn, terms, limit, tag_name)
+        found = [
+            (int(r.rowid), float(r.score), _lines(str(r.snip)))
+            for r in conn.execute(_PG_SEARCH, params)
+        ]
+    else:
+        return _search_like(conn, terms, limit, tag_name)
+    return found or fuzzy_names(conn, " ".join(terms), limit=limit, tag_name=tag_name)
 
 
 def _lines(snippet: str) -> str:
