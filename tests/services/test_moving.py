@@ -9,18 +9,29 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import Column, ForeignKey, Integer, Table, Text, insert, select, text
 
 from kithkin.errors import MoveRefused
-from kithkin.services import moving
-from kithkin.store import Database, team
-from kithkin.store.schema import contact_point, note, person, tag
+from kithkin.services import knows, moving
+from kithkin.store import Database, agenda, team
+from kithkin.store.schema import (
+    contact_point,
+    interaction,
+    interaction_participant,
+    metadata,
+    note,
+    person,
+    tag,
+)
+from kithkin.store.schema_circle import agenda_mute
+from kithkin.store.schema_knows import knows_tie
 from tests.builders.moving import demo_copy, personal, rows
 
 
@@ -254,3 +265,76 @@ def _note(db: Database, pid: int, text_: str) -> None:
     from kithkin.services import story
 
     story.add_note(db, person=pid, text=text_)
+
+
+@pytest.fixture
+def private_table() -> Iterator[Table]:
+    """A table like those team mode adds (a `member_id` saying whose a row is), on the shared
+    metadata for this test only: move-to must stamp it with no change to its code."""
+    made = Table(
+        "scratch_private",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+        Column("member_id", Integer, ForeignKey("member.id", ondelete="CASCADE")),
+        Column("text", Text, nullable=False),
+    )
+    yield made
+    metadata.remove(made)
+
+
+def test_ids_in_keys_and_member_columns_follow_the_rows(
+    tmp_path: Path, private_table: Table
+) -> None:
+    target = tmp_path / "team.db"
+    made = Database(f"sqlite:///{target}")
+    with made.write() as conn:
+        private_table.create(conn)
+    made.dispose()
+    first = personal(tmp_path / "a.db", name="Ann Lee")
+    made = Database(first)
+    with made.write() as conn:
+        private_table.create(conn)
+    made.dispose()
+    moving.move_to(source=first, target=str(target))
+    url = personal(tmp_path / "b.db", name="Bo Park")
+    db = Database(url)
+    with db.write() as conn:
+        private_table.create(conn)
+        bo = conn.scalar(select(contact_point.c.person_id).order_by(contact_point.c.id))
+        sam = conn.scalar(select(person.c.id).where(person.c.display_name == "Sam"))
+        iid = conn.scalar(select(interaction_participant.c.interaction_id).limit(1))
+        origin = conn.execute(
+            select(interaction.c.source, interaction.c.source_id).where(interaction.c.id == iid)
+        ).one()
+        conn.execute(insert(private_table).values(person_id=bo, text="mine"))
+        agenda.mute(conn, f"waiting:{bo}", "f", "dismiss")
+        agenda.mute(conn, f"meeting:i{iid}", "f", "dismiss")
+    knows.state(db, a=bo, b=sam, tier="strong")
+    db.dispose()
+    report = moving.move_to(source=url, target=str(target))
+    assert report.differing == 0
+    db = Database(f"sqlite:///{target}")
+    with db.read() as conn:
+        member = team.by_username(conn, "bo.park")
+        bo_now = conn.scalar(
+            select(contact_point.c.person_id).where(
+                contact_point.c.normalized == "robin@vale.example"
+            )
+        )  # Ann's Robin Vale holds it: Bo's Robin Vale is that person now
+        sams = list(conn.scalars(select(person.c.id).where(person.c.display_name == "Sam")))
+        assert len(sams) == 2  # no address: two Sams, one each
+        mine = conn.execute(select(private_table)).one()
+        assert (mine.person_id, mine.member_id, mine.text) == (bo_now, member.id, "mine")
+        keys = set(conn.scalars(select(agenda_mute.c.item_key)))
+        assert f"waiting:{bo_now}" in keys
+        moved_i = conn.scalar(
+            select(interaction.c.id).where(
+                interaction.c.source == origin.source, interaction.c.source_id == origin.source_id
+            )
+        )
+        assert moved_i != iid
+        assert f"meeting:i{moved_i}" in keys
+        ties = conn.execute(select(knows_tie.c.a, knows_tie.c.b)).all()
+        assert (min(f"#{bo_now}", f"#{sams[1]}"), max(f"#{bo_now}", f"#{sams[1]}")) in ties
+    db.dispose()
