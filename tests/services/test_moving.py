@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Column, ForeignKey, Integer, Table, Text, insert, select, text
+from sqlalchemy import Column, ForeignKey, Integer, Table, Text, func, insert, select, text
 
 from kithkin.errors import MoveRefused
 from kithkin.services import knows, moving
@@ -212,13 +212,23 @@ def test_any_two_small_databases_copy_and_compare(
     first: list[tuple[str, list[str], bool]],
     second: list[tuple[str, list[str], bool]],
 ) -> None:
-    """Two generated personal databases moved into one: every person of each is in the
-    target (holding each of their addresses), none is lost, and the check finds no row
-    differing."""
+    """Two generated personal databases moved into one file (tests/pg: into PostgreSQL)."""
+    folder = tmp_path_factory.mktemp("prop")
+    copy_and_compare(folder, str(folder / "team.db"), first, second)
+
+
+def copy_and_compare(
+    folder: Path,
+    target: str,
+    first: list[tuple[str, list[str], bool]],
+    second: list[tuple[str, list[str], bool]],
+) -> None:
+    """Two personal databases made of `first` and `second` ((name, addresses, noted) each)
+    moved into `target`: every address is there, each on one person, every note is there
+    once, no person is lost, and the check finds no row differing."""
+    from kithkin.config import to_url
     from kithkin.services import me
 
-    folder = tmp_path_factory.mktemp("prop")
-    target = str(folder / "team.db")
     for n, made in enumerate((first, second)):
         url = f"sqlite:///{folder / f'{n}.db'}"
         db = Database(url)
@@ -234,7 +244,7 @@ def test_any_two_small_databases_copy_and_compare(
         report = moving.move_to(source=url, target=target)
         assert report.differing == 0
         assert report.copied + report.merged + report.skipped == report.rows
-    db = Database(f"sqlite:///{target}")
+    db = Database(to_url(target))
     with db.read() as conn:
         held = {
             normalized: pid
@@ -242,17 +252,18 @@ def test_any_two_small_databases_copy_and_compare(
                 select(contact_point.c.person_id, contact_point.c.normalized)
             )
         }
-        # an address is one person's; the notes of both members are all there
         notes = sorted(conn.scalars(select(note.c.text)))
+        people_there = int(conn.scalar(select(func.count()).select_from(person)) or 0)
     db.dispose()
     want_notes = sorted(
         f"{n}:{name}" for n, made in enumerate((first, second)) for name, _, noted in made if noted
     )
     assert notes == want_notes
-    for made in (first, second):
-        for _, emails, _ in made:
-            for e in emails:
-                assert e in held
+    addresses_of = [{e for _, emails, _ in made for e in emails} for made in (first, second)]
+    assert set(held) == addresses_of[0] | addresses_of[1]
+    # the second's people who share no address with the first's are new; the others merged
+    assert people_there >= max(len(first), len(second))
+    assert people_there <= len(first) + len(second)
 
 
 def _person(db: Database, name: str, emails: list[str]) -> int:
