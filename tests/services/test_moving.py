@@ -150,6 +150,11 @@ def test_refusals(tmp_path: Path) -> None:
         moving.move_to(source=source, target=str(tmp_path / "a.db"))
     target = _target(tmp_path)
     moving.move_to(source=source, target=target)
+    other = personal(tmp_path / "b.db", name="Bo Park")
+    with pytest.raises(MoveRefused, match=r"already a user 'robin.vale' \(owner\)"):
+        moving.move_to(source=other, target=target, username="robin.vale", role="viewer")
+    again = moving.move_to(source=other, target=target, username="robin.vale")
+    assert not again.new_member and again.member.role == "owner"  # moved in as them
     with pytest.raises(MoveRefused, match="a team database already"):
         moving.move_to(source=f"sqlite:///{target}", target=str(tmp_path / "other.db"))
     nameless = Database(f"sqlite:///{tmp_path / 'n.db'}")
