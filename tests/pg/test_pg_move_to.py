@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
 from kithkin.errors import MoveRefused
@@ -22,6 +23,7 @@ from kithkin.store.schema import contact_point, note
 from tests.builders.moving import demo_copy, personal, rows
 from tests.builders.people import person
 from tests.pg_cluster import Cluster
+from tests.services.test_moving import copy_and_compare, people_st
 
 
 @pytest.fixture
@@ -100,3 +102,18 @@ def test_a_killed_move_into_postgresql_leaves_it_as_it_was(tmp_path: Path, pg_ur
     proc.wait(timeout=30)
     proc.stderr.close()
     assert rows(pg_url, leave=()) == before
+
+
+@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=people_st, second=people_st)
+def test_any_two_small_databases_copy_and_compare_on_postgresql(
+    tmp_path_factory: pytest.TempPathFactory,
+    pg_cluster: Cluster,
+    first: list[tuple[str, list[str], bool]],
+    second: list[tuple[str, list[str], bool]],
+) -> None:
+    url = pg_cluster.empty_database()
+    try:
+        copy_and_compare(tmp_path_factory.mktemp("prop"), url, first, second)
+    finally:
+        pg_cluster.drop(url)

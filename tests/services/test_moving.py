@@ -9,18 +9,29 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import Column, ForeignKey, Integer, Table, Text, func, insert, select, text
 
 from kithkin.errors import MoveRefused
-from kithkin.services import moving
-from kithkin.store import Database, team
-from kithkin.store.schema import contact_point, note, person, tag
+from kithkin.services import knows, moving
+from kithkin.store import Database, agenda, team
+from kithkin.store.schema import (
+    contact_point,
+    interaction,
+    interaction_participant,
+    metadata,
+    note,
+    person,
+    tag,
+)
+from kithkin.store.schema_circle import agenda_mute
+from kithkin.store.schema_knows import knows_tie
 from tests.builders.moving import demo_copy, personal, rows
 
 
@@ -139,6 +150,11 @@ def test_refusals(tmp_path: Path) -> None:
         moving.move_to(source=source, target=str(tmp_path / "a.db"))
     target = _target(tmp_path)
     moving.move_to(source=source, target=target)
+    other = personal(tmp_path / "b.db", name="Bo Park")
+    with pytest.raises(MoveRefused, match=r"already a user 'robin.vale' \(owner\)"):
+        moving.move_to(source=other, target=target, username="robin.vale", role="viewer")
+    again = moving.move_to(source=other, target=target, username="robin.vale")
+    assert not again.new_member and again.member.role == "owner"  # moved in as them
     with pytest.raises(MoveRefused, match="a team database already"):
         moving.move_to(source=f"sqlite:///{target}", target=str(tmp_path / "other.db"))
     nameless = Database(f"sqlite:///{tmp_path / 'n.db'}")
@@ -201,13 +217,23 @@ def test_any_two_small_databases_copy_and_compare(
     first: list[tuple[str, list[str], bool]],
     second: list[tuple[str, list[str], bool]],
 ) -> None:
-    """Two generated personal databases moved into one: every person of each is in the
-    target (holding each of their addresses), none is lost, and the check finds no row
-    differing."""
+    """Two generated personal databases moved into one file (tests/pg: into PostgreSQL)."""
+    folder = tmp_path_factory.mktemp("prop")
+    copy_and_compare(folder, str(folder / "team.db"), first, second)
+
+
+def copy_and_compare(
+    folder: Path,
+    target: str,
+    first: list[tuple[str, list[str], bool]],
+    second: list[tuple[str, list[str], bool]],
+) -> None:
+    """Two personal databases made of `first` and `second` ((name, addresses, noted) each)
+    moved into `target`: every address is there, each on one person, every note is there
+    once, no person is lost, and the check finds no row differing."""
+    from kithkin.config import to_url
     from kithkin.services import me
 
-    folder = tmp_path_factory.mktemp("prop")
-    target = str(folder / "team.db")
     for n, made in enumerate((first, second)):
         url = f"sqlite:///{folder / f'{n}.db'}"
         db = Database(url)
@@ -223,7 +249,7 @@ def test_any_two_small_databases_copy_and_compare(
         report = moving.move_to(source=url, target=target)
         assert report.differing == 0
         assert report.copied + report.merged + report.skipped == report.rows
-    db = Database(f"sqlite:///{target}")
+    db = Database(to_url(target))
     with db.read() as conn:
         held = {
             normalized: pid
@@ -231,17 +257,18 @@ def test_any_two_small_databases_copy_and_compare(
                 select(contact_point.c.person_id, contact_point.c.normalized)
             )
         }
-        # an address is one person's; the notes of both members are all there
         notes = sorted(conn.scalars(select(note.c.text)))
+        people_there = int(conn.scalar(select(func.count()).select_from(person)) or 0)
     db.dispose()
     want_notes = sorted(
         f"{n}:{name}" for n, made in enumerate((first, second)) for name, _, noted in made if noted
     )
     assert notes == want_notes
-    for made in (first, second):
-        for _, emails, _ in made:
-            for e in emails:
-                assert e in held
+    addresses_of = [{e for _, emails, _ in made for e in emails} for made in (first, second)]
+    assert set(held) == addresses_of[0] | addresses_of[1]
+    # the second's people who share no address with the first's are new; the others merged
+    assert people_there >= max(len(first), len(second))
+    assert people_there <= len(first) + len(second)
 
 
 def _person(db: Database, name: str, emails: list[str]) -> int:
@@ -254,3 +281,76 @@ def _note(db: Database, pid: int, text_: str) -> None:
     from kithkin.services import story
 
     story.add_note(db, person=pid, text=text_)
+
+
+@pytest.fixture
+def private_table() -> Iterator[Table]:
+    """A table like those team mode adds (a `member_id` saying whose a row is), on the shared
+    metadata for this test only: move-to must stamp it with no change to its code."""
+    made = Table(
+        "scratch_private",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+        Column("member_id", Integer, ForeignKey("member.id", ondelete="CASCADE")),
+        Column("text", Text, nullable=False),
+    )
+    yield made
+    metadata.remove(made)
+
+
+def test_ids_in_keys_and_member_columns_follow_the_rows(
+    tmp_path: Path, private_table: Table
+) -> None:
+    target = tmp_path / "team.db"
+    made = Database(f"sqlite:///{target}")
+    with made.write() as conn:
+        private_table.create(conn)
+    made.dispose()
+    first = personal(tmp_path / "a.db", name="Ann Lee")
+    made = Database(first)
+    with made.write() as conn:
+        private_table.create(conn)
+    made.dispose()
+    moving.move_to(source=first, target=str(target))
+    url = personal(tmp_path / "b.db", name="Bo Park")
+    db = Database(url)
+    with db.write() as conn:
+        private_table.create(conn)
+        bo = conn.scalar(select(contact_point.c.person_id).order_by(contact_point.c.id))
+        sam = conn.scalar(select(person.c.id).where(person.c.display_name == "Sam"))
+        iid = conn.scalar(select(interaction_participant.c.interaction_id).limit(1))
+        origin = conn.execute(
+            select(interaction.c.source, interaction.c.source_id).where(interaction.c.id == iid)
+        ).one()
+        conn.execute(insert(private_table).values(person_id=bo, text="mine"))
+        agenda.mute(conn, f"waiting:{bo}", "f", "dismiss")
+        agenda.mute(conn, f"meeting:i{iid}", "f", "dismiss")
+    knows.state(db, a=bo, b=sam, tier="strong")
+    db.dispose()
+    report = moving.move_to(source=url, target=str(target))
+    assert report.differing == 0
+    db = Database(f"sqlite:///{target}")
+    with db.read() as conn:
+        member = team.by_username(conn, "bo.park")
+        bo_now = conn.scalar(
+            select(contact_point.c.person_id).where(
+                contact_point.c.normalized == "robin@vale.example"
+            )
+        )  # Ann's Robin Vale holds it: Bo's Robin Vale is that person now
+        sams = list(conn.scalars(select(person.c.id).where(person.c.display_name == "Sam")))
+        assert len(sams) == 2  # no address: two Sams, one each
+        mine = conn.execute(select(private_table)).one()
+        assert (mine.person_id, mine.member_id, mine.text) == (bo_now, member.id, "mine")
+        keys = set(conn.scalars(select(agenda_mute.c.item_key)))
+        assert f"waiting:{bo_now}" in keys
+        moved_i = conn.scalar(
+            select(interaction.c.id).where(
+                interaction.c.source == origin.source, interaction.c.source_id == origin.source_id
+            )
+        )
+        assert moved_i != iid
+        assert f"meeting:i{moved_i}" in keys
+        ties = conn.execute(select(knows_tie.c.a, knows_tie.c.b)).all()
+        assert (min(f"#{bo_now}", f"#{sams[1]}"), max(f"#{bo_now}", f"#{sams[1]}")) in ties
+    db.dispose()

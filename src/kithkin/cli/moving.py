@@ -47,15 +47,19 @@ def move_to(
     is not changed."""
     from kithkin.services import moving
 
-    report = moving.move_to(
-        source=ctx.db_url,
-        target=target,
-        username=username,
-        role=role,
-        name=name,
-        dry_run=dry_run,
-        progress=_Progress(),
-    )
+    progress = _Progress()
+    try:
+        report = moving.move_to(
+            source=ctx.db_url,
+            target=target,
+            username=username,
+            role=role,
+            name=name,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    finally:
+        progress.end()
     if as_json:
         emit_json(report)
         return
@@ -82,18 +86,28 @@ def move_to(
 
 
 class _Progress:
-    """Progress on stderr, at most about once a second."""
+    """Progress on stderr: on a terminal one line rewritten in place, else a line every few
+    seconds (the first at once)."""
 
     def __init__(self) -> None:
         self.last = 0.0
+        self.terminal = sys.stderr.isatty()
 
     def __call__(self, stage: str, table: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self.last < 1.0:
+        if now - self.last < (0.5 if self.terminal else 5.0):
             return
         self.last = now
-        click.echo(f"{stage} {table}: {done}/{total}", err=True)
+        line = f"{stage} {table}: {done:,}/{total:,}"
+        if self.terminal:
+            click.echo(f"\r{line:<60}", err=True, nl=False)
+        else:
+            click.echo(line, err=True)
         sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.terminal and self.last:
+            click.echo(f"\r{'':<60}\r", err=True, nl=False)
 
 
 COMMANDS = [move_to]

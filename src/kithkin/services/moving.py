@@ -219,9 +219,16 @@ def _member(
     from kithkin.store import team
 
     try:
-        return team.by_username(conn, login), False
+        found = team.by_username(conn, login)
     except NotFound:
         pass
+    else:
+        if role is not None and role != found.role:
+            raise MoveRefused(
+                f"there is already a user {login!r} ({found.role}): move in as them without"
+                " --role, or as another user (--as)"
+            )
+        return found, False
     chosen = role or ("owner" if team.count(conn) == 0 else "editor")
     return team.add(conn, login, role=chosen, name=name), True
 

@@ -36,7 +36,8 @@ And one rule per kind whose values hold ids or are personal (see `_RULES`):
   between two people who became one is not moved (nor its evidence).
 - `duplicate_decision` keeps person_a < person_b; a pair that became one person is dropped.
 - `intro.pair_key` ("<low id>-<high id>") is made from the mapped ids.
-- `agenda_mute` keys naming a person or a gathering ("waiting:12") name the target's.
+- `agenda_mute` keys naming a person, a gathering or an interaction ("waiting:12",
+  "meeting:i40") name the target's.
 - `activity`: moved as history, no longer undoable (its payload names the source's ids).
 
 Verified row for row: after the copy, every source row is read again and compared with its
@@ -77,12 +78,15 @@ BATCH: Final = 500
 NEVER_MOVED_SETTINGS: Final = frozenset({"web_token_sha256"})
 CACHE_SETTINGS: Final = frozenset({"relationships.mark", "service.best"})
 DERIVED_TABLES: Final = frozenset({"relationship", "relationship_inputs"})
+# the rows Today's items are keys of ("waiting:12", "meeting:i40"): (table, prefix of the id)
 _MUTE_PARENTS: Final = {
-    "circle": "person",
-    "waiting": "person",
-    "fading": "person",
-    "room": "person",
-    "gathering": "gathering",
+    "circle": ("person", ""),
+    "waiting": ("person", ""),
+    "fading": ("person", ""),
+    "room": ("person", ""),
+    "gathering": ("gathering", ""),
+    "meeting": ("interaction", "i"),
+    "reflect": ("interaction", "i"),
 }
 
 # (contact point keys of a source person, their owners in the target: (kind, normalized) ->
@@ -528,14 +532,14 @@ def _intro(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
 
 def _agenda_mute(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
     kind, _, rest = out["item_key"].partition(":")
-    parent = _MUTE_PARENTS.get(kind)
     ident, colon, tail = rest.partition(":")
-    if parent is None or not ident.isdigit():
-        return out
-    mapped = mover.ids[parent].of(int(ident))
+    parent, prefix = _MUTE_PARENTS.get(kind, (None, ""))
+    if parent is None or not ident.startswith(prefix) or not ident[len(prefix) :].isdigit():
+        return out  # a key of no row: kept as it is
+    mapped = mover.ids[parent].of(int(ident[len(prefix) :]))
     if mapped is None:
         return None
-    out["item_key"] = f"{kind}:{mapped}{colon}{tail}"
+    out["item_key"] = f"{kind}:{prefix}{mapped}{colon}{tail}"
     return out
 
 
@@ -557,7 +561,7 @@ _RULES: Final[dict[str, Callable[[Mover, dict[str, Any]], dict[str, Any] | None]
 _RULE_PARENTS: Final = {
     "setting": ("person",),
     "knows_tie": ("person",),
-    "agenda_mute": ("person", "gathering"),
+    "agenda_mute": ("person", "gathering", "interaction"),
 }
 
 
