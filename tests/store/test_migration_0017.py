@@ -1,4 +1,4 @@
-"""Migration 0017 on a database made by 0015: owners and the shared flag on notes, story facts,
+"""Migration 0017 on a database made by 0016: owners and the shared flag on notes, story facts,
 needs and ledger entries, the activity's author; rows from before stay (the personal user's,
 private); a clean downgrade."""
 
@@ -18,7 +18,7 @@ OWNED = ("note", "story_fact", "need", "ledger_entry")
 
 
 def test_0017_adds_owners_and_keeps_the_rows(tmp_path: Path) -> None:
-    url, before = database_at(tmp_path / "old.db", "0015")
+    url, before = database_at(tmp_path / "old.db", "0016")
     assert "member" in before
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -55,7 +55,7 @@ def test_0017_downgrades_cleanly(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'new.db'}")
     try:
         with db.engine.connect() as conn:
-            command.downgrade(alembic_config(conn), "0015")
+            command.downgrade(alembic_config(conn), "0016")
             conn.commit()
             found = inspect(conn)
             for table in OWNED:
