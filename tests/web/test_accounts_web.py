@@ -281,3 +281,15 @@ def test_a_personal_database_has_no_account_api(client: Any) -> None:
     answer = client.get("/api/me/account")
     assert answer.status_code == 404 and "personal database" in answer.json()["error"]
     assert client.get("/api/users").json() == []
+
+
+def test_a_running_server_notices_a_user_added_by_the_cli(db: Database, db_url: str) -> None:
+    import time
+
+    for base in serve_app(create_app(db_url)):
+        with _client(base) as client:
+            assert client.get("/people").status_code == 200
+            accounts.add_user(db, actor=SOLO, username="ada", password=PASSWORD, role="owner")
+            time.sleep(1.1)  # the app looks again at most every second
+            assert client.get("/people").status_code == 303
+            assert client.get("/api/people").status_code == 401

@@ -118,6 +118,21 @@ def add_user(
     return AddedUser(member=added, team_began=first)
 
 
+def check_new_user(db: Database, *, actor: Actor, username: str) -> str:
+    """The login name a new user would get, before their password is asked for: InvalidInput
+    for a name that cannot be one, Conflict for one taken, Forbidden for a non-owner."""
+    from kithkin.store import team
+
+    login = team.username_of(username)
+    with db.read() as conn:
+        if team.count(conn) > 0:
+            require(actor, "owner", "adding a user")
+        taken = any(m.username == login for m in team.members(conn))
+    if taken:
+        raise Conflict(f"there is already a user {login!r}")
+    return login
+
+
 def users(db: Database, *, actor: Actor) -> Sequence[TeamMember]:
     """Every user (an owner's view); none on a personal database."""
     require(actor, "owner", "listing the users")
