@@ -107,7 +107,7 @@ def add_user(
         first = team.count(conn) == 0
         if first and team.role_of(role) != "owner":
             raise InvalidInput(
-                "the first user of a personal database must be an owner (--role owner): "
+                "the first user of a personal database must be an owner: "
                 "adding it turns team mode on"
             )
         if not first:
