@@ -118,3 +118,13 @@ def test_a_user_can_be_someone_among_the_people(run: Any, monkeypatch: pytest.Mo
     (user,) = json.loads(run("--user", "ada", "user", "list", "--json").out)
     people = json.loads(run("--user", "ada", "people", "--json").out)
     assert user["person_id"] == people[0]["id"]
+
+
+def test_a_bad_or_taken_name_is_refused_before_the_password_is_asked(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = run("user", "add", "not a name")  # no input: a prompt would abort instead
+    assert bad.code == 1 and "user name 'not a name'" in bad.err
+    _team(run, monkeypatch)
+    taken = run("--user", "ada", "user", "add", "ADA")
+    assert taken.code == 1 and "already a user 'ada'" in taken.err

@@ -297,3 +297,31 @@ def test_an_unknown_user_costs_the_same_work_as_a_wrong_password(db: Database) -
         assert 0.5 < unknown / known < 2.0, (known, unknown)
     finally:
         accounts.use_hasher(old)
+
+
+def test_only_the_signed_cookie_names_a_session(db: Database) -> None:
+    """Any string a browser may send as the cookie, or as a token, is refused (and none
+    raises); only the cookie the login made names the session."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    _team(db)
+    done = sessions.log_in(db, username="ada", password=PASSWORD, address="a")
+    session_id, signature = done.cookie.split(".")
+
+    @given(
+        st.one_of(
+            st.text(max_size=300),
+            st.builds(lambda s: f"{session_id}.{s}", st.text(max_size=80)),
+            st.builds(lambda s: f"{s}.{signature}", st.text(max_size=80)),
+        )
+    )
+    def refused(cookie: str) -> None:
+        if cookie == done.cookie:
+            return
+        assert sessions.session_key(db, cookie) is None
+        assert sessions.visit(db, cookie=cookie) is None
+        assert sessions.visit(db, bearer=cookie) is None
+
+    refused()
+    assert sessions.visit(db, cookie=done.cookie) is not None

@@ -281,3 +281,41 @@ def test_a_personal_database_has_no_account_api(client: Any) -> None:
     answer = client.get("/api/me/account")
     assert answer.status_code == 404 and "personal database" in answer.json()["error"]
     assert client.get("/api/users").json() == []
+
+
+def test_a_running_server_notices_a_user_added_by_the_cli(db: Database, db_url: str) -> None:
+    import time
+
+    for base in serve_app(create_app(db_url)):
+        with _client(base) as client:
+            assert client.get("/people").status_code == 200
+            accounts.add_user(db, actor=SOLO, username="ada", password=PASSWORD, role="owner")
+            time.sleep(1.1)  # the app looks again at most every second
+            assert client.get("/people").status_code == 303
+            assert client.get("/api/people").status_code == 401
+
+
+def test_every_api_route_refuses_a_team_request_without_a_login(
+    team_db: Database, db_url: str
+) -> None:
+    """Walks every route of the API (its paths with an id filled in) on a team database:
+    without a session or token each answers 401 before it runs."""
+    from fastapi.testclient import TestClient
+    from starlette.routing import Route
+
+    from kithkin.web.app import ROUTERS
+
+    app = create_app(db_url)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        walked = 0
+        for route in (r for router in ROUTERS for r in router.routes):
+            if not isinstance(route, Route) or not route.path.startswith("/api"):
+                continue
+            path = re.sub(r"\{[^}]+\}", "1", route.path)
+            for method in sorted(route.methods or ()):
+                if method == "HEAD":
+                    continue
+                answer = client.request(method, path, json={} if method != "GET" else None)
+                assert answer.status_code == 401, (method, path, answer.status_code)
+                walked += 1
+        assert walked > 50

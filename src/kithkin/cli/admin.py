@@ -297,7 +297,9 @@ def serve_cmd(
 
     Beyond loopback it needs the host names it is reached by (--allow-host) and a token
     (--token, KITHKIN_TOKEN, or --new-token once: later runs use the kept one); browsers log
-    in with the token once, API clients send `Authorization: Bearer TOKEN`."""
+    in with the token once, API clients send `Authorization: Bearer TOKEN`. A team database
+    (one with users: `kithkin user add`) needs no token: everyone logs in with their own
+    account, on every bind, and API clients send their user's token."""
     from kithkin.services import access, database
 
     database.prepare(ctx.db)

@@ -61,6 +61,7 @@ def user_add(
 
     first = not team.is_team(ctx.db)
     actor = ctx.actor
+    accounts.check_new_user(ctx.db, actor=actor, username=name)  # before asking a password
     password = _password(password_env)
     added = accounts.add_user(
         ctx.db,

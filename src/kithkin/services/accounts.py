@@ -107,7 +107,7 @@ def add_user(
         first = team.count(conn) == 0
         if first and team.role_of(role) != "owner":
             raise InvalidInput(
-                "the first user of a personal database must be an owner (--role owner): "
+                "the first user of a personal database must be an owner: "
                 "adding it turns team mode on"
             )
         if not first:
@@ -116,6 +116,21 @@ def add_user(
         added = team.add(conn, username, role=role, name=name, person_id=person_id)
         accounts.set_password_hash(conn, added.id, hashed)
     return AddedUser(member=added, team_began=first)
+
+
+def check_new_user(db: Database, *, actor: Actor, username: str) -> str:
+    """The login name a new user would get, before their password is asked for: InvalidInput
+    for a name that cannot be one, Conflict for one taken, Forbidden for a non-owner."""
+    from kithkin.store import team
+
+    login = team.username_of(username)
+    with db.read() as conn:
+        if team.count(conn) > 0:
+            require(actor, "owner", "adding a user")
+        taken = any(m.username == login for m in team.members(conn))
+    if taken:
+        raise Conflict(f"there is already a user {login!r}")
+    return login
 
 
 def users(db: Database, *, actor: Actor) -> Sequence[TeamMember]:
