@@ -137,3 +137,47 @@ def test_bad_goals_are_refused(db: Database) -> None:
     with pytest.raises(InvalidInput, match="unknown goal"):
         review.set_goals(db, naps=3)
     assert review.goals(db)["conversations"] == 5
+
+
+def test_gatherings_attended_lately_are_the_habits_attended_marks(db: Database) -> None:
+    """What "how did it go?" reads of gatherings (their recent occurrences I attended) is
+    what each habit marks attended over those days, in every zone and at every hour."""
+    clock.freeze(NOW)
+    gatherings.add_gathering(
+        db, name="Lunch", rrule="FREQ=WEEKLY;BYDAY=TU", at="12:00", tz="UTC", first_day="2026-01-01"
+    )
+    gatherings.add_gathering(
+        db,
+        name="Standup",
+        rrule="FREQ=DAILY",
+        at="23:30",
+        tz="Pacific/Auckland",
+        minutes="90",
+        first_day="2026-02-01",
+    )
+    gatherings.add_gathering(
+        db, name="Club", rrule="FREQ=WEEKLY;BYDAY=MO,TH", at="07:00", tz="America/Los_Angeles"
+    )
+    for name, day in [
+        ("Lunch", "2026-03-17"),
+        ("Lunch", "2026-03-11"),  # a day off the occurrence: still counts
+        ("Standup", "2026-03-15"),
+        ("Standup", "2026-03-17"),
+        ("Club", "2026-03-16"),
+    ]:
+        gatherings.attended(db, gathering=name, day=day)
+    seen = 0
+    for hours in range(0, 24 * 9, 5):
+        now = NOW - timedelta(days=8) + timedelta(hours=hours)
+        since = now - timedelta(days=3)
+        expected = [
+            (s.gathering.name, m.day)
+            for s in gatherings.gatherings(db, now=now).gatherings
+            for m in s.habit.marks
+            if m.state == "attended" and m.day >= since.date()
+        ]
+        found = gatherings.attended_lately(db, since=since, now=now)
+        assert [(g.name, day) for g, day, _ in found] == expected
+        seen += len(expected)
+    assert seen > 10
+    assert [p.key.split(":")[2] for p in review.pending(db, now=NOW) if p.kind == "gathering"]

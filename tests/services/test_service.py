@@ -129,6 +129,90 @@ def test_today_shows_the_best_fresh_opportunity(net: Database) -> None:
     assert today.agenda(net).section("service") == []
 
 
+def _ranked_by_words(db: Database) -> svc.Match | None:
+    """The best fresh match by bm25, ranked anew (what Today's cache must agree with)."""
+    from datetime import timedelta
+
+    from kithkin import clock
+
+    since = clock.now() - timedelta(days=svc.FRESH_DAYS + 1)
+    found = svc.matches(db, method="bm25", remember=False, since=since).matches
+    fresh = [m for m in found if (clock.now() - m.need.created_at).days <= svc.FRESH_DAYS]
+    return fresh[0] if fresh else None
+
+
+def _cached_by_words(db: Database) -> dict[str, object] | None:
+    from kithkin.store import settings
+
+    with db.read() as conn:
+        found: dict[str, object] | None = settings.get(conn, svc.WORDS_KEY)
+    return found
+
+
+def test_today_keeps_its_ranking_by_words_while_nothing_it_is_made_of_changes(
+    net: Database,
+) -> None:
+    from datetime import timedelta
+
+    from kithkin import clock
+    from kithkin.store import settings
+
+    need = svc.add_need(net, person="Dana", text="hiring a chief information security officer")
+    first = svc.best_opportunity(net)  # ranked by words, and remembered
+    assert first is not None and first.helper is not None
+    assert first.helper.display_name == "Lee Chen" and first.need.id == need.id
+    assert first == _ranked_by_words(net)
+    cached = _cached_by_words(net)
+    assert cached is not None
+    assert svc.best_opportunity(net) == first  # read back: the same match
+    with net.write() as conn:  # mark the remembered entry, to see whether Today reads it
+        entry = dict(cached["ranked"][0])  # type: ignore[index]
+        entry["reason"] = "read from the cache"
+        settings.put(conn, svc.WORDS_KEY, {**cached, "ranked": [entry]})
+    again = svc.best_opportunity(net)
+    assert again is not None and again.reason == "read from the cache"
+    # what I know of people changes: ranked anew, the same as `matches` says
+    story.add_fact(
+        net, person="Quang", field="work", text="was the chief information security officer"
+    )
+    anew = svc.best_opportunity(net)
+    assert anew is not None and anew.reason != "read from the cache"
+    assert anew == _ranked_by_words(net)
+    people.edit_person(net, person="Lee", changes={"title": "Gardener"})
+    moved = svc.best_opportunity(net)
+    assert moved == _ranked_by_words(net)
+    assert moved is not None and moved.helper is not None
+    assert moved.helper.display_name == "Quang Le"
+    # a new need, and one that grew old: each changes the answer as ranking anew would
+    svc.add_need(net, person="Quang", text="hiring a treasurer for the food bank")
+    assert svc.best_opportunity(net) == _ranked_by_words(net)
+    clock.freeze(clock.now() + timedelta(days=svc.FRESH_DAYS + 2))
+    assert svc.best_opportunity(net) is None
+    assert _ranked_by_words(net) is None
+
+
+def test_the_people_mark_moves_with_what_matching_reads_of_people(net: Database) -> None:
+    from kithkin.services import interactions
+    from kithkin.store import service as store
+
+    def mark() -> str:
+        with net.read() as conn:
+            return store.candidates_mark(conn)
+
+    before = mark()
+    assert mark() == before  # the same data, the same mark
+    interactions.log(net, kind="call", people=["Dana"], direction="both", subject="hello")
+    assert mark() == before  # an interaction is not what matching reads
+    people.edit_person(net, person="Dana", changes={"organisation": "Acme Bank plc"})
+    changed = mark()
+    assert changed != before
+    story.add_fact(net, person="Dana", field="passions", text="sails on weekends")
+    with_fact = mark()
+    assert with_fact != changed
+    people.delete_person(net, person="Lee")
+    assert mark() != with_fact
+
+
 def test_briefs_and_the_person_page_carry_needs_and_the_ledger(net: Database) -> None:
     from kithkin.services import brief
 

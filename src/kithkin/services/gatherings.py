@@ -326,6 +326,32 @@ def gatherings(db: Database, *, now: datetime | None = None) -> Gatherings:
     )
 
 
+def attended_lately(
+    db: Database, *, since: datetime, now: datetime | None = None
+) -> list[tuple[Gathering, date, list[tuple[int, str, date]]]]:
+    """The occurrences that ended by `now`, on `since`'s day or later, that each gathering's
+    habit marks attended (in its order, oldest first), with the people I met there — what
+    "how did it go?" asks about, without scoring every habit over its two years."""
+    from kithkin.store import gatherings as store
+
+    now = now or clock.now()
+    with db.read() as conn:
+        found = store.all_gatherings(conn)
+        attended = _attended_days(conn, found, now)
+        met = store.people_met(conn)
+    out = []
+    near = range(-practice.MATCH_DAYS, practice.MATCH_DAYS + 1)
+    for g in found:
+        went = attended.get(g.id, set())
+        for p in practice.occurrences(g, since - timedelta(days=2), now):
+            day = practice.local_day(p, g)
+            if p + timedelta(minutes=g.minutes) > now or day < since.date():
+                continue
+            if any(day + timedelta(days=d) in went for d in near):
+                out.append((g, day, met.get(g.id, [])))
+    return out
+
+
 def gathering(db: Database, *, gathering: str | int, now: datetime | None = None) -> Status:
     from kithkin.store import gatherings as store
 

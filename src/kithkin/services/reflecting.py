@@ -49,20 +49,15 @@ def pending(db: Database, *, now: datetime | None = None, days: int = 3) -> list
         for s in spoken
         if s.id not in done
     ]
-    for g in gathering_service.gatherings(db, now=now).gatherings:
-        for mark in g.habit.marks:
-            if (
-                mark.state == "attended"
-                and mark.day >= since.date()
-                and (g.gathering.id, mark.day) not in done_gatherings
-            ):
-                out.append(
-                    Pending(
-                        kind="gathering",
-                        key=f"gathering:{g.gathering.id}:{mark.day.isoformat()}",
-                        title=g.gathering.name,
-                        day=mark.day,
-                        people=[(i, n) for i, n, d in g.met if d == mark.day],
-                    )
+    for g, day, met in gathering_service.attended_lately(db, since=since, now=now):
+        if (g.id, day) not in done_gatherings:
+            out.append(
+                Pending(
+                    kind="gathering",
+                    key=f"gathering:{g.id}:{day.isoformat()}",
+                    title=g.name,
+                    day=day,
+                    people=[(i, n) for i, n, d in met if d == day],
                 )
+            )
     return sorted(out, key=lambda p: (p.day, p.title), reverse=True)

@@ -303,6 +303,7 @@ def matches(
 
 
 BEST_KEY = "service.best"  # the best match by meaning, cached with the state it was made of
+WORDS_KEY = "service.best.bm25"  # Today's ranking by words, cached with all it was made of
 FRESH_DAYS = 30  # a need opened in the last month is fresh news
 
 
@@ -312,7 +313,7 @@ def best_opportunity(
     """The best match of a need opened in the last 30 days, for Today. The embedding ranking
     is remembered when the Service page or `service matches` computes it; while the needs and
     offers have not changed since, Today reads it, else it ranks by bm25 (no model to load:
-    Today stays quick)."""
+    Today stays quick), and remembers that ranking too while nothing it was made of changes."""
     from kithkin.store import service as store
     from kithkin.store import settings
 
@@ -326,14 +327,73 @@ def best_opportunity(
         found = [m for m in cached.get("fresh", []) if m]
         best = found[0] if found else None
         return _from_cache(db, best, actor) if best else None
-    since = now - timedelta(days=FRESH_DAYS + 1)  # only fresh needs are ranked for Today
-    found = matches(db, method="bm25", remember=False, since=since, actor=actor).matches
-    return _fresh(found, now)
+    return _by_words(db, now, actor)
 
 
 def _best_key(actor: Actor) -> str:
     """Each member's needs differ (their private ones): so does their cached best match."""
     return BEST_KEY if actor.member_id is None else f"{BEST_KEY}.{actor.member_id}"
+
+
+def _by_words(db: Database, now: datetime, actor: Actor) -> Match | None:
+    """The best fresh match by bm25: read from its cache while the fresh needs, the offers and
+    what I know of people (`store.service.candidates_mark`) are the same as when it was
+    ranked, else ranked (`matches`) and remembered — the same answer either way. Each member
+    has their own (their private needs and facts differ)."""
+    from hashlib import blake2b
+
+    from kithkin.store import service as store
+    from kithkin.store import settings
+
+    since = now - timedelta(days=FRESH_DAYS + 1)  # only fresh needs are ranked for Today
+    today = clock.now().astimezone().date()
+    with db.read() as conn:
+        needs = [
+            n
+            for n in store.needs(conn, statuses=("open",), today=today, actor=actor)
+            if n.created_at >= since
+        ]
+        if not needs:
+            return None
+        offers = store.offers(conn)
+        made_of = blake2b(repr((needs, offers)).encode(), digest_size=16).hexdigest()
+        key = f"1:{made_of}:{store.candidates_mark(conn)}"
+        words_key = WORDS_KEY if actor.member_id is None else f"{WORDS_KEY}.{actor.member_id}"
+        cached = settings.get(conn, words_key)
+    if cached and cached.get("key") == key:
+        by_id = {n.id: n for n in needs}
+        ranked = [m for e in cached["ranked"] if (m := _match_of(e, by_id, offers)) is not None]
+        return _fresh(ranked, now)
+    ranked = matches(db, method="bm25", remember=False, since=since, actor=actor).matches
+    firsts: dict[int, Match] = {}  # each need's best match, in the ranking's order
+    for m in ranked:
+        firsts.setdefault(m.need.id, m)
+    with db.write() as conn:
+        settings.put(conn, words_key, {"key": key, "ranked": [_entry(m) for m in firsts.values()]})
+    return _fresh(ranked, now)
+
+
+def _entry(match: Match) -> dict[str, Any]:
+    """A match as its cache keeps it (`_match_of` makes it again)."""
+    return {
+        "need": match.need.id,
+        "kind": match.kind,
+        "score": match.score,
+        "reason": match.reason,
+        "offer": match.offer.id if match.offer else None,
+        "helper": [match.helper.person_id, match.helper.display_name, match.helper.text]
+        if match.helper
+        else None,
+    }
+
+
+def _match_of(entry: dict[str, Any], needs: dict[int, Need], offers: list[Offer]) -> Match | None:
+    need = needs.get(entry["need"])
+    if need is None:
+        return None
+    offer = next((o for o in offers if o.id == entry.get("offer")), None)
+    helper = Candidate(*entry["helper"]) if entry.get("helper") else None
+    return Match(entry["kind"], need, float(entry["score"]), entry["reason"], offer, helper)
 
 
 def _fresh(found: Sequence[Match], now: datetime) -> Match | None:
@@ -345,18 +405,7 @@ def _remember(db: Database, state: str, found: Sequence[Match], actor: Actor) ->
     from kithkin.store import settings
 
     best = _fresh(found, clock.now())
-    entry = None
-    if best is not None:
-        entry = {
-            "need": best.need.id,
-            "kind": best.kind,
-            "score": best.score,
-            "reason": best.reason,
-            "offer": best.offer.id if best.offer else None,
-            "helper": [best.helper.person_id, best.helper.display_name, best.helper.text]
-            if best.helper
-            else None,
-        }
+    entry = _entry(best) if best is not None else None
     with db.write() as conn:
         settings.put(conn, _best_key(actor), {"state": state, "fresh": [entry]})
 

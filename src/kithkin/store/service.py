@@ -435,6 +435,42 @@ def _ts_rank_scores(
     return table
 
 
+_MARK_SQLITE: Final = (
+    "SELECT group_concat(x, char(30)) FROM ("
+    " SELECT 'p' || id || char(31) || display_name || char(31) || coalesce(title, '')"
+    "  || char(31) || coalesce(organisation, '') AS x"
+    "  FROM person WHERE deleted_at IS NULL ORDER BY id)"
+    " UNION ALL "
+    "SELECT group_concat(x, char(30)) FROM ("
+    " SELECT 'f' || f.id || char(31) || f.person_id || char(31) || f.text AS x"
+    "  FROM story_fact f JOIN person p ON p.id = f.person_id"
+    "  WHERE p.deleted_at IS NULL ORDER BY f.id)"
+)
+_MARK_POSTGRESQL: Final = (
+    "SELECT string_agg('p' || id || chr(31) || display_name || chr(31) || coalesce(title, '')"
+    "  || chr(31) || coalesce(organisation, ''), chr(30) ORDER BY id)"
+    " FROM person WHERE deleted_at IS NULL"
+    " UNION ALL "
+    "SELECT string_agg('f' || f.id || chr(31) || f.person_id || chr(31) || f.text, chr(30)"
+    "  ORDER BY f.id)"
+    " FROM story_fact f JOIN person p ON p.id = f.person_id WHERE p.deleted_at IS NULL"
+)
+
+
+def candidates_mark(conn: Connection) -> str:
+    """A fingerprint of everything `candidates` reads (each live person's name, title and
+    organisation, and each of their story facts): the same while they are the same, so a
+    ranking made of them can be kept. Computed by the database (two strings, not a row per
+    person), hashed here."""
+    from hashlib import blake2b
+
+    query = _MARK_POSTGRESQL if conn.dialect.name == "postgresql" else _MARK_SQLITE
+    digest = blake2b(digest_size=16)
+    for (part,) in conn.execute(sql(query)):
+        digest.update((part or "").encode() + b"\x1d")
+    return digest.hexdigest()
+
+
 def candidates(conn: Connection, *, limit: int = 20_000) -> list[tuple[int, str, str]]:
     """What I know of each person not in the trash that could make them a helper: their
     title and organisation, and each work or free story fact: (person id, name, text)."""
