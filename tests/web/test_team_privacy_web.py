@@ -333,6 +333,29 @@ def test_any_change_of_a_viewer_is_refused_even_unguarded(
     assert log[0]["author"] == "ben" and log[0]["member_id"] is not None
 
 
+def test_every_page_hides_ada_private_rows_from_ben(
+    crew: tuple[TestClient, dict[str, Any]],
+) -> None:
+    client, _ = crew
+    ids = _ada_private_rows(client)
+    pages = [
+        route.path
+        for router in web_app.ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        and not route.path.startswith("/api")
+        and "GET" in route.methods
+    ]
+    assert len(pages) > 20
+    for path in pages:
+        url = _fill(path, ids)
+        response = client.get(url, params=_query(path, ids) or {"q": "hunting"}, headers=_as("ben"))
+        assert response.status_code < 500, (url, response.text[:300])
+        assert SECRET not in response.text, (url, response.text[:300])
+    service = client.get("/service", headers=_as("ada")).text
+    assert SECRET in service and 'class="badge private"' in service and 'name="shared"' in service
+
+
 def test_the_person_page_marks_private_rows_in_team_mode_only(
     crew: tuple[TestClient, dict[str, Any]],
 ) -> None:
