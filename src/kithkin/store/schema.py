@@ -115,7 +115,7 @@ story_fact = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="SET NULL")),
     Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: owner
-    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
+    Column("shared", Boolean, nullable=False, server_default=false()),
 )
 Index("ix_story_fact_person", story_fact.c.person_id)
 Index("ix_story_fact_member", story_fact.c.member_id)
@@ -129,7 +129,7 @@ note = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="SET NULL")),
     Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: owner
-    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
+    Column("shared", Boolean, nullable=False, server_default=false()),
 )
 Index("ix_note_person", note.c.person_id)
 Index("ix_note_member", note.c.member_id)
@@ -178,7 +178,7 @@ activity = Table(
     Column("undoable", Boolean, nullable=False, default=False),
     Column("undone_at", UTCDateTime),
     Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: author
-    Column("private", Boolean, nullable=False, default=False, server_default=false()),
+    Column("private", Boolean, nullable=False, server_default=false()),
 )
 Index("ix_activity_person", activity.c.person_id)
 Index("ix_activity_member", activity.c.member_id)

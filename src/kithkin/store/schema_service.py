@@ -35,7 +35,7 @@ need = Table(
     Column("source", String(32), nullable=False),  # manual, note:12, fact:40
     Column("created_at", UTCDateTime, nullable=False),
     Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: owner
-    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
+    Column("shared", Boolean, nullable=False, server_default=false()),
 )
 Index("ix_need_person", need.c.person_id)
 Index("ix_need_member", need.c.member_id)
@@ -49,7 +49,7 @@ ledger_entry = Table(
     Column("text", Text, nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: owner
-    Column("shared", Boolean, nullable=False, default=False, server_default=false()),
+    Column("shared", Boolean, nullable=False, server_default=false()),
 )
 Index("ix_ledger_person", ledger_entry.c.person_id)
 Index("ix_ledger_entry_member", ledger_entry.c.member_id)
