@@ -41,5 +41,9 @@ def test_private_by_default_shared_on_request(run: Any, db: Database) -> None:
 
     viewer = run("--user", "vic", "note", "add", "Grace", "hello")
     assert viewer.code != 0 and "vic is a viewer" in viewer.err
+    circle = run("--user", "vic", "circle", "add", "Grace")  # a use case without its own check
+    assert circle.code != 0 and "vic is a viewer" in circle.err
+    assert run("--user", "ben", "circle", "add", "Grace").code == 0
+    assert "ben:" in run("--user", "ada", "activity").out
     nobody = run("note", "add", "Grace", "hello")
     assert nobody.code != 0 and "--user" in nobody.err

@@ -174,6 +174,10 @@ def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
         gc.disable()
         ctx.call_on_close(gc.enable)
     ctx.obj = Context(database_url(db), brief=brief, user=user)
+    if user:  # team mode: every change of the command is this member's (a viewer's refused)
+        from kithkin.services import team
+
+        ctx.call_on_close(team.act_as(ctx.obj.actor))
 
 
 # For each `main` running (innermost last): whether it paused the collector, which was on.

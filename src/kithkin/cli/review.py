@@ -178,6 +178,7 @@ def review_reflect(
         day=day,
         person=person,
         story_field=story_field,
+        actor=ctx.actor,
     )
     fact = f"; kept as a {story_field} fact" if done.story_fact_id else ""
     click.echo(f"reflection on {done.title} ({done.on_day.isoformat()}){fact}")

@@ -216,6 +216,7 @@ def reflect(
     day: date | str | None = None,
     person: PersonRef | None = None,
     story_field: str | None = None,
+    actor: Actor = SOLO,
 ) -> Reflection:
     """Write a line after a meeting (the id of the interaction: a meeting, call, coffee...)
     or a gathering (on `day`, its last occurrence by default). With `person` and
@@ -251,7 +252,13 @@ def reflect(
             if pid is None:
                 raise InvalidInput("a story fact needs the person it is about (--person)")
             fact_id = story.add_fact(
-                conn, pid, story_field, line, learned_on=when, learned_where=title
+                conn,
+                pid,
+                story_field,
+                line,
+                learned_on=when,
+                learned_where=title,
+                member_id=actor.member_id,  # in team mode the actor's, private
             )
         return reflections.add(
             conn,

@@ -7,7 +7,7 @@ web UI and the API alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -81,3 +81,21 @@ def adopt_personal_rows(db: Database, member_id: int) -> dict[str, int]:
 
     with db.write() as conn:
         return privacy.adopt_personal_rows(conn, member_id)
+
+
+@contextmanager
+def acting(actor: Actor) -> Iterator[None]:
+    """Everything done inside acts as `actor`: the activity rows it records name them, and a
+    viewer's change is refused even by a use case that does not check the role itself (a web
+    request runs inside this)."""
+    from kithkin.store import activity
+
+    with activity.authored_by(actor):
+        yield
+
+
+def act_as(actor: Actor) -> Callable[[], None]:
+    """`acting` for the rest of a command; returns the function that ends it."""
+    from kithkin.store import activity
+
+    return activity.set_author(actor)

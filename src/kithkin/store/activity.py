@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from kithkin import clock
+from kithkin.errors import Forbidden
 from kithkin.model import SOLO, Activity, Actor
 from kithkin.store.privacy import activity_visible
 from kithkin.store.schema import activity
@@ -29,6 +30,12 @@ def authored_by(actor: Actor) -> Iterator[None]:
         _AUTHOR.reset(token)
 
 
+def set_author(actor: Actor) -> Callable[[], None]:
+    """`authored_by` for what follows (a whole command); returns the function that ends it."""
+    token = _AUTHOR.set(actor)
+    return lambda: _AUTHOR.reset(token)
+
+
 def record(
     conn: Connection,
     action: str,
@@ -40,7 +47,14 @@ def record(
     private: bool = False,
 ) -> int:
     """Append one row; its author is the actor of `authored_by` (none for the personal user);
-    `private` when it tells of a private row (seen by its author only, in team mode)."""
+    `private` when it tells of a private row (seen by its author only, in team mode).
+
+    Every change a user makes records one row, so a viewer's change stops here whatever the
+    use case (Forbidden, and its transaction rolls back): the use cases check the role first,
+    with a message naming what was refused; this is the net under all of them."""
+    author = _AUTHOR.get()
+    if author.member_id is not None and not author.may("editor"):
+        raise Forbidden(f"changing anything needs the editor role; {author.username} is a viewer")
     result = conn.execute(
         activity.insert().values(
             at=clock.now(),
@@ -49,7 +63,7 @@ def record(
             summary=summary,
             payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
             undoable=undoable,
-            member_id=_AUTHOR.get().member_id,
+            member_id=author.member_id,
             private=private,
         )
     )

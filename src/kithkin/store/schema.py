@@ -178,7 +178,7 @@ activity = Table(
     Column("undoable", Boolean, nullable=False, default=False),
     Column("undone_at", UTCDateTime),
     Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),  # 0017: author
-    Column("private", Boolean, nullable=False, default=False, server_default=false()),
+    Column("private", Boolean, nullable=False, server_default=false()),
 )
 Index("ix_activity_person", activity.c.person_id)
 Index("ix_activity_member", activity.c.member_id)

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 import kithkin
 from kithkin.errors import Ambiguous, KithkinError, TooManyAttempts
+from kithkin.services import team as team_service
 from kithkin.store import Database
 from kithkin.web import (
     account,
@@ -187,8 +188,9 @@ def create_app(
                 else {"error": "upload files as multipart/form-data with X-Kithkin-Upload: 1"},
                 status_code=415,
             )
-        else:
-            response = await call_next(request)
+        else:  # team mode: the request's changes are its member's (a viewer's refused)
+            with team_service.acting(guard.actor(request)):
+                response = await call_next(request)
         for name, value in guard.SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):

@@ -196,6 +196,7 @@ def post_reflection(request: Request, body: ReflectionIn) -> ReflectionOut:
         day=body.day,
         person=body.person,
         story_field=body.story_field,
+        actor=guard.actor(request),
     )
     return ReflectionOut.model_validate(to_jsonable(done))
 
@@ -218,6 +219,7 @@ def reflect_form(request: Request, form: Posted) -> RedirectResponse:
             day=day or None,
             person=int(person) if person and person.isdigit() else person,
             story_field=form.optional("story_field"),
+            actor=guard.actor(request),
         )
         kept = " It is in their story too." if done.story_fact_id else ""
         return f"Kept your reflection on {done.title}.{kept}"
