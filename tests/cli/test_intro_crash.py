@@ -55,11 +55,21 @@ def ready(db: Database, port: int) -> Database:
     return db
 
 
+_TARGET: dict[str, str] = {}  # the URL of the test's database (`db`: SQLite or PostgreSQL)
+
+
+@pytest.fixture(autouse=True)
+def _target(db: Database) -> None:
+    _TARGET["url"] = db.url
+
+
 def kithkin(
     db_path: Path, *args: str, crash: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`kithkin ARGS` in a new process, on the test's database (`db_path`'s folder holds the
+    test's files)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KITHKIN_")}
-    env["KITHKIN_DB"] = str(db_path)
+    env["KITHKIN_DB"] = _TARGET["url"]
     if crash:
         env["KITHKIN_CRASH_AT"] = crash
     return subprocess.run(
@@ -200,7 +210,7 @@ def test_killed_while_the_server_stalls_it_is_never_sent_twice(db: Database, db_
             db, host="127.0.0.1", port=port, security="none", username=None, from_address=ME
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith("KITHKIN_")}
-        env["KITHKIN_DB"] = str(db_path)
+        env["KITHKIN_DB"] = _TARGET["url"]
         process = subprocess.Popen(
             [sys.executable, "-m", "kithkin", *PROPOSE, "--send"],
             env=env,

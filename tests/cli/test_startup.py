@@ -71,6 +71,7 @@ def _imported(db_path: Path, args: list[str]) -> set[str]:
     return set(json.loads(done.stdout.splitlines()[-1]))
 
 
+@pytest.mark.sqlite_only(reason="the start-up of a read on a personal SQLite file (its imports)")
 @pytest.mark.parametrize("args", READS, ids=[" ".join(a) for a in READS])
 def test_a_read_imports_no_library_it_does_not_use(
     network: None, db_path: Path, args: list[str]
@@ -118,6 +119,7 @@ def test_help_lists_every_command_with_its_help(run: Run) -> None:
         assert f"\n  {name} " in shown
 
 
+@pytest.mark.sqlite_only(reason="watches the SQLite file's data_version")
 def test_reads_write_nothing(network: None, run: Run, db_path: Path) -> None:
     assert run("today").code == 0  # the first read may bring relationships up to date
     watcher = sqlite3.connect(db_path)
@@ -131,6 +133,7 @@ def test_reads_write_nothing(network: None, run: Run, db_path: Path) -> None:
         watcher.close()
 
 
+@pytest.mark.sqlite_only(reason="counts the statements SQLite runs on opening its file")
 def test_opening_a_current_database_reads_its_version_and_nothing_else(
     db: Database, db_path: Path
 ) -> None:
@@ -228,6 +231,7 @@ def test_the_imports_run_without_the_collector_and_the_process_ends_frozen(
     assert "FROZEN AT EXIT True" in done.stdout
 
 
+@pytest.mark.sqlite_only(reason="the kept connection is SQLite's (keep_connection)")
 def test_a_brief_command_opens_the_database_file_once_and_closes_it(
     network: None, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -256,6 +260,7 @@ def test_a_brief_command_opens_the_database_file_once_and_closes_it(
     assert "coffee" in run("person", "show", "Dana Whitfield").out.lower()
 
 
+@pytest.mark.sqlite_only(reason="the imports of a read on a personal SQLite file")
 def test_today_does_without_statistics(network: None, db_path: Path) -> None:
     # fading's median imports it where it is needed: fractions and all are not every read's
     assert "statistics" not in _imported(db_path, ["today"])
