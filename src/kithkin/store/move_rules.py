@@ -6,11 +6,26 @@ rule is what it is."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Protocol
 
-if TYPE_CHECKING:
-    from kithkin.store.moving import Mover
+
+class Ids(Protocol):
+    def of(self, old: int) -> int | None:
+        """The target's id of a source row's id (None: the row is not moved)."""
+
+
+class Mover(Protocol):
+    """What the rules read of a move (store/moving.Mover)."""
+
+    @property
+    def empty(self) -> bool:
+        """Whether the target held no network: every id is kept."""
+
+    @property
+    def ids(self) -> Mapping[str, Ids]:
+        """Each moved table's ids."""
+
 
 NEVER_MOVED_SETTINGS: Final = frozenset({"web_token_sha256"})
 CACHE_SETTINGS: Final = frozenset({"relationships.mark", "service.best"})
