@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from kithkin.errors import MoveRefused
 from kithkin.services import moving
@@ -48,6 +48,17 @@ def test_the_demo_moves_into_a_new_postgresql_database(tmp_path: Path, empty_pg:
     try:
         new = person(db, "Someone New", emails=["new@team.example"])
         assert new > max(r[0] for r in before["person"])
+    finally:
+        db.dispose()
+
+
+def test_a_dry_run_into_postgresql_writes_nothing(tmp_path: Path, empty_pg: str) -> None:
+    report = moving.move_to(source=personal(tmp_path / "a.db"), target=empty_pg, dry_run=True)
+    assert report.dry_run and report.differing == 0 and report.copied == report.rows
+    db = Database(empty_pg, migrate=False)
+    try:
+        with db.read() as conn:
+            assert inspect(conn).get_table_names() == []  # not even the schema
     finally:
         db.dispose()
 

@@ -157,6 +157,11 @@ def test_refusals(tmp_path: Path) -> None:
     assert not again.new_member and again.member.role == "owner"  # moved in as them
     with pytest.raises(MoveRefused, match="a team database already"):
         moving.move_to(source=f"sqlite:///{target}", target=str(tmp_path / "other.db"))
+    with sqlite3.connect(tmp_path / "b.db") as conn:  # made by an older kithkin
+        conn.execute("UPDATE alembic_version SET version_num = '0014'")
+    conn.close()
+    with pytest.raises(MoveRefused, match="its schema is 0014, this kithkin's is"):
+        moving.move_to(source=other, target=str(tmp_path / "other.db"))
     nameless = Database(f"sqlite:///{tmp_path / 'n.db'}")
     nameless.dispose()
     with pytest.raises(MoveRefused, match="say --as USER"):

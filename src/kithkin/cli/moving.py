@@ -41,10 +41,10 @@ def move_to(
     (postgresql://USER@HOST/DB, or another kithkin file) as one member's data.
 
     An empty target gets the schema and every row. A target that holds a team's network gets
-    your rows added: people with one of your contact points' addresses become that person,
-    the same tags, interactions, messages and settings are the team's (theirs kept). One
-    transaction: all or nothing; every row is then checked against its copy. This database
-    is not changed."""
+    your rows added: people who share an email address, phone, URL or handle with someone
+    there become that person; the same tags, interactions, messages and settings are the
+    team's (theirs kept). One transaction, all or nothing: every row is checked against its
+    copy before it commits. This database is not changed."""
     from kithkin.services import moving
 
     progress = _Progress()

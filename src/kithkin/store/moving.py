@@ -47,7 +47,6 @@ merged one must be there. The caller runs all of it in one transaction on the ta
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -71,23 +70,11 @@ from sqlalchemy.schema import sort_tables
 from kithkin.errors import MoveRefused
 from kithkin.store import backup, search
 from kithkin.store.bulk import among, chunks
+from kithkin.store.move_rules import RULE_PARENTS, RULES
 from kithkin.store.schema import contact_point, person
 from kithkin.store.sources import owners
 
 BATCH: Final = 500
-NEVER_MOVED_SETTINGS: Final = frozenset({"web_token_sha256"})
-CACHE_SETTINGS: Final = frozenset({"relationships.mark", "service.best"})
-DERIVED_TABLES: Final = frozenset({"relationship", "relationship_inputs"})
-# the rows Today's items are keys of ("waiting:12", "meeting:i40"): (table, prefix of the id)
-_MUTE_PARENTS: Final = {
-    "circle": ("person", ""),
-    "waiting": ("person", ""),
-    "fading": ("person", ""),
-    "room": ("person", ""),
-    "gathering": ("gathering", ""),
-    "meeting": ("interaction", "i"),
-    "reflect": ("interaction", "i"),
-}
 
 # (contact point keys of a source person, their owners in the target: (kind, normalized) ->
 # (person id, live)) -> the target person they are, or None
@@ -263,7 +250,7 @@ class Mover:
                         out[name] = self.ids[shape.table.name].of(row[name])
         if "member_id" in shape.table.c and out.get("member_id") is None:
             out["member_id"] = self.member_id
-        rule = _RULES.get(shape.table.name)
+        rule = RULES.get(shape.table.name)
         return rule(self, out) if rule else out
 
     def _merge(
@@ -439,7 +426,7 @@ def moving_order() -> list[Table]:
     tables = {t.name: t for t in backup.backup_tables()}
     extra = [
         (tables[parent], tables[child])
-        for child, parents in _RULE_PARENTS.items()
+        for child, parents in RULE_PARENTS.items()
         for parent in parents
         if child in tables and parent in tables
     ]
@@ -477,92 +464,6 @@ def _advance_sequences(conn: Connection, tables: Sequence[Table]) -> None:
         if values:
             sequence = func.pg_get_serial_sequence(table.name, keys[0].name)
             conn.execute(select(func.setval(sequence, max(values))))
-
-
-# -- the rules of the kinds whose values hold ids, or are personal -----------------------------
-
-
-def _setting(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
-    key = out["key"]
-    if key in NEVER_MOVED_SETTINGS or (key in CACHE_SETTINGS and not mover.empty):
-        return None
-    if key == "me":
-        value = json.loads(out["value"])
-        if isinstance(value, dict) and isinstance(value.get("person_id"), int):
-            value["person_id"] = mover.ids["person"].of(value["person_id"])
-            out["value"] = json.dumps(value, sort_keys=True)
-    return out
-
-
-def _derived(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
-    return out if mover.empty else None
-
-
-def _endpoint(mover: Mover, value: str) -> str | None:
-    if value.startswith("#") and value[1:].isdigit():
-        mapped = mover.ids["person"].of(int(value[1:]))
-        return None if mapped is None else f"#{mapped}"
-    return value
-
-
-def _knows_tie(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
-    a, b = _endpoint(mover, out["a"]), _endpoint(mover, out["b"])
-    if a is None or b is None or a == b:
-        return None
-    if a > b:
-        a, b = b, a
-        out["a_domain"], out["b_domain"] = out["b_domain"], out["a_domain"]
-    out["a"], out["b"] = a, b
-    return out
-
-
-def _duplicate_decision(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
-    a, b = out["person_a"], out["person_b"]
-    if a == b:
-        return None
-    out["person_a"], out["person_b"] = min(a, b), max(a, b)
-    return out
-
-
-def _intro(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
-    low, high = sorted((out["a_id"], out["b_id"]))
-    out["pair_key"] = f"{low}-{high}"
-    return out
-
-
-def _agenda_mute(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
-    kind, _, rest = out["item_key"].partition(":")
-    ident, colon, tail = rest.partition(":")
-    parent, prefix = _MUTE_PARENTS.get(kind, (None, ""))
-    if parent is None or not ident.startswith(prefix) or not ident[len(prefix) :].isdigit():
-        return out  # a key of no row: kept as it is
-    mapped = mover.ids[parent].of(int(ident[len(prefix) :]))
-    if mapped is None:
-        return None
-    out["item_key"] = f"{kind}:{prefix}{mapped}{colon}{tail}"
-    return out
-
-
-def _activity(mover: Mover, out: dict[str, Any]) -> dict[str, Any] | None:
-    if not mover.empty:  # into an empty target the ids are the same: undo still works
-        out["undoable"] = False
-    return out
-
-
-_RULES: Final[dict[str, Callable[[Mover, dict[str, Any]], dict[str, Any] | None]]] = {
-    "setting": _setting,
-    **dict.fromkeys(DERIVED_TABLES, _derived),
-    "knows_tie": _knows_tie,
-    "duplicate_decision": _duplicate_decision,
-    "intro": _intro,
-    "agenda_mute": _agenda_mute,
-    "activity": _activity,
-}
-_RULE_PARENTS: Final = {
-    "setting": ("person",),
-    "knows_tie": ("person",),
-    "agenda_mute": ("person", "gathering", "interaction"),
-}
 
 
 def link_member(conn: Connection, member_id: int, person_id: int | None) -> None:
