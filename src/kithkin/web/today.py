@@ -20,6 +20,7 @@ from kithkin.errors import KithkinError
 from kithkin.model import count_of
 from kithkin.services import today as service
 from kithkin.web.first_run import welcome
+from kithkin.web.page_cache import kept
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import Out, api_errors
@@ -108,6 +109,7 @@ def today_view(request: Request) -> service.Agenda:
 
 
 @pages.get("/")
+@kept
 def today_page(request: Request) -> HTMLResponse:
     agenda = today_view(request)
     if not agenda.items and (first := welcome(request)) is not None:
