@@ -117,6 +117,8 @@ def scale(db: Database, people: int, interactions: int, seed: int = 7) -> None:
                 ),
                 [{"a": i, "b": p + OFFSET, "c": r} for i, p, r in parts],
             )
+            if not mail:
+                continue
             conn.execute(
                 _sql(
                     "INSERT INTO mail_message (message_id, category, direction, date, "

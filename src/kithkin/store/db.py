@@ -42,16 +42,27 @@ WRITE_LOCK = 0x6B6974686B696E
 class Database:
     """One kithkin database, SQLite (default) or PostgreSQL."""
 
-    def __init__(self, url: str, *, migrate: bool = True, keep_connection: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        migrate: bool = True,
+        keep_connection: bool = False,
+        keep_connections: int = 0,
+    ) -> None:
         """`keep_connection`: on SQLite, one connection kept and used by every transaction in
         turn (until `dispose`), not one opened for each — for a short command, whose reads
         would each open the file and read its schema again (about 1 ms each). A transaction
-        opened while another is open still gets a connection of its own, closed after it."""
+        opened while another is open still gets a connection of its own, closed after it.
+        `keep_connections`: on SQLite, so many kept open for the threads of a server to share
+        (opening one reads the schema again: several milliseconds, on each page's each read)."""
         self.url = url
-        self.engine = _engine(url, keep_connection=keep_connection)
+        kept = max(int(keep_connection), keep_connections)
+        self.engine = _engine(url, keep=kept)
         self._memo: OrderedDict[str, tuple[object, Any]] = OrderedDict()
         self._watch: sqlite3.Connection | None = None
         self._watch_lock = threading.Lock()
+        self._computing: dict[str, threading.Lock] = {}
         if migrate:
             self.migrate()
 
@@ -113,12 +124,25 @@ class Database:
             if found is not None and found[0] == version:
                 self._memo.move_to_end(key)
                 return found[1]  # type: ignore[no-any-return]
-        value = compute()
-        with self._watch_lock:
-            self._memo[key] = (version, value)
-            self._memo.move_to_end(key)
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:  # one thread computes it; the others asking meanwhile wait for it
+            version = self.version()
+            with self._watch_lock:
+                found = self._memo.get(key)
+                if found is not None and found[0] == version:
+                    return found[1]  # type: ignore[no-any-return]
+            try:
+                value = compute()
+            except BaseException:
+                with self._watch_lock:
+                    self._computing.pop(key, None)
+                raise
+            with self._watch_lock:
+                self._memo[key] = (version, value)
+                self._memo.move_to_end(key)
+                while len(self._memo) > MEMO_SIZE:
+                    gone, _ = self._memo.popitem(last=False)
+                    self._computing.pop(gone, None)
         return value
 
     def revision(self) -> str | None:
@@ -173,7 +197,7 @@ def upgrade(conn: Connection, revision: str = "head") -> None:
     command.upgrade(alembic_config(conn), revision)
 
 
-def _engine(url: str, *, keep_connection: bool = False) -> Engine:
+def _engine(url: str, *, keep: int = 0) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -183,8 +207,8 @@ def _engine(url: str, *, keep_connection: bool = False) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kept: dict[str, Any] = (
-            {"poolclass": QueuePool, "pool_size": 1, "max_overflow": -1}
-            if keep_connection
+            {"poolclass": QueuePool, "pool_size": keep, "max_overflow": -1}
+            if keep
             else {"poolclass": NullPool}
         )
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kept)

@@ -110,6 +110,7 @@ ROUTERS: Final = (
 )
 """Every router of the app, in the order their routes are tried."""
 _WILDCARD_HOSTS: Final = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
+KEPT_CONNECTIONS: Final = 8  # SQLite connections a server process keeps open for its threads
 SERVED_ENV: Final = "KITHKIN_SERVED"
 """What `serve` hands its worker processes (JSON: the database URL, the host names, the
 token's digest): each worker builds its app from it (`from_environment`)."""
@@ -129,7 +130,7 @@ def create_app(
     (see `services.access`) every request but the login page's must carry the token: as
     `Authorization: Bearer TOKEN`, or the session cookie the login page sets.
     """
-    db = Database(db_url)
+    db = Database(db_url, keep_connections=KEPT_CONNECTIONS)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -16,6 +16,7 @@ from kithkin.services import brief as service
 from kithkin.services import relationships
 from kithkin.services.today import TOUCH_KINDS
 from kithkin.web import guard
+from kithkin.web.page_cache import kept
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id
@@ -46,6 +47,7 @@ def brief_view(request: Request, person_id: Id) -> service.Brief:
 
 
 @pages.get("/brief/{person_id}")
+@kept
 def brief_page(request: Request, person_id: Id) -> HTMLResponse:
     found = brief_view(request, person_id)
     photos = photo_ids(request, [found.person_id])

@@ -18,6 +18,7 @@ from kithkin.services import intros, people, relationships, service
 from kithkin.services import search as searching
 from kithkin.services.people import EDITABLE, NewContact
 from kithkin.web import guard, review
+from kithkin.web.page_cache import kept
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, attempt, checked_form, database, redirect, render
 from kithkin.web.schemas import (
@@ -52,6 +53,7 @@ def _tags(value: str) -> list[str]:
 
 
 @pages.get("/people")
+@kept
 def people_page(
     request: Request,
     q: str = "",
@@ -93,6 +95,7 @@ def new_person_page(request: Request) -> HTMLResponse:
 
 
 @pages.get("/people/{person_id}")
+@kept
 def person_page(request: Request, person_id: Id) -> HTMLResponse:
     page = people.person_page(
         database(request), actor=guard.actor(request), person=person_id, timeline=100, threads=20

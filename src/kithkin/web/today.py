@@ -21,6 +21,7 @@ from kithkin.model import count_of
 from kithkin.services import today as service
 from kithkin.web import guard
 from kithkin.web.first_run import welcome
+from kithkin.web.page_cache import kept
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import Out, api_errors
@@ -109,6 +110,7 @@ def today_view(request: Request) -> service.Agenda:
 
 
 @pages.get("/")
+@kept
 def today_page(request: Request) -> HTMLResponse:
     agenda = today_view(request)
     if not agenda.items and (first := welcome(request)) is not None:

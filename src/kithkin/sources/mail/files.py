@@ -81,6 +81,9 @@ _NOT_MAIL_SUFFIXES = (
     ".msf",
     ".dat",
     ".html",
+    "-wal",  # SQLite's write-ahead log and shared memory beside a database (Apple Mail's
+    "-shm",  # "Envelope Index-wal", a .db or .sqlite in use)
+    "-journal",
 )
 
 
