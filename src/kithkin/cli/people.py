@@ -75,7 +75,7 @@ def person_show(ctx: Context, ref: str, as_json: bool) -> None:
     the relationship is and why, timeline."""
     from kithkin.services import people
 
-    page = people.person_page(ctx.db, person=ref, timeline=15)
+    page = people.person_page(ctx.db, person=ref, timeline=15, actor=ctx.actor)
     found, events, relationship = page.person, page.timeline, page.strength.report
     if as_json:
         emit_json(

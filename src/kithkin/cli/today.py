@@ -25,7 +25,7 @@ def today(click_ctx: click.Context, ctx: Context, as_json: bool) -> None:
         return
     from kithkin.services import today as service
 
-    agenda = service.agenda(ctx.db)
+    agenda = service.agenda(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json(service.to_json(agenda))
         return
@@ -76,7 +76,7 @@ def today_snooze(ctx: Context, key: str, days: int) -> None:
     """Put ITEM (a key such as waiting:12) away for some days, or until its reason changes."""
     from kithkin.services import today as service
 
-    item = service.snooze(ctx.db, key=key, days=days)
+    item = service.snooze(ctx.db, key=key, days=days, actor=ctx.actor)
     click.echo(f"snoozed {item.key} for {count_of(days, 'day')} (sooner if its reason changes)")
 
 
@@ -87,7 +87,7 @@ def today_dismiss(ctx: Context, key: str) -> None:
     """Dismiss ITEM (a key such as fading:7) until its reason changes."""
     from kithkin.services import today as service
 
-    item = service.dismiss(ctx.db, key=key)
+    item = service.dismiss(ctx.db, key=key, actor=ctx.actor)
     click.echo(f"dismissed {item.key} (it comes back if its reason changes)")
 
 
@@ -100,7 +100,7 @@ def brief_cmd(ctx: Context, ref: str, as_json: bool) -> None:
     open loops, conversation starters and a graceful exit line."""
     from kithkin.services import brief
 
-    found = brief.brief(ctx.db, person=ref)
+    found = brief.brief(ctx.db, person=ref, actor=ctx.actor)
     if as_json:
         emit_json(found)
         return
@@ -119,7 +119,7 @@ def briefs_cmd(ctx: Context, tomorrow: bool, for_today: bool, as_json: bool) -> 
     from kithkin.services import brief
 
     day = "today" if for_today and not tomorrow else "tomorrow"
-    meetings = brief.for_day(ctx.db, day=day)
+    meetings = brief.for_day(ctx.db, day=day, actor=ctx.actor)
     if as_json:
         emit_json([{"meeting": m, "briefs": found} for m, found in meetings])
         return

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.services.common import PersonRef, parse_when, person_id
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def log(
     summary: str | None = None,
     naive_is_utc: bool = False,
     at_option: str = "--at",
+    actor: Actor = SOLO,
 ) -> Logged:
     """Log one interaction with one or more people.
 
@@ -54,13 +55,18 @@ def log(
             participants=ids,
             subject=subject,
             summary=summary,
+            member_id=actor.member_id,
         )
     return Logged(id=interaction_id, created=created, participants=ids, occurred_at=occurred_at)
 
 
-def timeline(db: Database, *, person: PersonRef, limit: int = 100) -> list[TimelineEntry]:
-    """A person's interactions, notes and story as one list, newest first."""
+def timeline(
+    db: Database, *, person: PersonRef, limit: int = 100, actor: Actor = SOLO
+) -> list[TimelineEntry]:
+    """A person's interactions, notes and story as one list, newest first (a teammate's
+    interactions as much as they let the team see)."""
     from kithkin.store import interactions
 
     with db.read() as conn:
-        return interactions.timeline(conn, person_id(conn, person), limit=limit)
+        pid = person_id(conn, person)
+        return interactions.timeline(conn, pid, limit=limit, viewer=actor.member_id)

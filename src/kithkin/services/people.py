@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import field
 from typing import TYPE_CHECKING, Final
 
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.services.common import PersonRef, person_id
 from kithkin.store.people import EDITABLE as EDITABLE  # the fields `edit_person` changes
 
@@ -136,7 +136,12 @@ def get_person(db: Database, *, person: PersonRef) -> Person:
 
 
 def person_page(
-    db: Database, *, person: PersonRef, timeline: int = 100, threads: int = 0
+    db: Database,
+    *,
+    person: PersonRef,
+    timeline: int = 100,
+    threads: int = 0,
+    actor: Actor = SOLO,
 ) -> PersonPage:
     """A person, their latest `timeline` interactions and `threads` mail threads, the tags
     they could be given, and how strong the relationship is and why."""
@@ -145,13 +150,13 @@ def person_page(
 
     with db.read() as conn:
         found = people.get_person(conn, person_id(conn, person))
-        entries = interactions.timeline(conn, found.id, limit=timeline)
+        entries = interactions.timeline(conn, found.id, limit=timeline, viewer=actor.member_id)
         found_threads = mail_threads.threads_of(conn, found.id, limit=threads) if threads else []
         others = [name for name, _ in people.all_tags(conn) if name not in found.tags]
     return PersonPage(
         person=found,
         timeline=entries,
-        strength=strength(db, person=found.id),
+        strength=strength(db, person=found.id, actor=actor),
         threads=found_threads,
         other_tags=others,
     )

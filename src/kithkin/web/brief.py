@@ -15,6 +15,7 @@ from kithkin.model import to_jsonable
 from kithkin.services import brief as service
 from kithkin.services import relationships
 from kithkin.services.today import TOUCH_KINDS
+from kithkin.web.guard import actor
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id
@@ -41,7 +42,7 @@ class StrengthOut(BaseModel):
 
 
 def brief_view(request: Request, person_id: Id) -> service.Brief:
-    return service.brief(database(request), person=person_id)
+    return service.brief(database(request), person=person_id, actor=actor(request))
 
 
 @pages.get("/brief/{person_id}")
@@ -60,11 +61,11 @@ def get_brief(request: Request, person_id: Id) -> dict[str, Any]:
 
 @api.get("/briefs/tomorrow", summary="Briefs for every attendee of tomorrow's meetings")
 def briefs_tomorrow(request: Request) -> list[dict[str, Any]]:
-    found = service.for_day(database(request), day="tomorrow")
+    found = service.for_day(database(request), day="tomorrow", actor=actor(request))
     return [{"meeting": to_jsonable(m), "briefs": to_jsonable(b)} for m, b in found]
 
 
 @api.get("/strength/{person_id}", summary="How strong a relationship is, and why")
 def get_strength(request: Request, person_id: Id) -> StrengthOut:
-    found = relationships.strength(database(request), person=person_id)
+    found = relationships.strength(database(request), person=person_id, actor=actor(request))
     return StrengthOut.model_validate(found.report)

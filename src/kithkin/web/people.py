@@ -18,6 +18,7 @@ from kithkin.services import intros, people, relationships, service
 from kithkin.services import search as searching
 from kithkin.services.people import EDITABLE, NewContact
 from kithkin.web import review
+from kithkin.web.guard import actor
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, attempt, checked_form, database, redirect, render
 from kithkin.web.schemas import (
@@ -73,7 +74,9 @@ def people_page(
         "people.html",
         {
             "photo_ids": photo_ids(request, shown),
-            "strengths": relationships.strengths(database(request), people=shown),
+            "strengths": relationships.strengths(
+                database(request), people=shown, actor=actor(request)
+            ),
             "q": q,
             "tag": tag,
             "tags": found.tags,
@@ -93,7 +96,9 @@ def new_person_page(request: Request) -> HTMLResponse:
 
 @pages.get("/people/{person_id}")
 def person_page(request: Request, person_id: Id) -> HTMLResponse:
-    page = people.person_page(database(request), person=person_id, timeline=100, threads=20)
+    page = people.person_page(
+        database(request), person=person_id, timeline=100, threads=20, actor=actor(request)
+    )
     person = page.person
     return render(
         request,

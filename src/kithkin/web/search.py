@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 
 from kithkin.services import me as myself
 from kithkin.services import search as searching
+from kithkin.web.guard import actor
 from kithkin.web.render import database
 from kithkin.web.schemas import API_RESPONSES, MeIn, MeOut, SearchHitOut, StatsOut
 
@@ -31,10 +32,12 @@ def stats(request: Request) -> StatsOut:
 
 @api.get("/me")
 def get_me(request: Request) -> MeOut:
-    return MeOut.model_validate(asdict(myself.get_me(database(request))))
+    return MeOut.model_validate(asdict(myself.get_me(database(request), actor=actor(request))))
 
 
 @api.put("/me")
 def set_me(request: Request, body: MeIn) -> MeOut:
-    me = myself.set_me(database(request), name=body.name, addresses=body.addresses)
+    me = myself.set_me(
+        database(request), name=body.name, addresses=body.addresses, actor=actor(request)
+    )
     return MeOut.model_validate(asdict(me))

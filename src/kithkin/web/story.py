@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse
 
 from kithkin.services import interactions
 from kithkin.services import story as stories
+from kithkin.web.guard import actor
 from kithkin.web.render import Form, attempt, checked_form, database
 from kithkin.web.schemas import (
     API_RESPONSES,
@@ -84,6 +85,7 @@ def log_interaction_form(request: Request, person_id: Id, form: Posted) -> Redir
             direction=form.text("direction") or "both",
             subject=form.optional("subject"),
             summary=form.optional("summary"),
+            actor=actor(request),
         )
         return f"Logged the {kind}."
 
@@ -119,7 +121,9 @@ def add_note(request: Request, person_id: Id, body: NoteIn) -> NoteOut:
 
 @api.get("/people/{person_id}/timeline")
 def timeline(request: Request, person_id: Id, limit: Limit = 100) -> list[TimelineEntryOut]:
-    entries = interactions.timeline(database(request), person=person_id, limit=limit)
+    entries = interactions.timeline(
+        database(request), person=person_id, limit=limit, actor=actor(request)
+    )
     return [TimelineEntryOut.model_validate(asdict(e)) for e in entries]
 
 
@@ -134,5 +138,6 @@ def log_interaction(request: Request, body: InteractionIn) -> CreatedOut:
         direction=body.direction,
         subject=body.subject,
         summary=body.summary,
+        actor=actor(request),
     )
     return CreatedOut(id=logged.id, created=logged.created)

@@ -20,6 +20,7 @@ from kithkin.errors import KithkinError
 from kithkin.model import count_of
 from kithkin.services import today as service
 from kithkin.web.first_run import welcome
+from kithkin.web.guard import actor
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import Out, api_errors
@@ -104,7 +105,7 @@ def act(request: Request, back: str, action: Callable[[], str]) -> RedirectRespo
 
 
 def today_view(request: Request) -> service.Agenda:
-    return service.agenda(database(request))
+    return service.agenda(database(request), actor=actor(request))
 
 
 @pages.get("/")
@@ -142,10 +143,10 @@ def mute(request: Request, form: Posted) -> RedirectResponse:
     db, key = database(request), form.text("key")
     try:
         if form.text("do") == "dismiss":
-            item = service.dismiss(db, key=key)
+            item = service.dismiss(db, key=key, actor=actor(request))
         else:
             days = form.text("days") or str(service.SNOOZE_DAYS)
-            item = service.snooze(db, key=key, days=days)
+            item = service.snooze(db, key=key, days=days, actor=actor(request))
     except KithkinError as exc:
         return redirect("/", str(exc), kind="error")
     who = ", ".join(name for _, name in item.people)
@@ -158,14 +159,14 @@ def mute(request: Request, form: Posted) -> RedirectResponse:
 
 @api.post("/today/snooze", summary="Put an agenda item away for some days")
 def snooze(request: Request, body: MuteIn) -> MuteOut:
-    item = service.snooze(database(request), key=body.key, days=body.days)
+    item = service.snooze(database(request), key=body.key, days=body.days, actor=actor(request))
     message = f"snoozed for {count_of(body.days, 'day')}, or until its reason changes"
     return MuteOut(key=item.key, action="snooze", message=message)
 
 
 @api.post("/today/dismiss", summary="Dismiss an agenda item until its reason changes")
 def dismiss(request: Request, body: DismissIn) -> MuteOut:
-    item = service.dismiss(database(request), key=body.key)
+    item = service.dismiss(database(request), key=body.key, actor=actor(request))
     return MuteOut(key=item.key, action="dismiss", message="dismissed until its reason changes")
 
 
@@ -177,6 +178,7 @@ def log_touch(request: Request, form: Posted) -> RedirectResponse:
             person=form.text("person_id"),
             kind=form.text("kind"),
             subject=form.optional("subject"),
+            actor=actor(request),
         )
         return f"Logged a {done.kind} with {done.display_name}: their cadence starts again."
 
@@ -185,5 +187,5 @@ def log_touch(request: Request, form: Posted) -> RedirectResponse:
 
 @api.get("/fading", summary="Conversations that are fading, and why")
 def get_fading(request: Request) -> list[ItemOut]:
-    items = service.fading(database(request))
+    items = service.fading(database(request), actor=actor(request))
     return [ItemOut.model_validate(service.item_json(i)) for i in items]
