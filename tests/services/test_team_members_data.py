@@ -177,3 +177,25 @@ def test_the_cli_imports_mail_as_the_user_with_what_the_team_sees(
     me = json.loads(run("--user", "ada", "me", "--json").out)
     assert me["addresses"] == [ADA]
     assert run("me", "--json").code == 1  # a team database: say which user you are
+
+
+def test_each_members_outbox_is_theirs(db: Database) -> None:
+    from kithkin.services import inbox
+    from kithkin.store import hygiene
+
+    ada, sam = two_members(db)
+    same = {
+        "action": inbox.ACTION,
+        "subscription_key": "list:news.example",
+        "method": "web",
+        "target": "https://news.example/leave",
+    }
+    with db.write() as conn:
+        mine = hygiene.record_action(conn, **same, member_id=ada.member_id)
+        again = hygiene.record_action(conn, **same, member_id=ada.member_id)
+        theirs = hygiene.record_action(conn, **same, member_id=sam.member_id)
+    assert again.id == mine.id  # the same action of the same member is recorded once
+    assert theirs.id != mine.id and theirs.member_id == sam.member_id
+    assert [e.id for e in inbox.outbox(db, actor=ada)] == [mine.id]
+    assert [e.id for e in inbox.outbox(db, actor=sam)] == [theirs.id]
+    assert len(inbox.outbox(db)) == 2  # the personal user (SOLO) of the file sees every entry
