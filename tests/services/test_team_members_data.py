@@ -199,3 +199,19 @@ def test_each_members_outbox_is_theirs(db: Database) -> None:
     assert [e.id for e in inbox.outbox(db, actor=ada)] == [mine.id]
     assert [e.id for e in inbox.outbox(db, actor=sam)] == [theirs.id]
     assert len(inbox.outbox(db)) == 2  # the personal user (SOLO) of the file sees every entry
+
+
+def test_the_weekly_review_counts_the_members_own_touches(db: Database) -> None:
+    from kithkin.services import review
+
+    clock.freeze(BASE + timedelta(days=30))
+    ada, sam = two_members(db)
+    pat = people.add_person(db, display_name="Pat Doe").person.id
+    for days in (1, 2):
+        interactions.log(
+            db, kind="call", people=[pat], at=clock.now() - timedelta(days=days), actor=sam
+        )
+    by_sam = review.review(db, actor=sam)
+    by_ada = review.review(db, actor=ada)
+    assert sum(w.mine + w.theirs for w in by_sam.touches) == 2
+    assert sum(w.mine + w.theirs for w in by_ada.touches) == 0

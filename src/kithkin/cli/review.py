@@ -33,7 +33,7 @@ def review(click_ctx: click.Context, week: date | None, as_json: bool) -> None:
     from kithkin.services import review as service
 
     ctx: Context = click_ctx.find_object(Context)  # type: ignore[assignment]
-    found = service.review(ctx.db, week=week)
+    found = service.review(ctx.db, week=week, actor=ctx.actor)
     if as_json:
         emit_json(service.to_json(found))
         return

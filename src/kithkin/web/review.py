@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from kithkin.model import STORY_FIELDS, Reflection, to_jsonable
 from kithkin.services import review as service
 from kithkin.web import charts
+from kithkin.web.guard import actor
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id, Out, Text, api_errors
 from kithkin.web.today import In, Posted, act
@@ -138,7 +139,7 @@ def chart_context(found: service.Review) -> dict[str, Any]:
 @pages.get("/review")
 def review_page(request: Request, week: Week = None) -> HTMLResponse:
     db = database(request)
-    found = service.review(db, week=week)
+    found = service.review(db, week=week, actor=actor(request))
     context = {
         "review": found,
         "goals": service.goals(db),
@@ -153,7 +154,8 @@ def review_page(request: Request, week: Week = None) -> HTMLResponse:
 
 @api.get("/review", summary="The weekly review, with the numbers of its charts")
 def get_review(request: Request, week: Week = None) -> ReviewOut:
-    return ReviewOut.model_validate(service.to_json(service.review(database(request), week=week)))
+    found = service.review(database(request), week=week, actor=actor(request))
+    return ReviewOut.model_validate(service.to_json(found))
 
 
 @api.get("/review/goals", summary="The weekly goals and time budget")
