@@ -346,6 +346,10 @@ class Interaction(Record):
     source: str
     source_id: str
     participants: tuple[Participant, ...] = ()
+    member_id: int | None = None  # whose it is in team mode (None: the one user's)
+
+
+TEAM_SEES: Final = ("metadata", "subjects", "everything")  # what the team sees of a mailbox
 
 
 @record
@@ -689,6 +693,7 @@ class OutboxEntry(Record):
     attempts: int
     outcome: str | None
     message_id: str | None  # mailto: the Message-ID every attempt sends
+    member_id: int | None = None  # whose it is in team mode (None: the one user's)
 
 
 # -- photos ---------------------------------------------------------------------------------------

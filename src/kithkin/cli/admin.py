@@ -26,7 +26,7 @@ def init_cmd(ctx: Context, name: str | None, emails: tuple[str, ...], as_json: b
     kithkin uses the addresses to tell mail you sent from mail you received."""
     from kithkin.services import me as myself
 
-    me = myself.init(ctx.db, name=name, addresses=emails)
+    me = myself.init(ctx.db, name=name, addresses=emails, actor=ctx.actor)
     if as_json:
         emit_json({"database": ctx.db_url, "me": me})
         return
@@ -50,7 +50,7 @@ def me_cmd(ctx: Context, style: str | None, as_json: bool) -> None:
 
     if style is not None:
         intros.set_style(ctx.db, style=style)
-    me = myself.get_me(ctx.db)
+    me = myself.get_me(ctx.db, actor=ctx.actor)
     current = intros.get_style(ctx.db)
     if as_json:
         emit_json({**to_jsonable(me), "style": current})

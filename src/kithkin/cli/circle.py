@@ -27,7 +27,7 @@ def circle_list(ctx: Context, as_json: bool) -> None:
     """List the circle: each member's cadence, last touch, and whether they are due."""
     from kithkin.services import circle as service
 
-    found = service.circle(ctx.db)
+    found = service.circle(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json(service.to_json(found))
         return
@@ -56,7 +56,7 @@ def circle_add(ctx: Context, refs: tuple[str, ...], cadence: int | None) -> None
     """Put one or more PERSONs in the circle (they are tagged `circle` too)."""
     from kithkin.services import circle as service
 
-    done = service.add_members(ctx.db, people=refs, cadence_days=cadence)
+    done = service.add_members(ctx.db, people=refs, cadence_days=cadence, actor=ctx.actor)
     for person_id, name, added in done.people:
         click.echo(f"{'added' if added else 'already in the circle:'} #{person_id} {name}")
     for warning in done.warnings:
@@ -70,7 +70,7 @@ def circle_remove(ctx: Context, refs: tuple[str, ...]) -> None:
     """Take one or more PERSONs out of the circle (and off the `circle` tag)."""
     from kithkin.services import circle as service
 
-    done = service.remove_members(ctx.db, people=refs)
+    done = service.remove_members(ctx.db, people=refs, actor=ctx.actor)
     for person_id, _, removed in done.people:
         click.echo(f"{'removed' if removed else 'was not in the circle:'} #{person_id}")
 
@@ -83,7 +83,7 @@ def circle_cap(ctx: Context, n: int | None, as_json: bool) -> None:
     """Show the circle's cap, or set it to N people (default 10)."""
     from kithkin.services import circle as service
 
-    found = service.cap(ctx.db, cap=n)
+    found = service.cap(ctx.db, cap=n, actor=ctx.actor)
     if as_json:
         emit_json({"cap": found.cap, "members": found.size})
         return
@@ -116,7 +116,7 @@ def circle_cadence(ctx: Context, args: tuple[str, ...], tag: str | None, as_defa
             f"every {count_of(days, 'day')}" if days else "no own cadence"
         )
     else:
-        found = service.set_cadence(ctx.db, person=args[0], days=days or None)
+        found = service.set_cadence(ctx.db, person=args[0], days=days or None, actor=ctx.actor)
         said = f"#{found.person_id}: " + (
             f"every {count_of(days, 'day')}" if days else "their tags' or default"
         )
@@ -134,7 +134,7 @@ def circle_suggest(ctx: Context, limit: int | None, as_json: bool) -> None:
     its strength and why), and members who silently dropped out."""
     from kithkin.services import circle as service
 
-    found = service.suggestions(ctx.db, limit=limit)
+    found = service.suggestions(ctx.db, limit=limit, actor=ctx.actor)
     if as_json:
         emit_json(found)
         return
@@ -153,7 +153,7 @@ def strength_cmd(ctx: Context, ref: str, as_json: bool) -> None:
     """How strong your relationship with PERSON is (0-100), and the inputs behind the number."""
     from kithkin.services import relationships
 
-    found = relationships.strength(ctx.db, person=ref)
+    found = relationships.strength(ctx.db, person=ref, actor=ctx.actor)
     data = found.report
     if as_json:
         emit_json(data)
@@ -174,7 +174,7 @@ def fading_cmd(ctx: Context, as_json: bool) -> None:
     """Conversations that are fading, and why; wrap them up or pause instead of chasing."""
     from kithkin.services import today
 
-    items = today.fading(ctx.db)
+    items = today.fading(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json([today.item_json(i) for i in items])
         return

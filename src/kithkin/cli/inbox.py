@@ -122,9 +122,9 @@ def inbox_unsubscribe(
     from kithkin.services import unsubscribe
 
     if do_apply:
-        steps = unsubscribe.apply(ctx.db, subscriptions=refs, retry=retry)
+        steps = unsubscribe.apply(ctx.db, subscriptions=refs, retry=retry, actor=ctx.actor)
     else:
-        steps = unsubscribe.plan(ctx.db, subscriptions=refs)
+        steps = unsubscribe.plan(ctx.db, subscriptions=refs, actor=ctx.actor)
     if as_json:
         emit_json({"applied": do_apply, "steps": steps})
         return
@@ -168,7 +168,7 @@ def inbox_outbox(ctx: Context, as_json: bool) -> None:
     """Every unsubscribe recorded, with its status and outcome."""
     from kithkin.services import inbox
 
-    entries = inbox.outbox(ctx.db)
+    entries = inbox.outbox(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json(entries)
         return

@@ -36,10 +36,11 @@ def intro_path(ctx: Context, target: str, limit: int, as_json: bool) -> None:
     Paths of one hop (you know them) or two (someone you know knows them), ranked by their
     weaker leg (then by how the introductions the introducer made turned out), each leg with
     its tier and last evidence, the introducer's record, and a hint when your own leg needs
-    warming up first."""
+    warming up first. On a team database any teammate can be the bridge: a path through them
+    is as strong as their own relationship with the target."""
     from kithkin.services import knows as service
 
-    found = service.intro_paths(ctx.db, to=target, limit=limit)
+    found = service.intro_paths(ctx.db, to=target, limit=limit, actor=ctx.actor)
     if as_json:
         emit_json(service.to_json(found))
         return
@@ -48,7 +49,8 @@ def intro_path(ctx: Context, target: str, limit: int, as_json: bool) -> None:
         return
     click.echo(f"who can introduce you to {found.target}:")
     for n, p in enumerate(found.paths, 1):
-        legs = " → ".join(["you", *(leg.name for leg in p.legs)])
+        said = (f"{leg.name} (your team)" if leg.teammate else leg.name for leg in p.legs)
+        legs = " → ".join(["you", *said])
         click.echo(f"{n:>2}. {p.tier:<8} {p.score:>3.0f}  {legs}")
         for leg in p.legs:
             click.echo(f"      {leg.name}: {leg.tier} {leg.score:.0f}, {leg.evidence}")

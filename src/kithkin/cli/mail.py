@@ -32,10 +32,22 @@ if TYPE_CHECKING:
     type=click.IntRange(1, 100_000),
     help="Messages stored per transaction (an interrupted import resumes after the last one).",
 )
+@click.option(
+    "--team-sees",
+    type=click.Choice(["metadata", "subjects", "everything"]),
+    default=None,
+    help="Team database: what your teammates see of this mail (default for a new mailbox: "
+    "metadata, who and when; subjects adds the subjects; everything adds the summaries).",
+)
 @json_option
 @pass_ctx
 def import_mail(
-    ctx: Context, locations: tuple[str, ...], workers: int | None, batch_size: int, as_json: bool
+    ctx: Context,
+    locations: tuple[str, ...],
+    workers: int | None,
+    batch_size: int,
+    team_sees: str | None,
+    as_json: bool,
 ) -> None:
     """Import mail: mbox files (Gmail Takeout too), Maildirs, Apple Mail's folders
     (~/Library/Mail/V10), Thunderbird's, message files and folders of them, and IMAP
@@ -62,6 +74,8 @@ def import_mail(
             batch_size=batch_size,
             progress=progress,
             prompt=sys.stdin.isatty(),
+            actor=ctx.actor,
+            team_sees=team_sees,
         )
     finally:
         if progress is not None:
@@ -206,6 +220,7 @@ def import_calendar(
             future_days=future_days,
             max_occurrences=max_occurrences,
             remember=remember,
+            actor=ctx.actor,
         )
     except UnknownTimeZone as exc:
         raise click.BadParameter(str(exc), param_hint="--zone") from None

@@ -19,7 +19,7 @@ def settings_cmd(click_ctx: click.Context, as_json: bool) -> None:
     from kithkin.services import settings as service
 
     ctx: Context = click_ctx.obj
-    found = service.read(ctx.db)
+    found = service.read(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json(found)
         return

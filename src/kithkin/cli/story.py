@@ -204,6 +204,7 @@ def log_cmd(
         direction=direction,
         subject=subject,
         summary=summary,
+        actor=ctx.actor,
     )
     interaction_id, ids, occurred_at = logged.id, list(logged.participants), logged.occurred_at
     if as_json:

@@ -76,7 +76,7 @@ def today_snooze(ctx: Context, key: str, days: int) -> None:
     """Put ITEM (a key such as waiting:12) away for some days, or until its reason changes."""
     from kithkin.services import today as service
 
-    item = service.snooze(ctx.db, key=key, days=days)
+    item = service.snooze(ctx.db, key=key, days=days, actor=ctx.actor)
     click.echo(f"snoozed {item.key} for {count_of(days, 'day')} (sooner if its reason changes)")
 
 
@@ -87,7 +87,7 @@ def today_dismiss(ctx: Context, key: str) -> None:
     """Dismiss ITEM (a key such as fading:7) until its reason changes."""
     from kithkin.services import today as service
 
-    item = service.dismiss(ctx.db, key=key)
+    item = service.dismiss(ctx.db, key=key, actor=ctx.actor)
     click.echo(f"dismissed {item.key} (it comes back if its reason changes)")
 
 

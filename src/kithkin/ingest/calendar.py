@@ -98,8 +98,10 @@ def import_calendar(
     *,
     zone: tzinfo | None = None,
     limits: Limits | None = None,
+    member_id: int | None = None,
 ) -> CalendarSummary:
-    """Import .ics files, each in one transaction."""
+    """Import .ics files, each in one transaction: a member's (their addresses, their
+    interactions) in team mode, `member_id` None being the one user of a personal database."""
     from kithkin.sources.calendar import read_calendar
 
     limits = limits or Limits()
@@ -108,7 +110,7 @@ def import_calendar(
     start, end = limits.window(now)
     summary.window, summary.per_event = (start, end), limits.per_event
     with db.read() as conn:
-        me = frozenset(settings.get_me(conn).addresses)
+        me = frozenset(settings.get_me(conn, member_id).addresses)
     book = AddressBook(source="calendar")
     for path in paths:
         events: list[EventRecord] = []
@@ -126,7 +128,7 @@ def import_calendar(
         # A calendar read only in part removes nothing: what is missing may only be unread.
         window = (start, end) if complete else None
         with db.write() as conn:
-            _store_file(conn, str(path), events, me, book, now, window, clipped, summary)
+            _store_file(conn, str(path), events, me, book, now, window, clipped, summary, member_id)
             summary.ties += knows.from_calendar(conn, me, now)
             summary.new_people = book.created
             _log(conn, summary)
@@ -143,6 +145,7 @@ def _store_file(
     window: tuple[datetime, datetime] | None,
     clipped: set[str],
     summary: CalendarSummary,
+    member_id: int | None = None,
 ) -> None:
     summary.events += len(events)
     book.load(conn)
@@ -194,7 +197,7 @@ def _store_file(
             summary.updated += 1
         had = known.interaction_id if known is not None else None
         if counted and event.start <= now and had is None:
-            made = _interaction(conn, event, people, book)
+            made = _interaction(conn, event, people, book, member_id)
             if made is not None:
                 store_calendar.link_interaction(conn, event_id, made)
                 summary.interactions += 1
@@ -257,7 +260,11 @@ def _fields(event: EventRecord, mine: str | None, counted: bool, name: str) -> d
 
 
 def _interaction(
-    conn: Connection, event: EventRecord, people: list[tuple[Attendee, str]], book: AddressBook
+    conn: Connection,
+    event: EventRecord,
+    people: list[tuple[Attendee, str]],
+    book: AddressBook,
+    member_id: int | None = None,
 ) -> int | None:
     participants: dict[int, str] = {}
     for attendee, role in people:
@@ -280,6 +287,7 @@ def _interaction(
             )
         ],
         source="calendar",
+        member_id=member_id,
     )
     return ids[event.source_id]
 

@@ -85,11 +85,14 @@ class Leg(Record):
     tier: str
     last_at: datetime | None
     evidence: str  # the last evidence, said: "a reply on 'Re: x'", "met at 'Standup'"
+    teammate: bool = False  # whom it leads to is on my team (team mode): a bridge of my own
 
 
 @record
 class Path(Record):
-    """An intro path: one leg (I know the target) or two (me → introducer → target)."""
+    """An intro path: one leg (I know the target) or two (me → introducer → target); through a
+    teammate, whose first leg is the team (me → teammate → target, or → someone they know →
+    target)."""
 
     legs: tuple[Leg, ...]
     score: float  # the weaker leg
@@ -117,8 +120,23 @@ def with_record(p: Path, introduced: int, met: int, score: float) -> Path:
 
 def path(legs: Sequence[Leg], now: datetime) -> Path:
     score = min(leg.score for leg in legs)
-    return Path(
-        legs=tuple(legs), score=score, tier=strength.tier_of(score), hint=warm_up(legs[0], now)
+    hint = None if legs[0].teammate else warm_up(legs[0], now)
+    return Path(legs=tuple(legs), score=score, tier=strength.tier_of(score), hint=hint)
+
+
+TEAM_SCORE: Final = 100.0  # a teammate is a bridge of my own: the path is as strong as theirs
+
+
+def team_leg(person_id: int, name: str) -> Leg:
+    """The first leg of a path through a teammate: to them, on my team."""
+    return Leg(
+        person_id=person_id,
+        name=name,
+        score=TEAM_SCORE,
+        tier=strength.tier_of(TEAM_SCORE),
+        last_at=None,
+        evidence="on your team",
+        teammate=True,
     )
 
 

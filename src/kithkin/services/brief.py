@@ -1,5 +1,6 @@
 """Briefs: the recall card before meeting someone (`kithkin brief`, the Brief page, the API),
-and a brief for everyone I meet tomorrow (`kithkin briefs`)."""
+and a brief for everyone I meet tomorrow (`kithkin briefs`). In team mode the relationship
+lines and latest interactions are the acting member's."""
 
 from __future__ import annotations
 
@@ -26,14 +27,18 @@ def brief(
 ) -> Brief:
     """One person's brief, as of `now` (relationships refreshed first where they changed)."""
     now = now or clock.now()
-    refresh(db, now)
+    refresh(db, now, actor=actor)
     with db.read() as conn:
         pid = person_id(conn, person)
-        return read_briefs(conn, [pid], now, actor=actor)[pid]
+        return read_briefs(conn, [pid], now, actor=actor, member_id=actor.member_id)[pid]
 
 
 def for_day(
-    db: Database, *, day: str = "tomorrow", now: datetime | None = None, actor: Actor = SOLO
+    db: Database,
+    *,
+    day: str = "tomorrow",
+    now: datetime | None = None,
+    actor: Actor = SOLO,
 ) -> list[tuple[Planned, list[Brief]]]:
     """Every meeting of `day` ("today" or "tomorrow", local time) with a brief per attendee."""
     from kithkin.store import agenda
@@ -42,10 +47,13 @@ def for_day(
     start, _ = clock.day_window(now)
     if day == "tomorrow":
         start += timedelta(days=1)
-    refresh(db, now)
+    refresh(db, now, actor=actor)
+    member = actor.member_id
     with db.read() as conn:
-        meetings = agenda.planned(conn, start, start + timedelta(days=1))
-        found = read_briefs(conn, [pid for m in meetings for pid, _ in m.people], now, actor=actor)
+        meetings = agenda.planned(conn, start, start + timedelta(days=1), member)
+        found = read_briefs(
+            conn, [pid for m in meetings for pid, _ in m.people], now, actor=actor, member_id=member
+        )
     return [(m, [found[pid] for pid, _ in m.people]) for m in meetings]
 
 
@@ -57,6 +65,7 @@ def read_briefs(
     recent: int | None = None,
     upcoming: bool = True,
     actor: Actor = SOLO,
+    member_id: int | None = None,
 ) -> dict[int, Brief]:
     """Briefs of several people, read in the caller's transaction (relationships refreshed
     already; without their upcoming meetings when `upcoming` is False: Today shows those),
@@ -68,13 +77,13 @@ def read_briefs(
 
     recent = strength.RECENT if recent is None else recent
     out: dict[int, Brief] = {}
-    rows = relationships.rows_of(conn, person_ids)
+    rows = relationships.rows_of(conn, person_ids, member_id=member_id)
     for pid in dict.fromkeys(person_ids):
         person = people.get_person(conn, pid, actor=actor)
         summary = rows.get(pid)
         # the row remembers their latest interactions: no sort of a long history here
         ids = strength.recent_ids(summary.inputs)[:recent] if summary is not None else []
-        latest = interactions.get_interactions(conn, ids)
+        latest = interactions.get_interactions(conn, ids, viewer=member_id)
         planned = agenda.upcoming_with(conn, pid, now) if upcoming else []
         waiting_subject = None
         if summary is not None and summary.waiting_interaction_id is not None:

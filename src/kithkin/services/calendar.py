@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NoSuchLocation, UnknownTimeZone
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.services.locations import local_path
 from kithkin.sources.calendar import Limits
 
@@ -56,6 +56,7 @@ def import_calendar(
     future_days: int | None = None,
     max_occurrences: int | None = None,
     remember: bool = False,
+    actor: Actor = SOLO,
 ) -> CalendarSummary:
     """Import .ics files: meetings with others become interactions once they have happened,
     upcoming ones are kept for their briefs; re-importing updates what changed. A path given
@@ -71,7 +72,9 @@ def import_calendar(
             raise NoSuchLocation(f"{path}: no such file on this computer")
     given = {"past_days": past_days, "future_days": future_days, "max_occurrences": max_occurrences}
     chosen = (set_window if remember else _window_with)(db, **given)
-    return run_import(db, files, zone=time_zone(zone), limits=chosen.limits())
+    return run_import(
+        db, files, zone=time_zone(zone), limits=chosen.limits(), member_id=actor.member_id
+    )
 
 
 def window(db: Database) -> CalendarWindow:

@@ -3,6 +3,8 @@
 
 Adding is written once, here, with its cap warning: `kithkin circle add`, the Circle page and
 `POST /api/circle` all say it.
+
+In team mode each member has their own circle, scored by their own relationships (`actor`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.practices.circle import Circle as Circle
 from kithkin.practices.circle import Status as Status
 from kithkin.practices.circle import Suggestion as Suggestion
@@ -79,26 +81,27 @@ def cadence_of(days: int | str | None) -> int | None:
     return days
 
 
-def circle(db: Database, *, now: datetime | None = None) -> Circle:
+def circle(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) -> Circle:
     """The circle as of `now`, after bringing relationships up to date."""
     now = now or clock.now()
-    refresh(db, now)
-    return read_circle(db, now)
+    refresh(db, now, actor=actor)
+    return read_circle(db, now, actor=actor)
 
 
-def read_circle(db: Database, now: datetime) -> Circle:
+def read_circle(db: Database, now: datetime, *, actor: Actor = SOLO) -> Circle:
     """The circle as of `now`, relationships refreshed already (seeded from the `circle` tag
     on first use)."""
     from kithkin.practices.circle import scored, statuses
     from kithkin.store import circle as store
 
+    if actor.member_id is None:
+        with db.read() as conn:
+            seeded = store.is_seeded(conn)
+        if not seeded:
+            with db.write() as conn:
+                store.seed_from_tag(conn)
     with db.read() as conn:
-        seeded = store.is_seeded(conn)
-    if not seeded:
-        with db.write() as conn:
-            store.seed_from_tag(conn)
-    with db.read() as conn:
-        found = store.members(conn)
+        found = store.members(conn, actor.member_id)
         tags = store.tag_cadences(conn)
         default = store.default_cadence(conn)
         cap = store.cap(conn)
@@ -114,7 +117,11 @@ def read_circle(db: Database, now: datetime) -> Circle:
 
 
 def add_members(
-    db: Database, *, people: Sequence[PersonRef], cadence_days: int | str | None = None
+    db: Database,
+    *,
+    people: Sequence[PersonRef],
+    cadence_days: int | str | None = None,
+    actor: Actor = SOLO,
 ) -> Changed:
     """Put people in the circle (and tag them `circle`), each with `cadence_days` of their own
     if given; warns past the cap."""
@@ -127,13 +134,14 @@ def add_members(
         for ref in people:
             pid = person_id(conn, ref)
             name = store_people.get_person(conn, pid).display_name
-            done.append((pid, name, store.add_member(conn, pid, cadence_days=cadence)))
-        size, cap = _size(conn)
+            added = store.add_member(conn, pid, cadence_days=cadence, member_id=actor.member_id)
+            done.append((pid, name, added))
+        size, cap = _size(conn, actor)
     warning = cap_warning(size, cap)
     return Changed(done, size, cap, [warning] if warning else [])
 
 
-def remove_members(db: Database, *, people: Sequence[PersonRef]) -> Changed:
+def remove_members(db: Database, *, people: Sequence[PersonRef], actor: Actor = SOLO) -> Changed:
     """Take people out of the circle (and off the `circle` tag)."""
     from kithkin.store import circle as store
     from kithkin.store import people as store_people
@@ -143,19 +151,19 @@ def remove_members(db: Database, *, people: Sequence[PersonRef]) -> Changed:
         for ref in people:
             pid = person_id(conn, ref)
             name = store_people.get_person(conn, pid).display_name
-            done.append((pid, name, store.remove_member(conn, pid)))
-        size, cap = _size(conn)
+            done.append((pid, name, store.remove_member(conn, pid, member_id=actor.member_id)))
+        size, cap = _size(conn, actor)
     return Changed(done, size, cap)
 
 
-def cap(db: Database, *, cap: int | str | None = None) -> Cap:
+def cap(db: Database, *, cap: int | str | None = None, actor: Actor = SOLO) -> Cap:
     """The circle's cap, set to `cap` people first when given."""
     from kithkin.store import circle as store
 
     with db.write() as conn:
         if cap is not None:
             store.set_cap(conn, whole_days(cap, "cap"))
-        size, now_cap = _size(conn)
+        size, now_cap = _size(conn, actor)
     warning = cap_warning(size, now_cap)
     return Cap(now_cap, size, [warning] if warning else [])
 
@@ -167,7 +175,9 @@ class Cadence(Record):
     days: int | None  # None: their tags' or the default
 
 
-def set_cadence(db: Database, *, person: PersonRef, days: int | str | None) -> Cadence:
+def set_cadence(
+    db: Database, *, person: PersonRef, days: int | str | None, actor: Actor = SOLO
+) -> Cadence:
     """A member's own cadence (None, or "0" typed in a form: back to their tags' or the
     default)."""
     from kithkin.store import circle as store
@@ -176,7 +186,7 @@ def set_cadence(db: Database, *, person: PersonRef, days: int | str | None) -> C
     every = cadence_of(days)
     with db.write() as conn:
         pid = person_id(conn, person)
-        store.set_cadence(conn, pid, every)
+        store.set_cadence(conn, pid, every, member_id=actor.member_id)
         name = store_people.get_person(conn, pid).display_name
     return Cadence(pid, name, every)
 
@@ -232,6 +242,7 @@ def suggestions(
     limit: int | None = None,
     now: datetime | None = None,
     current: Circle | None = None,
+    actor: Actor = SOLO,
 ) -> list[Suggestion]:
     """The strongest two-way relationships as of `now`, as many as the circle has free places
     (at most `limit`), and members who silently dropped out; `current`: the circle just read
@@ -241,19 +252,23 @@ def suggestions(
 
     now = now or (current.now if current is not None else clock.now())
     if current is None:
-        current = circle(db, now=now)
+        current = circle(db, now=now, actor=actor)
     free = max(0, current.cap - len(current.members))
     want = free if limit is None else max(0, min(int(limit), free))
     inside = {s.member.person_id for s in current.members}
     with db.read() as conn:
-        rows = strongest_now(conn, now, want, inside) if want else []
+        rows = strongest_now(conn, now, want, inside, actor.member_id) if want else []
         found = people.summaries_by_id(conn, [r.person_id for r in rows])
     names = {pid: s.display_name for pid, s in found.items()}
     return suggest(rows, names, current.members, now, limit=want)
 
 
 def strongest_now(
-    conn: Connection, now: datetime, want: int, leave_out: set[int]
+    conn: Connection,
+    now: datetime,
+    want: int,
+    leave_out: set[int],
+    member_id: int | None = None,
 ) -> list[Relationship]:
     """The `want` strongest two-way relationships as of `now` (scores computed now, not the
     stored ones), `leave_out` left out. A stored score is the score at its `computed_at`, and
@@ -267,7 +282,9 @@ def strongest_now(
     kept: list[tuple[float, Relationship]] = []
     offset = 0
     while True:
-        rows, more = relationships.by_stored_score(conn, 0.01, limit=page, offset=offset)
+        rows, more = relationships.by_stored_score(
+            conn, 0.01, limit=page, offset=offset, member_id=member_id
+        )
         offset += page
         for r in rows:
             if r.person_id not in leave_out and suggestible(r):
@@ -311,7 +328,7 @@ def to_json(found: Circle) -> dict[str, Any]:
     }
 
 
-def _size(conn: Connection) -> tuple[int, int]:
+def _size(conn: Connection, actor: Actor = SOLO) -> tuple[int, int]:
     from kithkin.store import circle as store
 
-    return len(store.member_ids(conn)), store.cap(conn)
+    return len(store.member_ids(conn, actor.member_id)), store.cap(conn)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 
 if TYPE_CHECKING:
     from kithkin.demo import DemoSummary
@@ -22,14 +22,14 @@ class FirstRun(Record):
     me: Me
 
 
-def first_run(db: Database) -> FirstRun | None:
+def first_run(db: Database, *, actor: Actor = SOLO) -> FirstRun | None:
     """The welcome's facts when the database holds nothing yet, else None."""
     from kithkin.store import settings, stats
 
     with db.read() as conn:
         if not stats.is_empty(conn):
             return None
-        return FirstRun(me=settings.get_me(conn))
+        return FirstRun(me=settings.get_me(conn, actor.member_id))
 
 
 def open_demo(db: Database, *, seed: int = 7) -> DemoSummary:

@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from kithkin.errors import InvalidInput, NotFound
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.model import OutboxEntry as OutboxEntry
-from kithkin.model import Record, record
 from kithkin.practices.hygiene import Buried as Buried
 from kithkin.practices.hygiene import Method as Method
 from kithkin.practices.hygiene import Reads as Reads
@@ -29,17 +29,17 @@ ACTION: Final = "unsubscribe"  # the outbox action an unsubscribe is recorded as
 RULES: Final = ("keep", "digest")
 
 
-def read(conn: Connection, *, details: bool = False) -> Reads:
+def read(conn: Connection, *, details: bool = False, member_id: int | None = None) -> Reads:
     """The snapshot `hygiene.subscriptions` (and, with `details`, `hygiene.buried`) decide on,
-    read in the caller's transaction."""
+    read in the caller's transaction (with the member's own outbox, in team mode)."""
     from kithkin.practices import hygiene
     from kithkin.store import circle, people
     from kithkin.store import hygiene as store
 
     atoms = store.mail_atoms(conn)
     waiting = store.unanswered(conn)
-    members = circle.member_ids(conn)
-    if not circle.is_seeded(conn):  # the tagged people are the circle until it is seeded
+    members = circle.member_ids(conn, member_id)
+    if member_id is None and not circle.is_seeded(conn):  # the tagged people until seeded
         tagged = people.list_people(conn, tag_name=circle.CIRCLE_TAG, limit=10_000)
         members |= {p.id for p in tagged}
     written = store.first_written(conn, {u.person_id for u in waiting if u.person_id})
@@ -57,16 +57,16 @@ def read(conn: Connection, *, details: bool = False) -> Reads:
         first_written=written,
         known=frozenset(store.known_addresses(conn, singles)),
         rules=store.rules(conn),
-        outbox=store.actions(conn, action=ACTION),
+        outbox=store.actions(conn, action=ACTION, member_id=member_id),
         mail=mail,
     )
 
 
-def ranked(conn: Connection) -> list[Subscription]:
+def ranked(conn: Connection, member_id: int | None = None) -> list[Subscription]:
     """Every subscription, ranked, in the caller's transaction."""
     from kithkin.practices import hygiene
 
-    return hygiene.subscriptions(read(conn))
+    return hygiene.subscriptions(read(conn, member_id=member_id))
 
 
 # -- naming a subscription --------------------------------------------------------------------
@@ -185,13 +185,24 @@ def buried(db: Database, *, limit: int | None = None) -> list[Buried]:
 
 
 def outbox(
-    db: Database, *, subscription_key: str | None = None, status: str | None = None
+    db: Database,
+    *,
+    subscription_key: str | None = None,
+    status: str | None = None,
+    actor: Actor = SOLO,
 ) -> list[OutboxEntry]:
-    """Outbox entries, oldest first (of one subscription, or one status)."""
+    """Outbox entries, oldest first (of one subscription, or one status); in team mode the
+    acting member's own."""
     from kithkin.store import hygiene as store
 
     with db.read() as conn:
-        return store.actions(conn, subscription_key=subscription_key, status=status, action=ACTION)
+        return store.actions(
+            conn,
+            subscription_key=subscription_key,
+            status=status,
+            action=ACTION,
+            member_id=actor.member_id,
+        )
 
 
 def outbox_entry(db: Database, *, entry_id: int) -> OutboxEntry:

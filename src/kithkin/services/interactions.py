@@ -34,6 +34,7 @@ def log(
     summary: str | None = None,
     naive_is_utc: bool = False,
     at_option: str = "--at",
+    actor: Actor = SOLO,
 ) -> Logged:
     """Log one interaction with one or more people.
 
@@ -54,6 +55,7 @@ def log(
             participants=ids,
             subject=subject,
             summary=summary,
+            member_id=actor.member_id,
         )
     return Logged(id=interaction_id, created=created, participants=ids, occurred_at=occurred_at)
 
@@ -62,8 +64,10 @@ def timeline(
     db: Database, *, person: PersonRef, limit: int = 100, actor: Actor = SOLO
 ) -> list[TimelineEntry]:
     """A person's interactions, notes and story as one list, newest first (in team mode
-    without another member's private notes' doings)."""
+    without another member's private notes' doings, and a teammate's interactions as much as
+    they let the team see)."""
     from kithkin.store import interactions
 
     with db.read() as conn:
-        return interactions.timeline(conn, person_id(conn, person), limit=limit, actor=actor)
+        pid = person_id(conn, person)
+        return interactions.timeline(conn, pid, limit=limit, actor=actor, viewer=actor.member_id)

@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.practices.knows import Leg, Path
 from kithkin.services.common import PersonRef, person_id
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from kithkin.model import TeamMember
     from kithkin.store import Database
-    from kithkin.store.knows import Mine, Tie
+    from kithkin.store.knows import Mine, Tie, Toward
 
 __all__ = ["IntroPaths", "Leg", "Path", "PersonTies", "Rebuilt", "Stated", "TieView"]
 TIERS: Final = ("strong", "moderate", "weak")
@@ -188,26 +189,36 @@ def ties(db: Database, *, person: PersonRef, limit: int = 100) -> PersonTies:
     return PersonTies(person_id=pid, name=name, ties=listed)
 
 
-def intro_paths(db: Database, *, to: str, limit: int = 20) -> IntroPaths:
+def intro_paths(db: Database, *, to: str, limit: int = 20, actor: Actor = SOLO) -> IntroPaths:
     """Who can introduce me to `to`: a person (name, address, #id), an address that is
     nobody's yet, a mail domain ("acme.com", "@acme.com") or an organisation ("Acme").
     Paths of one hop (I know them) or two (someone I know knows them), ranked by their
-    weaker leg, each leg with its tier and last evidence."""
+    weaker leg, each leg with its tier and last evidence. In team mode any teammate can be
+    the bridge: a path through them is as strong as their own relationship with the target
+    (or with someone who knows the target), marked as a teammate's leg."""
     from kithkin.practices import knows as practice
     from kithkin.services import relationships
+    from kithkin.services.team import as_actor
     from kithkin.store import knows as store
+    from kithkin.store import team
 
     query = " ".join(to.split())
     if not query:
         raise InvalidInput("who? give a person, an address, a mail domain or an organisation")
     _ready(db)
     now = clock.now()
-    relationships.refresh(db, now)
+    with db.read() as conn:
+        teammates = [
+            m for m in team.members(conn) if m.id != actor.member_id and m.person_id is not None
+        ]
+    relationships.refresh(db, now, actor=actor)
+    for mate in teammates:
+        relationships.refresh(db, now, actor=as_actor(mate))
     with db.read() as conn:
         kind, label, targets, keys, domain = _target(conn, query)
         rows = store.toward(conn, keys=keys, domain=domain)
         introducers = {r.person_id for r in rows if r.person_id is not None} - set(targets)
-        mine = store.mine(conn, introducers | set(targets))
+        mine = store.mine(conn, introducers | set(targets), member_id=actor.member_id)
         if kind == "person":
             target_people = {r.target: targets[0] for r in rows}
             names = {targets[0]: label}
@@ -244,6 +255,12 @@ def intro_paths(db: Database, *, to: str, limit: int = 20) -> IntroPaths:
             found = practice.path([first, second], now)
             if key not in paths or paths[key].score < found.score:
                 paths[key] = found
+        team_paths = _through_teammates(
+            conn, teammates, rows, targets, target_people, names, introducers, now
+        )
+        for key, found in team_paths.items():
+            if key not in paths or paths[key].score < found.score:
+                paths[key] = found
         person = targets[0] if kind in ("person",) else None
         return IntroPaths(
             query=query,
@@ -252,6 +269,69 @@ def intro_paths(db: Database, *, to: str, limit: int = 20) -> IntroPaths:
             person_id=person,
             paths=_with_records(conn, practice.contenders(paths.values(), limit), limit),
         )
+
+
+def _through_teammates(
+    conn: Connection,
+    teammates: list[TeamMember],
+    rows: list[Toward],
+    targets: list[int],
+    target_people: dict[str, int],
+    names: dict[int, str],
+    introducers: set[int],
+    now: datetime,
+) -> dict[tuple[Any, ...], Path]:
+    """The paths through each teammate (a member of the team who is someone in the network):
+    their own relationship with a target (me → teammate → target), with someone who knows
+    the target (me → teammate → them → target), or the graph's tie between the teammate and
+    the target. Keyed by teammate and target, the strongest of each kept."""
+    from kithkin.practices import knows as practice
+    from kithkin.store import knows as store
+
+    out: dict[tuple[Any, ...], Path] = {}
+    if not teammates:
+        return out
+    mates = store.names_of(conn, [m.person_id for m in teammates if m.person_id is not None])
+
+    def keep(key: tuple[Any, ...], legs: list[Leg]) -> None:
+        found = practice.path(legs, now)
+        if key not in out or out[key].score < found.score:
+            out[key] = found
+
+    for mate in teammates:
+        bridge = mate.person_id
+        assert bridge is not None
+        name = mates.get(bridge) or mate.name or mate.username
+        first = practice.team_leg(bridge, name)
+        theirs = store.mine(conn, introducers | set(targets), member_id=mate.id)
+        for pid in targets:
+            if pid != bridge and pid in theirs:
+                leg = _my_leg(theirs[pid], now)
+                if leg.score > 0:
+                    keep((mate.id, f"#{pid}"), [first, leg])
+        for r in rows:
+            whom = target_people.get(r.target) or _hash_id(r.target)
+            if whom == bridge or r.person_id in targets:
+                continue
+            score = tie_score(r.tie, now)
+            if score <= 0:
+                continue
+            last = practice.Leg(
+                person_id=whom,
+                name=names.get(whom, r.target) if whom is not None else r.target,
+                score=round(score, 1),
+                tier=_tier(score),
+                last_at=r.tie.last_at,
+                evidence=said(r.tie),
+            )
+            target_key = f"#{whom}" if whom is not None else r.target
+            if r.person_id == bridge:  # the graph saw the teammate with the target
+                keep((mate.id, target_key), [first, last])
+            elif r.person_id is not None and r.person_id in theirs:
+                middle = _my_leg(theirs[r.person_id], now)
+                if middle.score > 0:
+                    keep((mate.id, r.person_id, target_key), [first, middle, last])
+    return out
 
 
 def _with_records(conn: Connection, candidates: list[Path], limit: int) -> list[Path]:

@@ -19,7 +19,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from kithkin.errors import InvalidInput, NoSuchLocation
-from kithkin.model import Record, record
+from kithkin.model import SOLO, TEAM_SEES, Actor, Record, record
 from kithkin.services.common import PersonRef, person_id
 from kithkin.services.locations import is_imap, local_path
 
@@ -108,13 +108,18 @@ def import_mail(
     progress: Progress | None = None,
     passwords: Mapping[str, str] | None = None,
     prompt: bool = False,
+    actor: Actor = SOLO,
+    team_sees: str | None = None,
 ) -> MailImported:
     """Import mbox files, Maildirs, mail folders, message files and IMAP folders in turn.
 
     `workers`: parsing processes (None: as many as help for the size of the mailbox);
     `batch_size`: messages per transaction (an interrupted import resumes after the last);
     `progress(n)`: after each batch. An IMAP URL's password is `passwords[url]`, else the
-    environment's or the keyring's, else asked on the terminal when `prompt`.
+    environment's or the keyring's, else asked on the terminal when `prompt`. In team mode
+    the mail is the acting member's: their addresses tell what they sent, the mailboxes and
+    interactions are theirs; `team_sees` (metadata, subjects or everything) is what the
+    other members see of these mailboxes (else as it was: metadata for a new one).
     """
     from kithkin.ingest.mail.session import BATCH_SIZE
     from kithkin.ingest.mail.session import import_mail as run_import
@@ -123,6 +128,8 @@ def import_mail(
     from kithkin.sources.mail.credentials import imap_password
 
     require_locations(locations)
+    if team_sees is not None and team_sees not in TEAM_SEES:
+        raise InvalidInput(f"the team sees {team_sees!r}? one of {', '.join(TEAM_SEES)}")
     known = passwords or {}
 
     def password(url: str) -> str:
@@ -136,8 +143,11 @@ def import_mail(
         batch_size=BATCH_SIZE if batch_size is None else batch_size,
         progress=progress,
         password=password,
+        member_id=actor.member_id,
     )
     seconds = time.perf_counter() - started
+    if team_sees is not None:
+        set_team_sees(db, locations=locations, level=team_sees, actor=actor)
     answers = recognise_replies(db, raw=_raw_reader(locations, password))
     still = ignored(db)
     warnings = [] if summary.me_known else [_UNKNOWN_ME]
@@ -149,6 +159,33 @@ def import_mail(
         warnings=tuple(warnings),
         intro_answers=tuple(answers),
     )
+
+
+def set_team_sees(
+    db: Database, *, locations: Sequence[str], level: str, actor: Actor = SOLO
+) -> list[str]:
+    """What the rest of the team sees of the acting member's mailboxes at these locations
+    (and those read inside a folder among them): metadata only, subjects, or everything.
+    Returns the mailboxes changed; InvalidInput for another level."""
+    import os
+
+    from kithkin.sources.mail.imap import parse_imap_url
+    from kithkin.store import mail as store_mail
+
+    keys = [
+        str(parse_imap_url(loc)) if is_imap(loc) else os.path.abspath(os.path.expanduser(loc))
+        for loc in locations
+    ]
+    with db.write() as conn:
+        return store_mail.set_team_sees(conn, keys, level, member_id=actor.member_id)
+
+
+def team_sees(db: Database, *, actor: Actor = SOLO) -> dict[str, str]:
+    """{mailbox: what the team sees of it} of the acting member's mailboxes."""
+    from kithkin.store import mail as store_mail
+
+    with db.read() as conn:
+        return store_mail.team_sees_of(conn, actor.member_id)
 
 
 def _raw_reader(

@@ -152,13 +152,15 @@ def person_page(
 
     with db.read() as conn:
         found = people.get_person(conn, person_id(conn, person), actor=actor)
-        entries = interactions.timeline(conn, found.id, limit=timeline, actor=actor)
+        entries = interactions.timeline(
+            conn, found.id, limit=timeline, actor=actor, viewer=actor.member_id
+        )
         found_threads = mail_threads.threads_of(conn, found.id, limit=threads) if threads else []
         others = [name for name, _ in people.all_tags(conn) if name not in found.tags]
     return PersonPage(
         person=found,
         timeline=entries,
-        strength=strength(db, person=found.id),
+        strength=strength(db, person=found.id, actor=actor),
         threads=found_threads,
         other_tags=others,
     )

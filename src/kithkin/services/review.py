@@ -73,7 +73,8 @@ def review(
     actor: Actor = SOLO,
 ) -> Review:
     """The review of the week (Monday to Sunday, local time) that holds `week` (by default
-    this one, or on Monday and Tuesday the one that just ended), with its charts' numbers."""
+    this one, or on Monday and Tuesday the one that just ended), with its charts' numbers;
+    in team mode of the acting member's own interactions and circle."""
     from kithkin.services import circle as circles
     from kithkin.services import gatherings as gathering_service
     from kithkin.store import relationships
@@ -93,10 +94,10 @@ def review(
     start, end = practice.start_of(monday, zone), practice.start_of(sunday + timedelta(1), zone)
     window_start = practice.start_of(heat_first, zone)
     targets = goals(db)
-    found_circle = circles.circle(db, now=now)
+    found_circle = circles.circle(db, now=now, actor=actor)
     found_gatherings = gathering_service.gatherings(db, now=min(now, end))
     with db.read() as conn:
-        contacts = store.contacts_between(conn, window_start, end)
+        contacts = store.contacts_between(conn, window_start, end, actor.member_id)
         members = [
             (s.member.person_id, s.member.display_name, s.cadence) for s in found_circle.members
         ]
@@ -108,7 +109,9 @@ def review(
             ),
             key=lambda pid: -len(contacts[pid]),
         )[:GROWTH_CANDIDATES]
-        histories = relationships.histories(conn, {m[0] for m in members} | set(active))
+        histories = relationships.histories(
+            conn, {m[0] for m in members} | set(active), member_id=actor.member_id
+        )
         names = _names(conn, set(histories))
         added = store.people_added(conn, start, end)
         learned = store.facts_learned(conn, start, end, actor=actor)

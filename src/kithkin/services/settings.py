@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 
 if TYPE_CHECKING:
     from kithkin.model import Me
@@ -38,13 +38,13 @@ class Settings(Record):
     calendar: CalendarWindow
 
 
-def read(db: Database) -> Settings:
+def read(db: Database, *, actor: Actor = SOLO) -> Settings:
     """Every setting, with its default where none was set."""
     from kithkin.services.calendar import window
     from kithkin.store import circle, settings
 
     with db.read() as conn:
-        me = settings.get_me(conn)
+        me = settings.get_me(conn, actor.member_id)
         cap, default = circle.cap(conn), circle.default_cadence(conn)
         tags = circle.tag_cadences(conn)
         region = settings.default_region(conn)

@@ -50,7 +50,8 @@ def current(db: Database, *, actor: Actor = SOLO) -> Agenda:
 
 def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) -> Agenda:
     """Today's agenda as of `now` (relationships refreshed first, once, where they changed);
-    the briefs' notes, story and needs those the actor may see."""
+    in team mode the acting member's own (their circle, interactions and relationships), the
+    briefs' notes, story and needs those the actor may see."""
     from kithkin.practices import strength
     from kithkin.practices.today import (
         BLIND_MIN_RECEIVED,
@@ -81,20 +82,25 @@ def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) ->
     from kithkin.store import agenda, people, relationships
 
     now = now or clock.now()
-    refresh(db, now)
-    state = read_circle(db, now)
+    member = actor.member_id
+    refresh(db, now, actor=actor)
+    state = read_circle(db, now, actor=actor)
     start, end = clock.day_window(now)
     with db.read() as conn:
-        meetings = [m for m in agenda.planned(conn, start, end) if awaits(m, now)]
-        waiting_rows = relationships.waiting(conn, now - timedelta(days=WAITING_DAYS), now)
+        meetings = [m for m in agenda.planned(conn, start, end, member) if awaits(m, now)]
+        waiting_rows = relationships.waiting(
+            conn, now - timedelta(days=WAITING_DAYS), now, member_id=member
+        )
 
-        sent, received = agenda.mail_counts(conn, now - timedelta(days=365), now)
+        sent, received = agenda.mail_counts(conn, now - timedelta(days=365), now, member_id=member)
         blind = received >= BLIND_MIN_RECEIVED and sent < BLIND_SHARE * received
         direct = (
-            agenda.written_to_me(conn, now - timedelta(days=WAITING_DAYS), now) if blind else []
+            agenda.written_to_me(conn, now - timedelta(days=WAITING_DAYS), now, member_id=member)
+            if blind
+            else []
         )
         shown = {r.person_id for r in waiting_rows}
-        colleagues = _my_domains(conn) if direct else frozenset()
+        colleagues = _my_domains(conn, member) if direct else frozenset()
         direct = [w for w in direct if w.person_id not in shown and likely_waiting(w, colleagues)]
         ids_waited = [i for r in waiting_rows if (i := r.waiting_interaction_id) is not None]
         answered = agenda.answered_elsewhere(
@@ -103,7 +109,7 @@ def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) ->
         waiting_rows = [r for r in waiting_rows if r.waiting_interaction_id not in answered]
         direct = [w for w in direct if w.interaction_id not in answered]
         active = now - timedelta(days=FADING_ACTIVE_DAYS)
-        fading_rows = relationships.fading(conn, now, active)
+        fading_rows = relationships.fading(conn, now, active, member_id=member)
         subjects = agenda.subjects_of(
             conn,
             [
@@ -115,13 +121,15 @@ def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) ->
         threads = agenda.thread_subjects(conn, [k for k in thread_keys if k])
         ids = [r.person_id for r in waiting_rows + fading_rows] + [w.person_id for w in direct]
         names = {pid: s.display_name for pid, s in people.summaries_by_id(conn, ids).items()}
-        mutes = agenda.mutes(conn)
+        mutes = agenda.mutes(conn, member)
         meetings = meetings[:MEETINGS_SHOWN]
         upcoming = [m for m in meetings if m.at >= now] + [m for m in meetings if m.at < now]
         briefed = list(
             dict.fromkeys(pid for m in upcoming for pid, _ in m.people[:BRIEFS_PER_MEETING])
         )[:DIGESTS_SHOWN]
-        found = read_briefs(conn, briefed, now, recent=10, upcoming=False, actor=actor)
+        found = read_briefs(
+            conn, briefed, now, recent=10, upcoming=False, actor=actor, member_id=member
+        )
         intro_items, style = today_items(conn, now)
     digests = {pid: digest(b, now) for pid, b in found.items()}
     waiting_rows.sort(key=lambda r: (r.waiting_kind == "reply", -strength.current(r, now)))
@@ -151,7 +159,7 @@ def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) ->
             "so kithkin can tell whom you answered. Until then, people who write to you "
             "directly are listed as waiting."
         )
-    room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state))
+    room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state, actor=actor))
     room = [*room, *share_items(db, now=now)]  # the sharing nudges (P7, P8)
     gatherer = style == "gatherer"  # a gatherer sees the day's gatherings first (P4)
     planned = sorted(
@@ -218,24 +226,30 @@ def _service_items(db: Database, now: datetime, actor: Actor = SOLO) -> list[Ite
     return [opportunity_item(best)] if best is not None else []
 
 
-def _my_domains(conn: Connection) -> frozenset[str]:
+def _my_domains(conn: Connection, member_id: int | None = None) -> frozenset[str]:
     """The domains of my addresses: people there are colleagues."""
     from kithkin.store import settings
 
-    return frozenset(a.rsplit("@", 1)[-1] for a in settings.get_me(conn).addresses if "@" in a)
+    mine = settings.get_me(conn, member_id).addresses
+    return frozenset(a.rsplit("@", 1)[-1] for a in mine if "@" in a)
 
 
 def snooze(
-    db: Database, *, key: str, days: int | str = SNOOZE_DAYS, now: datetime | None = None
+    db: Database,
+    *,
+    key: str,
+    days: int | str = SNOOZE_DAYS,
+    now: datetime | None = None,
+    actor: Actor = SOLO,
 ) -> Item:
     """Put the item `key` of today's agenda away for `days` (1 to 365), or until its reason
     changes; returns it."""
-    return _mute(db, key, "snooze", _snooze_days(days), now)
+    return _mute(db, key, "snooze", _snooze_days(days), now, actor)
 
 
-def dismiss(db: Database, *, key: str, now: datetime | None = None) -> Item:
+def dismiss(db: Database, *, key: str, now: datetime | None = None, actor: Actor = SOLO) -> Item:
     """Dismiss the item `key` of today's agenda until its reason changes; returns it."""
-    return _mute(db, key, "dismiss", SNOOZE_DAYS, now)
+    return _mute(db, key, "dismiss", SNOOZE_DAYS, now, actor)
 
 
 def _snooze_days(value: int | str) -> int:
@@ -247,27 +261,34 @@ def _snooze_days(value: int | str) -> int:
     return value
 
 
-def _mute(db: Database, key: str, action: str, days: int, now: datetime | None) -> Item:
+def _mute(
+    db: Database, key: str, action: str, days: int, now: datetime | None, actor: Actor = SOLO
+) -> Item:
     from kithkin.practices.today import find
     from kithkin.store import agenda as store
 
     now = now or clock.now()
     if action == "snooze" and not 1 <= days <= 365:
         raise InvalidInput(f"snooze for {days} days? give 1 to 365")
-    item = find(agenda(db, now=now), key.strip())
+    item = find(agenda(db, now=now, actor=actor), key.strip())
     if item is None:
         raise NotFound(f"no item {key!r} on today's agenda (kithkin today lists them)")
     until = now + timedelta(days=days) if action == "snooze" else None
     with db.write() as conn:
         store.mute(
             conn, item.key, item.fingerprint, action, until=until,
-            about=f"{item.reason}", person_id=item.person_id,
+            about=f"{item.reason}", person_id=item.person_id, member_id=actor.member_id,
         )  # fmt: skip
     return item
 
 
 def log_touch(
-    db: Database, *, person: PersonRef, kind: str = "call", subject: str | None = None
+    db: Database,
+    *,
+    person: PersonRef,
+    kind: str = "call",
+    subject: str | None = None,
+    actor: Actor = SOLO,
 ) -> Touched:
     """Log a touch (a call, a coffee, a note...) with a person now, from Today or a brief:
     their cadence starts again. The one way to log is `services.interactions.log`; this says
@@ -285,14 +306,15 @@ def log_touch(
         people=[person],
         direction=_DIRECTION.get(kind, "both"),
         subject=subject,
+        actor=actor,
     )
     pid = logged.participants[0]
     return Touched(pid, people.get_person(db, person=pid).display_name, kind)
 
 
-def fading(db: Database, *, now: datetime | None = None) -> list[Item]:
+def fading(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) -> list[Item]:
     """The conversations that are fading, muted ones included (`kithkin fading`)."""
-    found = agenda(db, now=now)
+    found = agenda(db, now=now, actor=actor)
     return [i for i in [*found.items, *found.muted] if i.section == "fading"]
 
 

@@ -30,7 +30,7 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from kithkin.errors import InvalidInput, KithkinError, NotFound
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 from kithkin.outbound.smtp import SmtpSettings as SmtpSettings
 from kithkin.services.inbox import ACTION as ACTION
 from kithkin.services.inbox import Method, Subscription, ranked
@@ -90,11 +90,12 @@ def plan(
     subscriptions: Sequence[str],
     options: Options | None = None,
     retry: bool = False,
+    actor: Actor = SOLO,
 ) -> list[Step]:
     """The dry run: for each subscription (id, key or unique piece of one), what would be
     done and how (no network). With `retry`, an attempt a crash left unfinished is planned
-    again."""
-    return _planned(db, subscriptions, options or options_from_env(), retry)[0]
+    again. In team mode the acting member's outbox decides what they did already."""
+    return _planned(db, subscriptions, options or options_from_env(), retry, actor)[0]
 
 
 def apply(
@@ -103,20 +104,24 @@ def apply(
     subscriptions: Sequence[str],
     options: Options | None = None,
     retry: bool = False,
+    actor: Actor = SOLO,
 ) -> list[Step]:
-    """Do what `plan` says, each action through the outbox; one step's failure does not stop
-    the others."""
+    """Do what `plan` says, each action through the outbox (the acting member's, in team
+    mode); one step's failure does not stop the others."""
     options = options or options_from_env()
-    steps, subs, smtp = _planned(db, subscriptions, options, retry)
-    return [_apply_one(db, step, subs[step.key], options, smtp, retry) for step in steps]
+    steps, subs, smtp = _planned(db, subscriptions, options, retry, actor)
+    return [
+        _apply_one(db, step, subs[step.key], options, smtp, retry, actor.member_id)
+        for step in steps
+    ]
 
 
 def _planned(
-    db: Database, refs: Sequence[str], options: Options, retry: bool
+    db: Database, refs: Sequence[str], options: Options, retry: bool, actor: Actor = SOLO
 ) -> tuple[list[Step], dict[str, Subscription], SmtpSettings | None]:
     """The steps, the subscriptions they are for (by key) and the SMTP settings, in one read."""
     with db.read() as conn:
-        subs = ranked(conn)
+        subs = ranked(conn, actor.member_id)
         chosen = {s.key: s for s in (find(subs, ref) for ref in refs)}
         smtp = options.smtp or _smtp(conn)
         steps = [_plan_one(conn, sub, smtp, retry) for sub in chosen.values()]
@@ -228,6 +233,7 @@ def _apply_one(
     options: Options,
     smtp: SmtpSettings | None,
     retry: bool,
+    member_id: int | None = None,
 ) -> Step:
     from kithkin.store import hygiene as store
 
@@ -241,7 +247,7 @@ def _apply_one(
             fallback = _fallback(db, step, sub, smtp, refused)
             if fallback is None:
                 return replace(step, status="refused", outcome=refused)
-            return _apply_one(db, fallback, sub, options, smtp, retry)
+            return _apply_one(db, fallback, sub, options, smtp, retry, member_id)
     sender = parseaddr(smtp.from_address)[1] if smtp else ""
     domain = sender.rpartition("@")[2] or "kithkin.invalid"  # of the mailto's Message-ID
     with db.write() as conn:
@@ -252,6 +258,7 @@ def _apply_one(
             method=step.method,
             target=step.target,
             domain=domain,
+            member_id=member_id,
         )
     step = replace(step, outbox_id=entry.id)
     if entry.status in ("done", "refused"):

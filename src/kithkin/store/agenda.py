@@ -1,6 +1,9 @@
 """What Today and the briefs read beyond the relationship table: muted agenda items, planned
 meetings (interactions dated in the future, and calendar events), thread subjects, mail that
-was answered from another client, and a person's notes and upcoming meetings."""
+was answered from another client, and a person's notes and upcoming meetings.
+
+In team mode each reads the member's own (`member_id`; None: the one user of a personal
+database): their mutes, their interactions."""
 
 from __future__ import annotations
 
@@ -15,9 +18,9 @@ from kithkin.errors import InvalidInput
 from kithkin.model import Mute, Planned, WroteToMe
 from kithkin.store import activity
 from kithkin.store.bulk import chunks
-from kithkin.store.schema import interaction, interaction_participant, person
+from kithkin.store.schema import interaction, interaction_participant, of_member, person
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
-from kithkin.store.schema_circle import agenda_mute
+from kithkin.store.schema_circle import agenda_mute, member_key
 from kithkin.store.schema_mail import mail_message
 
 MEETING_KINDS: Final = ("meeting", "call", "coffee", "meal", "event")
@@ -28,10 +31,12 @@ ACTIONS: Final = ("snooze", "dismiss")
 # -- muted items --------------------------------------------------------------------------------
 
 
-def mutes(conn: Connection) -> dict[str, Mute]:
+def mutes(conn: Connection, member_id: int | None = None) -> dict[str, Mute]:
     return {
         row.item_key: Mute(row.item_key, row.fingerprint, row.action, row.until, row.at)
-        for row in conn.execute(select(agenda_mute))
+        for row in conn.execute(
+            select(agenda_mute).where(agenda_mute.c.member_id == member_key(member_id))
+        )
     }
 
 
@@ -44,14 +49,23 @@ def mute(
     until: datetime | None = None,
     about: str = "",
     person_id: int | None = None,
+    member_id: int | None = None,
 ) -> None:
     """Snooze (until a moment) or dismiss an agenda item, for as long as its reason stays."""
     if action not in ACTIONS:
         raise InvalidInput(f"unknown action {action!r}; use snooze or dismiss")
-    conn.execute(delete(agenda_mute).where(agenda_mute.c.item_key == key))
+    mine = member_key(member_id)
+    conn.execute(
+        delete(agenda_mute).where(agenda_mute.c.member_id == mine, agenda_mute.c.item_key == key)
+    )
     conn.execute(
         insert(agenda_mute).values(
-            item_key=key, fingerprint=fingerprint, action=action, until=until, at=clock.now()
+            member_id=mine,
+            item_key=key,
+            fingerprint=fingerprint,
+            action=action,
+            until=until,
+            at=clock.now(),
         )
     )
     what = f"snoozed until {until:%Y-%m-%d}" if until else "dismissed"
@@ -64,7 +78,9 @@ def mute(
 # -- meetings -----------------------------------------------------------------------------------
 
 
-def planned(conn: Connection, start: datetime, end: datetime) -> list[Planned]:
+def planned(
+    conn: Connection, start: datetime, end: datetime, member_id: int | None = None
+) -> list[Planned]:
     """Meetings from `start` to `end`: interactions of a meeting kind dated then, and calendar
     events that count (not cancelled, not declined) and did not become interactions."""
     found: list[Planned] = []
@@ -74,7 +90,7 @@ def planned(conn: Connection, start: datetime, end: datetime) -> list[Planned]:
                    interaction.c.subject, interaction.c.summary, interaction.c.source,
                    interaction.c.created_at)
             .where(interaction.c.occurred_at >= start, interaction.c.occurred_at < end,
-                   interaction.c.kind.in_(MEETING_KINDS))
+                   interaction.c.kind.in_(MEETING_KINDS), *of_member(member_id))
             .order_by(interaction.c.occurred_at, interaction.c.id)
         )
     )  # fmt: skip
@@ -233,7 +249,12 @@ def subjects_of(conn: Connection, interaction_ids: Iterable[int]) -> dict[int, s
 
 
 def mail_counts(
-    conn: Connection, since: datetime, until: datetime, *, latest: int = 2000
+    conn: Connection,
+    since: datetime,
+    until: datetime,
+    *,
+    latest: int = 2000,
+    member_id: int | None = None,
 ) -> tuple[int, int]:
     """(mail I sent, mail I received) among the `latest` mail interactions dated between
     `since` and `until` (bulk mail makes none): a mailbox imported without its Sent folder
@@ -244,6 +265,7 @@ def mail_counts(
             interaction.c.occurred_at >= since,
             interaction.c.occurred_at <= until,
             interaction.c.kind == "email",
+            *of_member(member_id),
         )
         .order_by(interaction.c.occurred_at.desc())
         .limit(latest)
@@ -268,6 +290,7 @@ def written_to_me(
     within: float = 365.0,
     most_recipients: int = 3,
     limit: int = 100,
+    member_id: int | None = None,
 ) -> list[WroteToMe]:
     """Live people who wrote to me directly (person mail with me among at most
     `most_recipients` recipients) at least twice in the `within` days before `until`, the last
@@ -296,6 +319,7 @@ def written_to_me(
             interaction.c.occurred_at >= until - timedelta(days=within),
             interaction.c.occurred_at <= until,
             person.c.deleted_at.is_(None),
+            *of_member(member_id),
         )
         .order_by(p.person_id, interaction.c.occurred_at)
     ).all()
@@ -307,7 +331,9 @@ def written_to_me(
     }
     if not candidates:
         return []
-    touched = _touched_after(conn, {pid: seen[-1][0] for pid, seen in candidates.items()})
+    touched = _touched_after(
+        conn, {pid: seen[-1][0] for pid, seen in candidates.items()}, member_id
+    )
     out = [
         WroteToMe(
             person_id=pid,
@@ -331,7 +357,9 @@ def _reply_subject(subject: Any) -> Any:
     return or_(*(lowered.like(f"{prefix}%") for prefix in ("re:", "re :", "aw:", "sv:")))
 
 
-def _touched_after(conn: Connection, last_at: dict[int, datetime]) -> set[int]:
+def _touched_after(
+    conn: Connection, last_at: dict[int, datetime], member_id: int | None = None
+) -> set[int]:
     """The people among `last_at`'s with something of mine after that moment: a message I
     sent, or a meeting, call or note (which need no sent mail to be known)."""
     p = interaction_participant.c
@@ -346,6 +374,7 @@ def _touched_after(conn: Connection, last_at: dict[int, datetime]) -> set[int]:
                 p.person_id.in_(part),
                 (interaction.c.direction.in_(("from_me", "both")))
                 | interaction.c.kind.in_((*MEETING_KINDS, "note")),
+                *of_member(member_id),
             )
             .group_by(p.person_id)
         ):

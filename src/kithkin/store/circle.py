@@ -2,13 +2,16 @@
 
 The circle is seeded once from the people tagged `circle`; from then on adding or removing a
 member keeps that tag in step, so the People page's tag filter shows the same circle.
+
+In team mode each member has their own circle (`member_id`; None: the one user of a personal
+database); tags are shared, so a member's circle neither comes from the tag nor changes it.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, delete, insert, select, update
 
 from kithkin import clock
 from kithkin.errors import InvalidInput
@@ -16,7 +19,7 @@ from kithkin.model import Member
 from kithkin.store import activity, people, settings
 from kithkin.store.rows import live_row
 from kithkin.store.schema import person, person_tag, tag
-from kithkin.store.schema_circle import circle_member, circle_tag_cadence, relationship
+from kithkin.store.schema_circle import circle_member, circle_tag_cadence, member_key, relationship
 
 CIRCLE_TAG: Final = "circle"
 CAP_KEY: Final = "circle.cap"
@@ -44,7 +47,7 @@ def seed_from_tag(conn: Connection) -> int:
             .join(person_tag, person_tag.c.person_id == person.c.id)
             .join(tag, tag.c.id == person_tag.c.tag_id)
             .where(tag.c.name == CIRCLE_TAG, person.c.deleted_at.is_(None))
-            .where(person.c.id.not_in(select(circle_member.c.person_id)))
+            .where(person.c.id.not_in(select(circle_member.c.person_id).where(_mine(None))))
             .order_by(person.c.id)
         )
     )
@@ -61,7 +64,11 @@ def seed_from_tag(conn: Connection) -> int:
     return len(ids)
 
 
-def members(conn: Connection) -> list[Member]:
+def _mine(member_id: int | None) -> ColumnElement[bool]:
+    return circle_member.c.member_id == member_key(member_id)
+
+
+def members(conn: Connection, member_id: int | None = None) -> list[Member]:
     rows = list(
         conn.execute(
             select(
@@ -78,7 +85,12 @@ def members(conn: Connection) -> list[Member]:
                 person.c.deleted_at,
             )
             .join(person, person.c.id == circle_member.c.person_id)
-            .outerjoin(relationship, relationship.c.person_id == circle_member.c.person_id)
+            .outerjoin(
+                relationship,
+                (relationship.c.person_id == circle_member.c.person_id)
+                & (relationship.c.member_id == circle_member.c.member_id),
+            )
+            .where(_mine(member_id))
         )
     )
     # the trash and the order by name are dealt with here: asked to, SQLite would walk every
@@ -108,26 +120,38 @@ def members(conn: Connection) -> list[Member]:
     ]
 
 
-def member_ids(conn: Connection) -> set[int]:
-    return {int(i) for i in conn.scalars(select(circle_member.c.person_id))}
+def member_ids(conn: Connection, member_id: int | None = None) -> set[int]:
+    return {int(i) for i in conn.scalars(select(circle_member.c.person_id).where(_mine(member_id)))}
 
 
-def add_member(conn: Connection, person_id: int, *, cadence_days: int | None = None) -> bool:
+def add_member(
+    conn: Connection,
+    person_id: int,
+    *,
+    cadence_days: int | None = None,
+    member_id: int | None = None,
+) -> bool:
     """Put a person in the circle (and tag them `circle`); False if they were in it already."""
     row = live_row(conn, person_id)
-    seed_from_tag(conn)  # the tagged people first, so adding one does not hide the others
+    if member_id is None:
+        seed_from_tag(conn)  # the tagged people first, so adding one does not hide the others
     if cadence_days is not None:
         _check_days(cadence_days)
-    if person_id in member_ids(conn):
+    if person_id in member_ids(conn, member_id):
         if cadence_days is not None:
-            set_cadence(conn, person_id, cadence_days)
+            set_cadence(conn, person_id, cadence_days, member_id=member_id)
         return False
     conn.execute(
         insert(circle_member).values(
-            person_id=person_id, cadence_days=cadence_days, source="manual", added_at=clock.now()
+            member_id=member_key(member_id),
+            person_id=person_id,
+            cadence_days=cadence_days,
+            source="manual",
+            added_at=clock.now(),
         )
     )
-    people.add_tag(conn, person_id, CIRCLE_TAG)
+    if member_id is None:
+        people.add_tag(conn, person_id, CIRCLE_TAG)
     every = f" (every {cadence_days} days)" if cadence_days else ""
     activity.record(
         conn, "circle.add", f"added {row.display_name} to the circle{every}", person_id=person_id
@@ -135,27 +159,33 @@ def add_member(conn: Connection, person_id: int, *, cadence_days: int | None = N
     return True
 
 
-def remove_member(conn: Connection, person_id: int) -> bool:
+def remove_member(conn: Connection, person_id: int, *, member_id: int | None = None) -> bool:
     row = live_row(conn, person_id)
-    seed_from_tag(conn)
-    result = conn.execute(delete(circle_member).where(circle_member.c.person_id == person_id))
+    if member_id is None:
+        seed_from_tag(conn)
+    result = conn.execute(
+        delete(circle_member).where(_mine(member_id), circle_member.c.person_id == person_id)
+    )
     if not result.rowcount:
         return False
-    people.remove_tag(conn, person_id, CIRCLE_TAG)
+    if member_id is None:
+        people.remove_tag(conn, person_id, CIRCLE_TAG)
     activity.record(
         conn, "circle.remove", f"took {row.display_name} out of the circle", person_id=person_id
     )
     return True
 
 
-def set_cadence(conn: Connection, person_id: int, days: int | None) -> None:
+def set_cadence(
+    conn: Connection, person_id: int, days: int | None, *, member_id: int | None = None
+) -> None:
     """A member's own cadence (None: back to their tags' or the default)."""
     row = live_row(conn, person_id)
     if days is not None:
         _check_days(days)
     result = conn.execute(
         update(circle_member)
-        .where(circle_member.c.person_id == person_id)
+        .where(_mine(member_id), circle_member.c.person_id == person_id)
         .values(cadence_days=days)
     )
     if not result.rowcount:

@@ -468,10 +468,13 @@ def record_action(
     target: str,
     domain: str = "kithkin.invalid",
     message_id: str | None = None,
+    member_id: int | None = None,
 ) -> OutboxEntry:
     """Record an action before it is tried (status pending); the same action (action,
     subscription, method, target) recorded before is returned as it stands, whatever its
-    status. A mailto action gets its Message-ID now (`<random@domain>`), for every attempt."""
+    status. A mailto action gets its Message-ID now (`<random@domain>`), for every attempt.
+    In team mode the action is the member's (`member_id`): another member's same action is
+    theirs, recorded apart."""
     if not action.strip() or len(action) > 16:
         raise InvalidInput(f"not an action: {action!r}")
     if method not in METHODS:
@@ -479,6 +482,8 @@ def record_action(
     if not target.strip() or not subscription_key.strip():
         raise InvalidInput("an outbox action needs a subscription and a target")
     ikey = idempotency_key(action, subscription_key, method, target)
+    if member_id is not None:
+        ikey = idempotency_key(action, f"member {member_id}\n{subscription_key}", method, target)
     found = _entry_by(conn, outbox.c.idempotency_key == ikey)
     if found is not None:
         return found
@@ -494,6 +499,7 @@ def record_action(
         "message_id": (message_id or f"<{uuid.uuid4().hex}@{domain}>")
         if method == "mailto"
         else None,
+        "member_id": member_id,
     }
     try:
         with conn.begin_nested():  # another writer (PostgreSQL) may have recorded it meanwhile
@@ -574,9 +580,13 @@ def actions(
     subscription_key: str | None = None,
     status: str | Sequence[str] | None = None,
     action: str | None = None,
+    member_id: int | None = None,
 ) -> list[OutboxEntry]:
-    """Outbox entries, oldest first, of one subscription, status(es) or action."""
+    """Outbox entries, oldest first, of one subscription, status(es) or action; in team mode
+    the member's own (`member_id`; None: every entry, as on a personal database)."""
     query = select(outbox).order_by(outbox.c.id)
+    if member_id is not None:
+        query = query.where(outbox.c.member_id == member_id)
     if subscription_key is not None:
         query = query.where(outbox.c.subscription_key == subscription_key)
     if status is not None:

@@ -22,7 +22,7 @@ from kithkin.model import (
     record,
 )
 from kithkin.store import activity
-from kithkin.store.bulk import Bulk
+from kithkin.store.bulk import Bulk, chunks
 from kithkin.store.privacy import activity_visible
 from kithkin.store.rows import clean, live_row
 from kithkin.store.schema import activity as activity_table
@@ -42,11 +42,13 @@ def log_interaction(
     source_id: str | None = None,
     thread_key: str | None = None,
     record_activity: bool = True,
+    member_id: int | None = None,
 ) -> tuple[int, bool]:
     """Store one interaction; returns (id, created).
 
     `participants` are person ids (role "with") or (id, role) pairs. The same (source,
     source_id) is stored once: a second call returns the first row and changes nothing.
+    `member_id`: whose it is in team mode (None: the one user of a personal database).
     """
     if kind not in INTERACTION_KINDS:
         raise InvalidInput(f"unknown kind {kind!r}; use one of {', '.join(INTERACTION_KINDS)}")
@@ -75,6 +77,7 @@ def log_interaction(
             source=source,
             source_id=sid,
             created_at=clock.now(),
+            member_id=member_id,
         )
     ).inserted_primary_key
     assert key is not None
@@ -96,7 +99,9 @@ def log_interaction(
     return interaction_id, True
 
 
-def interactions_of(conn: Connection, person_id: int, *, limit: int = 200) -> list[Interaction]:
+def interactions_of(
+    conn: Connection, person_id: int, *, limit: int = 200, viewer: int | None = None
+) -> list[Interaction]:
     ids = list(
         conn.scalars(
             select(interaction.c.id)
@@ -110,10 +115,16 @@ def interactions_of(conn: Connection, person_id: int, *, limit: int = 200) -> li
             .limit(limit)
         )
     )
-    return get_interactions(conn, ids)
+    return get_interactions(conn, ids, viewer=viewer)
 
 
-def get_interactions(conn: Connection, ids: Sequence[int]) -> list[Interaction]:
+def get_interactions(
+    conn: Connection, ids: Sequence[int], *, viewer: int | None = None
+) -> list[Interaction]:
+    """These interactions with their participants. `viewer`: the member reading them (team
+    mode): a teammate's interaction shows as much as its mailbox lets the team see (its
+    `team_sees`: metadata only, subjects, everything); one not from a mailbox (logged by
+    hand, a meeting of a calendar) as metadata only."""
     if not ids:
         return []
     parts: dict[int, list[Participant]] = {}
@@ -126,34 +137,64 @@ def get_interactions(conn: Connection, ids: Sequence[int]) -> list[Interaction]:
         parts.setdefault(row.interaction_id, []).append(
             Participant(person_id=row.person_id, display_name=row.display_name, role=row.role)
         )
-    rows = conn.execute(
-        select(interaction)
-        .where(interaction.c.id.in_(ids))
-        .order_by(interaction.c.occurred_at.desc())
-    )
-    return [
-        Interaction(
-            id=r.id,
-            kind=r.kind,
-            direction=r.direction,
-            occurred_at=r.occurred_at,
-            subject=r.subject,
-            summary=r.summary,
-            source=r.source,
-            source_id=r.source_id,
-            participants=tuple(parts.get(r.id, ())),
+    rows = list(
+        conn.execute(
+            select(interaction)
+            .where(interaction.c.id.in_(ids))
+            .order_by(interaction.c.occurred_at.desc())
         )
-        for r in rows
-    ]
+    )
+    theirs = {r.id for r in rows if viewer is not None and r.member_id not in (None, viewer)}
+    sees = team_sees(conn, list(theirs))
+    out = []
+    for r in rows:
+        level = sees.get(r.id, "metadata") if r.id in theirs else "everything"
+        out.append(
+            Interaction(
+                id=r.id,
+                kind=r.kind,
+                direction=r.direction,
+                occurred_at=r.occurred_at,
+                subject=r.subject if level != "metadata" else None,
+                summary=r.summary if level == "everything" else None,
+                source=r.source,
+                source_id=r.source_id,
+                participants=tuple(parts.get(r.id, ())),
+                member_id=r.member_id,
+            )
+        )
+    return out
+
+
+def team_sees(conn: Connection, interaction_ids: Sequence[int]) -> dict[int, str]:
+    """What the team sees of each of these interactions that came from a mailbox: its
+    mailbox's `team_sees` (metadata, subjects or everything)."""
+    from kithkin.store.schema_mail import mail_message, mail_source
+
+    out: dict[int, str] = {}
+    for part in chunks(sorted(set(interaction_ids))):
+        for iid, level in conn.execute(
+            select(mail_message.c.interaction_id, mail_source.c.team_sees)
+            .join(mail_source, mail_source.c.id == mail_message.c.source_id)
+            .where(mail_message.c.interaction_id.in_(part))
+        ):
+            out[int(iid)] = str(level)
+    return out
 
 
 def timeline(
-    conn: Connection, person_id: int, *, limit: int = 100, actor: Actor = SOLO
+    conn: Connection,
+    person_id: int,
+    *,
+    limit: int = 100,
+    actor: Actor = SOLO,
+    viewer: int | None = None,
 ) -> list[TimelineEntry]:
     """What happened with and about a person, newest first, from the activity log.
 
     Interactions logged by hand appear through their activity rows; imported interactions,
-    which do not write one row each, are read from the interaction table directly.
+    which do not write one row each, are read from the interaction table directly. A
+    teammate's interactions show as much as they let the team see (`viewer`, team mode).
     """
     live_row(conn, person_id)
     entries: list[TimelineEntry] = []
@@ -169,7 +210,7 @@ def timeline(
         entries.append(
             TimelineEntry(at=row.at, kind=row.action, summary=row.summary, activity_id=row.id)
         )
-    for item in interactions_of(conn, person_id, limit=limit):
+    for item in interactions_of(conn, person_id, limit=limit, viewer=viewer):
         who = ", ".join(p.display_name for p in item.participants if p.person_id != person_id)
         arrow = {"from_me": "→", "to_me": "←", "both": "↔"}.get(item.direction, "·")
         text = f"{item.kind} {arrow} {item.subject or item.summary or ''}".rstrip()
@@ -197,6 +238,7 @@ _ADD_INTERACTION = Bulk.insert(
         "source",
         "source_id",
         "created_at",
+        "member_id",
     ),
 )
 _ADD_PARTICIPANT = Bulk.insert(interaction_participant, ("interaction_id", "person_id", "role"))
@@ -214,16 +256,31 @@ class NewInteraction(Record):
 
 
 def add_interactions(
-    conn: Connection, items: Sequence[NewInteraction], *, source: str
+    conn: Connection,
+    items: Sequence[NewInteraction],
+    *,
+    source: str,
+    member_id: int | None = None,
 ) -> dict[str, int]:
-    """Insert interactions and their participants; returns {source_id: interaction id}."""
+    """Insert interactions and their participants (the member's, in team mode); returns
+    {source_id: interaction id}."""
     if not items:
         return {}
     at = clock.now()
     made = _ADD_INTERACTION.insert_ids(
         conn,
         [
-            (i.kind, i.direction, i.occurred_at, i.subject, i.thread_key, source, i.source_id, at)
+            (
+                i.kind,
+                i.direction,
+                i.occurred_at,
+                i.subject,
+                i.thread_key,
+                source,
+                i.source_id,
+                at,
+                member_id,
+            )
             for i in items
         ],
         "source_id",

@@ -31,7 +31,7 @@ from kithkin.model import Record, record
 from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import contact_point, person
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
-from kithkin.store.schema_circle import relationship
+from kithkin.store.schema_circle import member_key, relationship
 from kithkin.store.schema_knows import knows_evidence, knows_tie
 from kithkin.store.schema_mail import mail_message
 
@@ -498,15 +498,23 @@ _MINE: Final = (
         relationship.c.n_all,
     )
     .join(relationship, relationship.c.person_id == person.c.id)
-    .where(person.c.id.in_(bindparam("ids", expanding=True)), person.c.deleted_at.is_(None))
+    .where(
+        person.c.id.in_(bindparam("ids", expanding=True)),
+        person.c.deleted_at.is_(None),
+        relationship.c.member_id == bindparam("member"),
+    )
 )
 
 
-def mine(conn: Connection, person_ids: Iterable[int]) -> dict[int, Mine]:
-    """My stored relationships with the living among these people, with their names."""
+def mine(
+    conn: Connection, person_ids: Iterable[int], *, member_id: int | None = None
+) -> dict[int, Mine]:
+    """My stored relationships with the living among these people, with their names (in team
+    mode a member's: `member_id`)."""
     out: dict[int, Mine] = {}
+    member = member_key(member_id)
     for part in chunks(sorted(set(person_ids))):
-        for row in conn.execute(_MINE, {"ids": list(part)}):
+        for row in conn.execute(_MINE, {"ids": list(part), "member": member}):
             out[int(row.id)] = Mine(
                 person_id=int(row.id),
                 name=str(row.display_name),

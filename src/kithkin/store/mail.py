@@ -15,6 +15,7 @@ from typing import Any, Final, NamedTuple
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from kithkin import clock
+from kithkin.errors import InvalidInput
 from kithkin.model import Record, record
 from kithkin.store.bulk import Bulk, among, chunks
 from kithkin.store.schema_mail import mail_file, mail_message, mail_source
@@ -58,8 +59,11 @@ def _state(row: Any) -> SourceState:
     )
 
 
-def open_source(conn: Connection, location: str, kind: str) -> SourceState:
-    """The source's state, made (nothing read yet) when it is new."""
+def open_source(
+    conn: Connection, location: str, kind: str, *, member_id: int | None = None
+) -> SourceState:
+    """The source's state, made (nothing read yet) when it is new: the member's mailbox in
+    team mode (None: the one user's of a personal database)."""
     found = source_state(conn, location)
     if found is not None:
         return found
@@ -73,6 +77,7 @@ def open_source(conn: Connection, location: str, kind: str) -> SourceState:
             done=False,
             first_imported_at=at,
             last_imported_at=at,
+            member_id=member_id,
         )
     )
     made = source_state(conn, location)
@@ -95,6 +100,49 @@ def save_progress(conn: Connection, source_id: int, *, messages: int = 0, **valu
             last_imported_at=clock.now(),
         )
     )
+
+
+def set_team_sees(
+    conn: Connection, locations: Sequence[str], level: str, *, member_id: int | None
+) -> list[str]:
+    """What the team sees of the member's mailboxes at these locations (and the mailboxes
+    read inside a folder among them): metadata, subjects or everything. Returns the
+    locations changed; InvalidInput for another level."""
+    from kithkin.model import TEAM_SEES
+
+    if level not in TEAM_SEES:
+        raise InvalidInput(f"the team sees {level!r}? one of {', '.join(TEAM_SEES)}")
+    owner = (
+        mail_source.c.member_id.is_(None)
+        if member_id is None
+        else mail_source.c.member_id == member_id
+    )
+    changed: list[str] = []
+    for location in locations:
+        inside = location.rstrip("/") + "/"
+        where = (mail_source.c.location == location) | mail_source.c.location.startswith(
+            inside, autoescape=True
+        )
+        found = list(conn.scalars(select(mail_source.c.location).where(owner, where)))
+        if found:
+            conn.execute(update(mail_source).where(owner, where).values(team_sees=level))
+            changed += found
+    return changed
+
+
+def team_sees_of(conn: Connection, member_id: int | None) -> dict[str, str]:
+    """{location: what the team sees} of the member's mailboxes."""
+    owner = (
+        mail_source.c.member_id.is_(None)
+        if member_id is None
+        else mail_source.c.member_id == member_id
+    )
+    rows = conn.execute(
+        select(mail_source.c.location, mail_source.c.team_sees)
+        .where(owner)
+        .order_by(mail_source.c.location)
+    )
+    return {str(loc): str(level) for loc, level in rows}
 
 
 def mboxes_under(conn: Connection, folder: str) -> dict[str, SourceState]:

@@ -16,6 +16,11 @@ whose interactions changed since the last one:
 
 Checking costs two MAX() lookups on primary keys and one indexed range, so a refresh with
 nothing to do is nearly free however large the database.
+
+In team mode each member has their own rows (`member_id`, 0 for the one user of a personal
+database), computed from their own interactions, with their own mark; every function takes
+the member (`member_id` None: the one user of a personal database, who has every
+interaction).
 """
 
 from __future__ import annotations
@@ -44,15 +49,29 @@ from kithkin.model import Contact, Record, Relationship, record
 from kithkin.store import settings
 from kithkin.store.bulk import Bulk, chunks
 from kithkin.store.schema import activity, interaction, interaction_participant, person
-from kithkin.store.schema_circle import relationship, relationship_inputs
+from kithkin.store.schema_circle import member_key, relationship, relationship_inputs
 from kithkin.store.schema_mail import mail_message
 
 MARK_KEY: Final = "relationships.mark"
 GATHERING_KINDS: Final = ("meeting", "call", "coffee", "meal", "event")
 _ROLE_RANK: Final = {"with": 0, "from": 0, "to": 0, "cc": 1, "bcc": 1, "list": 2}
-COLUMNS: Final = tuple(c.name for c in relationship.columns)
-_ADD = Bulk.insert(relationship, COLUMNS)
-_ADD_INPUTS = Bulk.insert(relationship_inputs, ("person_id", "inputs"))
+COLUMNS: Final = tuple(c.name for c in relationship.columns if c.name != "member_id")
+_ADD = Bulk.insert(relationship, ("member_id", *COLUMNS))
+_ADD_INPUTS = Bulk.insert(relationship_inputs, ("member_id", "person_id", "inputs"))
+
+
+def mark_key(member_id: int | None) -> str:
+    return MARK_KEY if member_id is None else f"{MARK_KEY}.{member_id}"
+
+
+def _mine(member_id: int | None) -> list[ColumnElement[bool]]:
+    """The condition on `relationship` of a member's rows."""
+    return [relationship.c.member_id == member_key(member_id)]
+
+
+def _their_interactions(member_id: int | None) -> list[ColumnElement[bool]]:
+    """The condition on `interaction` of a member's interactions (none: all of them)."""
+    return [] if member_id is None else [interaction.c.member_id == member_id]
 
 
 @record
@@ -71,15 +90,24 @@ class Plan(Record):
         return self.added | self.redo
 
 
-def plan(conn: Connection, now: datetime, *, formula: int = 1) -> Plan:
+def plan(
+    conn: Connection, now: datetime, *, formula: int = 1, member_id: int | None = None
+) -> Plan:
     """Who needs recomputing (read-only; cheap when nothing changed). Rows stored by another
     `formula` (the strength formula's version) are all read again."""
-    mark = settings.get(conn, MARK_KEY, {"interaction": 0, "activity": 0})
+    mark = settings.get(conn, mark_key(member_id), {"interaction": 0, "activity": 0})
+    ip = interaction_participant
+    theirs = _their_interactions(member_id)
     if mark["interaction"] and mark.get("formula", 1) != formula:
+        everyone = select(ip.c.person_id).distinct()
+        if theirs:
+            everyone = everyone.join(interaction, interaction.c.id == ip.c.interaction_id).where(
+                *theirs
+            )
         return Plan(
             frozenset(),
-            frozenset(conn.scalars(select(interaction_participant.c.person_id).distinct()))
-            | frozenset(conn.scalars(select(relationship.c.person_id))),
+            frozenset(conn.scalars(everyone))
+            | frozenset(conn.scalars(select(relationship.c.person_id).where(*_mine(member_id)))),
             mark["interaction"],
             int(conn.scalar(select(func.max(interaction.c.id))) or 0),
             int(conn.scalar(select(func.max(activity.c.id))) or 0),
@@ -90,19 +118,19 @@ def plan(conn: Connection, now: datetime, *, formula: int = 1) -> Plan:
     added: set[int] = set()
     redo: set[int] = set()
     if top_i > mark["interaction"]:
-        added.update(  # no DISTINCT: SQLite would walk its whole index on person_id for it
-            conn.scalars(
-                select(interaction_participant.c.person_id).where(
-                    interaction_participant.c.interaction_id > mark["interaction"]
-                )
-            )
-        )
+        # no DISTINCT: SQLite would walk its whole index on person_id for it
+        since = select(ip.c.person_id).where(ip.c.interaction_id > mark["interaction"])
+        if theirs:
+            since = since.join(interaction, interaction.c.id == ip.c.interaction_id).where(*theirs)
+        added.update(conn.scalars(since))
     if top_a > mark["activity"]:
         redo.update(_people_moved(conn, mark["activity"]))
     redo.update(
         conn.scalars(
             select(relationship.c.person_id).where(
-                relationship.c.next_event_at.is_not(None), relationship.c.next_event_at <= now
+                *_mine(member_id),
+                relationship.c.next_event_at.is_not(None),
+                relationship.c.next_event_at <= now,
             )
         )
     )
@@ -139,7 +167,11 @@ def _people_moved(conn: Connection, since: int) -> set[int]:
 
 
 def histories(
-    conn: Connection, person_ids: Iterable[int] | None, *, after: int | None = None
+    conn: Connection,
+    person_ids: Iterable[int] | None,
+    *,
+    after: int | None = None,
+    member_id: int | None = None,
 ) -> dict[int, list[Contact]]:
     """Every interaction of each person (one per interaction, with their strongest role), or
     only those with ids above `after` (the ones added since a refresh; `person_ids` None:
@@ -185,6 +217,7 @@ def histories(
             query = query.where(ip.c.person_id.in_(part))
         if after is not None:
             query = query.where(ip.c.interaction_id > after)
+        query = query.where(*_their_interactions(member_id))
         for pid, iid, at, kind, direction, role, n, thread, category, size in conn.execute(query):
             mine = out.setdefault(pid, {})
             found = mine.get(iid)
@@ -203,25 +236,41 @@ def _utc(value: Any) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def save(conn: Connection, rows: Sequence[dict[str, Any]], *, forget: Iterable[int] = ()) -> None:
-    """Replace the rows of these people (and drop those of `forget`: nobody to relate to);
-    each row is the `relationship` columns and its `inputs` (a dict)."""
+def save(
+    conn: Connection,
+    rows: Sequence[dict[str, Any]],
+    *,
+    forget: Iterable[int] = (),
+    member_id: int | None = None,
+) -> None:
+    """Replace the member's rows of these people (and drop those of `forget`: nobody to
+    relate to); each row is the `relationship` columns and its `inputs` (a dict)."""
     ids = [r["person_id"] for r in rows] + list(forget)
+    key = member_key(member_id)
+    inputs = relationship_inputs.c
     for part in chunks(ids):
-        conn.execute(delete(relationship).where(relationship.c.person_id.in_(part)))
-        conn.execute(delete(relationship_inputs).where(relationship_inputs.c.person_id.in_(part)))
-    _ADD.execute(conn, [tuple(r[c] for c in COLUMNS) for r in rows])
+        conn.execute(delete(relationship).where(*_mine(member_id), _ID.in_(part)))
+        conn.execute(
+            delete(relationship_inputs).where(inputs.member_id == key, inputs.person_id.in_(part))
+        )
+    _ADD.execute(conn, [(key, *(r[c] for c in COLUMNS)) for r in rows])
     _ADD_INPUTS.execute(
-        conn, [(r["person_id"], json.dumps(r["inputs"], separators=(",", ":"))) for r in rows]
+        conn,
+        [(key, r["person_id"], json.dumps(r["inputs"], separators=(",", ":"))) for r in rows],
     )
 
 
 def set_mark(
-    conn: Connection, interaction_mark: int, activity_mark: int, *, formula: int = 1
+    conn: Connection,
+    interaction_mark: int,
+    activity_mark: int,
+    *,
+    formula: int = 1,
+    member_id: int | None = None,
 ) -> None:
     settings.put(
         conn,
-        MARK_KEY,
+        mark_key(member_id),
         {"interaction": interaction_mark, "activity": activity_mark, "formula": formula},
     )
 
@@ -234,11 +283,11 @@ _ID = relationship.c.person_id
 _WHO = person.c.id == _ID
 
 
-def _live(query: Sequence[ColumnElement[bool]]) -> Select[Any]:
+def _live(query: Sequence[ColumnElement[bool]], member_id: int | None) -> Select[Any]:
     return (
         select(relationship, person.c.deleted_at.label("trashed_at"))
         .join(person, _WHO)
-        .where(*query)
+        .where(*_mine(member_id), *query)
     )
 
 
@@ -247,6 +296,9 @@ def _alive(rows: Iterable[Row[Any]]) -> list[Relationship]:
 
 
 _FIELDS: Final = tuple(c for c in COLUMNS if c != "person_id")
+_INPUTS_OF = (relationship_inputs.c.member_id == relationship.c.member_id) & (
+    relationship_inputs.c.person_id == relationship.c.person_id
+)
 
 
 def _record(row: Row[Any], inputs: str | None = None) -> Relationship:
@@ -257,41 +309,55 @@ def _record(row: Row[Any], inputs: str | None = None) -> Relationship:
     )
 
 
-def rows_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, Relationship]:
-    """The stored relationships of these people, with their `inputs`."""
+def rows_of(
+    conn: Connection, person_ids: Iterable[int], *, member_id: int | None = None
+) -> dict[int, Relationship]:
+    """The member's stored relationships with these people, with their `inputs`."""
     out: dict[int, Relationship] = {}
     for part in chunks(sorted(set(person_ids))):
         for row in conn.execute(
             select(relationship, relationship_inputs.c.inputs)
-            .outerjoin(relationship_inputs, relationship_inputs.c.person_id == _ID)
-            .where(_ID.in_(part))
+            .outerjoin(relationship_inputs, _INPUTS_OF)
+            .where(*_mine(member_id), _ID.in_(part))
         ):
             out[int(row.person_id)] = _record(row, row.inputs)
     return out
 
 
-def scores_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, Relationship]:
+def scores_of(
+    conn: Connection, person_ids: Iterable[int], *, member_id: int | None = None
+) -> dict[int, Relationship]:
     """The stored relationships of these people, without their `inputs` (a list that
     only shows how strong each is reads no JSON)."""
     out: dict[int, Relationship] = {}
     for part in chunks(sorted(set(person_ids))):
-        for row in conn.execute(select(relationship).where(_ID.in_(part))):
+        for row in conn.execute(select(relationship).where(*_mine(member_id), _ID.in_(part))):
             out[int(row.person_id)] = _record(row)
     return out
 
 
-def _inputs_text(conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
+def _inputs_text(
+    conn: Connection, person_ids: Iterable[int], member_id: int | None
+) -> dict[int, str]:
     out: dict[int, str] = {}
+    inputs = relationship_inputs.c
     for part in chunks(sorted(set(person_ids))):
         for pid, text in conn.execute(
-            select(relationship_inputs).where(relationship_inputs.c.person_id.in_(part))
+            select(inputs.person_id, inputs.inputs).where(
+                inputs.member_id == member_key(member_id), inputs.person_id.in_(part)
+            )
         ):
             out[int(pid)] = text
     return out
 
 
 def waiting(
-    conn: Connection, since: datetime, until: datetime, *, limit: int = 100
+    conn: Connection,
+    since: datetime,
+    until: datetime,
+    *,
+    limit: int = 100,
+    member_id: int | None = None,
 ) -> list[Relationship]:
     """Live people with messages of theirs unanswered, the last of them written between `since`
     and `until`, the strongest relationships first."""
@@ -299,7 +365,8 @@ def waiting(
     return _alive(
         conn.execute(
             _live(
-                [r.waiting_last_at >= since, r.waiting_last_at <= until, r.waiting_since <= until]
+                [r.waiting_last_at >= since, r.waiting_last_at <= until, r.waiting_since <= until],
+                member_id,
             )
             .order_by(r.score.desc(), r.person_id)
             .limit(limit)
@@ -308,7 +375,12 @@ def waiting(
 
 
 def fading(
-    conn: Connection, now: datetime, active_since: datetime, *, limit: int = 50
+    conn: Connection,
+    now: datetime,
+    active_since: datetime,
+    *,
+    limit: int = 50,
+    member_id: int | None = None,
 ) -> list[Relationship]:
     """Live people whose conversation is fading at `now` (the strongest bounds first), whose
     last message was written since `active_since`, and with whom I have not met or talked
@@ -324,25 +396,31 @@ def fading(
                     r.last_mutual_at.is_(None),
                     r.last_mutual_at <= r.unanswered_since,
                 ),
-            ]
+            ],
+            member_id,
         )
         .order_by(r.fading.desc(), r.person_id)
         .limit(limit)
     )
     found = [row for row in rows if row.trashed_at is None]
-    inputs = _inputs_text(conn, [row.person_id for row in found])
+    inputs = _inputs_text(conn, [row.person_id for row in found], member_id)
     return [_record(row, inputs.get(int(row.person_id))) for row in found]
 
 
 def by_stored_score(
-    conn: Connection, min_score: float, *, limit: int, offset: int = 0
+    conn: Connection,
+    min_score: float,
+    *,
+    limit: int,
+    offset: int = 0,
+    member_id: int | None = None,
 ) -> tuple[list[Relationship], bool]:
     """A page of relationships whose stored score reaches `min_score`, the strongest stored
     first (from the `offset`-th, people in the trash included in the count, left out of the
     rows), and whether there are more pages."""
     found = list(
         conn.execute(
-            _live([relationship.c.score >= min_score])
+            _live([relationship.c.score >= min_score], member_id)
             .order_by(relationship.c.score.desc(), relationship.c.person_id)
             .limit(limit)
             .offset(offset)

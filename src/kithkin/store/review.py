@@ -12,7 +12,13 @@ from sqlalchemy import Connection, String, func, select, type_coerce
 from kithkin.model import SOLO, SPOKEN, Actor, Contact, Record, record
 from kithkin.store.bulk import chunks
 from kithkin.store.privacy import visible
-from kithkin.store.schema import interaction, interaction_participant, person, story_fact
+from kithkin.store.schema import (
+    interaction,
+    interaction_participant,
+    of_member,
+    person,
+    story_fact,
+)
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
 from kithkin.store.schema_mail import mail_message
 
@@ -36,9 +42,12 @@ class CalendarMeeting(Record):
     interaction_id: int | None
 
 
-def contacts_between(conn: Connection, start: datetime, end: datetime) -> dict[int, list[Contact]]:
+def contacts_between(
+    conn: Connection, start: datetime, end: datetime, member_id: int | None = None
+) -> dict[int, list[Contact]]:
     """{person id: their interactions in [start, end)}, live people only (merged ones as the
-    person they became are not followed: their rows moved with the merge)."""
+    person they became are not followed: their rows moved with the merge); in team mode the
+    member's own interactions (`member_id`)."""
     ip = interaction_participant
     query = (
         select(
@@ -55,7 +64,11 @@ def contacts_between(conn: Connection, start: datetime, end: datetime) -> dict[i
                 mail_message, mail_message.c.interaction_id == interaction.c.id
             )
         )
-        .where(interaction.c.occurred_at >= start, interaction.c.occurred_at < end)
+        .where(
+            interaction.c.occurred_at >= start,
+            interaction.c.occurred_at < end,
+            *of_member(member_id),
+        )
     )
     # the trash is left out in Python: asked to, SQLite walks every person by its index on
     # deleted_at and every interaction of each, rather than the span's by their date

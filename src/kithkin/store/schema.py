@@ -147,9 +147,21 @@ interaction = Table(
     Column("source", Text, nullable=False),
     Column("source_id", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # whose it is (migration 0018): a member of a team, None for the one user of a personal
+    # database
+    Column("member_id", Integer),  # no foreign key: see migration 0018
     UniqueConstraint("source", "source_id", name="uq_interaction_source"),
 )
 Index("ix_interaction_occurred_at", interaction.c.occurred_at)
+Index("ix_interaction_member", interaction.c.member_id)
+
+
+def of_member(member_id: int | None) -> list[Any]:
+    """The condition on `interaction` of a member's own interactions (team mode); none for the
+    one user of a personal database, who has them all."""
+    return [] if member_id is None else [interaction.c.member_id == member_id]
+
+
 Index("ix_interaction_thread_key", interaction.c.thread_key)
 
 interaction_participant = Table(

@@ -10,6 +10,9 @@
 - `circle_tag_cadence`: a cadence for every member carrying a tag.
 - `agenda_mute`: Today items snoozed or dismissed, with a fingerprint of their reason, so an item
   comes back when its reason changes (or, when snoozed, when the snooze ends).
+
+All but the tag cadences are each member's own (migration 0018): keyed by (member_id, ...),
+member_id 0 being the one user of a personal database (`member_key`).
 """
 
 from __future__ import annotations
@@ -18,9 +21,17 @@ from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String, Table,
 
 from kithkin.store.schema import UTCDateTime, metadata
 
+
+def member_key(member_id: int | None) -> int:
+    """The member_id of a member's rows in these tables: 0 for the one user of a personal
+    database (None elsewhere)."""
+    return 0 if member_id is None else member_id
+
+
 relationship = Table(
     "relationship",
     metadata,
+    Column("member_id", Integer, primary_key=True, server_default="0"),  # 0: solo
     Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
     Column("score", Float, nullable=False),  # 0-100 when computed (it only decays afterwards)
     Column("tier", String(8), nullable=False),  # strong, moderate, weak, none
@@ -56,6 +67,7 @@ Index("ix_relationship_next_event", relationship.c.next_event_at)
 relationship_inputs = Table(
     "relationship_inputs",
     metadata,
+    Column("member_id", Integer, primary_key=True, server_default="0"),  # 0: solo
     Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
     Column("inputs", Text, nullable=False),
 )
@@ -63,6 +75,7 @@ relationship_inputs = Table(
 circle_member = Table(
     "circle_member",
     metadata,
+    Column("member_id", Integer, primary_key=True, server_default="0"),  # 0: solo
     Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
     Column("cadence_days", Integer),  # None: the cadence of their tags, else the default
     Column("source", String(16), nullable=False),  # manual, tag (taken from the circle tag)
@@ -79,6 +92,7 @@ circle_tag_cadence = Table(
 agenda_mute = Table(
     "agenda_mute",
     metadata,
+    Column("member_id", Integer, primary_key=True, server_default="0"),  # 0: solo
     Column("item_key", String(64), primary_key=True),  # "due:12", "waiting:40", ...
     Column("fingerprint", String(64), nullable=False),  # of the reason it was muted for
     Column("action", String(8), nullable=False),  # snooze, dismiss

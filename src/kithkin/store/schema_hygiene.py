@@ -42,6 +42,9 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("outcome", Text),  # one line: "HTTP 200", "sent to list-request@...", why refused
     Column("message_id", Text),  # mailto: the Message-ID every attempt sends
+    # whose outbound action it is (migration 0018; None: the one user of a personal database)
+    Column("member_id", Integer),  # no foreign key: see migration 0018
 )
+Index("ix_outbox_member", outbox.c.member_id)
 Index("ix_outbox_subscription", outbox.c.subscription_key)
 Index("ix_outbox_status", outbox.c.status)

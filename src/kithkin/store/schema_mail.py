@@ -49,7 +49,12 @@ mail_source = Table(
     Column("done", Boolean, nullable=False, default=False),  # the last reading got to the end
     Column("first_imported_at", UTCDateTime, nullable=False),
     Column("last_imported_at", UTCDateTime, nullable=False),
+    # whose mailbox it is (migration 0018; None: the one user of a personal database), and
+    # what the rest of the team sees of its mail: metadata, subjects or everything
+    Column("member_id", Integer),  # no foreign key: see migration 0018
+    Column("team_sees", String(8), nullable=False, server_default="metadata"),
 )
+Index("ix_mail_source_member", mail_source.c.member_id)
 
 mail_file = Table(
     "mail_file",

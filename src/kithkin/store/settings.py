@@ -46,19 +46,39 @@ def set_default_region(conn: Connection, region: str) -> str:
     return code
 
 
-def get_me(conn: Connection) -> Me:
-    raw = get(conn, "me", {})
+def me_key(member_id: int | None) -> str:
+    """The setting holding "me": the one user's of a personal database, or a member's."""
+    return "me" if member_id is None else f"me.member.{member_id}"
+
+
+def get_me(conn: Connection, member_id: int | None = None) -> Me:
+    """Who "me" is: the one user of a personal database (`member_id` None), or a member of a
+    team (their name falls back to the member's, their person is the member's)."""
+    raw = get(conn, me_key(member_id), {})
+    if member_id is None:
+        return Me(
+            name=raw.get("name"),
+            addresses=tuple(raw.get("addresses", ())),
+            person_id=raw.get("person_id"),
+        )
+    from kithkin.store.schema_team import member
+
+    row = conn.execute(
+        select(member.c.name, member.c.person_id).where(member.c.id == member_id)
+    ).first()
     return Me(
-        name=raw.get("name"),
+        name=raw.get("name") or (row.name if row is not None else None),
         addresses=tuple(raw.get("addresses", ())),
-        person_id=raw.get("person_id"),
+        person_id=row.person_id if row is not None else None,
     )
 
 
-def set_me(conn: Connection, *, name: str | None, addresses: list[str]) -> Me:
+def set_me(
+    conn: Connection, *, name: str | None, addresses: list[str], member_id: int | None = None
+) -> Me:
     """Who the user is: their name and every address they write from (normalised, unique)."""
     clean = list(dict.fromkeys(normalize("email", a) for a in addresses if a.strip()))
     me = Me(name=name.strip() if name else None, addresses=tuple(clean))
-    put(conn, "me", {"name": me.name, "addresses": list(me.addresses)})
+    put(conn, me_key(member_id), {"name": me.name, "addresses": list(me.addresses)})
     activity.record(conn, "me.set", f"I am {me.name or '(no name)'}: {', '.join(clean) or '-'}")
-    return me
+    return me if member_id is None else get_me(conn, member_id)

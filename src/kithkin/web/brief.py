@@ -69,5 +69,5 @@ def briefs_tomorrow(request: Request) -> list[dict[str, Any]]:
 
 @api.get("/strength/{person_id}", summary="How strong a relationship is, and why")
 def get_strength(request: Request, person_id: Id) -> StrengthOut:
-    found = relationships.strength(database(request), person=person_id)
+    found = relationships.strength(database(request), person=person_id, actor=guard.actor(request))
     return StrengthOut.model_validate(found.report)

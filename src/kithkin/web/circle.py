@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.model import Member, count_of, to_jsonable
 from kithkin.services import circle as service
+from kithkin.web.guard import actor
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import database, render, safe_next
 from kithkin.web.schemas import Id, Out, Text, api_errors
@@ -67,15 +68,15 @@ class SuggestionOut(Out, record=service.Suggestion):
 
 
 def circle_view(request: Request, warnings: list[str] | None = None) -> CircleOut:
-    found = service.to_json(service.circle(database(request)))
+    found = service.to_json(service.circle(database(request), actor=actor(request)))
     return CircleOut.model_validate({**found, "warnings": warnings or []})
 
 
 @pages.get("/circle")
 def circle_page(request: Request) -> HTMLResponse:
     db = database(request)
-    found = service.circle(db)
-    suggestions = service.suggestions(db, current=found)
+    found = service.circle(db, actor=actor(request))
+    suggestions = service.suggestions(db, current=found, actor=actor(request))
     shown = [s.member.person_id for s in found.members] + [s.person_id for s in suggestions]
     context = {"circle": found, "suggestions": suggestions, "photo_ids": photo_ids(request, shown)}
     return render(request, "circle.html", context)
@@ -91,7 +92,7 @@ def suggestions(
     request: Request, limit: Annotated[int | None, Query(ge=1, le=50)] = None
 ) -> list[SuggestionOut]:
     """As many as the circle has free places (at most `limit`), strongest first."""
-    found = service.suggestions(database(request), limit=limit)
+    found = service.suggestions(database(request), limit=limit, actor=actor(request))
     return [SuggestionOut.model_validate(to_jsonable(s)) for s in found]
 
 
@@ -102,7 +103,10 @@ def suggestions(
 def circle_add(request: Request, form: Posted) -> RedirectResponse:
     def action() -> str:
         done = service.add_members(
-            database(request), people=[form.text("person")], cadence_days=form.text("cadence")
+            database(request),
+            people=[form.text("person")],
+            cadence_days=form.text("cadence"),
+            actor=actor(request),
         )
         [(_, name, added)] = done.people
         said = f"Added {name} to your circle." if added else f"{name} is in your circle already."
@@ -114,7 +118,10 @@ def circle_add(request: Request, form: Posted) -> RedirectResponse:
 @api.post("/circle", summary="Put a person in the circle")
 def add_member(request: Request, body: MemberIn) -> CircleOut:
     done = service.add_members(
-        database(request), people=[body.person], cadence_days=body.cadence_days
+        database(request),
+        people=[body.person],
+        cadence_days=body.cadence_days,
+        actor=actor(request),
     )
     return circle_view(request, done.warnings)
 
@@ -122,7 +129,9 @@ def add_member(request: Request, body: MemberIn) -> CircleOut:
 @pages.post("/circle/{person_id}/remove")
 def circle_remove(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
-        [(_, name, removed)] = service.remove_members(database(request), people=[person_id]).people
+        [(_, name, removed)] = service.remove_members(
+            database(request), people=[person_id], actor=actor(request)
+        ).people
         return f"Took {name} out of your circle." if removed else f"{name} was not in it."
 
     return act(request, "/circle", action)
@@ -130,7 +139,7 @@ def circle_remove(request: Request, person_id: Id, form: Posted) -> RedirectResp
 
 @api.delete("/circle/{person_id:int}", summary="Take a person out of the circle")
 def remove_member(request: Request, person_id: Id) -> CircleOut:
-    service.remove_members(database(request), people=[person_id])
+    service.remove_members(database(request), people=[person_id], actor=actor(request))
     return circle_view(request)
 
 
@@ -141,7 +150,7 @@ def remove_member(request: Request, person_id: Id) -> CircleOut:
 def circle_cadence(request: Request, person_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
         done = service.set_cadence(
-            database(request), person=person_id, days=form.text("days") or "0"
+            database(request), person=person_id, days=form.text("days") or "0", actor=actor(request)
         )
         name = done.display_name
         return (
@@ -155,7 +164,7 @@ def circle_cadence(request: Request, person_id: Id, form: Posted) -> RedirectRes
 
 @api.put("/circle/{person_id:int}/cadence", summary="A member's own cadence")
 def member_cadence(request: Request, person_id: Id, body: CadenceIn) -> CircleOut:
-    service.set_cadence(database(request), person=person_id, days=body.days)
+    service.set_cadence(database(request), person=person_id, days=body.days, actor=actor(request))
     return circle_view(request)
 
 

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from kithkin.errors import KithkinError
 from kithkin.services import first_run as service
 from kithkin.services import me as myself
+from kithkin.web.guard import actor
 from kithkin.web.render import Form, checked_form, database, redirect, render
 from kithkin.web.schemas import API_RESPONSES, MeOut
 
@@ -41,7 +42,7 @@ def welcome(
     request: Request, *, error: str | None = None, typed: dict[str, str] | None = None
 ) -> HTMLResponse | None:
     """The first-run page when the database is empty, else None."""
-    found = service.first_run(database(request))
+    found = service.first_run(database(request), actor=actor(request))
     if found is None:
         return None
     context: dict[str, Any] = {"me": found.me, "error": error, "typed": typed or {}}
@@ -53,7 +54,12 @@ def who_i_am(request: Request, form: Posted) -> Response:
     """My name and addresses, given on the welcome (added to those known)."""
     addresses = form.text("addresses").replace(",", " ").split()
     try:
-        me = myself.init(database(request), name=form.optional("name"), addresses=addresses)
+        me = myself.init(
+            database(request),
+            name=form.optional("name"),
+            addresses=addresses,
+            actor=actor(request),
+        )
     except KithkinError as exc:
         page = welcome(request, error=str(exc), typed=form.values())
         return page or redirect("/", str(exc), kind="error")
@@ -79,8 +85,8 @@ def demo_form(request: Request, form: Posted) -> RedirectResponse:
 @api.get("/first-run", summary="Whether the database is empty, and who I am so far")
 def get_first_run(request: Request) -> FirstRunOut:
     db = database(request)
-    found = service.first_run(db)
-    me = found.me if found is not None else myself.get_me(db)
+    found = service.first_run(db, actor=actor(request))
+    me = found.me if found is not None else myself.get_me(db, actor=actor(request))
     return FirstRunOut(empty=found is not None, me=MeOut.model_validate(vars(me)))
 
 

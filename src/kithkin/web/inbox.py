@@ -30,6 +30,7 @@ from kithkin.model import OutboxEntry, to_jsonable
 from kithkin.services import inbox, unsubscribe
 from kithkin.services.inbox import Buried, Method, Subscription, short_id
 from kithkin.services.unsubscribe import Options, Step
+from kithkin.web.guard import actor
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import api_errors
 
@@ -88,13 +89,17 @@ def inbox_page(
 
 def _unfinished(request: Request, key: str) -> OutboxEntry | None:
     """The subscription's outbox entry whose attempt began and never finished, if any."""
-    found = inbox.outbox(database(request), subscription_key=key, status="trying")
+    found = inbox.outbox(
+        database(request), subscription_key=key, status="trying", actor=actor(request)
+    )
     return found[-1] if found else None
 
 
 @pages.get("/inbox/unsubscribe/{sub_id}")
 def dry_run_page(request: Request, sub_id: str) -> HTMLResponse:
-    [step] = unsubscribe.plan(database(request), subscriptions=[sub_id], options=options(request))
+    [step] = unsubscribe.plan(
+        database(request), subscriptions=[sub_id], options=options(request), actor=actor(request)
+    )
     return render(
         request,
         "inbox_unsubscribe.html",
@@ -112,7 +117,9 @@ def dry_run_page(request: Request, sub_id: str) -> HTMLResponse:
 def apply_page(request: Request, sub_id: str, form: Posted) -> HTMLResponse:
     db = database(request)
     retry = form.text("retry") in ("1", "on", "yes")
-    [step] = unsubscribe.apply(db, subscriptions=[sub_id], options=options(request), retry=retry)
+    [step] = unsubscribe.apply(
+        db, subscriptions=[sub_id], options=options(request), retry=retry, actor=actor(request)
+    )
     entry = None
     if step.outbox_id is not None:
         entry = inbox.outbox_entry(db, entry_id=step.outbox_id)
@@ -237,10 +244,16 @@ def post_unsubscribe(request: Request, body: UnsubscribeIn) -> UnsubscribeOut:
     db = database(request)
     if body.apply:
         steps = unsubscribe.apply(
-            db, subscriptions=body.ids, options=options(request), retry=body.retry
+            db,
+            subscriptions=body.ids,
+            options=options(request),
+            retry=body.retry,
+            actor=actor(request),
         )
     else:
-        steps = unsubscribe.plan(db, subscriptions=body.ids, options=options(request))
+        steps = unsubscribe.plan(
+            db, subscriptions=body.ids, options=options(request), actor=actor(request)
+        )
     return UnsubscribeOut(
         applied=body.apply, steps=[StepOut.model_validate(to_jsonable(s)) for s in steps]
     )
@@ -254,5 +267,5 @@ def put_rule(request: Request, sub_id: str, body: RuleIn) -> SubscriptionOut:
 
 @api.get("/outbox", summary="Every unsubscribe recorded, with its status and outcome")
 def get_outbox(request: Request) -> list[OutboxOut]:
-    entries = inbox.outbox(database(request))
+    entries = inbox.outbox(database(request), actor=actor(request))
     return [OutboxOut.model_validate(to_jsonable(e)) for e in entries]

@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse
 
 from kithkin.errors import KithkinError
 from kithkin.services import knows as service
+from kithkin.web.guard import actor
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id, Out, api_errors
@@ -35,7 +36,8 @@ class LegOut(Out, record=service.Leg):
 
 
 class PathOut(Out, record=service.Path):
-    """A path of one hop (I know them) or two (me → introducer → target)."""
+    """A path of one hop (I know them) or two (me → introducer → target); through a teammate
+    (team mode) its first leg is the teammate's (`teammate`), then theirs."""
 
 
 class IntroPathsOut(Out, record=service.IntroPaths):
@@ -51,7 +53,7 @@ class PersonTiesOut(Out, record=service.PersonTies):
 
 
 def paths_view(request: Request, to: str) -> IntroPathsOut:
-    found = service.intro_paths(database(request), to=to)
+    found = service.intro_paths(database(request), to=to, actor=actor(request))
     return IntroPathsOut.model_validate(service.to_json(found))
 
 
@@ -63,7 +65,7 @@ def paths_page(
     found, error, status = None, None, 200
     if query:
         try:
-            found = service.intro_paths(database(request), to=query)
+            found = service.intro_paths(database(request), to=query, actor=actor(request))
         except KithkinError as exc:
             error, status = str(exc), exc.http_status
     shown = [leg.person_id for p in (found.paths if found else []) for leg in p.legs]

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -35,9 +35,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin import clock
-from kithkin.errors import Conflict, KithkinError, NotFound
+from kithkin.errors import Conflict, InvalidInput, KithkinError, NotFound
+from kithkin.model import SOLO, Actor
 from kithkin.services.locations import without_passwords
+from kithkin.services.team import is_team
 from kithkin.store import Database
+from kithkin.web import guard
 from kithkin.web.render import Form, checked_form, database, redirect, render
 from kithkin.web.schemas import ErrorOut
 
@@ -96,6 +99,8 @@ class MailJob:
     finished_at: datetime | None = None
     summary: dict[str, Any] | None = None  # as `kithkin import mail --json` prints it
     error: str | None = None
+    actor: Actor = SOLO  # who started it: the mail is theirs (team mode)
+    team_sees: str | None = None  # what the rest of the team sees of it (None: as it was)
     _clock: float = field(default_factory=time.perf_counter, repr=False)
     _seconds: float | None = field(default=None, repr=False)
 
@@ -135,15 +140,30 @@ class MailJobs:
         self._folder = folder
         self._published: dict[str, float] = {}
 
-    def start(self, db: Database, locations: Sequence[str], password: str | None) -> MailJob:
+    def start(
+        self,
+        db: Database,
+        locations: Sequence[str],
+        password: str | None,
+        actor: Actor = SOLO,
+        team_sees: str | None = None,
+    ) -> MailJob:
+        from kithkin.model import TEAM_SEES
         from kithkin.services.mail import check_locations
+
+        if team_sees is not None and team_sees not in TEAM_SEES:
+            raise InvalidInput(f"the team sees {team_sees!r}? one of {', '.join(TEAM_SEES)}")
 
         checked = check_locations(locations=locations, password=password)
         with self._lock, self._shared():
             if any(job.state == "running" for job in self.recent()):
                 raise Conflict("a mail import is running; wait for it to end")
             job = MailJob(
-                id=secrets.token_hex(8), locations=list(checked.places), started_at=clock.now()
+                id=secrets.token_hex(8),
+                locations=list(checked.places),
+                started_at=clock.now(),
+                actor=actor,
+                team_sees=team_sees,
             )
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-KEPT]:
@@ -257,7 +277,14 @@ def _run(job: MailJob, db: Database, passwords: Mapping[str, str], jobs: MailJob
 
     state = "failed"
     try:
-        done = import_mail(db, locations=job.locations, progress=progress, passwords=passwords)
+        done = import_mail(
+            db,
+            locations=job.locations,
+            progress=progress,
+            passwords=passwords,
+            actor=job.actor,
+            team_sees=job.team_sees,
+        )
         job.summary = done.as_json(timed=False)
         job.read = done.summary.read
         state = "done"
@@ -284,6 +311,7 @@ def import_calendars(
     past_days: int | None = None,
     future_days: int | None = None,
     max_occurrences: int | None = None,
+    actor: Actor = SOLO,
 ) -> dict[str, Any]:
     """Import .ics files of this computer; the summary `kithkin import calendar --json` prints.
     The window given is for this import (else the setting's)."""
@@ -296,6 +324,7 @@ def import_calendars(
         past_days=past_days,
         future_days=future_days,
         max_occurrences=max_occurrences,
+        actor=actor,
     ).as_json()
 
 
@@ -312,6 +341,11 @@ class MailImportIn(BaseModel):
     locations: list[str] = Field(min_length=1, description="Paths on this computer, IMAP URLs")
     password: str | None = Field(
         None, description="IMAP password, when KITHKIN_IMAP_PASSWORD and the keyring have none"
+    )
+    team_sees: Literal["metadata", "subjects", "everything"] | None = Field(
+        None,
+        description="Team database: what the other members see of this mail (null: as it "
+        "was; metadata for a new mailbox)",
     )
 
 
@@ -336,7 +370,9 @@ class CalendarImportIn(BaseModel):
     responses={409: {"model": ErrorOut, "description": "A mail import is running"}},
 )
 def start_mail_import(request: Request, body: MailImportIn) -> MailJobView:
-    job = jobs_of(request).start(database(request), body.locations, body.password)
+    job = jobs_of(request).start(
+        database(request), body.locations, body.password, guard.actor(request), body.team_sees
+    )
     return job.view()
 
 
@@ -364,6 +400,7 @@ def calendar_import(request: Request, body: CalendarImportIn) -> dict[str, Any]:
         past_days=body.past_days,
         future_days=body.future_days,
         max_occurrences=body.max_occurrences,
+        actor=guard.actor(request),
     )
 
 
@@ -379,6 +416,7 @@ def _page(
     rest (an error, a calendar summary, what was typed into the forms)."""
     others = [j for j in jobs_of(request).recent() if job is None or j.id != job.id][:5]
     values: dict[str, Any] = {"calendar": None, "error": None, "locations": "", "paths": ""}
+    values["team"] = is_team(database(request))
     values.update({"zone": "", **context, "job": job, "jobs": others})
     return render(request, "import_mail.html", values, status=status)
 
@@ -399,7 +437,10 @@ def start_from_form(request: Request, form: Posted) -> HTMLResponse | RedirectRe
     locations = form.text("locations").splitlines()
     try:
         password = form.values().get("password") or None  # as typed: not stripped
-        job = jobs_of(request).start(database(request), locations, password)
+        sees = form.text("team_sees") or None
+        job = jobs_of(request).start(
+            database(request), locations, password, guard.actor(request), sees
+        )
     except KithkinError as exc:
         typed = without_passwords(form.text("locations"))
         return _page(request, error=str(exc), locations=typed, status=exc.http_status)
@@ -411,7 +452,9 @@ async def calendar_from_form(request: Request, form: Posted) -> HTMLResponse:
     paths = form.text("paths").splitlines()
     zone = form.text("zone")
     try:
-        summary = await run_in_threadpool(import_calendars, database(request), paths, zone)
+        summary = await run_in_threadpool(
+            import_calendars, database(request), paths, zone, actor=guard.actor(request)
+        )
     except KithkinError as exc:
         return _page(
             request, error=str(exc), paths=form.text("paths"), zone=zone, status=exc.http_status

@@ -76,7 +76,9 @@ def people_page(
         "people.html",
         {
             "photo_ids": photo_ids(request, shown),
-            "strengths": relationships.strengths(database(request), people=shown),
+            "strengths": relationships.strengths(
+                database(request), people=shown, actor=guard.actor(request)
+            ),
             "q": q,
             "tag": tag,
             "tags": found.tags,

@@ -34,10 +34,14 @@ def stats(request: Request) -> StatsOut:
 
 @api.get("/me")
 def get_me(request: Request) -> MeOut:
-    return MeOut.model_validate(asdict(myself.get_me(database(request))))
+    return MeOut.model_validate(
+        asdict(myself.get_me(database(request), actor=guard.actor(request)))
+    )
 
 
 @api.put("/me")
 def set_me(request: Request, body: MeIn) -> MeOut:
-    me = myself.set_me(database(request), name=body.name, addresses=body.addresses)
+    me = myself.set_me(
+        database(request), name=body.name, addresses=body.addresses, actor=guard.actor(request)
+    )
     return MeOut.model_validate(asdict(me))

@@ -22,6 +22,7 @@ from kithkin.services import calendar
 from kithkin.services import me as myself
 from kithkin.services import settings as service
 from kithkin.web import circle as circle_page
+from kithkin.web.guard import actor
 from kithkin.web.render import Form, checked_form, database, read_flash, redirect, render
 from kithkin.web.schemas import API_RESPONSES, MeOut
 from kithkin.web.today import In
@@ -97,7 +98,7 @@ class CalendarWindowIn(In):
 
 
 def settings_out(request: Request) -> SettingsOut:
-    found = service.read(database(request))
+    found = service.read(database(request), actor=actor(request))
     server = found.smtp.server
     return SettingsOut(
         me=MeOut.model_validate(asdict(found.me)),
@@ -172,7 +173,7 @@ def settings_page_of(
     flash = read_flash(request)
     saved = request.query_params.get("saved")
     context: dict[str, Any] = {
-        "s": service.read(database(request)),
+        "s": service.read(database(request), actor=actor(request)),
         "security_choices": SECURITY,
         "error_in": section if error else None,
         "error": error,
@@ -204,7 +205,7 @@ def save(request: Request, section: str, form: Form, action: Callable[[], str]) 
 @pages.post("/settings/me")
 def save_name(request: Request, form: Posted) -> Response:
     def action() -> str:
-        me = myself.set_name(database(request), name=form.optional("name"))
+        me = myself.set_name(database(request), actor=actor(request), name=form.optional("name"))
         return f"Saved: you are {me.name}." if me.name else "Saved: no name."
 
     return save(request, "me", form, action)
@@ -213,7 +214,9 @@ def save_name(request: Request, form: Posted) -> Response:
 @pages.post("/settings/me/addresses")
 def add_address(request: Request, form: Posted) -> Response:
     def action() -> str:
-        me = myself.add_address(database(request), address=form.text("address"))
+        me = myself.add_address(
+            database(request), actor=actor(request), address=form.text("address")
+        )
         return f"Added {me.addresses[-1]}: mail from it is mail you sent."
 
     return save(request, "me", form, action)
@@ -223,7 +226,7 @@ def add_address(request: Request, form: Posted) -> Response:
 def remove_address(request: Request, form: Posted) -> Response:
     def action() -> str:
         address = form.text("address")
-        myself.remove_address(database(request), address=address)
+        myself.remove_address(database(request), actor=actor(request), address=address)
         return f"Removed {address}."
 
     return save(request, "me", form, action)

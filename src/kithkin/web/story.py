@@ -125,6 +125,7 @@ def log_interaction_form(request: Request, person_id: Id, form: Posted) -> Redir
             direction=form.text("direction") or "both",
             subject=form.optional("subject"),
             summary=form.optional("summary"),
+            actor=guard.actor(request),
         )
         return f"Logged the {kind}."
 
@@ -209,5 +210,6 @@ def log_interaction(request: Request, body: InteractionIn) -> CreatedOut:
         direction=body.direction,
         subject=body.subject,
         summary=body.summary,
+        actor=guard.actor(request),
     )
     return CreatedOut(id=logged.id, created=logged.created)

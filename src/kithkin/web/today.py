@@ -145,10 +145,10 @@ def mute(request: Request, form: Posted) -> RedirectResponse:
     db, key = database(request), form.text("key")
     try:
         if form.text("do") == "dismiss":
-            item = service.dismiss(db, key=key)
+            item = service.dismiss(db, key=key, actor=guard.actor(request))
         else:
             days = form.text("days") or str(service.SNOOZE_DAYS)
-            item = service.snooze(db, key=key, days=days)
+            item = service.snooze(db, key=key, days=days, actor=guard.actor(request))
     except KithkinError as exc:
         return redirect("/", str(exc), kind="error")
     who = ", ".join(name for _, name in item.people)
@@ -161,14 +161,16 @@ def mute(request: Request, form: Posted) -> RedirectResponse:
 
 @api.post("/today/snooze", summary="Put an agenda item away for some days")
 def snooze(request: Request, body: MuteIn) -> MuteOut:
-    item = service.snooze(database(request), key=body.key, days=body.days)
+    item = service.snooze(
+        database(request), key=body.key, days=body.days, actor=guard.actor(request)
+    )
     message = f"snoozed for {count_of(body.days, 'day')}, or until its reason changes"
     return MuteOut(key=item.key, action="snooze", message=message)
 
 
 @api.post("/today/dismiss", summary="Dismiss an agenda item until its reason changes")
 def dismiss(request: Request, body: DismissIn) -> MuteOut:
-    item = service.dismiss(database(request), key=body.key)
+    item = service.dismiss(database(request), key=body.key, actor=guard.actor(request))
     return MuteOut(key=item.key, action="dismiss", message="dismissed until its reason changes")
 
 
@@ -180,6 +182,7 @@ def log_touch(request: Request, form: Posted) -> RedirectResponse:
             person=form.text("person_id"),
             kind=form.text("kind"),
             subject=form.optional("subject"),
+            actor=guard.actor(request),
         )
         return f"Logged a {done.kind} with {done.display_name}: their cadence starts again."
 
@@ -188,5 +191,5 @@ def log_touch(request: Request, form: Posted) -> RedirectResponse:
 
 @api.get("/fading", summary="Conversations that are fading, and why")
 def get_fading(request: Request) -> list[ItemOut]:
-    items = service.fading(database(request))
+    items = service.fading(database(request), actor=guard.actor(request))
     return [ItemOut.model_validate(service.item_json(i)) for i in items]

@@ -128,6 +128,7 @@ class MailRun:
     summary: MailSummary
     lists: set[str] = field(default_factory=set)  # list posting addresses met so far
     lists_loaded: bool = False
+    member_id: int | None = None  # whose mail it is in team mode (None: the one user's)
 
 
 @dataclass
@@ -194,7 +195,7 @@ def store_batch(
     interactions += [
         i for stored_reply, c in replies if (i := _reply(stored_reply, c, run)) is not None
     ]
-    ids = add_interactions(conn, interactions, source="mail")
+    ids = add_interactions(conn, interactions, source="mail", member_id=run.member_id)
     summary.interactions += len(ids)
     now = clock.now()
     rows = []

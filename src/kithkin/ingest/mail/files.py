@@ -121,7 +121,7 @@ def import_path(
         mboxes[path] = source
     if source is None:
         with db.write() as conn:
-            source = store_mail.open_source(conn, path, kind)
+            source = store_mail.open_source(conn, path, kind, member_id=run.member_id)
     with db.read() as lookup:
         known = partial(_known_files, lookup, source.id) if recorded else nothing_known
         state = _PathRun(source, FolderPlan(known=known, mboxes=mboxes), mark=mark)
@@ -168,7 +168,9 @@ def _store(conn: Connection, chunk: list[Item], run: MailRun, state: _PathRun) -
     for item in chunk:  # nested mbox files are sources of their own
         name = item.source_file
         if isinstance(item, Prepared) and name in starts and name not in state.mbox_ids:
-            state.mbox_ids[name] = store_mail.open_source(conn, name, "mbox").id
+            state.mbox_ids[name] = store_mail.open_source(
+                conn, name, "mbox", member_id=run.member_id
+            ).id
     store_batch(conn, chunk, run, state.source.id, state.mbox_ids)
     ends: dict[str, tuple[int, int]] = {}
     files: list[tuple[str, str, int, str | None, int | None]] = []
@@ -265,7 +267,7 @@ def _finish(db: Database, path: str, run: MailRun, state: _PathRun) -> None:
         for name, start in stale:
             source_id = state.mbox_ids.get(name)
             if source_id is None:
-                source_id = store_mail.open_source(conn, name, "mbox").id
+                source_id = store_mail.open_source(conn, name, "mbox", member_id=run.member_id).id
             store_mail.save_progress(
                 conn, source_id, done=True, size=start.size, mtime_ns=start.mtime_ns
             )

@@ -43,7 +43,9 @@ def import_imap(
         for chunk in chunks(stream, batch_size):
             with db.write() as conn:  # one batch per network round trip: no warm cache needed
                 if source_id is None:
-                    source_id = store_mail.open_source(conn, key, "imap").id
+                    source_id = store_mail.open_source(
+                        conn, key, "imap", member_id=run.member_id
+                    ).id
                 store_batch(conn, chunk, run, source_id, {})
                 uids = [_uid(i) for i in chunk if isinstance(i, Prepared)]
                 values: dict[str, Any] = {"messages": len(uids)}
@@ -64,7 +66,7 @@ def import_imap(
     if known is None or not known.done or known.uidvalidity != state.uidvalidity:
         with db.write() as conn:
             if source_id is None:
-                source_id = store_mail.open_source(conn, key, "imap").id
+                source_id = store_mail.open_source(conn, key, "imap", member_id=run.member_id).id
             store_mail.save_progress(
                 conn, source_id, done=True, uidvalidity=state.uidvalidity, last_uid=state.last_uid
             )

@@ -43,16 +43,21 @@ def import_mail(
     progress: Progress | None = None,
     password: Callable[[str], str] | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    member_id: int | None = None,
 ) -> MailSummary:
     """Import every location in turn; returns what was done. `workers`: parsing processes
     (0: parse in this process; None: `files.WORKERS` for large mailboxes, none for small ones,
     where starting a process costs more than it saves); `password(url)` gives an IMAP
-    password."""
+    password. `member_id`: the member of a team whose mail it is (their addresses tell
+    mail they sent; their interactions, their mailboxes); None: the one user of a personal
+    database."""
     summary = MailSummary(label=_describe(locations))
     with db.read() as conn:
-        me = frozenset(settings.get_me(conn).addresses)
+        me = frozenset(settings.get_me(conn, member_id).addresses)
     summary.me_known = bool(me)
-    run = MailRun(me=me, book=AddressBook(), threads=Threader(), summary=summary)
+    run = MailRun(
+        me=me, book=AddressBook(), threads=Threader(), summary=summary, member_id=member_id
+    )
     with fewer_collections():
         for location in locations:
             if is_imap(location):
