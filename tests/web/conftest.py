@@ -50,3 +50,39 @@ def add_person(client: TestClient, **fields: Any) -> int:
 
 
 JSON = {"Content-Type": "application/json"}
+
+
+class SignedInAs:
+    """The app, where a request with `X-Test-User: NAME` is sent as that member would send it:
+    with `Authorization: Bearer TOKEN`, a real API token of theirs (made on first use), so
+    the app's own guard finds the member (team mode's login, not a stand-in)."""
+
+    def __init__(self, app: Any, db_url: str) -> None:
+        self.app, self.db_url = app, db_url
+        self.tokens: dict[str, str] = {}
+
+    def token(self, name: str) -> str:
+        from kithkin.services import accounts, team
+        from kithkin.store import Database
+        from kithkin.store import team as team_store
+
+        if name not in self.tokens:
+            db = Database(self.db_url)
+            try:
+                with db.read() as conn:
+                    member = team_store.by_username(conn, name)
+                made = accounts.add_token(db, actor=team.as_actor(member), label="test")
+            finally:
+                db.dispose()
+            self.tokens[name] = made.token
+            self.app.state.team.began()  # members were added behind the app's back
+        return self.tokens[name]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = [(k, v) for k, v in scope["headers"] if k != b"x-test-user"]
+            user = dict(scope["headers"]).get(b"x-test-user", b"").decode()
+            if user:
+                headers.append((b"authorization", f"Bearer {self.token(user)}".encode()))
+            scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)

@@ -1,37 +1,23 @@
 """Team mode in the web UI and the API: each member's own "me" and circle, and team intro
-paths marked as such. The member a request acts as is `request.state.actor` (set by the
-login of team accounts); here a small middleware sets it from a test header in its place."""
+paths marked as such. Each member signs in with a real API token of
+theirs (`SignedInAs`), so the app's own guard decides who acts."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from fastapi import Request
 from fastapi.testclient import TestClient
-from starlette.responses import Response
 
-from kithkin.services.team import actor_for
 from kithkin.store import Database
 from kithkin.web.app import create_app
 from tests.graph.test_team_intro_paths import _team
-from tests.web.conftest import BASE_URL, post_form
+from tests.web.conftest import BASE_URL, SignedInAs, post_form
 
 
 @pytest.fixture
 def team_client(db: Database, db_url: str) -> Iterator[TestClient]:
-    app = create_app(db_url)
-
-    @app.middleware("http")
-    async def as_member(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        user = request.headers.get("x-test-user")
-        if user:
-            request.state.actor = actor_for(db, user)
-        return await call_next(request)
-
-    with TestClient(app, base_url=BASE_URL) as test_client:
+    with TestClient(SignedInAs(create_app(db_url), db_url), base_url=BASE_URL) as test_client:
         yield test_client
 
 

@@ -3,9 +3,9 @@ the app's routers) is walked with the real ids of the first member's private row
 them appears; a viewer's writes are refused; the person page shows a "private" badge and the
 "shared with the team" checkbox in team mode only.
 
-Until accounts (login sessions, API tokens) land, the acting member is set the way the app's
-guard will set it, `request.state.actor`, by a test-only ASGI wrapper reading the
-`X-Test-User` header (the integrator switches this to real tokens)."""
+Each member signs in with a real API token of theirs (`SignedInAs`: a request naming
+`X-Test-User` is sent with that member's `Authorization: Bearer` token), so the app's own
+guard decides who acts."""
 
 from __future__ import annotations
 
@@ -27,26 +27,12 @@ from kithkin.store import team as team_store
 from kithkin.store.schema import note, story_fact
 from kithkin.store.schema_service import ledger_entry, need
 from kithkin.web import app as web_app
-from tests.web.conftest import BASE_URL, JSON, token_of
+from tests.web.conftest import BASE_URL, JSON, SignedInAs, token_of
 
 WALKER = "ben"  # the second member, who walks the API
 SECRET = "zq-secret"  # in every private row of ada: no response to ben may hold it
+OWNERS_ONLY = frozenset({"/users"})  # pages only an owner may open
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")
-
-
-class ActingAs:
-    """The app, with `request.state.actor` set from the `X-Test-User` header (test only)."""
-
-    def __init__(self, app: Any, actors: dict[str, Actor]) -> None:
-        self.app, self.actors = app, actors
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            headers = dict(scope["headers"])
-            user = headers.get(b"x-test-user", b"").decode()
-            if user in self.actors:
-                scope.setdefault("state", {})["actor"] = self.actors[user]
-        await self.app(scope, receive, send)
 
 
 @pytest.fixture
@@ -59,7 +45,7 @@ def crew(db_url: str) -> Iterator[tuple[TestClient, dict[str, Any]]]:
         }
     db.dispose()
     app = web_app.create_app(db_url)
-    with TestClient(ActingAs(app, actors), base_url=BASE_URL) as client:
+    with TestClient(SignedInAs(app, db_url), base_url=BASE_URL) as client:
         yield client, {"actors": actors, "db_url": db_url}
 
 
@@ -281,8 +267,9 @@ def test_every_api_route_hides_ada_private_rows_from_ben(
         assert SECRET in seen.text
 
 
-def _rows(db_url: str) -> dict[str, Any]:
-    """Every row of the database (a backup), but the settings (caches a read may refresh)."""
+def _rows(db_url: str, walker: int | None = None) -> dict[str, Any]:
+    """Every row of the database (a backup), but the settings (caches a read may refresh) and
+    the walker's own account (a viewer may make themselves a token, end their sessions)."""
     db = Database(db_url)
     try:
         out = StringIO()
@@ -290,6 +277,10 @@ def _rows(db_url: str) -> dict[str, Any]:
     finally:
         db.dispose()
     tables = json.loads(out.getvalue())["tables"]
+    mine = ("api_token", "web_session")  # the walker's own: they may make a token, log out
+    for name in mine:
+        at = tables[name]["columns"].index("member_id")
+        tables[name]["rows"] = [r for r in tables[name]["rows"] if r[at] != walker]
     return {name: rows for name, rows in tables.items() if name != "setting"}
 
 
@@ -297,8 +288,9 @@ def test_a_viewer_cannot_write(crew: tuple[TestClient, dict[str, Any]]) -> None:
     client, info = crew
     ids = _ada_private_rows(client)
     bodies = _bodies(ids)
-    spec = client.get("/openapi.json").json()
-    before = _rows(info["db_url"])
+    spec = client.get("/openapi.json", headers=_as("vic")).json()
+    vic = info["actors"]["vic"].member_id
+    before = _rows(info["db_url"], vic)
     walked = 0
     for method, path in _api_routes():
         if method == "GET" or (method, path) in SKIPPED:
@@ -311,7 +303,7 @@ def test_a_viewer_cannot_write(crew: tuple[TestClient, dict[str, Any]]) -> None:
             assert response.status_code == 403, (method, path, response.text)
             assert "vic is a viewer" in response.json()["error"]
     assert walked > 50
-    assert _rows(info["db_url"]) == before  # every write of the viewer changed nothing
+    assert _rows(info["db_url"], vic) == before  # every write of the viewer changed nothing
     person = client.get(f"/api/people/{ids['person_id']}", headers=_as("vic")).json()
     assert [n["text"] for n in person["notes"]] == ["team knows this"]
 
@@ -352,6 +344,9 @@ def test_every_page_hides_ada_private_rows_from_ben(
         for who in ("ben", "vic"):  # an editor and a viewer: neither sees them, both may read
             params = _query(path, ids) or {"q": "hunting"}
             response = client.get(url, params=params, headers=_as(who))
+            if path in OWNERS_ONLY:  # managing users: an owner's page
+                assert response.status_code == 403, (url, who)
+                continue
             assert response.status_code < 500 and response.status_code != 403, (url, who)
             assert SECRET not in response.text, (url, response.text[:300])
     service = client.get("/service", headers=_as("ada")).text
