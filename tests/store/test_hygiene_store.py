@@ -221,6 +221,15 @@ def test_recording_twice_gives_one_row(me: Database) -> None:
     assert activities(me, "outbox.record") == 2
 
 
+def test_entries_are_read_many_at_once_as_one_by_one(me: Database) -> None:
+    first = record(me)
+    other = record(me, method="web", target="https://lists.example.org/options/dev")
+    with me.read() as conn:
+        found = hygiene.entries_of(conn, [other.id, first.id, other.id, first.id + 999])
+        assert found == {i: hygiene.entry_of(conn, i) for i in (first.id, other.id)}
+        assert hygiene.entries_of(conn, []) == {}
+
+
 def test_an_attempt_is_recorded_before_and_after(me: Database) -> None:
     entry = record(me)
     clock.freeze(datetime(2024, 5, 1, 12, tzinfo=UTC))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from kithkin import clock
-from kithkin.errors import InvalidInput
+from kithkin.errors import InvalidInput, NotFound
 from kithkin.model import Record, record
 from kithkin.practices import intros as practice
 from kithkin.services.common import PersonRef, person_id
@@ -94,9 +94,11 @@ def view_of(conn: Connection, found: Intro) -> IntroView:
     from kithkin.store import hygiene
 
     now = clock.now()
-    entries = {}
-    for entry_id in _entry_ids(found):
-        entries[entry_id] = hygiene.entry_of(conn, entry_id)
+    ids = _entry_ids(found)
+    stored = hygiene.entries_of(conn, ids)
+    if missing := [i for i in ids if i not in stored]:
+        raise NotFound(f"no outbox entry #{missing[0]}")
+    entries = {i: stored[i] for i in ids}
     parties = []
     for party in found.parties:
         state = party_state(party)

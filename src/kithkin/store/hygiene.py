@@ -574,6 +574,15 @@ def entry_of(conn: Connection, entry_id: int) -> OutboxEntry:
     return found
 
 
+def entries_of(conn: Connection, entry_ids: Sequence[int]) -> dict[int, OutboxEntry]:
+    """The outbox entries of these ids, in one query ({id: entry}; an unknown id is left
+    out)."""
+    if not entry_ids:
+        return {}
+    rows = conn.execute(select(outbox).where(outbox.c.id.in_(sorted(set(entry_ids)))))
+    return {int(row.id): _entry(row) for row in rows}
+
+
 def actions(
     conn: Connection,
     *,
