@@ -126,8 +126,8 @@ def share(
     from kithkin.store import privacy
     from kithkin.store import story as store
 
-    if kind not in privacy.OWNED:
-        raise InvalidInput(f"{kind!r}: share one of {', '.join(privacy.OWNED)}")
+    if kind not in privacy.KINDS:
+        raise InvalidInput(f"{kind!r}: share one of {', '.join(privacy.KINDS)}")
     doing = "sharing" if shared else "making private"
     with team.writing(db, actor, f"{doing} a {kind}") as conn:
         row = _changeable(conn, kind, row_id, actor)

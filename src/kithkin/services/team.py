@@ -32,11 +32,13 @@ def actor_for(db: Database, username: str | None) -> Actor:
     """The actor a CLI command or a logged-in request runs as: SOLO on a personal database;
     in team mode the member named (NotLoggedIn when none is named or there is no such one)."""
     from kithkin.errors import NotFound
-    from kithkin.store import team
+    from kithkin.store import privacy
 
     with db.read() as conn:
-        if team.count(conn) == 0:
+        if not privacy.has_members(conn):  # a personal database: no member table metadata
             return SOLO
+        from kithkin.store import team
+
         if not username:
             raise NotLoggedIn("this is a team database: say which user you are (--user)")
         try:

@@ -15,7 +15,6 @@ from kithkin.errors import Forbidden
 from kithkin.model import SOLO, Activity, Actor
 from kithkin.store.privacy import activity_visible
 from kithkin.store.schema import activity
-from kithkin.store.schema_team import member
 
 _AUTHOR: ContextVar[Actor] = ContextVar("kithkin_activity_author", default=SOLO)
 
@@ -107,6 +106,8 @@ def recent(
 
 
 def _with_author() -> Any:
+    from kithkin.store.schema_team import member  # built on first use (a read of people: not)
+
     return select(activity, member.c.username.label("author")).outerjoin(
         member, member.c.id == activity.c.member_id
     )

@@ -116,7 +116,7 @@ def _hidden_ids(conn: Connection, actor: Actor) -> dict[str, set[int]]:
     """Per owned table, the ids of the rows the actor may not see (none for the personal
     user)."""
     out: dict[str, set[int]] = {}
-    for table in privacy.OWNED.values():
+    for table in privacy.owned().values():
         if actor.member_id is None:
             out[table.name] = set()
         else:

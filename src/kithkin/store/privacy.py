@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, Table, or_, select, true, update
+from sqlalchemy import ColumnElement, Connection, Table, or_, select, text, true, update
 
 from kithkin.errors import NotFound
 from kithkin.model import SOLO, Actor
-from kithkin.store.schema import activity, note, story_fact
-from kithkin.store.schema_service import ledger_entry, need
+from kithkin.store.schema import activity
 
-OWNED: Final = {"note": note, "fact": story_fact, "need": need, "ledger": ledger_entry}
-"""The tables whose rows are private or shared, by the name the user calls their rows."""
+KINDS: Final = ("note", "fact", "need", "ledger")
 NAMES: Final = {"note": "note", "fact": "story fact", "need": "need", "ledger": "ledger entry"}
 _PRIVATE_ACTIONS: Final = ("note.", "story.", "need.", "ledger.")
+
+
+def has_members(conn: Connection) -> bool:
+    """Whether the database is a team's (has members), without building the member table's
+    metadata: a personal database's reads stay as light as before."""
+    return conn.execute(text("SELECT 1 FROM member LIMIT 1")).first() is not None
 
 
 def visible(table: Table, actor: Actor = SOLO) -> ColumnElement[bool]:
@@ -47,10 +51,19 @@ def activity_visible(actor: Actor = SOLO) -> ColumnElement[bool]:
     )
 
 
+def owned() -> dict[str, Table]:
+    """The tables whose rows are private or shared, by the name the user calls their rows
+    (the service tables are built on first use: a read of people needs none of them)."""
+    from kithkin.store.schema import note, story_fact
+    from kithkin.store.schema_service import ledger_entry, need
+
+    return {"note": note, "fact": story_fact, "need": need, "ledger": ledger_entry}
+
+
 def owned_row(conn: Connection, kind: str, row_id: int, actor: Actor = SOLO) -> Any:
     """One row of an owned table the actor may see; NotFound for none (or someone else's
     private one: the same answer, so its existence does not leak)."""
-    table = OWNED[kind]
+    table = owned()[kind]
     row = conn.execute(select(table).where(table.c.id == row_id, visible(table, actor))).first()
     if row is None:
         raise NotFound(f"no {NAMES[kind]} #{row_id}")
@@ -64,7 +77,7 @@ def may_change(row: Any, actor: Actor) -> bool:
 
 
 def set_shared(conn: Connection, kind: str, row_id: int, shared: bool) -> None:
-    table = OWNED[kind]
+    table = owned()[kind]
     conn.execute(update(table).where(table.c.id == row_id).values(shared=shared))
 
 
@@ -76,7 +89,7 @@ def adopt_personal_rows(conn: Connection, member_id: int) -> dict[str, int]:
 
     out: dict[str, int] = {}
     people: set[int] = set()
-    for kind, table in OWNED.items():
+    for kind, table in owned().items():
         people.update(
             conn.scalars(select(table.c.person_id).where(table.c.member_id.is_(None))).all()
         )

@@ -133,9 +133,9 @@ def remove_note(conn: Connection, person_id: int, note_id: int) -> None:
 def share(conn: Connection, kind: str, row_id: int, shared: bool) -> None:
     """Share a private row with the team (or make it private again), and keep the search index
     in step (only what everyone may see is indexed for all)."""
-    from kithkin.store.privacy import OWNED, set_shared
+    from kithkin.store.privacy import owned, set_shared
 
-    table = OWNED[kind]
+    table = owned()[kind]
     found = conn.execute(select(table).where(table.c.id == row_id)).first()
     if found is None:
         raise NotFound(f"no {kind} #{row_id}")
