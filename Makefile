@@ -44,7 +44,7 @@ pytest: setup test-deps  ## the whole suite on both engines at once, each run's 
 	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest-sqlite pytest-postgresql
 
 pytest-sqlite: setup  ## the whole suite on SQLite (PostgreSQL-only tests deselected)
-	@echo "== the suite on SQLite"; $(UV) run pytest -q -p no:cacheprovider
+	@echo "== the suite on SQLite"; KITHKIN_TEST_ENGINE=sqlite $(UV) run pytest -q -p no:cacheprovider
 
 pytest-postgresql: setup  ## the whole suite on a throwaway PostgreSQL cluster (SQLite-only deselected)
 	@echo "== the suite on PostgreSQL"; KITHKIN_TEST_ENGINE=postgresql $(UV) run pytest -q -p no:cacheprovider

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from kithkin.cli import people as people_cli
 from kithkin.cli.main import cli, main
+from tests.conftest import engine
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SKIP = re.compile(r"<!-- readme-test: skip \((?P<why>[^)]+)\) -->")
@@ -60,15 +61,24 @@ def test_the_readme_has_examples_and_few_skipped_blocks() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("readme") / "demo.db"
-    result = CliRunner().invoke(cli, ["--db", str(path), "demo", "--no-serve"])
+def demo_db(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """The demo, on this run's engine: a SQLite file, or a fresh PostgreSQL database."""
+    cluster = request.getfixturevalue("pg_cluster") if engine() == "postgresql" else None
+    if cluster is not None:
+        where = cluster.new_database()
+    else:
+        where = str(tmp_path_factory.mktemp("readme") / "demo.db")
+    result = CliRunner().invoke(cli, ["--db", where, "demo", "--no-serve"])
     assert result.exit_code == 0, result.output
-    return path
+    yield where
+    if cluster is not None:
+        cluster.drop(where)
 
 
 def test_every_example_runs_against_the_demo(
-    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # `export contacts --vcard everyone.vcf` writes here
     monkeypatch.delenv("KITHKIN_DEBUG", raising=False)
@@ -78,7 +88,7 @@ def test_every_example_runs_against_the_demo(
         runner = CliRunner()
         with runner.isolation(input="y\n") as (out, err, _):
             try:
-                main(["--db", str(demo_db), *args])
+                main(["--db", demo_db, *args])
                 code = 0
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -223,20 +223,30 @@ def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: 
     """Build a fictional demo network in its own database and open the web UI on it.
 
     The demo database is rebuilt each time (default: demo.db in your user data folder; a
-    `--db` given before `demo` is used instead — and replaced)."""
+    `--db` path given before `demo` is used instead — and replaced). A PostgreSQL `--db` URL
+    is filled with the demo when it holds no one yet, never replaced."""
     from kithkin.config import demo_db_path
     from kithkin.services import demo
 
     parent = ctx.find_root().params.get("db")
-    path = Path(parent) if parent and "://" not in parent else demo_db_path()
-    if parent and "://" in parent:
-        raise click.UsageError("demo writes a SQLite file; give --db a path, not a URL")
-    built = demo.build(path=path, seed=seed)
+    if parent and "://" in parent and not parent.startswith("sqlite:"):
+        built = demo.build_at(parent, seed=seed)  # a server's database: filled, when empty
+        scheme, _, rest = parent.partition("://")
+        user, at, host = rest.rpartition("@")
+        if ":" in user:  # never print a password
+            user = user.split(":", 1)[0] + ":***"
+        shown = f"{scheme}://{user}{at}{host}"
+    else:
+        if parent and parent.startswith("sqlite:"):
+            parent = parent.split(":///", 1)[-1]
+        path = Path(parent) if parent else demo_db_path()
+        built = demo.build(path=path, seed=seed)
+        shown = str(path)
     url, summary = built.url, built.summary
     if as_json:
-        emit_json({"database": str(path), **vars(summary)})
+        emit_json({"database": shown, **vars(summary)})
     else:
-        click.echo(f"demo network in {path}")
+        click.echo(f"demo network in {shown}")
         click.echo(f"  me               {summary.me}")
         click.echo(f"  people           {summary.people} at {summary.organisations} organisations")
         click.echo(f"  circle           {summary.circle} people tagged 'circle'")
@@ -252,7 +262,7 @@ def demo_cmd(ctx: click.Context, seed: int, no_serve: bool, port: int, as_json: 
         )
         click.echo(f"  notes            {summary.notes}")
         click.echo(f"  inbox            {summary.mail_messages} messages: lists, newsletters, spam")
-        click.echo(f"try: kithkin --db {path} people --tag circle")
+        click.echo(f"try: kithkin --db {shown} people --tag circle")
     if not no_serve:
         from kithkin.services.access import LOOPBACK_NAMES, Access
 

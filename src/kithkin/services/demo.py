@@ -34,3 +34,27 @@ def build(*, path: Path, seed: int = 7) -> DemoBuilt:
     finally:
         db.dispose()
     return DemoBuilt(path=path, url=url, summary=summary)
+
+
+def build_at(url: str, *, seed: int = 7) -> DemoBuilt:
+    """The demo network of `seed` in the database at `url` (PostgreSQL), which must hold no
+    one yet: a server's database is never replaced, only filled when empty."""
+    from kithkin.demo import build_demo
+    from kithkin.errors import Conflict
+    from kithkin.model import count_of
+    from kithkin.store import Database, people
+
+    db = Database(url)
+    try:
+        with db.read() as conn:
+            held = people.count_people(conn)
+        if held:
+            raise Conflict(
+                f"the database at --db holds {count_of(held, 'person', 'people')} already: the "
+                "demo builds only into "
+                "an empty database (create one, e.g. createdb kithkin_demo)"
+            )
+        summary = build_demo(db, seed=seed)
+    finally:
+        db.dispose()
+    return DemoBuilt(path=Path(db.engine.url.database or "demo"), url=url, summary=summary)
