@@ -38,19 +38,22 @@ def test_a_page_is_kept_until_the_database_changes(
 ) -> None:
     clock.freeze(NOW)
     pid = add_person(client, display_name="Dana Whitfield")
+    client.get(f"/people/{pid}")  # PostgreSQL: a fresh database's first reads may write once
     first = client.get(f"/people/{pid}")
     assert first.status_code == 200 and "Dana Whitfield" in first.text
+    read = len(counted)
     again = client.get(f"/people/{pid}")
-    assert again.text == first.text and len(counted) == 1  # kept: not read again
+    assert again.text == first.text and len(counted) == read  # kept: not read again
     other = Database(db_url)  # another process writes
     try:
         people.edit_person(other, person=pid, changes={"display_name": "Dana W. Whitfield"})
     finally:
         other.dispose()
-    assert "Dana W. Whitfield" in client.get(f"/people/{pid}").text and len(counted) == 2
+    assert "Dana W. Whitfield" in client.get(f"/people/{pid}").text
+    assert len(counted) == read + 1
     clock.freeze(NOW + timedelta(minutes=1))  # the minute turns: read again
     client.get(f"/people/{pid}")
-    assert len(counted) == 3
+    assert len(counted) == read + 2
 
 
 def test_each_browser_gets_its_own_csrf_token(client: TestClient, db_url: str) -> None:
