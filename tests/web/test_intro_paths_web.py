@@ -15,17 +15,17 @@ from tests.graph.test_knows_mail import scenario
 from tests.ingest.mailbox import BASE, write_mbox
 
 
-def imported(db_path: Path, tmp_path: Path) -> None:
+def imported(db_url: str, tmp_path: Path) -> None:
     clock.freeze(BASE + timedelta(days=10))
-    db = Database(f"sqlite:///{db_path}")
+    db = Database(db_url)
     mail.import_mail(as_me(db), locations=[str(write_mbox(tmp_path / "in.mbox", scenario()))])
     db.dispose()
 
 
 def test_the_page_searches_and_shows_each_leg(
-    db_path: Path, tmp_path: Path, client: TestClient
+    db_url: str, tmp_path: Path, client: TestClient
 ) -> None:
-    imported(db_path, tmp_path)
+    imported(db_url, tmp_path)
     empty = client.get("/intros/paths")
     assert empty.status_code == 200 and 'name="to"' in empty.text
     page = client.get("/intros/paths", params={"to": "Dana"})
@@ -43,9 +43,9 @@ def test_the_page_searches_and_shows_each_leg(
 
 
 def test_the_person_page_asks_who_can_introduce_me(
-    db_path: Path, tmp_path: Path, client: TestClient
+    db_url: str, tmp_path: Path, client: TestClient
 ) -> None:
-    imported(db_path, tmp_path)
+    imported(db_url, tmp_path)
     dana = client.get("/api/people", params={"q": "Dana"}).json()[0]["id"]
     page = client.get(f"/people/{dana}").text
     assert 'action="/intros/paths"' in page and f'value="#{dana}"' in page
@@ -53,8 +53,8 @@ def test_the_person_page_asks_who_can_introduce_me(
     assert "Bob and Dana" in client.get("/intros/paths", params={"to": f"#{dana}"}).text
 
 
-def test_the_api(db_path: Path, tmp_path: Path, client: TestClient) -> None:
-    imported(db_path, tmp_path)
+def test_the_api(db_url: str, tmp_path: Path, client: TestClient) -> None:
+    imported(db_url, tmp_path)
     found = client.get("/api/intros/paths", params={"to": "dana@zeta.example"})
     assert found.status_code == 200, found.text
     data = found.json()
