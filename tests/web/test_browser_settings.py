@@ -81,8 +81,9 @@ def test_first_run_at_both_widths_then_the_demo(chromium: Path, live_url: str) -
             expect(page.locator("h1")).to_have_text("Welcome to kithkin")
             no_sideways_scroll(page, f"the first run at {width} px")
             page.screenshot(path=str(ARTIFACTS / f"first-run-{width}.png"), full_page=True)
-        page.get_by_role("button", name="Open the demo").click()
-        expect(page.locator(".flash")).to_contain_text("The demo network is open", timeout=60_000)
+        # building the demo takes a while (half a minute on PostgreSQL on a busy machine)
+        page.get_by_role("button", name="Open the demo").click(timeout=180_000)
+        expect(page.locator(".flash")).to_contain_text("The demo network is open", timeout=180_000)
         expect(page.locator("h1")).to_contain_text("Today")
         assert not problems
 
