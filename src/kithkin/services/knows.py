@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from kithkin.model import TeamMember
+    from kithkin.practices.knows import Leg
     from kithkin.store import Database
     from kithkin.store.knows import Mine, Tie, Toward
 
@@ -240,17 +241,9 @@ def intro_paths(db: Database, *, to: str, limit: int = 20, actor: Actor = SOLO) 
             whom = target_people.get(r.target) or _hash_id(r.target)
             if whom == r.person_id:
                 continue
-            score = tie_score(r.tie, now)
-            if score <= 0:
+            second = _tie_leg(r.tie, whom, r.target, names, now)
+            if second is None:
                 continue
-            second = practice.Leg(
-                person_id=whom,
-                name=names.get(whom, r.target) if whom is not None else r.target,
-                score=round(score, 1),
-                tier=_tier(score),
-                last_at=r.tie.last_at,
-                evidence=said(r.tie),
-            )
             key = (r.person_id, f"#{whom}" if whom is not None else r.target)
             found = practice.path([first, second], now)
             if key not in paths or paths[key].score < found.score:
@@ -313,17 +306,9 @@ def _through_teammates(
             whom = target_people.get(r.target) or _hash_id(r.target)
             if whom == bridge or r.person_id in targets:
                 continue
-            score = tie_score(r.tie, now)
-            if score <= 0:
+            last = _tie_leg(r.tie, whom, r.target, names, now)
+            if last is None:
                 continue
-            last = practice.Leg(
-                person_id=whom,
-                name=names.get(whom, r.target) if whom is not None else r.target,
-                score=round(score, 1),
-                tier=_tier(score),
-                last_at=r.tie.last_at,
-                evidence=said(r.tie),
-            )
             target_key = f"#{whom}" if whom is not None else r.target
             if r.person_id == bridge:  # the graph saw the teammate with the target
                 keep((mate.id, target_key), [first, last])
@@ -436,6 +421,26 @@ def said(tie: Tie) -> str:
         text += f"; you said so ({tie.stated})"
     more = tie.evidence - 1
     return text + (f", and {more} more" if more > 0 else "")
+
+
+def _tie_leg(
+    tie: Tie, whom: int | None, target: str, names: dict[int, str], now: datetime
+) -> Leg | None:
+    """The leg a tie of the graph makes to `whom` (the address `target` when no person is
+    known), or None when the tie has faded to nothing."""
+    from kithkin.practices import knows as practice
+
+    score = tie_score(tie, now)
+    if score <= 0:
+        return None
+    return practice.Leg(
+        person_id=whom,
+        name=names.get(whom, target) if whom is not None else target,
+        score=round(score, 1),
+        tier=_tier(score),
+        last_at=tie.last_at,
+        evidence=said(tie),
+    )
 
 
 def tie_score(tie: Tie, now: datetime) -> float:
