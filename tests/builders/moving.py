@@ -62,15 +62,32 @@ def personal(path: Path, *, name: str = "Robin Vale", shared: str | None = None)
     return url
 
 
-def rows(url: str, *, leave: tuple[str, ...] = ("member",)) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in id order (the tables in `leave` left out)."""
+def rows(
+    url: str, *, leave: tuple[str, ...] = ("member",), owner: int | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in id order (the tables in `leave` left out); with `owner`,
+    a `member_id` that is that member reads as the personal database's own (None, or 0 in
+    the tables keyed by member), so a moved-in copy compares with its source."""
     db = Database(url, migrate=False)
     try:
         with db.read() as conn:
             return {
-                t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key))]
+                t.name: [
+                    _as_personal(t, r, owner)
+                    for r in conn.execute(select(t).order_by(*t.primary_key))
+                ]
                 for t in backup.backup_tables()
                 if t.name not in leave
             }
     finally:
         db.dispose()
+
+
+def _as_personal(table: Any, row: Any, owner: int | None) -> tuple[Any, ...]:
+    if owner is None or "member_id" not in table.c:
+        return tuple(row)
+    solo = 0 if table.c.member_id.primary_key else None
+    return tuple(
+        solo if (c.name == "member_id" and value == owner) else value
+        for c, value in zip(table.c, row, strict=True)
+    )

@@ -41,7 +41,7 @@ def test_the_demo_moves_into_a_new_postgresql_database(tmp_path: Path, empty_pg:
     assert report.into_empty and report.differing == 0
     assert report.copied == report.rows == sum(len(v) for v in before.values())
     assert report.member.role == "owner"
-    moved = rows(empty_pg)
+    moved = rows(empty_pg, owner=report.member.id)
     assert moved == {k: v for k, v in before.items() if k != "member"}
     # the id sequences are past the moved ids: the team adds people as usual
     db = Database(empty_pg)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Column, ForeignKey, Integer, Table, Text, func, insert, select, text
 
 from kithkin.errors import MoveRefused
-from kithkin.services import knows, moving
+from kithkin.services import knows, moving, today
 from kithkin.store import Database, agenda, team
 from kithkin.store.schema import (
     contact_point,
@@ -41,6 +41,11 @@ def _target(tmp_path: Path, name: str = "team.db") -> str:
 
 def test_into_an_empty_file_every_row_is_the_same(tmp_path: Path) -> None:
     source = demo_copy(tmp_path)
+    opened = Database(source)
+    try:
+        today.agenda(opened)  # the one user's strengths computed (member 0's rows)
+    finally:
+        opened.dispose()
     before = rows(source, leave=())
     report = moving.move_to(source=source, target=_target(tmp_path))
     assert report.into_empty and report.new_member and not report.dry_run
@@ -48,10 +53,16 @@ def test_into_an_empty_file_every_row_is_the_same(tmp_path: Path) -> None:
     assert report.differing == 0 and report.merged == 0 and report.skipped == 0
     assert report.copied == report.rows == sum(len(v) for v in before.values())
     # an empty target keeps every id: it holds the source's rows exactly, and one member
-    assert rows(f"sqlite:///{tmp_path / 'team.db'}") == {
+    assert rows(f"sqlite:///{tmp_path / 'team.db'}", owner=report.member.id) == {
         k: v for k, v in before.items() if k != "member"
     }
     assert rows(source, leave=()) == before  # the source is not changed
+    # the one user's rows are the member's now: their strengths, interactions, outbox
+    moved = rows(f"sqlite:///{tmp_path / 'team.db'}")
+    for table in ("relationship", "interaction", "outbox"):
+        at = [c.name for c in metadata.tables[table].columns].index("member_id")
+        assert moved[table], table
+        assert {r[at] for r in moved[table]} == {report.member.id}, table
 
 
 def test_a_second_personal_database_is_added_as_a_second_member(tmp_path: Path) -> None:

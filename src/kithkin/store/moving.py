@@ -18,8 +18,9 @@ How a source row becomes a target row:
 - **people** are the same as existing people as the importers decide it (the same contact
   point: `same_person`, given by the caller) or by their `uid` (the same database moved twice);
   their facts, notes and interactions then attach to the existing person.
-- **member_id**: any column named `member_id` that the source row leaves empty is the member
-  the rows move in as.
+- **member_id**: any column named `member_id` that the source row leaves empty (or 0, the
+  one user of a personal database in the tables keyed by member: the circle, relationships,
+  mutes) is the member the rows move in as.
 - **a parent not moved** (a row skipped by a rule below): its children follow their foreign
   key's own rule: gone with it (ON DELETE CASCADE) or pointing at nothing (SET NULL).
 
@@ -248,8 +249,8 @@ class Mover:
                 for name in shape.self_refs:
                     if row[name] is not None:
                         out[name] = self.ids[shape.table.name].of(row[name])
-        if "member_id" in shape.table.c and out.get("member_id") is None:
-            out["member_id"] = self.member_id
+        if "member_id" in shape.table.c and out.get("member_id") in (None, 0):
+            out["member_id"] = self.member_id  # 0: the one user, in the keyed tables
         rule = RULES.get(shape.table.name)
         return rule(self, out) if rule else out
 

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 import kithkin
 from kithkin.errors import Ambiguous, KithkinError, TooManyAttempts
+from kithkin.model import Actor
 from kithkin.services import team as team_service
 from kithkin.store import Database
 from kithkin.web import (
@@ -189,6 +190,10 @@ def create_app(
                 else {"error": "upload files as multipart/form-data with X-Kithkin-Upload: 1"},
                 status_code=415,
             )
+        elif guard.is_public(request.url.path) and not isinstance(
+            getattr(request.state, "actor", None), Actor
+        ):  # the login page, styles: shown before anyone acts
+            response = await call_next(request)
         else:  # team mode: the request's changes are its member's (a viewer's refused)
             with team_service.acting(guard.actor(request)):
                 response = await call_next(request)

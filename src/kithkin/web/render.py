@@ -22,8 +22,10 @@ from kithkin.model import (
     CONTACT_KINDS,
     DIRECTIONS,
     INTERACTION_KINDS,
+    SOLO,
     STORY_FIELDS,
     STORY_QUESTIONS,
+    Actor,
     Stats,
     count_of,
 )
@@ -205,7 +207,9 @@ def render(
     a `public` page (the login) shows neither the counts nor the menu."""
     token, fresh = guard.csrf_token(request)
     flash = read_flash(request)
-    acting = guard.actor(request)
+    # a public page (the login page) is shown to whoever asks: no one acts yet
+    found = getattr(request.state, "actor", None)
+    acting = found if isinstance(found, Actor) else guard.actor(request) if not public else SOLO
     account = acting if not public and acting.is_team else None
     html = ENV.get_template(template).render(
         {
