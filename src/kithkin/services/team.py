@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 
 def is_team(db: Database) -> bool:
     """Whether the database has members (team mode)."""
-    from kithkin.store import team
+    from kithkin.store import privacy
 
     with db.read() as conn:
-        return team.count(conn) > 0
+        return privacy.has_members(conn)
 
 
 def actor_for(db: Database, username: str | None) -> Actor:

@@ -75,7 +75,7 @@ def get(conn: Connection, member_id: int) -> TeamMember:
     row = conn.execute(select(member).where(member.c.id == member_id)).mappings().first()
     if row is None:
         raise NotFound(f"no user #{member_id}")
-    return _member(row)
+    return from_row(row)
 
 
 def by_username(conn: Connection, username: str) -> TeamMember:
@@ -83,12 +83,12 @@ def by_username(conn: Connection, username: str) -> TeamMember:
     row = conn.execute(select(member).where(member.c.username == login)).mappings().first()
     if row is None:
         raise NotFound(f"no user {login[:70]!r}")
-    return _member(row)
+    return from_row(row)
 
 
 def members(conn: Connection) -> Sequence[TeamMember]:
     rows = conn.execute(select(member).order_by(member.c.username)).mappings()
-    return [_member(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 def set_role(conn: Connection, member_id: int, role: str) -> TeamMember:
@@ -105,10 +105,6 @@ def remove(conn: Connection, member_id: int) -> TeamMember:
 
 def from_row(row: Any) -> TeamMember:
     """A member from a row (or mapping) with the `member` table's columns."""
-    return _member(row)
-
-
-def _member(row: Any) -> TeamMember:
     return TeamMember(
         id=row["id"],
         username=row["username"],
