@@ -446,6 +446,18 @@ class Stats(Record):
     activity: int = 0
 
 
+@record
+class FooterCounts(Record):
+    """What every page counts at its foot: a few counts, read in one statement."""
+
+    people: int
+    story_facts: int
+    notes: int
+    interactions: int
+    contact_points: int
+    in_trash: int
+
+
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, tuples, dates and datetimes as plain JSON values."""
     if hasattr(value, "__dataclass_fields__"):

@@ -54,6 +54,38 @@ def test_a_note_is_private_by_default_and_shared_when_asked(db: Database, crew: 
     )
 
 
+def test_the_footer_counts_what_stats_counts_of_what_each_member_sees(
+    db: Database, crew: Team
+) -> None:
+    story.add_note(db, person=crew.pid, text="quietly job hunting", actor=crew.ada)
+    story.add_fact(db, person=crew.pid, field="work", text="Navy", shared=True, actor=crew.ada)
+    gone = people.add_person(db, display_name="Gone Soon", actor=crew.ada).person.id
+    people.add_person(db, display_name="Kept", actor=crew.ada)
+    people.delete_person(db, person=gone, actor=crew.ada)
+    for who in (crew.ada, crew.ben, crew.vic, SOLO):
+        full = search.stats(db, actor=who)
+        foot = search.footer_stats(db, actor=who)
+        assert foot is not None
+        assert (
+            foot.people,
+            foot.story_facts,
+            foot.notes,
+            foot.interactions,
+            foot.contact_points,
+            foot.in_trash,
+        ) == (
+            full.people,
+            full.story_facts,
+            full.notes,
+            full.interactions,
+            full.contact_points,
+            full.in_trash,
+        )
+    ada, ben = search.footer_stats(db, actor=crew.ada), search.footer_stats(db, actor=crew.ben)
+    assert ada is not None and ben is not None
+    assert (ada.people, ada.in_trash, ada.notes, ben.notes, ben.story_facts) == (2, 1, 1, 0, 1)
+
+
 def test_story_facts_needs_and_the_ledger_follow_the_same_rule(db: Database, crew: Team) -> None:
     story.add_fact(db, person=crew.pid, field="drivers", text="wants a board seat", actor=crew.ada)
     story.add_fact(db, person=crew.pid, field="work", text="Navy", shared=True, actor=crew.ada)

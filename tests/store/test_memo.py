@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 
+from kithkin import clock
 from kithkin.store import Database
 from kithkin.store.db import MEMO_SIZE
 
@@ -69,3 +73,61 @@ def test_memory_databases_are_never_memoised() -> None:
         assert db.memo("x", lambda: 1) == 1 and db.memo("x", lambda: 2) == 2
     finally:
         db.dispose()
+
+
+def _settled(db: Database) -> None:
+    deadline = time.monotonic() + 30
+    while db._refreshing and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not db._refreshing
+
+
+def test_minutely_answers_the_minute_before_while_a_thread_computes_the_new(
+    db: Database,
+) -> None:
+    start = datetime(2026, 3, 14, 9, 30, 20, tzinfo=UTC)
+    seen: list[datetime] = []
+    release = threading.Event()
+    release.set()
+
+    def compute(now: datetime) -> str:
+        release.wait(30)
+        seen.append(now)
+        return now.strftime("%H:%M")
+
+    clock.freeze(start)
+    _tags(db)  # PostgreSQL: a fresh database's first reads may write once
+    assert db.minutely("page", compute) == "09:30"
+    clock.freeze(start + timedelta(seconds=30))
+    assert db.minutely("page", compute) == "09:30" and len(seen) == 1  # the same minute
+    clock.freeze(start + timedelta(minutes=1))  # the turn: at once, the minute before's
+    release.clear()
+    assert db.minutely("page", compute) == "09:30"
+    assert db.minutely("page", compute) == "09:30"  # one thread computes, not two
+    release.set()
+    _settled(db)
+    assert db.minutely("page", compute) == "09:31" and len(seen) == 2
+    clock.freeze(start + timedelta(minutes=4))  # minutes late: computed before answering
+    assert db.minutely("page", compute) == "09:34" and len(seen) == 3
+    _add_tag(db, "changed")  # a write: computed before answering, whatever the minute
+    assert db.minutely("page", compute) == "09:34" and len(seen) == 4
+    _settled(db)
+    assert len(seen) == 4
+
+
+def test_minutely_inside_a_refreshing_thread_computes_afresh(db: Database) -> None:
+    start = datetime(2026, 3, 14, 9, 30, 20, tzinfo=UTC)
+    clock.freeze(start)
+    _tags(db)
+
+    def inner(now: datetime) -> str:
+        return now.strftime("%H:%M")
+
+    def outer(now: datetime) -> str:
+        return "page at " + db.minutely("inner", inner)
+
+    assert db.minutely("outer", outer) == "page at 09:30"
+    clock.freeze(start + timedelta(minutes=1))
+    assert db.minutely("outer", outer) == "page at 09:30"  # kept, while a thread renders
+    _settled(db)
+    assert db.minutely("outer", outer) == "page at 09:31"  # not the inner minute before's

@@ -55,7 +55,8 @@ def mbox(tmp_path: Path) -> Path:
 
 
 def jobs(client: TestClient) -> MailJobs:
-    found: MailJobs = client.app.state.mail_jobs  # type: ignore[attr-defined]
+    app = getattr(client.app, "app", client.app)  # under SignedInAs: the app it wraps
+    found: MailJobs = app.state.mail_jobs
     return found
 
 
@@ -276,3 +277,38 @@ def test_the_page_follows_a_running_import(client: TestClient) -> None:
     listed = client.get("/import/mail").text  # without ?job: among the imports, still running
     assert "/import/mail?job=run1" in listed and "running, 12,345 messages" in listed
     assert client.get("/import/mail?job=gone").status_code == 404
+
+
+def test_in_team_mode_each_member_sees_only_the_imports_they_started(
+    db_url: str, mbox: Path
+) -> None:
+    from kithkin.services import team
+    from kithkin.store import team as team_store
+    from kithkin.web.app import create_app
+    from tests.web.conftest import BASE_URL, JSON, SignedInAs
+
+    db = Database(db_url)
+    try:
+        with db.write() as conn:
+            for name, role in (("ada", "owner"), ("ben", "editor")):
+                team.as_actor(team_store.add(conn, name, role=role))
+    finally:
+        db.dispose()
+    app = create_app(db_url)
+    with TestClient(SignedInAs(app, db_url), base_url=BASE_URL) as client:
+        ada, ben = {"X-Test-User": "ada", **JSON}, {"X-Test-User": "ben", **JSON}
+        started = client.post("/api/import/mail", json={"locations": [str(mbox)]}, headers=ada)
+        assert started.status_code == 202, started.text
+        job_id = started.json()["id"]
+        jobs(client).wait(job_id, timeout=60)
+        mine = client.get(f"/api/import/mail/{job_id}", headers=ada)
+        assert mine.status_code == 200 and mine.json()["state"] == "done"
+        assert [j["id"] for j in client.get("/api/import/mail", headers=ada).json()] == [job_id]
+        assert client.get(f"/api/import/mail/{job_id}", headers=ben).status_code == 404
+        assert client.get("/api/import/mail", headers=ben).json() == []
+        link = f"/import/mail?job={job_id}"
+        page = client.get("/import/mail", headers={"X-Test-User": "ben"})
+        assert page.status_code == 200 and link not in page.text
+        assert link in client.get("/import/mail", headers={"X-Test-User": "ada"}).text
+        shown = client.get(f"/import/mail?job={job_id}", headers={"X-Test-User": "ben"})
+        assert shown.status_code == 404 and str(mbox) not in shown.text

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 FEW_ADDED: Final = 50_000  # up to this many new interactions are read in one go
 BATCH: Final = 2000  # people recomputed per write
+ANALYZE_AFTER: Final = 500  # people recomputed at once: the engine's statistics gathered afresh
 
 
 @record
@@ -48,11 +49,10 @@ def strength(db: Database, *, person: PersonRef, actor: Actor = SOLO) -> Strengt
     team mode the acting member's); kept (`Database.memo`) until the database changes or the
     minute turns: it reads the whole history, which for someone of thousands of interactions
     takes a while."""
-    now = clock.now()
     with db.read() as conn:
         pid = person_id(conn, person)
-    key = f"strength:{actor.member_id}:{pid}:{now.isoformat(timespec='minutes')}"
-    return db.memo(key, lambda: _strength(db, pid, now, actor.member_id))
+    key = f"strength:{actor.member_id}:{pid}"
+    return db.minutely(key, lambda now: _strength(db, pid, now, actor.member_id))
 
 
 def _strength(db: Database, pid: int, now: datetime, member_id: int | None) -> Strength:
@@ -95,6 +95,8 @@ def refresh(db: Database, now: datetime | None = None, *, actor: Actor = SOLO) -
         relationships.set_mark(
             conn, todo.interaction_mark, todo.activity_mark, formula=FORMULA, member_id=member
         )
+    if len(todo.person_ids) >= ANALYZE_AFTER:
+        db.analyze()  # an import added much: plan the next reads on what is there now
     return len(todo.person_ids)
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from kithkin.model import SOLO, Actor, Record, record
 
 if TYPE_CHECKING:
-    from kithkin.model import PersonSummary, SearchHit, Stats
+    from kithkin.model import FooterCounts, PersonSummary, SearchHit, Stats
     from kithkin.store import Database
 
 
@@ -75,14 +75,19 @@ def stats(db: Database, *, actor: Actor = SOLO) -> Stats:
         return store.stats(conn, actor=actor)
 
 
-def footer_stats(db: Database, *, actor: Actor = SOLO) -> Stats | None:
+def footer_stats(db: Database, *, actor: Actor = SOLO) -> FooterCounts | None:
     """The counts every page shows at its foot; None when the database cannot give them (a
     page must still render, e.g. the error page of a database that is not there)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from kithkin.errors import KithkinError
+    from kithkin.store import stats as store
+
+    def counts() -> FooterCounts:
+        with db.read() as conn:
+            return store.footer_counts(conn, actor=actor)
 
     try:
-        return db.memo(f"footer_stats:{actor.member_id}", lambda: stats(db, actor=actor))
+        return db.memo(f"footer_stats:{actor.member_id}", counts)
     except (KithkinError, SQLAlchemyError):
         return None

@@ -39,13 +39,12 @@ class Touched(Record):
 
 
 def current(db: Database, *, actor: Actor = SOLO) -> Agenda:
-    """Today's agenda as of now, as `agenda` makes it, kept (`Database.memo`) until the
+    """Today's agenda as of now, as `agenda` makes it, kept (`Database.minutely`) until the
     database changes or the minute turns: a page and its API asked again and again (by a
-    team, by several tabs) cost one agenda a minute while nothing is written. Each member
-    has their own."""
-    now = clock.now()
-    key = f"today:{actor.member_id}:{now.isoformat(timespec='minutes')}"
-    return db.memo(key, lambda: agenda(db, now=now, actor=actor))
+    team, by several tabs) cost one agenda a minute while nothing is written, computed
+    while the previous minute's is answered. Each member has their own."""
+    key = f"today:{actor.member_id}"
+    return db.minutely(key, lambda now: agenda(db, now=now, actor=actor))
 
 
 def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) -> Agenda:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, Table, distinct, func, select
 
-from kithkin.model import SOLO, Actor, Stats
+from kithkin.model import SOLO, Actor, FooterCounts, Stats
 from kithkin.store.privacy import visible
 from kithkin.store.schema import (
     activity,
@@ -59,6 +61,28 @@ def stats(conn: Connection, *, actor: Actor = SOLO) -> Stats:
         ),
         activity=count(activity),
     )
+
+
+def footer_counts(conn: Connection, *, actor: Actor = SOLO) -> FooterCounts:
+    """The counts every page shows at its foot, in one statement (one round trip to a
+    server); in team mode, of the story facts and notes the actor sees."""
+
+    def count(table: Table, *where: Any) -> Any:
+        if actor.member_id is not None and table in (story_fact, note):
+            where = (*where, visible(table, actor))
+        return select(func.count()).select_from(table).where(*where).scalar_subquery()
+
+    row = conn.execute(
+        select(
+            count(person, person.c.deleted_at.is_(None)),
+            count(story_fact),
+            count(note),
+            count(interaction),
+            count(contact_point),
+            count(person, person.c.deleted_at.is_not(None), person.c.merged_into_id.is_(None)),
+        )
+    ).one()
+    return FooterCounts(*(int(n or 0) for n in row))
 
 
 def is_empty(conn: Connection) -> bool:

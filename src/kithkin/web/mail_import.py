@@ -64,10 +64,16 @@ class MailJobView:
     finished_at: datetime | None
     summary: dict[str, Any] | None
     error: str | None
+    member_id: int | None = None  # the team member who started it (None: one user's)
 
     @property
     def rate(self) -> float:
         return self.per_second
+
+    def seen_by(self, actor: Actor) -> bool:
+        """In team mode each member sees only the imports they started (their mailboxes'
+        places and counts are theirs)."""
+        return actor.member_id is None or self.member_id == actor.member_id
 
     def as_json(self) -> dict[str, Any]:
         found = asdict(self)
@@ -124,6 +130,7 @@ class MailJob:
             finished_at=self.finished_at,
             summary=self.summary,
             error=self.error,
+            member_id=self.actor.member_id,
         )
 
 
@@ -192,23 +199,25 @@ class MailJobs:
         part.write_text(json.dumps(data))
         part.replace(path)  # atomic: a reader sees the old file or the new one
 
-    def get(self, job_id: str) -> MailJobView:
+    def get(self, job_id: str, actor: Actor = SOLO) -> MailJobView:
+        """One import, if `actor` may see it (see `MailJobView.seen_by`)."""
         job = self._jobs.get(job_id)
-        if job is not None:
-            return job.view()
-        if self._folder is not None and all(c in "0123456789abcdef" for c in job_id):
+        found = job.view() if job is not None else None
+        if found is None and self._folder is not None and _is_job_id(job_id):
             found = self._read(self._folder / f"{job_id}.json")
-            if found is not None:
-                return found
+        if found is not None and found.seen_by(actor):
+            return found
         raise NotFound(f"no mail import {job_id!r} (the server remembers its last {KEPT})")
 
-    def recent(self) -> list[MailJobView]:
+    def recent(self, actor: Actor = SOLO) -> list[MailJobView]:
+        """The last `KEPT` imports of the server, newest first: those `actor` may see."""
         views = {job.id: job.view() for job in self._jobs.values()}
         if self._folder is not None:
             for path in self._folder.glob("*.json"):
                 if path.stem not in views and (found := self._read(path)) is not None:
                     views[found.id] = found
-        return sorted(views.values(), key=lambda job: job.started_at, reverse=True)[:KEPT]
+        newest = sorted(views.values(), key=lambda job: job.started_at, reverse=True)[:KEPT]
+        return [view for view in newest if view.seen_by(actor)]
 
     def wait(self, job_id: str, timeout: float) -> MailJobView:
         """The job once it has ended, or as it is after `timeout` seconds (tests, scripts)."""
@@ -254,6 +263,10 @@ class MailJobs:
                 {**view.as_json(), "state": "failed", "error": "the server process stopped"}
             )
         return view
+
+
+def _is_job_id(text: str) -> bool:
+    return bool(text) and all(c in "0123456789abcdef" for c in text)
 
 
 def _alive(pid: object) -> bool:
@@ -378,7 +391,7 @@ def start_mail_import(request: Request, body: MailImportIn) -> MailJobView:
 
 @api.get("/mail", summary="The mail imports, newest first")
 def mail_imports(request: Request) -> list[MailJobView]:
-    return jobs_of(request).recent()
+    return jobs_of(request).recent(guard.actor(request))
 
 
 @api.get(
@@ -387,7 +400,7 @@ def mail_imports(request: Request) -> list[MailJobView]:
     responses={404: {"model": ErrorOut, "description": "No such import"}},
 )
 def mail_import(request: Request, job_id: str) -> MailJobView:
-    return jobs_of(request).get(job_id)
+    return jobs_of(request).get(job_id, guard.actor(request))
 
 
 @api.post("/calendar", summary="Import calendar files (.ics) of this computer")
@@ -414,7 +427,8 @@ def _page(
 ) -> HTMLResponse:
     """The page, showing `job` (if any) and the other recent imports; `context` fills the
     rest (an error, a calendar summary, what was typed into the forms)."""
-    others = [j for j in jobs_of(request).recent() if job is None or j.id != job.id][:5]
+    mine = jobs_of(request).recent(guard.actor(request))
+    others = [j for j in mine if job is None or j.id != job.id][:5]
     values: dict[str, Any] = {"calendar": None, "error": None, "locations": "", "paths": ""}
     values["team"] = is_team(database(request))
     values.update({"zone": "", **context, "job": job, "jobs": others})
@@ -426,7 +440,7 @@ def mail_page(request: Request, job: str | None = None) -> HTMLResponse:
     shown = None
     if job:
         try:
-            shown = jobs_of(request).get(job)
+            shown = jobs_of(request).get(job, guard.actor(request))
         except NotFound as exc:
             return _page(request, error=str(exc), status=404)
     return _page(request, job=shown)

@@ -2,10 +2,12 @@
 
 A page asked for again is its kept HTML while the database has not changed (see
 `Database.memo`: any commit, by any process, makes it stale) and the minute has not turned
-(what a page says of "now": due, overdue, "3 days ago"). It is kept per member (in team mode
-each sees their own page) and per address with its query; the CSRF token of the browser that
-asked first is swapped for the asker's own, and a page that carries a one-time message (the
-flash cookie), or is not a plain 200 page, is never kept. `kept` marks a page's route.
+(what a page says of "now": due, overdue, "3 days ago"; in the minute after the turn the
+page kept is answered while one thread renders it anew: `Database.minutely`). It is kept
+per member (in team mode each sees their own page) and per address with its query; the CSRF
+token of the browser that asked first is swapped for the asker's own, and a page that
+carries a one-time message (the flash cookie), or is not a plain 200 page, is never kept.
+`kept` marks a page's route.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from fastapi import Request
+from pydantic import BaseModel
 from starlette.responses import HTMLResponse, Response
 
-from kithkin import clock
 from kithkin.web import guard
 from kithkin.web.render import FLASH_COOKIE, database
 
@@ -41,10 +43,9 @@ def kept(handler: F) -> F:
             response: Response = handler(**params)
             return response
         who = guard.actor(request)
-        now = clock.now().isoformat(timespec="minutes")
-        key = f"page:{who.member_id}:{who.role}:{now}:{request.url.path}?{request.url.query}"
+        key = f"page:{who.member_id}:{who.role}:{request.url.path}?{request.url.query}"
 
-        def render() -> str:
+        def render(_now: object) -> str:
             response = handler(**params)
             if not isinstance(response, HTMLResponse) or response.status_code != 200:
                 raise _NotKept(response)
@@ -53,7 +54,7 @@ def kept(handler: F) -> F:
             return body.replace(token, MARKER) if token else body
 
         try:
-            body = database(request).memo(key, render)
+            body = database(request).minutely(key, render)
         except _NotKept as not_kept:
             return not_kept.response
         token, fresh = guard.csrf_token(request)
@@ -72,3 +73,13 @@ def _token_used(request: Request, response: Response) -> str | None:
             return value.split(b";", 1)[0].split(b"=", 1)[1].decode()
     token, fresh = guard.csrf_token(request)
     return None if fresh else token
+
+
+def kept_json(request: Request, make: Callable[[], BaseModel]) -> Response:
+    """An API answer kept as its JSON, as `kept` keeps a page (per member, address and
+    query, until the database changes or the minute turns): what `make` returns, dumped once
+    and not validated again on each request. Its route names the model (`response_model`)."""
+    who = guard.actor(request)
+    key = f"json:{who.member_id}:{who.role}:{request.url.path}?{request.url.query}"
+    body = database(request).minutely(key, lambda _now: make().model_dump_json().encode())
+    return Response(body, media_type="application/json")

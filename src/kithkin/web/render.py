@@ -26,7 +26,7 @@ from kithkin.model import (
     STORY_FIELDS,
     STORY_QUESTIONS,
     Actor,
-    Stats,
+    FooterCounts,
     count_of,
 )
 from kithkin.services import relationships, search
@@ -191,7 +191,7 @@ def read_flash(request: Request) -> Flash | None:
     return Flash(message=message[:1000], kind=kind, undo=undo)
 
 
-def _footer_stats(request: Request) -> Stats | None:
+def _footer_stats(request: Request) -> FooterCounts | None:
     return search.footer_stats(database(request), actor=guard.actor(request))
 
 

@@ -14,14 +14,14 @@ from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from kithkin.errors import KithkinError
 from kithkin.model import count_of
 from kithkin.services import today as service
 from kithkin.web import guard
 from kithkin.web.first_run import welcome
-from kithkin.web.page_cache import kept
+from kithkin.web.page_cache import kept, kept_json
 from kithkin.web.photos import photo_ids
 from kithkin.web.render import Form, checked_form, database, redirect, render, safe_next
 from kithkin.web.schemas import Out, api_errors
@@ -132,9 +132,13 @@ def today_page(request: Request) -> HTMLResponse:
     )
 
 
-@api.get("/today", summary="Today's agenda: meetings, waiting, circle due, fading")
-def get_today(request: Request) -> TodayOut:
-    return TodayOut.model_validate(service.to_json(today_view(request)))
+@api.get(
+    "/today",
+    summary="Today's agenda: meetings, waiting, circle due, fading",
+    response_model=TodayOut,
+)
+def get_today(request: Request) -> Response:
+    return kept_json(request, lambda: TodayOut.model_validate(service.to_json(today_view(request))))
 
 
 # -- snooze, dismiss, log a touch ------------------------------------------------------------------
