@@ -255,3 +255,42 @@ def test_a_personal_database_sees_everything_as_before(db: Database) -> None:
     assert [n.text for n in found.notes] == ["my own note"] and not found.notes[0].shared
     assert [h.person.id for h in search.search(db, query="own note")] == [pid]
     assert all(a.author is None for a in trash.activity(db))
+
+
+def test_reflections_are_their_writers_and_about_their_own_meetings(
+    db: Database, crew: Team
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kithkin.errors import InvalidInput
+    from kithkin.services import interactions, review, today
+
+    now = datetime(2026, 3, 19, 17, 0, tzinfo=UTC)
+    clock.freeze(now)
+    met = interactions.log(
+        db,
+        kind="coffee",
+        people=[crew.pid],
+        at=now - timedelta(days=1),
+        subject="Coffee with Grace on the board seat",
+        actor=crew.ada,
+    ).id
+    assert [p.key for p in review.pending(db, actor=crew.ada)] == [f"meeting:{met}"]
+    assert review.pending(db, actor=crew.ben) == []  # not ben's meeting: not even its title
+    assert not any(
+        "board seat" in i.reason for i in today.agenda(db, now=now, actor=crew.ben).items
+    )
+    assert any("board seat" in i.reason for i in today.agenda(db, now=now, actor=crew.ada).items)
+    with pytest.raises(InvalidInput):
+        review.reflect(db, text="went well", meeting=met, actor=crew.ben)
+    review.reflect(db, text="she wants the audit chair", meeting=met, actor=crew.ada)
+    assert review.pending(db, actor=crew.ada) == []
+    week = now.date()
+    mine = review.review(db, week=week, now=now, actor=crew.ada).reflections
+    assert [text for _, _, text in mine] == ["she wants the audit chair"]
+    assert review.review(db, week=week, now=now, actor=crew.ben).reflections == []
+    seen = [a.summary for a in trash.activity(db, actor=crew.ben)]
+    assert not any("audit chair" in line for line in seen), seen  # the log keeps it private
+    assert any("audit chair" in a.summary for a in trash.activity(db, actor=crew.ada))
+    with pytest.raises(Forbidden):
+        review.reflect(db, text="noted", meeting=met, actor=crew.vic)

@@ -138,7 +138,7 @@ def review_pending(ctx: Context, as_json: bool) -> None:
     """Meetings and gatherings of the last three days with no reflection yet."""
     from kithkin.services import review as service
 
-    found = service.pending(ctx.db)
+    found = service.pending(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json(found)
         return

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kithkin import clock
-from kithkin.model import Record, record
+from kithkin.model import SOLO, Actor, Record, record
 
 if TYPE_CHECKING:
     from kithkin.store import Database
@@ -25,9 +25,12 @@ class Pending(Record):
     people: list[tuple[int, str]]
 
 
-def pending(db: Database, *, now: datetime | None = None, days: int = 3) -> list[Pending]:
+def pending(
+    db: Database, *, now: datetime | None = None, days: int = 3, actor: Actor = SOLO
+) -> list[Pending]:
     """Meetings (calls, coffees...) and gatherings of the last `days` days that have no
-    reflection yet, latest first: what Today asks "how did it go?" about."""
+    reflection yet, latest first: what Today asks "how did it go?" about. In team mode the
+    acting member's own meetings and own reflections."""
     from kithkin.services import gatherings as gathering_service
     from kithkin.store import review as store
     from kithkin.store.reflections import reflected_gathering_days, reflected_interactions
@@ -35,9 +38,12 @@ def pending(db: Database, *, now: datetime | None = None, days: int = 3) -> list
     now = now or clock.now()
     since = now - timedelta(days=days)
     with db.read() as conn:
-        spoken = [s for s in store.spoken_between(conn, since, now) if s.people]
-        done = reflected_interactions(conn, [s.id for s in spoken])
-        done_gatherings = reflected_gathering_days(conn, since.date() - timedelta(days=1))
+        member = actor.member_id
+        spoken = [s for s in store.spoken_between(conn, since, now, member_id=member) if s.people]
+        done = reflected_interactions(conn, [s.id for s in spoken], member_id=member)
+        done_gatherings = reflected_gathering_days(
+            conn, since.date() - timedelta(days=1), member_id=member
+        )
     out = [
         Pending(
             kind="meeting",

@@ -115,8 +115,8 @@ def review(
         names = _names(conn, set(histories))
         added = store.people_added(conn, start, end)
         learned = store.facts_learned(conn, start, end, actor=actor)
-        meetings = store.meetings_between(conn, start, end)
-        reflections = between(conn, monday, sunday)
+        meetings = store.meetings_between(conn, start, end, member_id=actor.member_id)
+        reflections = between(conn, monday, sunday, member_id=actor.member_id)
         acts = store.practice_counts(conn, start, end)
     week_contacts = {
         pid: [c for c in rows if start <= c.at < end] for pid, rows in contacts.items()
@@ -234,10 +234,14 @@ def reflect(
         raise InvalidInput("a reflection needs a few words")
     if (meeting is None) == (gathering is None):
         raise InvalidInput("say what it was about: a meeting or a gathering")
-    with db.write() as conn:
+    from kithkin.services import team
+
+    with team.writing(db, actor, "writing a reflection") as conn:
         interaction_id = gathering_id = None
         if meeting is not None:
-            found = review_store.spoken_between(conn, clock.now(), clock.now(), ids=[meeting])
+            found = review_store.spoken_between(
+                conn, clock.now(), clock.now(), ids=[meeting], member_id=actor.member_id
+            )
             if not found:
                 raise InvalidInput(f"no meeting, call or coffee #{meeting}")
             kind, title, interaction_id = "meeting", found[0].title, found[0].id
@@ -273,6 +277,7 @@ def reflect(
             gathering_id=gathering_id,
             person_id=pid,
             story_fact_id=fact_id,
+            member_id=actor.member_id,
         )
 
 

@@ -165,7 +165,7 @@ def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) ->
         [*meeting_items(meetings, digests, now), *_gathering_items(db, now)],
         key=lambda i: (not (gatherer and i.kind == "gathering"), i.at or now),
     )
-    reflect = _reflect_items(db, now)  # their own section; passed after the room's items
+    reflect = _reflect_items(db, now, actor)  # their own section; passed after the room's items
     room += _service_items(db, now, actor)
     return assemble(
         now, planned, waits, circle_items(state.members), fades, mutes, warnings,
@@ -198,7 +198,7 @@ def _gathering_items(db: Database, now: datetime) -> list[Item]:
     return items
 
 
-def _reflect_items(db: Database, now: datetime) -> list[Item]:
+def _reflect_items(db: Database, now: datetime, actor: Actor = SOLO) -> list[Item]:
     """Meetings and gatherings of the last days with no reflection yet: "how did it go?"."""
     from kithkin.practices.today import fingerprint
     from kithkin.services.reflecting import pending
@@ -212,7 +212,7 @@ def _reflect_items(db: Database, now: datetime) -> list[Item]:
             fingerprint=fingerprint("reflect", p.key),
             people=(),
         )
-        for p in pending(db, now=now)[:5]
+        for p in pending(db, now=now, actor=actor)[:5]
     ]
 
 

@@ -19,7 +19,7 @@ from kithkin.store.schema import activity
 
 KINDS: Final = ("note", "fact", "need", "ledger")
 NAMES: Final = {"note": "note", "fact": "story fact", "need": "need", "ledger": "ledger entry"}
-_PRIVATE_ACTIONS: Final = ("note.", "story.", "need.", "ledger.")
+_PRIVATE_ACTIONS: Final = ("note.", "story.", "need.", "ledger.", "reflection.")
 
 
 def has_members(conn: Connection) -> bool:
@@ -99,6 +99,11 @@ def adopt_personal_rows(conn: Connection, member_id: int) -> dict[str, int]:
             .values(member_id=member_id, shared=False)
         )
         out[kind] = result.rowcount
+    from kithkin.store.schema_gathering import reflection
+
+    out["reflection"] = conn.execute(
+        update(reflection).where(reflection.c.member_id.is_(None)).values(member_id=member_id)
+    ).rowcount
     out["activity"] = conn.execute(
         update(activity).where(activity.c.member_id.is_(None)).values(member_id=member_id)
     ).rowcount

@@ -42,9 +42,11 @@ def add(
     gathering_id: int | None = None,
     person_id: int | None = None,
     story_fact_id: int | None = None,
+    member_id: int | None = None,
 ) -> Reflection:
     key = conn.execute(
         insert(reflection).values(
+            member_id=member_id,
             kind=kind,
             on_day=on_day,
             title=title,
@@ -58,38 +60,56 @@ def add(
     ).inserted_primary_key
     assert key is not None
     activity.record(
-        conn, "reflection.add", f"reflection on {title}: {text[:80]}", person_id=person_id
+        conn,
+        "reflection.add",
+        f"reflection on {title}: {text[:80]}",
+        person_id=person_id,
+        private=member_id is not None,  # in team mode a reflection is its writer's alone
     )
     row = conn.execute(select(reflection).where(reflection.c.id == int(key[0]))).one()
     return _reflection(row)
 
 
-def between(conn: Connection, first: date, last: date) -> list[Reflection]:
-    """The reflections on days first..last (both in), in order."""
+def mine(member_id: int | None) -> list[Any]:
+    """The condition on `reflection` of a member's own (none for the personal user)."""
+    return [] if member_id is None else [reflection.c.member_id == member_id]
+
+
+def between(
+    conn: Connection, first: date, last: date, *, member_id: int | None = None
+) -> list[Reflection]:
+    """The reflections (the member's own, in team mode) on days first..last (both in), in
+    order."""
     rows = conn.execute(
         select(reflection)
-        .where(reflection.c.on_day >= first, reflection.c.on_day <= last)
+        .where(reflection.c.on_day >= first, reflection.c.on_day <= last, *mine(member_id))
         .order_by(reflection.c.on_day, reflection.c.id)
     )
     return [_reflection(r) for r in rows]
 
 
-def reflected_interactions(conn: Connection, interaction_ids: Iterable[int]) -> set[int]:
+def reflected_interactions(
+    conn: Connection, interaction_ids: Iterable[int], *, member_id: int | None = None
+) -> set[int]:
     out: set[int] = set()
     for part in chunks(list(interaction_ids)):
         out |= {
             int(i)
             for i in conn.scalars(
-                select(reflection.c.interaction_id).where(reflection.c.interaction_id.in_(part))
+                select(reflection.c.interaction_id).where(
+                    reflection.c.interaction_id.in_(part), *mine(member_id)
+                )
             )
         }
     return out
 
 
-def reflected_gathering_days(conn: Connection, first: date) -> set[tuple[int, date]]:
+def reflected_gathering_days(
+    conn: Connection, first: date, *, member_id: int | None = None
+) -> set[tuple[int, date]]:
     rows = conn.execute(
         select(reflection.c.gathering_id, reflection.c.on_day).where(
-            reflection.c.gathering_id.is_not(None), reflection.c.on_day >= first
+            reflection.c.gathering_id.is_not(None), reflection.c.on_day >= first, *mine(member_id)
         )
     )
     return {(int(g), d) for g, d in rows}

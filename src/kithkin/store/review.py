@@ -124,8 +124,20 @@ def facts_learned(
     return [Learned(person_id=i, display_name=n, field=f, text=t) for i, n, f, t in rows]
 
 
-def meetings_between(conn: Connection, start: datetime, end: datetime) -> list[CalendarMeeting]:
-    """The calendar meetings with other people in [start, end) that count."""
+def meetings_between(
+    conn: Connection, start: datetime, end: datetime, *, member_id: int | None = None
+) -> list[CalendarMeeting]:
+    """The calendar meetings with other people in [start, end) that count; in team mode
+    those of the member's own calendar (their interactions)."""
+    own = (
+        []
+        if member_id is None
+        else [
+            calendar_event.c.interaction_id.in_(
+                select(interaction.c.id).where(*of_member(member_id))
+            )
+        ]
+    )
     with_people = (
         select(func.count())
         .where(calendar_attendee.c.event_id == calendar_event.c.id)
@@ -145,6 +157,7 @@ def meetings_between(conn: Connection, start: datetime, end: datetime) -> list[C
             calendar_event.c.counted.is_(True),
             calendar_event.c.all_day.is_(False),
             with_people > 0,
+            *own,
         )
         .order_by(calendar_event.c.start_at)
     )
@@ -166,12 +179,18 @@ class Spoken(Record):
 
 
 def spoken_between(
-    conn: Connection, start: datetime, end: datetime, ids: list[int] | None = None
+    conn: Connection,
+    start: datetime,
+    end: datetime,
+    ids: list[int] | None = None,
+    *,
+    member_id: int | None = None,
 ) -> list[Spoken]:
-    """The spoken interactions in [start, end) (or those of `ids`), with their live people."""
+    """The spoken interactions in [start, end) (or those of `ids`), with their live people;
+    in team mode the member's own."""
     query = select(
         interaction.c.id, interaction.c.kind, interaction.c.subject, interaction.c.occurred_at
-    ).where(interaction.c.kind.in_(sorted(SPOKEN)))
+    ).where(interaction.c.kind.in_(sorted(SPOKEN)), *of_member(member_id))
     if ids is not None:
         query = query.where(interaction.c.id.in_(ids))
     else:

@@ -8,7 +8,7 @@
   gathering count too, read from `calendar_event` when asked, not copied here).
 - `gathering_person`: the people I met at a gathering, and on which day.
 - `reflection`: a line written after a meeting or a gathering (practice P13); it may have
-  become a story fact of a person.
+  become a story fact of a person. In team mode it is its writer's alone (`member_id`).
 """
 
 from __future__ import annotations
@@ -79,6 +79,9 @@ reflection = Table(
     Column("person_id", Integer, ForeignKey("person.id", ondelete="SET NULL")),
     Column("story_fact_id", Integer, ForeignKey("story_fact.id", ondelete="SET NULL")),
     Column("at", UTCDateTime, nullable=False),
+    # 0020: whose it is (team mode: each member's own; NULL: the personal user's)
+    Column("member_id", Integer, ForeignKey("member.id", ondelete="SET NULL")),
 )
 Index("ix_reflection_day", reflection.c.on_day)
+Index("ix_reflection_member", reflection.c.member_id)
 Index("ix_reflection_interaction", reflection.c.interaction_id)

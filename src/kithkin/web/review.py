@@ -142,7 +142,7 @@ def review_page(request: Request, week: Week = None) -> HTMLResponse:
     context = {
         "review": found,
         "goals": service.goals(db),
-        "pending": service.pending(db),
+        "pending": service.pending(db, actor=guard.actor(request)),
         "story_fields": STORY_FIELDS,
         "previous": found.week - timedelta(weeks=1),
         "following": found.week + timedelta(weeks=1),
@@ -181,7 +181,8 @@ def goals_form(request: Request, form: Posted) -> RedirectResponse:
 
 @api.get("/review/pending", summary="Meetings and gatherings of the last 3 days to reflect on")
 def get_pending(request: Request) -> list[PendingOut]:
-    return [PendingOut.model_validate(to_jsonable(p)) for p in service.pending(database(request))]
+    found = service.pending(database(request), actor=guard.actor(request))
+    return [PendingOut.model_validate(to_jsonable(p)) for p in found]
 
 
 @api.post(
