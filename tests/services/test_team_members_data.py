@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from kithkin import clock
+from kithkin.errors import NotFound
 from kithkin.model import SOLO, Actor
 from kithkin.services import circle, interactions, mail, people, relationships, today
 from kithkin.services import me as myself
@@ -215,3 +217,48 @@ def test_the_weekly_review_counts_the_members_own_touches(db: Database) -> None:
     by_ada = review.review(db, actor=ada)
     assert sum(w.mine + w.theirs for w in by_sam.touches) == 2
     assert sum(w.mine + w.theirs for w in by_ada.touches) == 0
+
+
+def test_each_member_cleans_their_own_inbox(db: Database, tmp_path: Path) -> None:
+    from kithkin.services import inbox
+
+    clock.freeze(BASE + timedelta(days=40))
+    ada, sam = two_members(db)
+    myself.set_me(db, name="Ada", addresses=[ADA], actor=ada)
+    myself.set_me(db, name="Sam", addresses=[SAM], actor=sam)
+    news = "Cloud Weekly <news@cloudweekly.example>"
+    box = write_mbox(
+        tmp_path / "ada.mbox",
+        [
+            *(
+                message(f"cw{n}@x", news, ADA, f"Issue {n}", day=n, List_Id="<cw.cloudweekly>")
+                for n in range(6)
+            ),
+            message("pat1@x", PAT, ADA, "A question for you", day=3),
+        ],
+    )
+    golf = "Golf Club <club@golf.example>"
+    other = write_mbox(
+        tmp_path / "sam.mbox",
+        [
+            message(f"g{n}@x", golf, SAM, f"Tee times {n}", day=n, Precedence="bulk")
+            for n in range(4)
+        ],
+    )
+    mail.import_mail(db, locations=[str(box)], workers=0, actor=ada)
+    mail.import_mail(db, locations=[str(other)], workers=0, actor=sam)
+
+    def labels(actor: Actor) -> set[str]:
+        return {s.key for s in inbox.subscriptions(db, actor=actor).subscriptions}
+
+    assert labels(ada) == {"list:cw.cloudweekly"}
+    assert labels(sam) == {"from:club@golf.example"}
+    assert labels(SOLO) == labels(ada) | labels(sam)  # the file's one user: all of it
+    with db.read() as conn:
+        waiting = {u.from_address for u in inbox.read(conn, member_id=ada.member_id).unanswered}
+        theirs = inbox.read(conn, member_id=sam.member_id).unanswered
+    assert waiting == {PAT} and theirs == []
+    done = inbox.set_rule(db, subscriptions=["cloudweekly"], rule="keep", actor=ada)
+    assert [s.key for s in done.subscriptions] == ["list:cw.cloudweekly"]
+    with pytest.raises(NotFound):  # not in sam's mail: not his to find
+        inbox.set_rule(db, subscriptions=["cloudweekly"], rule="keep", actor=sam)

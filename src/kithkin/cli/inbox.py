@@ -45,7 +45,7 @@ def inbox_subscriptions(ctx: Context, show_all: bool, limit: int, as_json: bool)
     from kithkin.services import inbox
     from kithkin.services.inbox import short_id
 
-    found = inbox.subscriptions(ctx.db)
+    found = inbox.subscriptions(ctx.db, actor=ctx.actor)
     subs = found.subscriptions
     if as_json:
         emit_json([subscription_json(s) for s in subs])
@@ -84,7 +84,7 @@ def inbox_buried(ctx: Context, limit: int, as_json: bool) -> None:
     that arrived among heavy list traffic."""
     from kithkin.services import inbox
 
-    found = inbox.buried(ctx.db, limit=limit)
+    found = inbox.buried(ctx.db, limit=limit, actor=ctx.actor)
     if as_json:
         emit_json(found)
         return
@@ -137,7 +137,7 @@ def _rule(ctx: Context, refs: tuple[str, ...], rule: str | None) -> None:
     from kithkin.services import inbox
     from kithkin.services.inbox import short_id
 
-    done = inbox.set_rule(ctx.db, subscriptions=refs, rule=rule)
+    done = inbox.set_rule(ctx.db, subscriptions=refs, rule=rule, actor=ctx.actor)
     said = {"keep": "kept (never proposed again)", "digest": "read as a digest"}
     for s in done.subscriptions:
         click.echo(f"{short_id(s.key)}  {s.label}: {said.get(rule or '', 'no rule')}")

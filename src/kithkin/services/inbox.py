@@ -31,13 +31,14 @@ RULES: Final = ("keep", "digest")
 
 def read(conn: Connection, *, details: bool = False, member_id: int | None = None) -> Reads:
     """The snapshot `hygiene.subscriptions` (and, with `details`, `hygiene.buried`) decide on,
-    read in the caller's transaction (with the member's own outbox, in team mode)."""
+    read in the caller's transaction (in team mode of the member's own mailboxes, with their
+    own outbox)."""
     from kithkin.practices import hygiene
     from kithkin.store import circle, people
     from kithkin.store import hygiene as store
 
-    atoms = store.mail_atoms(conn)
-    waiting = store.unanswered(conn)
+    atoms = store.mail_atoms(conn, member_id=member_id)
+    waiting = store.unanswered(conn, member_id=member_id)
     members = circle.member_ids(conn, member_id)
     if member_id is None and not circle.is_seeded(conn):  # the tagged people until seeded
         tagged = people.list_people(conn, tag_name=circle.CIRCLE_TAG, limit=10_000)
@@ -155,12 +156,13 @@ class Overview(_Sorted, Record):
         return out
 
 
-def overview(db: Database, *, buried_limit: int | None = None) -> Overview:
-    """Everything the Inbox page shows, in one read of the mail."""
+def overview(db: Database, *, buried_limit: int | None = None, actor: Actor = SOLO) -> Overview:
+    """Everything the Inbox page shows, in one read of the mail (in team mode, of the acting
+    member's own mailboxes)."""
     from kithkin.practices import hygiene
 
     with db.read() as conn:
-        reads = read(conn, details=True)
+        reads = read(conn, details=True, member_id=actor.member_id)
     return Overview(
         subscriptions=tuple(hygiene.subscriptions(reads)),
         buried=tuple(hygiene.buried(reads, limit=buried_limit)),
@@ -168,19 +170,20 @@ def overview(db: Database, *, buried_limit: int | None = None) -> Overview:
     )
 
 
-def subscriptions(db: Database) -> Ranked:
+def subscriptions(db: Database, *, actor: Actor = SOLO) -> Ranked:
     """Every subscription, ranked: unsubscribe proposals by cost, what looks like spam, then
-    what the user keeps or reads as a digest."""
+    what the user keeps or reads as a digest (in team mode, of the member's own mail)."""
     with db.read() as conn:
-        return Ranked(subscriptions=tuple(ranked(conn)))
+        return Ranked(subscriptions=tuple(ranked(conn, actor.member_id)))
 
 
-def buried(db: Database, *, limit: int | None = None) -> list[Buried]:
-    """Unanswered person mail that arrived among heavy list traffic, my circle first."""
+def buried(db: Database, *, limit: int | None = None, actor: Actor = SOLO) -> list[Buried]:
+    """Unanswered person mail that arrived among heavy list traffic, my circle first (in
+    team mode, of the member's own mail)."""
     from kithkin.practices import hygiene
 
     with db.read() as conn:
-        reads = read(conn, details=True)
+        reads = read(conn, details=True, member_id=actor.member_id)
     return hygiene.buried(reads, limit=limit)
 
 
@@ -224,7 +227,9 @@ class RuleSet(Record):
     warnings: tuple[str, ...] = ()
 
 
-def set_rule(db: Database, *, subscriptions: Sequence[str], rule: str | None) -> RuleSet:
+def set_rule(
+    db: Database, *, subscriptions: Sequence[str], rule: str | None, actor: Actor = SOLO
+) -> RuleSet:
     """Keep subscriptions (never proposed for unsubscribing again), read them as a digest,
     or (None) drop their rule; `subscriptions` are ids, keys or unique pieces of them."""
     from kithkin.practices import hygiene
@@ -232,8 +237,10 @@ def set_rule(db: Database, *, subscriptions: Sequence[str], rule: str | None) ->
 
     if rule is not None and rule not in RULES:
         raise InvalidInput(f"unknown rule {rule!r}: use keep, digest or clear")
-    with db.write() as conn:
-        reads = read(conn)
+    from kithkin.services import team
+
+    with team.writing(db, actor, "setting a rule on a subscription") as conn:
+        reads = read(conn, member_id=actor.member_id)
         subs = hygiene.subscriptions(reads)
         chosen = [find(subs, ref) for ref in subscriptions]
         for sub in chosen:

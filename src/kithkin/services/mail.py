@@ -149,7 +149,7 @@ def import_mail(
     if team_sees is not None:
         set_team_sees(db, locations=locations, level=team_sees, actor=actor)
     answers = recognise_replies(db, raw=_raw_reader(locations, password))
-    still = ignored(db)
+    still = ignored(db, actor=actor)
     warnings = [] if summary.me_known else [_UNKNOWN_ME]
     warnings += [f"{s.label} ({short_id(s.key)}): {s.offer_note}" for s in still]
     return MailImported(

@@ -128,16 +128,16 @@ def _planned(
     return steps, chosen, smtp
 
 
-def ignored(db: Database) -> list[Subscription]:
+def ignored(db: Database, *, actor: Actor = SOLO) -> list[Subscription]:
     """Subscriptions left (an unsubscribe done, or its link given) that kept sending past the
     grace period: what an import reports, so "did it work?" is answered by the next mail that
     arrives. Reads nothing more when no unsubscribe was ever done."""
     from kithkin.store import hygiene as store
 
     with db.read() as conn:
-        if not store.actions(conn, action=ACTION, status="done"):
+        if not store.actions(conn, action=ACTION, status="done", member_id=actor.member_id):
             return []
-        subs = ranked(conn)
+        subs = ranked(conn, actor.member_id)
     return [s for s in subs if s.state == "ignored" or (s.state == "shown" and s.received_since)]
 
 

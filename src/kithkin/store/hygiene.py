@@ -74,8 +74,18 @@ _MINE: Final = ("from_me", "both")  # my messages: engagement, not mail received
 _Key = tuple[str | None, str | None]  # (List-Id, None) or (None, sender)
 
 
-def mail_atoms(conn: Connection) -> list[Atom]:
-    """Every atom of list, bulk and spam mail, and my messages to each (see `Atom`)."""
+def own_mail(member_id: int | None, table: Any = mail_message) -> list[Any]:
+    """The condition on `mail_message` (or an alias of it) of a member's own mail: read from
+    the mailboxes they imported (team mode); none for the one user of a personal database."""
+    if member_id is None:
+        return []
+    mine = select(mail_source.c.id).where(mail_source.c.member_id == member_id)
+    return [table.c.source_id.in_(mine)]
+
+
+def mail_atoms(conn: Connection, *, member_id: int | None = None) -> list[Atom]:
+    """Every atom of list, bulk and spam mail, and my messages to each (see `Atom`); in team
+    mode of the member's own mailboxes."""
     keeps_flags = flagged_sources(conn)
     # flags read as plain integers, dates as stored (see _when): 130,000 rows come a third
     # faster without SQLAlchemy converting each value
@@ -86,7 +96,7 @@ def mail_atoms(conn: Connection) -> list[Atom]:
             m.c.id, m.c.category, m.c.direction, type_coerce(m.c.date, String),
             m.c.from_address, m.c.list_id, has_unsub, m.c.flags,
             type_coerce(m.c.has_dkim, Integer), m.c.source_id, named,
-        ).where(m.c.category != "person")
+        ).where(m.c.category != "person", *own_mail(member_id))
     ).all()  # fmt: skip
     sums: dict[_Key, _Sum] = {}
     lower: dict[str, _Key] = {}
@@ -132,7 +142,7 @@ def mail_atoms(conn: Connection) -> list[Atom]:
                 acc.first = raw
             if unsub and (acc.unsub is None or stamp > acc.unsub):
                 acc.unsub = stamp
-    _add_answers(conn, sums, lower)
+    _add_answers(conn, sums, lower, member_id)
     return _atoms(conn, sums)
 
 
@@ -157,7 +167,9 @@ class _Sum:
         self.mine: set[int] = set()
 
 
-def _add_answers(conn: Connection, sums: dict[_Key, _Sum], lower: dict[str, _Key]) -> None:
+def _add_answers(
+    conn: Connection, sums: dict[_Key, _Sum], lower: dict[str, _Key], member_id: int | None
+) -> None:
     """My messages later in a thread where an atom's received mail is: my answers to it."""
     me = m.alias("mine")
     rows = conn.execute(
@@ -169,6 +181,8 @@ def _add_answers(conn: Connection, sums: dict[_Key, _Sum], lower: dict[str, _Key
             me.c.thread_id.is_not(None),
             m.c.category.in_(("list", "bulk")),
             m.c.direction != "from_me",
+            *own_mail(member_id, me),
+            *own_mail(member_id),
         )
     )
     for mid, list_id, sender in rows:
@@ -304,17 +318,23 @@ def _when(raw: Any) -> datetime | None:
 # -- person mail left unanswered -----------------------------------------------------------------
 
 
-def unanswered(conn: Connection, *, since: datetime | None = None) -> list[Unanswered]:
+def unanswered(
+    conn: Connection, *, since: datetime | None = None, member_id: int | None = None
+) -> list[Unanswered]:
     """Person mail to me (dated, from `since`) with no later message of mine in its thread,
-    no message of mine answering it (In-Reply-To) and no "answered" flag, oldest first."""
+    no message of mine answering it (In-Reply-To) and no "answered" flag, oldest first; in
+    team mode of the member's own mailboxes (and answered by them)."""
     reply = m.alias("reply")
     later_in_thread = exists().where(
         reply.c.thread_id == m.c.thread_id,
         reply.c.date > m.c.date,
         reply.c.direction == "from_me",
+        *own_mail(member_id, reply),
     )
     answering = exists().where(
-        reply.c.in_reply_to == m.c.message_id, reply.c.direction == "from_me"
+        reply.c.in_reply_to == m.c.message_id,
+        reply.c.direction == "from_me",
+        *own_mail(member_id, reply),
     )
     query = (
         select(m.c.id, type_coerce(m.c.date, String), m.c.from_address, contact_point.c.person_id)
@@ -329,6 +349,7 @@ def unanswered(conn: Connection, *, since: datetime | None = None) -> list[Unans
             ~m.c.flags.contains("R"),
             ~later_in_thread,
             ~answering,
+            *own_mail(member_id),
         )
     )
     if since is not None:

@@ -68,7 +68,7 @@ def link_of(step: Step) -> str | None:
 def inbox_page(
     request: Request, show_all: Annotated[bool, Query(alias="all")] = False
 ) -> HTMLResponse:
-    seen = inbox.overview(database(request), buried_limit=BURIED_SHOWN)
+    seen = inbox.overview(database(request), buried_limit=BURIED_SHOWN, actor=actor(request))
     ranked = [(short_id(s.key), s) for s in seen.proposals]
     return render(
         request,
@@ -145,7 +145,12 @@ def rules_form(request: Request, form: Posted) -> RedirectResponse:
     choice = form.text("rule")
     rule = None if choice == "clear" else choice
     try:
-        done = inbox.set_rule(database(request), subscriptions=[form.text("sub_id")], rule=rule)
+        done = inbox.set_rule(
+            database(request),
+            subscriptions=[form.text("sub_id")],
+            rule=rule,
+            actor=actor(request),
+        )
         said = f"{done.subscriptions[0].label}: {RULE_SAID[rule]}."
     except KithkinError as exc:
         return redirect(_back(form), str(exc), kind="error")
@@ -228,14 +233,15 @@ def subscription_out(s: Subscription) -> SubscriptionOut:
 
 @api.get("/subscriptions", summary="Every subscription, the costliest first")
 def get_subscriptions(request: Request) -> list[SubscriptionOut]:
-    return [subscription_out(s) for s in inbox.subscriptions(database(request)).subscriptions]
+    found = inbox.subscriptions(database(request), actor=actor(request))
+    return [subscription_out(s) for s in found.subscriptions]
 
 
 @api.get("/buried", summary="Unanswered person mail that arrived among heavy list traffic")
 def get_buried(
     request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[BuriedOut]:
-    found = inbox.buried(database(request), limit=limit)
+    found = inbox.buried(database(request), limit=limit, actor=actor(request))
     return [BuriedOut.model_validate(to_jsonable(b)) for b in found]
 
 
@@ -261,7 +267,9 @@ def post_unsubscribe(request: Request, body: UnsubscribeIn) -> UnsubscribeOut:
 
 @api.put("/rules/{sub_id}", summary="Keep a subscription, read it as a digest, or neither")
 def put_rule(request: Request, sub_id: str, body: RuleIn) -> SubscriptionOut:
-    done = inbox.set_rule(database(request), subscriptions=[sub_id], rule=body.rule)
+    done = inbox.set_rule(
+        database(request), subscriptions=[sub_id], rule=body.rule, actor=actor(request)
+    )
     return subscription_out(done.subscriptions[0])
 
 
