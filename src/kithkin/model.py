@@ -74,9 +74,10 @@ INTERACTION_KINDS: Final[tuple[InteractionKind, ...]] = (
 
 Direction = Literal["from_me", "to_me", "both", "neither"]
 DIRECTIONS: Final[tuple[Direction, ...]] = ("from_me", "to_me", "both", "neither")
-MAX_ID: Final = 2**63 - 1
-"""The largest row id a database keeps (SQLite's INTEGER, PostgreSQL's BIGINT): a larger one
-names nothing, and must be refused before it reaches SQL (where it overflows)."""
+MAX_ID: Final = 2**31 - 1
+"""The largest row id both engines keep (PostgreSQL's INTEGER; SQLite's go further, but
+kithkin numbers rows from 1 and a team's database must hold a personal one's ids): a larger
+one names nothing, and must be refused before it reaches SQL (where it overflows)."""
 
 
 class Record:

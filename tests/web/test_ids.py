@@ -1,5 +1,6 @@
-"""Ids a database cannot hold (past 2**63 - 1) are refused where the web takes them (one type,
-`web.schemas.Id`): a 404 page or a 422 from the API, never a 500 from an overflow in SQL."""
+"""Ids a database cannot hold (past 2**31 - 1, PostgreSQL's INTEGER) are refused where the web
+takes them (one type, `web.schemas.Id`): a 404 page or a 422 from the API, never a 500 from an
+overflow in SQL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import JSON, add_person, post_form
 
 HUGE = 2**64
-TOO_BIG = 2**63  # one past the largest SQLite INTEGER
+TOO_BIG = 2**31  # one past the largest PostgreSQL INTEGER (MAX_ID)
 
 API_READS = [
     "/api/people/{id}",
@@ -30,9 +31,10 @@ def test_an_api_read_of_a_huge_id_is_422(client: TestClient, path: str, big: int
     assert "person_id" in response.json()["error"]
 
 
+@pytest.mark.parametrize("big", [TOO_BIG, HUGE])
 @pytest.mark.parametrize("path", PAGES)
-def test_a_page_of_a_huge_id_is_not_found(client: TestClient, path: str) -> None:
-    response = client.get(path.format(id=HUGE))
+def test_a_page_of_a_huge_id_is_not_found(client: TestClient, path: str, big: int) -> None:
+    response = client.get(path.format(id=big))
     assert response.status_code == 404
     assert "There is no such page." in response.text
 
@@ -76,6 +78,8 @@ def test_huge_ids_in_a_body_are_422(client: TestClient) -> None:
 
 def test_a_huge_id_typed_as_a_reference_is_no_such_person(client: TestClient) -> None:
     me = add_person(client, display_name="Ana")
+    for big in (TOO_BIG, HUGE):
+        assert client.post(f"/api/people/{me}/merge", json={"other": f"#{big}"}).status_code == 404
     response = client.post(f"/api/people/{me}/merge", json={"other": f"#{HUGE}"})
     assert response.status_code == 404
     assert response.json()["error"] == f"no person #{HUGE}"

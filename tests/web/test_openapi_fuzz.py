@@ -12,6 +12,7 @@ API has tests of its own, in test_accounts_web).
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,10 +45,14 @@ schema = (
 
 
 @pytest.fixture(scope="module")
-def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    """The app over a small network: Dana, Sam and Lee, and Dana's duplicate."""
-    path: Path = tmp_path_factory.mktemp("fuzz") / "kithkin.db"
-    url = f"sqlite:///{path}"
+def seeded_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> FastAPI:
+    """The app over a small network: Dana, Sam and Lee, and Dana's duplicate — on the engine
+    of the run (a PostgreSQL database of the session's cluster in the PostgreSQL run)."""
+    if os.environ.get("KITHKIN_TEST_ENGINE") == "postgresql":
+        url = request.getfixturevalue("pg_cluster").new_database()
+    else:
+        path: Path = tmp_path_factory.mktemp("fuzz") / "kithkin.db"
+        url = f"sqlite:///{path}"
     db = Database(url)
     try:
         dana_sam_lee(db, datetime.now(UTC))

@@ -318,7 +318,34 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _no_nul(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool
+    ) -> tuple[str, Any]:
+        # PostgreSQL's text cannot hold NUL (U+0000), which SQLite's can: it is stored as
+        # U+FFFD, as the importers store other control characters, never refused with a 500
+        if many and isinstance(parameters, (list, tuple)):
+            return statement, [_without_nul(p) for p in parameters]
+        return statement, _without_nul(parameters)
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("kithkin_write", False):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
+def _without_nul(parameters: Any) -> Any:
+    """Bound parameters with NUL in none of their strings (the same object when none had)."""
+    if isinstance(parameters, dict):
+        if not any(isinstance(v, str) and "\x00" in v for v in parameters.values()):
+            return parameters
+        return {k: _nul_free(v) for k, v in parameters.items()}
+    if isinstance(parameters, (list, tuple)):
+        if not any(isinstance(v, str) and "\x00" in v for v in parameters):
+            return parameters
+        return type(parameters)(_nul_free(v) for v in parameters)
+    return parameters
+
+
+def _nul_free(value: Any) -> Any:
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value

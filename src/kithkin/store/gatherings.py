@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from kithkin import clock
 from kithkin.errors import Conflict, NotFound
-from kithkin.model import Gathering, Record, record
+from kithkin.model import MAX_ID, Gathering, Record, record
 from kithkin.store import activity
 from kithkin.store.schema import person
 from kithkin.store.schema_calendar import calendar_event
@@ -60,7 +60,11 @@ def find(conn: Connection, ref: str | int) -> Gathering:
     """The gathering `ref` means: its id, its name (any case) or the one name it starts."""
     if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().lstrip("#").isdigit()):
         key = int(str(ref).strip().lstrip("#"))
-        row = conn.execute(select(gathering).where(gathering.c.id == key)).first()
+        row = (  # SQL would overflow on an id past MAX_ID; no row has it
+            conn.execute(select(gathering).where(gathering.c.id == key)).first()
+            if key <= MAX_ID
+            else None
+        )
         if row is None:
             raise NotFound(f"no gathering #{key}")
         return _gathering(row)

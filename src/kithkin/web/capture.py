@@ -74,7 +74,7 @@ class CapturedOut(BaseModel):
 
 class SaveIn(BaseModel):
     fields: list[FieldIn] | None = Field(None, description="The draft as edited; null: as read")
-    into: int | None = Field(None, description="Add it to this person instead of a new one")
+    into: Id | None = Field(None, description="Add it to this person instead of a new one")
 
 
 class SavedOut(BaseModel):

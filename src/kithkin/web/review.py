@@ -86,8 +86,8 @@ class PendingOut(Out, record=service.Pending):
 
 class ReflectionIn(In):
     text: Text
-    meeting: int | None = Field(None, description="The meeting, call or coffee: its id")
-    gathering: str | int | None = Field(None, description="The gathering: its name or id")
+    meeting: Id | None = Field(None, description="The meeting, call or coffee: its id")
+    gathering: str | Id | None = Field(None, description="The gathering: its name or id")
     day: date | None = None
     person: str | int | None = None
     story_field: Literal["work", "origin", "education", "passions", "drivers", "other"] | None = (
