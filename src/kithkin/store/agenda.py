@@ -18,6 +18,7 @@ from kithkin.errors import InvalidInput
 from kithkin.model import Mute, Planned, WroteToMe
 from kithkin.store import activity
 from kithkin.store.bulk import chunks
+from kithkin.store.rows import by_name
 from kithkin.store.schema import interaction, interaction_participant, of_member, person
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
 from kithkin.store.schema_circle import agenda_mute, member_key
@@ -110,15 +111,15 @@ def planned(
     )  # fmt: skip
     attendees: dict[int, list[tuple[int, str]]] = {}
     for part in chunks([e.id for e in events]):
-        for event_id, person_id, name, trashed in conn.execute(
+        attending = conn.execute(
             select(
                 calendar_attendee.c.event_id, person.c.id, person.c.display_name,
                 person.c.deleted_at,
             )
             .join(person, person.c.id == calendar_attendee.c.person_id)
             .where(calendar_attendee.c.event_id.in_(part))
-            .order_by(person.c.display_name)
-        ):  # fmt: skip
+        ).all()  # fmt: skip
+        for event_id, person_id, name, trashed in sorted(attending, key=by_name):
             if trashed is None:  # filtered here: see _people_of
                 attendees.setdefault(int(event_id), []).append((int(person_id), str(name)))
     found += [

@@ -24,7 +24,7 @@ from kithkin.model import (
 from kithkin.store import activity
 from kithkin.store.bulk import Bulk, chunks
 from kithkin.store.privacy import activity_visible
-from kithkin.store.rows import clean, live_row
+from kithkin.store.rows import by_name, clean, live_row
 from kithkin.store.schema import activity as activity_table
 from kithkin.store.schema import interaction, interaction_participant, person
 
@@ -128,12 +128,12 @@ def get_interactions(
     if not ids:
         return []
     parts: dict[int, list[Participant]] = {}
-    for row in conn.execute(
+    found = conn.execute(
         select(interaction_participant, person.c.display_name)
         .join(person, person.c.id == interaction_participant.c.person_id)
         .where(interaction_participant.c.interaction_id.in_(ids))
-        .order_by(person.c.display_name)
-    ):
+    ).all()
+    for row in sorted(found, key=by_name):
         parts.setdefault(row.interaction_id, []).append(
             Participant(person_id=row.person_id, display_name=row.display_name, role=row.role)
         )

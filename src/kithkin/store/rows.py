@@ -59,3 +59,11 @@ def attach_tag(conn: Connection, person_id: int, name: str) -> bool:
         return False
     conn.execute(insert(person_tag).values(person_id=person_id, tag_id=tag_id))
     return True
+
+
+def by_name(row: Any) -> str:
+    """The key that puts rows of people (with their `display_name`) in name order, sorted in
+    Python: asked of SQL (`ORDER BY display_name` over a join), SQLite may walk every person
+    by the name index and probe each one's rows — a minute for one Today at 5,000,000
+    interactions, not a millisecond. (Code point order: SQLite's, and the C collation's.)"""
+    return str(row.display_name)
