@@ -9,7 +9,7 @@ An interaction made from a message carries its thread's id as `thread_key`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, Integer, bindparam, cast, delete, func, select, update
@@ -100,7 +100,39 @@ def add_threads(conn: Connection, rows: Sequence[Sequence[Any]]) -> dict[str, in
 def update_threads(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     """(id, first_at, last_at, message_count, last_from_address, last_from_name,
     last_direction, addresses) of threads that grew."""
+    if conn.dialect.name == "postgresql" and len(rows) > 1:
+        _update_on_postgresql(conn, rows)
+        return
     _UPDATE.execute(conn, rows)
+
+
+# PostgreSQL: one statement for a batch's threads, their values as arrays (unnest), not one
+# UPDATE per thread (an executemany: a seventh of a 200,000-message import, measured)
+_PG_UPDATE = (
+    "UPDATE mail_thread AS t SET first_at = v.first_at, last_at = v.last_at, "
+    "message_count = v.message_count, last_from_address = v.last_from_address, "
+    "last_from_name = v.last_from_name, last_direction = v.last_direction, "
+    "addresses = v.addresses FROM unnest(%s::integer[], %s::timestamp[], %s::timestamp[], "
+    "%s::integer[], %s::text[], %s::text[], %s::text[], %s::text[]) AS v(id, first_at, "
+    "last_at, message_count, last_from_address, last_from_name, last_direction, addresses) "
+    "WHERE t.id = v.id"
+)
+
+
+def _update_on_postgresql(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    last = list({int(row[0]): row for row in rows}.values())  # a thread twice: its last row
+    columns: list[list[Any]] = [[] for _ in range(8)]
+    for row in last:
+        for i, value in enumerate(row):
+            columns[i].append(_naive_utc(value) if i in (1, 2) else value)
+    conn.exec_driver_sql(_PG_UPDATE, tuple(columns))
+
+
+def _naive_utc(value: Any) -> Any:
+    """A date-time as `UTCDateTime` stores it (naive UTC)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 def add_refs(conn: Connection, refs: Sequence[tuple[str, int]]) -> None:

@@ -35,6 +35,7 @@ from kithkin.store.mail import StoredMessage
 
 FIRST_BATCH: Final = 250
 LISTED: Final = 1000  # notes and files that are not mail listed one by one; all are counted
+ANALYZE_FIRST: Final = 5000  # new messages before PostgreSQL first gathers statistics
 Item = Prepared | SourceProblem
 Progress = Callable[[int], None]  # called with the number of records just stored
 
@@ -129,6 +130,8 @@ class MailRun:
     lists: set[str] = field(default_factory=set)  # list posting addresses met so far
     lists_loaded: bool = False
     member_id: int | None = None  # whose mail it is in team mode (None: the one user's)
+    stored: int = 0  # new messages stored so far
+    analyze_at: int = ANALYZE_FIRST  # PostgreSQL: statistics gathered again at so many
 
 
 @dataclass
@@ -222,6 +225,10 @@ def store_batch(
             summary.note(new.message.source_file, place, "stored without a date: no interaction")
     summary.ties += knows.from_mail(conn, list(fresh), run.me, run.lists, now)
     summary.new += len(fresh)
+    run.stored += len(fresh)
+    if run.stored >= run.analyze_at:  # the tables grew much: plan the next batches on it
+        store_mail.analyze_mail(conn)
+        run.analyze_at = 2 * run.stored
     summary.by_category.update(f.message.category for f in fresh.values())
     summary.new_people = run.book.created
     summary.new_threads = run.threads.created
