@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kithkin import clock
+from kithkin.errors import NotFound
 from kithkin.model import SOLO, Actor
 from kithkin.model import Planned as Planned
 from kithkin.practices.brief import Brief as Brief
+from kithkin.practices.brief import Loop
 from kithkin.services.common import PersonRef, person_id
 from kithkin.services.relationships import refresh
 
@@ -72,43 +74,57 @@ def read_briefs(
     with the story, notes and needs the actor may see."""
     from kithkin.practices import strength
     from kithkin.practices.brief import compose, conversations
-    from kithkin.services.intro_views import intro_loops
+    from kithkin.services.intro_views import intro_loops_of
     from kithkin.store import agenda, interactions, people, relationships
 
     recent = strength.RECENT if recent is None else recent
+    wanted = list(dict.fromkeys(person_ids))
+    # each kind of row read once for them all (a brief per person was a dozen statements each)
+    rows = relationships.rows_of(conn, wanted, member_id=member_id)
+    found = people.get_people(conn, wanted, actor=actor)
+    if missing := [pid for pid in wanted if pid not in found]:
+        raise NotFound(f"no person #{missing[0]}")
+    # the row remembers their latest interactions: no sort of a long history here
+    latest_ids = {
+        pid: strength.recent_ids(summary.inputs)[:recent] for pid, summary in rows.items()
+    }
+    read = interactions.get_interactions(
+        conn, [i for ids in latest_ids.values() for i in ids], viewer=member_id
+    )
+    by_id = {i.id: i for i in read}
+    waited = [w for r in rows.values() if (w := r.waiting_interaction_id) is not None]
+    subjects = agenda.subjects_of(conn, waited)
+    loops = intro_loops_of(conn, wanted)
+    needs = _needs_of(conn, wanted, now, actor)
     out: dict[int, Brief] = {}
-    rows = relationships.rows_of(conn, person_ids, member_id=member_id)
-    for pid in dict.fromkeys(person_ids):
-        person = people.get_person(conn, pid, actor=actor)
+    for pid in wanted:
         summary = rows.get(pid)
-        # the row remembers their latest interactions: no sort of a long history here
-        ids = strength.recent_ids(summary.inputs)[:recent] if summary is not None else []
-        latest = interactions.get_interactions(conn, ids, viewer=member_id)
+        latest = [by_id[i] for i in latest_ids.get(pid, ()) if i in by_id]
+        latest.sort(key=lambda i: i.occurred_at, reverse=True)
         planned = agenda.upcoming_with(conn, pid, now) if upcoming else []
-        waiting_subject = None
-        if summary is not None and summary.waiting_interaction_id is not None:
-            waiting_subject = agenda.subjects_of(conn, [summary.waiting_interaction_id]).get(
-                summary.waiting_interaction_id
-            )
+        waiting = summary.waiting_interaction_id if summary is not None else None
+        waiting_subject = subjects.get(waiting) if waiting is not None else None
         threads = conversations(latest, now)
-        made = compose(person, summary, latest, threads, planned, now, waiting_subject)
-        loops = intro_loops(conn, pid)
-        made = replace(made, loops=[*loops, *made.loops][:8]) if loops else made
-        out[pid] = _with_needs(conn, made, now, actor)
+        made = compose(found[pid], summary, latest, threads, planned, now, waiting_subject)
+        if own := loops.get(pid):
+            made = replace(made, loops=[*own, *made.loops][:8])
+        if theirs := needs.get(pid):
+            made = replace(made, loops=[*made.loops, *theirs])
+        out[pid] = made
     return out
 
 
-def _with_needs(conn: Connection, made: Brief, now: datetime, actor: Actor = SOLO) -> Brief:
-    """Their open needs (practice P9) among the loops: something I could help with."""
-    from dataclasses import replace
-
-    from kithkin.practices.brief import Loop
+def _needs_of(
+    conn: Connection, person_ids: Sequence[int], now: datetime, actor: Actor
+) -> dict[int, list[Loop]]:
+    """Their open needs (practice P9) as loops of their briefs, three each at most: something I
+    could help with."""
     from kithkin.store import service
 
-    needs = service.needs(
-        conn, person_id=made.person_id, today=now.astimezone().date(), actor=actor
-    )
-    if not needs:
-        return made
-    loops = [Loop("need", f"needs: {n.text}", n.created_at) for n in needs[:3]]
-    return replace(made, loops=[*made.loops, *loops])
+    out: dict[int, list[Loop]] = {}
+    today = now.astimezone().date()
+    for n in service.needs(conn, among=person_ids, today=today, actor=actor):  # newest first
+        mine = out.setdefault(n.person_id, [])
+        if len(mine) < 3:
+            mine.append(Loop("need", f"needs: {n.text}", n.created_at))
+    return out

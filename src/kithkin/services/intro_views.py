@@ -4,6 +4,7 @@ asks of me about them, and my networking style, which orders Today."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from kithkin import clock
@@ -81,13 +82,19 @@ def get_intro(db: Database, *, intro_id: int) -> IntroView:
 
 def open_intros(conn: Connection, pid: int) -> list[IntroView]:
     """The intros of a person still open (an open loop on their page and brief)."""
+    return [view for _, view in _open_intros(conn, [pid])]
+
+
+def _open_intros(conn: Connection, pids: Sequence[int]) -> list[tuple[set[int], IntroView]]:
+    """The open intros of any of `pids`, each with the people it concerns (its two parties and
+    its introducer)."""
     from kithkin.store import intros
 
     found = intros.list_intros(
-        conn, person_id=pid, status=("proposed", "asked", "consented", "introduced")
+        conn, among=pids, status=("proposed", "asked", "consented", "introduced")
     )
-    views = [view_of(conn, i) for i in found]
-    return [v for v in views if v.status != "introduced" or v.outcome is None]
+    views = [({i.a_id, i.b_id, i.introducer_id or 0}, view_of(conn, i)) for i in found]
+    return [(who, v) for who, v in views if v.status != "introduced" or v.outcome is None]
 
 
 def view_of(conn: Connection, found: Intro) -> IntroView:
@@ -185,13 +192,21 @@ def _waiting_for(found: Intro, parties: list[PartyView], entries: dict[int, Outb
 
 def intro_loops(conn: Connection, pid: int) -> list[Loop]:
     """A person's open intros as open loops of their brief: who with, and what it waits for."""
+    return intro_loops_of(conn, [pid]).get(pid, [])
+
+
+def intro_loops_of(conn: Connection, pids: Sequence[int]) -> dict[int, list[Loop]]:
+    """`intro_loops` of several people, read at once."""
     from kithkin.practices.brief import Loop
 
-    out = []
-    for view in open_intros(conn, pid):
-        party = next((p for p in view.parties if p.person_id == pid), None)
-        other = (view.b if party.side == "a" else view.a) if party else f"{view.a} and {view.b}"
-        out.append(Loop("intro", f"introduction to {other}: {view.waiting_for}"))
+    out: dict[int, list[Loop]] = {}
+    wanted = set(pids)
+    for who, view in _open_intros(conn, list(wanted)) if wanted else []:
+        for pid in sorted(who & wanted):
+            party = next((p for p in view.parties if p.person_id == pid), None)
+            other = (view.b if party.side == "a" else view.a) if party else f"{view.a} and {view.b}"
+            loop = Loop("intro", f"introduction to {other}: {view.waiting_for}")
+            out.setdefault(pid, []).append(loop)
     return out
 
 

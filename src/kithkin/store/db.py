@@ -147,19 +147,26 @@ class Database:
         was last computed (see `version`), or when `keep` says the value kept will not do:
         for reads many requests repeat, such as the counts every page shows. What it returns
         must not be changed by its callers."""
-        version = self.version()
-        with self._watch_lock:
+
+        def kept(version: object) -> tuple[bool, Any]:  # under _watch_lock
             found = self._memo.get(key)
             if found is not None and found[0] == version and (keep is None or keep(found[1])):
                 self._memo.move_to_end(key)
-                return found[1]  # type: ignore[no-any-return]
+                return True, found[1]
+            return False, None
+
+        version = self.version()
+        with self._watch_lock:
+            hit, value = kept(version)
+            if hit:
+                return value  # type: ignore[no-any-return]
             computing = self._computing.setdefault(key, threading.Lock())
         with computing:  # one thread computes it; the others asking meanwhile wait for it
             version = self.version()
             with self._watch_lock:
-                found = self._memo.get(key)
-                if found is not None and found[0] == version and (keep is None or keep(found[1])):
-                    return found[1]  # type: ignore[no-any-return]
+                hit, value = kept(version)
+                if hit:
+                    return value  # type: ignore[no-any-return]
             try:
                 value = compute()
             except BaseException:

@@ -136,16 +136,22 @@ def get(conn: Connection, intro_id: int) -> Intro:
 
 
 def list_intros(
-    conn: Connection, *, person_id: int | None = None, status: Sequence[str] | None = None
+    conn: Connection,
+    *,
+    person_id: int | None = None,
+    status: Sequence[str] | None = None,
+    among: Sequence[int] | None = None,
 ) -> list[Intro]:
-    """Intros, newest first; of one person (either party, or the introducer), or statuses."""
+    """Intros, newest first; of one person (either party, or the introducer), of any of
+    `among`, or statuses."""
     query = select(intro).order_by(intro.c.id.desc())
-    if person_id is not None:
+    wanted = [person_id] if person_id is not None else among
+    if wanted is not None:
         query = query.where(
             or_(
-                intro.c.a_id == person_id,
-                intro.c.b_id == person_id,
-                intro.c.introducer_id == person_id,
+                intro.c.a_id.in_(wanted),
+                intro.c.b_id.in_(wanted),
+                intro.c.introducer_id.in_(wanted),
             )
         )
     if status is not None:

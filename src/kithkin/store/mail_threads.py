@@ -9,14 +9,14 @@ An interaction made from a message carries its thread's id as `thread_key`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, Integer, bindparam, cast, delete, func, select, update
 
 from kithkin.model import MailThread, Record, record
 from kithkin.store.bulk import Bulk, among, chunks
-from kithkin.store.schema import interaction, interaction_participant
+from kithkin.store.schema import UTCDateTime, interaction, interaction_participant
 from kithkin.store.schema_mail import mail_message, mail_thread, mail_thread_ref
 
 
@@ -121,18 +121,12 @@ _PG_UPDATE = (
 
 def _update_on_postgresql(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     last = list({int(row[0]): row for row in rows}.values())  # a thread twice: its last row
+    stored = UTCDateTime().process_bind_param  # raw SQL: the dates as the column type stores them
     columns: list[list[Any]] = [[] for _ in range(8)]
     for row in last:
         for i, value in enumerate(row):
-            columns[i].append(_naive_utc(value) if i in (1, 2) else value)
+            columns[i].append(stored(value, conn.dialect) if i in (1, 2) else value)
     conn.exec_driver_sql(_PG_UPDATE, tuple(columns))
-
-
-def _naive_utc(value: Any) -> Any:
-    """A date-time as `UTCDateTime` stores it (naive UTC)."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return value
 
 
 def add_refs(conn: Connection, refs: Sequence[tuple[str, int]]) -> None:

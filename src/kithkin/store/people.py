@@ -28,6 +28,7 @@ from kithkin.model import (
     StoryFact,
 )
 from kithkin.store import activity, search, settings
+from kithkin.store.bulk import chunks
 from kithkin.store.contacts import DEFAULT_REGION, normalize
 from kithkin.store.privacy import visible
 from kithkin.store.rows import attach_tag, clean, live_row
@@ -187,66 +188,92 @@ def get_person(
 ) -> Person:
     """A person with their contact points, tags, and the story facts and notes the actor may
     see (team mode: shared ones and their own)."""
-    query = select(person).where(person.c.id == person_id)
-    if not include_deleted:
-        query = query.where(person.c.deleted_at.is_(None))
-    row = conn.execute(query).first()
-    if row is None:
+    found = get_people(conn, [person_id], include_deleted=include_deleted, actor=actor)
+    if person_id not in found:
         raise NotFound(f"no person #{person_id}")
-    contacts = tuple(
-        ContactPoint(id=r.id, kind=r.kind, value=r.value, label=r.label, source=r.source)
+    return found[person_id]
+
+
+def get_people(
+    conn: Connection,
+    person_ids: Sequence[int],
+    *,
+    include_deleted: bool = False,
+    actor: Actor = SOLO,
+) -> dict[int, Person]:
+    """`get_person` of several people at once (five statements, whatever their number); those
+    not found (or in the trash) are absent."""
+    wanted = sorted(set(person_ids))
+    rows: list[Any] = []
+    for part in chunks(wanted):
+        query = select(person).where(person.c.id.in_(part))
+        if not include_deleted:
+            query = query.where(person.c.deleted_at.is_(None))
+        rows += conn.execute(query).all()
+    ids = [int(r.id) for r in rows]
+    contacts: dict[int, list[ContactPoint]] = {}
+    facts: dict[int, list[StoryFact]] = {}
+    notes: dict[int, list[Note]] = {}
+    tags: dict[int, list[str]] = {}
+    for part in chunks(ids):
         for r in conn.execute(
             select(contact_point)
-            .where(contact_point.c.person_id == person_id)
+            .where(contact_point.c.person_id.in_(part))
             .order_by(contact_point.c.kind, contact_point.c.id)
-        )
-    )
-    facts = tuple(
-        StoryFact(
-            id=r.id,
-            field=r.field,
-            text=r.text,
-            learned_on=r.learned_on,
-            learned_where=r.learned_where,
-            created_at=r.created_at,
-            member_id=r.member_id,
-            shared=bool(r.shared),
-        )
+        ):
+            contacts.setdefault(r.person_id, []).append(
+                ContactPoint(id=r.id, kind=r.kind, value=r.value, label=r.label, source=r.source)
+            )
         for r in conn.execute(
             select(story_fact)
-            .where(story_fact.c.person_id == person_id, visible(story_fact, actor))
+            .where(story_fact.c.person_id.in_(part), visible(story_fact, actor))
             .order_by(story_fact.c.id)
-        )
-    )
-    notes = tuple(
-        Note(
-            id=r.id,
-            text=r.text,
-            created_at=r.created_at,
-            member_id=r.member_id,
-            shared=bool(r.shared),
-        )
+        ):
+            facts.setdefault(r.person_id, []).append(
+                StoryFact(
+                    id=r.id,
+                    field=r.field,
+                    text=r.text,
+                    learned_on=r.learned_on,
+                    learned_where=r.learned_where,
+                    created_at=r.created_at,
+                    member_id=r.member_id,
+                    shared=bool(r.shared),
+                )
+            )
         for r in conn.execute(
             select(note)
-            .where(note.c.person_id == person_id, visible(note, actor))
+            .where(note.c.person_id.in_(part), visible(note, actor))
             .order_by(note.c.id.desc())
+        ):
+            notes.setdefault(r.person_id, []).append(
+                Note(
+                    id=r.id,
+                    text=r.text,
+                    created_at=r.created_at,
+                    member_id=r.member_id,
+                    shared=bool(r.shared),
+                )
+            )
+        tags.update(_tags_of(conn, part))
+    return {
+        int(row.id): Person(
+            id=row.id,
+            uid=row.uid,
+            display_name=row.display_name,
+            given_name=row.given_name,
+            family_name=row.family_name,
+            organisation=row.organisation,
+            title=row.title,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            contact_points=tuple(contacts.get(row.id, ())),
+            tags=tuple(tags.get(row.id, ())),
+            story=tuple(facts.get(row.id, ())),
+            notes=tuple(notes.get(row.id, ())),
         )
-    )
-    return Person(
-        id=row.id,
-        uid=row.uid,
-        display_name=row.display_name,
-        given_name=row.given_name,
-        family_name=row.family_name,
-        organisation=row.organisation,
-        title=row.title,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        contact_points=contacts,
-        tags=tuple(_tags_of(conn, [person_id]).get(person_id, ())),
-        story=facts,
-        notes=notes,
-    )
+        for row in rows
+    }
 
 
 def list_people(

@@ -114,9 +114,10 @@ def needs(
     statuses: Iterable[str] = ("open",),
     today: date | None = None,
     actor: Actor = SOLO,
+    among: Sequence[int] | None = None,
 ) -> list[Need]:
-    """Needs of people not in the trash, newest first; with `today`, those whose day has not
-    passed."""
+    """Needs of people not in the trash (of one person, or of any of `among`), newest first;
+    with `today`, those whose day has not passed."""
     query = (
         select(need, person.c.display_name)
         .join(person, person.c.id == need.c.person_id)
@@ -129,6 +130,8 @@ def needs(
     )
     if person_id is not None:
         query = query.where(need.c.person_id == person_id)
+    if among is not None:
+        query = query.where(need.c.person_id.in_(list(among)))
     if today is not None:
         query = query.where((need.c.until.is_(None)) | (need.c.until >= today))
     return [_need(r) for r in conn.execute(query)]
