@@ -262,3 +262,53 @@ def test_each_member_cleans_their_own_inbox(db: Database, tmp_path: Path) -> Non
     assert [s.key for s in done.subscriptions] == ["list:cw.cloudweekly"]
     with pytest.raises(NotFound):  # not in sam's mail: not his to find
         inbox.set_rule(db, subscriptions=["cloudweekly"], rule="keep", actor=sam)
+
+
+def test_each_member_keeps_or_digests_a_newsletter_for_themselves(
+    db: Database, tmp_path: Path
+) -> None:
+    from kithkin.services import inbox
+
+    clock.freeze(BASE + timedelta(days=40))
+    ada, sam = two_members(db)
+    myself.set_me(db, name="Ada", addresses=[ADA], actor=ada)
+    myself.set_me(db, name="Sam", addresses=[SAM], actor=sam)
+    news = "Cloud Weekly <news@cloudweekly.example>"
+    for actor, to, tag in ((ada, ADA, "a"), (sam, SAM, "s")):
+        box = write_mbox(
+            tmp_path / f"{tag}.mbox",
+            [
+                message(f"cw{tag}{n}@x", news, to, f"Issue {n}", day=n, List_Id="<cw.weekly>")
+                for n in range(6)
+            ],
+        )
+        mail.import_mail(db, locations=[str(box)], workers=0, actor=actor)
+
+    def rules(actor: Actor) -> dict[str, str | None]:
+        return {s.key: s.rule for s in inbox.subscriptions(db, actor=actor).subscriptions}
+
+    assert rules(ada) == rules(sam) == {"list:cw.weekly": None}
+    inbox.set_rule(db, subscriptions=["cw.weekly"], rule="keep", actor=ada)
+    assert rules(ada) == {"list:cw.weekly": "keep"}
+    assert rules(sam) == {"list:cw.weekly": None}  # Ada's choice is not Sam's
+    inbox.set_rule(db, subscriptions=["cw.weekly"], rule="digest", actor=sam)
+    assert rules(ada) == {"list:cw.weekly": "keep"}
+    assert rules(sam) == {"list:cw.weekly": "digest"}
+    inbox.set_rule(db, subscriptions=["cw.weekly"], rule=None, actor=ada)  # clears Ada's only
+    assert rules(ada) == {"list:cw.weekly": None}
+    assert rules(sam) == {"list:cw.weekly": "digest"}
+
+
+def test_each_members_offers_are_theirs(db: Database) -> None:
+    from kithkin.services import service
+
+    ada, sam = two_members(db)
+    mine = service.add_offer(db, text="board-level security reviews", kind="skill", actor=ada)
+    theirs = service.add_offer(db, text="warm intro to Nordic VCs", kind="relationship", actor=sam)
+    assert [o.id for o in service.list_offers(db, actor=ada)] == [mine.id]
+    assert [o.id for o in service.list_offers(db, actor=sam)] == [theirs.id]
+    with pytest.raises(NotFound):  # not Sam's to remove, nor to learn it exists
+        service.remove_offer(db, offer_id=mine.id, actor=sam)
+    assert [o.id for o in service.list_offers(db, actor=ada)] == [mine.id]
+    assert service.remove_offer(db, offer_id=mine.id, actor=ada).id == mine.id
+    assert service.list_offers(db, actor=ada) == []

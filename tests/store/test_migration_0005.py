@@ -23,9 +23,8 @@ def test_0005_adds_the_hygiene_tables_as_the_schema_describes_them(tmp_path: Pat
             found = inspect(conn)
             unique = {tuple(u["column_names"]) for u in found.get_unique_constraints("outbox")}
             assert ("idempotency_key",) in unique
-            assert found.get_pk_constraint("subscription_rule")["constrained_columns"] == [
-                "subscription_key"
-            ]
+            key = found.get_pk_constraint("subscription_rule")["constrained_columns"]
+            assert key == ["member_id", "subscription_key"]  # each member's own since 0021
     finally:
         db.dispose()
 

@@ -50,7 +50,7 @@ def offer_list(ctx: Context, as_json: bool) -> None:
     """List your offers."""
     from kithkin.services import service
 
-    found = service.list_offers(ctx.db)
+    found = service.list_offers(ctx.db, actor=ctx.actor)
     if as_json:
         emit_json(found)
         return

@@ -54,6 +54,7 @@ SECTIONS: Final = (
     ("reflect", "How did it go?"),  # after a meeting or gathering (services.review.pending)
     ("service", "Be of service: the best fresh opportunity"),
 )
+REFLECT_SHOWN: Final = 5  # "how did it go?": the latest meetings and gatherings not reflected on
 ROOM_SHOWN: Final = 3  # suggestions for the circle's free places, while it is below its cap
 
 

@@ -57,7 +57,7 @@ def read(conn: Connection, *, details: bool = False, member_id: int | None = Non
         circle=frozenset(members),
         first_written=written,
         known=frozenset(store.known_addresses(conn, singles)),
-        rules=store.rules(conn),
+        rules=store.rules(conn, member_id),
         outbox=store.actions(conn, action=ACTION, member_id=member_id),
         mail=mail,
     )
@@ -244,7 +244,7 @@ def set_rule(
         subs = hygiene.subscriptions(reads)
         chosen = [find(subs, ref) for ref in subscriptions]
         for sub in chosen:
-            store.set_rule(conn, sub.key, rule, label=sub.label)
-        reads = replace(reads, rules=store.rules(conn))
+            store.set_rule(conn, sub.key, rule, label=sub.label, member_id=actor.member_id)
+        reads = replace(reads, rules=store.rules(conn, actor.member_id))
     again = {s.key: s for s in hygiene.subscriptions(reads)}
     return RuleSet(rule=rule, subscriptions=tuple(again[s.key] for s in chosen))

@@ -12,6 +12,7 @@ from kithkin.model import SOLO, Actor, Record, record
 
 if TYPE_CHECKING:
     from kithkin.store import Database
+    from kithkin.store.review import Spoken
 
 
 @record
@@ -26,11 +27,17 @@ class Pending(Record):
 
 
 def pending(
-    db: Database, *, now: datetime | None = None, days: int = 3, actor: Actor = SOLO
+    db: Database,
+    *,
+    now: datetime | None = None,
+    days: int = 3,
+    actor: Actor = SOLO,
+    limit: int | None = None,
 ) -> list[Pending]:
     """Meetings (calls, coffees...) and gatherings of the last `days` days that have no
-    reflection yet, latest first: what Today asks "how did it go?" about. In team mode the
-    acting member's own meetings and own reflections."""
+    reflection yet, latest first: what Today asks "how did it go?" about (its first `limit`:
+    the meetings are read a day at a time, the latest first, until there are enough). In
+    team mode the acting member's own meetings and own reflections."""
     from kithkin.services import gatherings as gathering_service
     from kithkin.store import review as store
     from kithkin.store.reflections import reflected_gathering_days, reflected_interactions
@@ -39,8 +46,12 @@ def pending(
     since = now - timedelta(days=days)
     with db.read() as conn:
         member = actor.member_id
-        spoken = [s for s in store.spoken_between(conn, since, now, member_id=member) if s.people]
-        done = reflected_interactions(conn, [s.id for s in spoken], member_id=member)
+        spoken: list[Spoken] = []
+        for one_day in store.spoken_by_day(conn, since, now, member_id=member):
+            done = reflected_interactions(conn, [s.id for s in one_day], member_id=member)
+            spoken += [s for s in one_day if s.people and s.id not in done]
+            if limit is not None and len(spoken) >= limit:
+                break  # whole days read: what is left is older than any of these
         done_gatherings = reflected_gathering_days(
             conn, since.date() - timedelta(days=1), member_id=member
         )
@@ -53,7 +64,6 @@ def pending(
             people=s.people,
         )
         for s in spoken
-        if s.id not in done
     ]
     for g, day, met in gathering_service.attended_lately(db, since=since, now=now):
         if (g.id, day) not in done_gatherings:
@@ -66,4 +76,4 @@ def pending(
                     people=[(i, n) for i, n, d in met if d == day],
                 )
             )
-    return sorted(out, key=lambda p: (p.day, p.title), reverse=True)
+    return sorted(out, key=lambda p: (p.day, p.title), reverse=True)[:limit]

@@ -63,22 +63,23 @@ def add_offer(db: Database, *, text: str, kind: str, actor: Actor = SOLO) -> Off
     if kind not in OFFER_KINDS:
         raise InvalidInput(f"kind {kind!r}: one of {', '.join(OFFER_KINDS)}")
     with team.writing(db, actor, "adding an offer") as conn:
-        new = store.add_offer(conn, kind, text)
-        return next(o for o in store.offers(conn) if o.id == new)
+        new = store.add_offer(conn, kind, text, member_id=actor.member_id)
+        return next(o for o in store.offers(conn, actor.member_id) if o.id == new)
 
 
-def list_offers(db: Database) -> list[Offer]:
+def list_offers(db: Database, *, actor: Actor = SOLO) -> list[Offer]:
+    """My offers (in team mode, the acting member's own)."""
     from kithkin.store import service as store
 
     with db.read() as conn:
-        return store.offers(conn)
+        return store.offers(conn, actor.member_id)
 
 
 def remove_offer(db: Database, *, offer_id: int | str, actor: Actor = SOLO) -> Offer:
     from kithkin.store import service as store
 
     with team.writing(db, actor, "removing an offer") as conn:
-        return store.remove_offer(conn, _id(offer_id, "offer"))
+        return store.remove_offer(conn, _id(offer_id, "offer"), member_id=actor.member_id)
 
 
 # -- needs ----------------------------------------------------------------------------------------
@@ -279,7 +280,7 @@ def matches(
             needs = [n for n in needs if n.created_at >= since]
             if not needs:
                 return Matches("none", [], None)
-        offers = store.offers(conn)
+        offers = store.offers(conn, actor.member_id)
         people = [Candidate(p, n, t) for p, n, t in store.candidates(conn)]
         note = None
         use = method
@@ -355,7 +356,7 @@ def _by_words(db: Database, now: datetime, actor: Actor) -> Match | None:
         ]
         if not needs:
             return None
-        offers = store.offers(conn)
+        offers = store.offers(conn, actor.member_id)
         made_of = blake2b(repr((needs, offers)).encode(), digest_size=16).hexdigest()
         key = f"1:{made_of}:{store.candidates_mark(conn)}"
         words_key = WORDS_KEY if actor.member_id is None else f"{WORDS_KEY}.{actor.member_id}"
@@ -419,7 +420,8 @@ def _from_cache(db: Database, entry: dict[str, Any], actor: Actor) -> Match | No
             need = store.get_need(conn, int(entry["need"]), actor=actor)
         except NotFound:
             return None
-        offer = next((o for o in store.offers(conn) if o.id == entry.get("offer")), None)
+        mine = store.offers(conn, actor.member_id)
+        offer = next((o for o in mine if o.id == entry.get("offer")), None)
     if (clock.now() - need.created_at).days > FRESH_DAYS:
         return None
     helper = Candidate(*entry["helper"]) if entry.get("helper") else None

@@ -200,7 +200,7 @@ def _gathering_items(db: Database, now: datetime) -> list[Item]:
 
 def _reflect_items(db: Database, now: datetime, actor: Actor = SOLO) -> list[Item]:
     """Meetings and gatherings of the last days with no reflection yet: "how did it go?"."""
-    from kithkin.practices.today import fingerprint
+    from kithkin.practices.today import REFLECT_SHOWN, fingerprint
     from kithkin.services.reflecting import pending
 
     return [
@@ -212,7 +212,7 @@ def _reflect_items(db: Database, now: datetime, actor: Actor = SOLO) -> list[Ite
             fingerprint=fingerprint("reflect", p.key),
             people=(),
         )
-        for p in pending(db, now=now, actor=actor)[:5]
+        for p in pending(db, now=now, actor=actor, limit=REFLECT_SHOWN)
     ]
 
 

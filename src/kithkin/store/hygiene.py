@@ -55,6 +55,7 @@ from kithkin.model import Unanswered as Unanswered
 from kithkin.store import activity
 from kithkin.store.bulk import among, chunks
 from kithkin.store.schema import contact_point, interaction, interaction_participant, person
+from kithkin.store.schema_circle import member_key
 from kithkin.store.schema_hygiene import outbox, subscription_rule
 from kithkin.store.schema_mail import mail_file, mail_message, mail_source
 
@@ -439,24 +440,38 @@ def known_addresses(conn: Connection, addresses: Iterable[str]) -> set[str]:
 # -- keep and digest rules -----------------------------------------------------------------------
 
 
-def rules(conn: Connection) -> dict[str, Rule]:
+def rules(conn: Connection, member_id: int | None = None) -> dict[str, Rule]:
+    """The rules on subscriptions of the one user, or in team mode of a member."""
+    mine = subscription_rule.c.member_id == member_key(member_id)
     return {
         row.subscription_key: Rule(row.subscription_key, row.rule, row.set_at, row.note)
-        for row in conn.execute(select(subscription_rule))
+        for row in conn.execute(select(subscription_rule).where(mine))
     }
 
 
 def set_rule(
-    conn: Connection, key: str, rule: str | None, *, note: str | None = None, label: str = ""
+    conn: Connection,
+    key: str,
+    rule: str | None,
+    *,
+    note: str | None = None,
+    label: str = "",
+    member_id: int | None = None,
 ) -> Rule | None:
     """Keep a subscription (never proposed for unsubscribing again), read it as a digest,
-    or (None) drop the rule. `label` names it in the activity log."""
+    or (None) drop the rule: the one user's, or in team mode the member's own. `label` names
+    it in the activity log."""
     key = key.strip()
     if not key:
         raise InvalidInput("which subscription? give its key")
     if rule is not None and rule not in RULES:
         raise InvalidInput(f"unknown rule {rule!r}; use keep or digest")
-    conn.execute(delete(subscription_rule).where(subscription_rule.c.subscription_key == key))
+    whose = member_key(member_id)
+    conn.execute(
+        delete(subscription_rule).where(
+            subscription_rule.c.member_id == whose, subscription_rule.c.subscription_key == key
+        )
+    )
     about = label or key
     if rule is None:
         activity.record(conn, "hygiene.rule", f"no rule for {about} any more", payload={"key": key})
@@ -464,7 +479,7 @@ def set_rule(
     made = Rule(key, rule, clock.now(), note.strip() if note and note.strip() else None)
     conn.execute(
         insert(subscription_rule).values(
-            subscription_key=key, rule=rule, set_at=made.set_at, note=made.note
+            member_id=whose, subscription_key=key, rule=rule, set_at=made.set_at, note=made.note
         )
     )
     said = "keep (never proposed again)" if rule == "keep" else "read as a digest"

@@ -4,13 +4,15 @@ learned, and the meetings of the calendar."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, String, func, select, type_coerce
+from sqlalchemy import Connection, Select, String, func, select, type_coerce
 
-from kithkin.model import SOLO, SPOKEN, Actor, Contact, Record, record
-from kithkin.store.bulk import chunks
+from kithkin.model import SOLO, Actor, Contact, Record, record
+from kithkin.store.bulk import among, chunks
 from kithkin.store.privacy import visible
 from kithkin.store.rows import by_name
 from kithkin.store.schema import (
@@ -18,6 +20,7 @@ from kithkin.store.schema import (
     interaction_participant,
     of_member,
     person,
+    spoken,
     story_fact,
 )
 from kithkin.store.schema_calendar import calendar_attendee, calendar_event
@@ -189,14 +192,35 @@ def spoken_between(
 ) -> list[Spoken]:
     """The spoken interactions in [start, end) (or those of `ids`), with their live people;
     in team mode the member's own."""
-    query = select(
-        interaction.c.id, interaction.c.kind, interaction.c.subject, interaction.c.occurred_at
-    ).where(interaction.c.kind.in_(sorted(SPOKEN)), *of_member(member_id))
+    query = _spoken(member_id)
     if ids is not None:
         query = query.where(interaction.c.id.in_(ids))
     else:
         query = query.where(interaction.c.occurred_at >= start, interaction.c.occurred_at < end)
-    rows = list(conn.execute(query.order_by(interaction.c.occurred_at)))
+    return _with_people(conn, list(conn.execute(query.order_by(interaction.c.occurred_at))))
+
+
+def spoken_by_day(
+    conn: Connection, start: datetime, end: datetime, *, member_id: int | None = None
+) -> Iterator[list[Spoken]]:
+    """The spoken interactions in [start, end) a local day at a time, the latest day first
+    (and the latest first within it), their people read a day at a time: a caller wanting
+    the latest few stops early, without reading the people of every meeting of the days."""
+    query = _spoken(member_id).where(
+        interaction.c.occurred_at >= start, interaction.c.occurred_at < end
+    )
+    rows = list(conn.execute(query.order_by(interaction.c.occurred_at.desc())))
+    for _, day in groupby(rows, key=lambda r: r.occurred_at.astimezone().date()):
+        yield _with_people(conn, list(day))
+
+
+def _spoken(member_id: int | None) -> Select[Any]:
+    return select(
+        interaction.c.id, interaction.c.kind, interaction.c.subject, interaction.c.occurred_at
+    ).where(spoken(), *of_member(member_id))
+
+
+def _with_people(conn: Connection, rows: list[Any]) -> list[Spoken]:
     people: dict[int, list[tuple[int, str]]] = {}
     for part in chunks([r.id for r in rows]):
         found = conn.execute(
@@ -207,7 +231,7 @@ def spoken_between(
                 person.c.deleted_at,
             )
             .join(person, person.c.id == interaction_participant.c.person_id)
-            .where(interaction_participant.c.interaction_id.in_(part))
+            .where(among(conn, interaction_participant.c.interaction_id, part))
         ).all()
         for iid, pid, name, trashed in sorted(found, key=by_name):
             # the trashed left out here: asked of SQL, SQLite walks every live person by the
@@ -219,8 +243,7 @@ def spoken_between(
         Spoken(
             id=r.id,
             kind=r.kind,
-            title=r.subject
-            or f"{r.kind} with " + ", ".join(n for _, n in people.get(r.id, [])[:3]),
+            title=r.subject or _with(r.kind, people.get(r.id, [])),
             at=r.occurred_at,
             people=people.get(r.id, []),
         )

@@ -7,7 +7,7 @@ queries read. The full-text index lives beside them and is dialect-specific (see
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     Boolean,
@@ -25,8 +25,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    bindparam,
     false,
 )
+from sqlalchemy.sql.elements import ColumnElement
+
+from kithkin.model import SPOKEN
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -154,6 +158,26 @@ interaction = Table(
 )
 Index("ix_interaction_occurred_at", interaction.c.occurred_at)
 Index("ix_interaction_member", interaction.c.member_id)
+# The spoken interactions (meetings, calls, coffees...) by time, a partial index (migration
+# 0021): the meetings of the last days are found without reading the mail of those days, and
+# importing mail does not write to it. A query uses it with `spoken()`: SQLite matches a
+# partial index's condition only when the query states it with the same literal values.
+# PostgreSQL's index has the same condition (the migration makes it); it is not named here, as
+# `postgresql_where` would load SQLAlchemy's PostgreSQL dialect in every command.
+SPOKEN_KINDS: Final = tuple(sorted(SPOKEN))
+Index(
+    "ix_interaction_spoken",
+    interaction.c.occurred_at,
+    sqlite_where=interaction.c.kind.in_(SPOKEN_KINDS),
+)
+
+
+def spoken() -> ColumnElement[bool]:
+    """`interaction.kind IN (the spoken kinds)`, its values written into the statement."""
+    kinds = bindparam(
+        "spoken_kinds", SPOKEN_KINDS, type_=String(), expanding=True, literal_execute=True
+    )
+    return interaction.c.kind.in_(kinds)
 
 
 def of_member(member_id: int | None) -> list[Any]:

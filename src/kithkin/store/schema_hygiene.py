@@ -1,9 +1,9 @@
 """The tables of inbox hygiene (migration 0005), on the shared `metadata`.
 
-- `subscription_rule`: what the user decided about a subscription (practice P11): "keep" (never
-  proposed for unsubscribing again) or "digest" (read in a digest, not unsubscribed), by the
-  subscription's key (`store.hygiene.group_key`: "list:<list-id>", "unsub:<target>",
-  "from:<address>", "domain:<domain>").
+- `subscription_rule`: what the user (in team mode: each member) decided about a subscription
+  (practice P11): "keep" (never proposed for unsubscribing again) or "digest" (read in a
+  digest, not unsubscribed), by the subscription's key (`store.hygiene.group_key`:
+  "list:<list-id>", "unsub:<target>", "from:<address>", "domain:<domain>").
 - `outbox`: every outbound action taken on the user's behalf (an unsubscribe first), recorded
   before it is tried and finished with its outcome. The idempotency key (a hash of action,
   subscription, method and target) is unique, so recording the same action twice gives the
@@ -20,6 +20,9 @@ from kithkin.store.schema import UTCDateTime, metadata
 subscription_rule = Table(
     "subscription_rule",
     metadata,
+    # whose rule it is (migration 0021): a member of a team; 0 the one user of a personal
+    # database (`schema_circle.member_key`)
+    Column("member_id", Integer, primary_key=True, server_default="0"),
     Column("subscription_key", Text, primary_key=True),
     Column("rule", String(8), nullable=False),  # keep, digest
     Column("set_at", UTCDateTime, nullable=False),

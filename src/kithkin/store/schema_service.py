@@ -1,6 +1,7 @@
 """The tables of service (practice P9, migration 0012), on the shared `metadata`.
 
-- `offer`: what I can give: a skill, knowledge, a relationship, a resource.
+- `offer`: what I can give: a skill, knowledge, a relationship, a resource (in team mode,
+  each member's own).
 - `need`: what a person needs or is going through ("hiring a CISO"), until a day or open;
   `status` is `open`, `suggested` (proposed from a note or story fact: shown for review, never
   counted until accepted) or `dismissed` (a refused suggestion, kept so it is not proposed
@@ -22,7 +23,10 @@ offer = Table(
     Column("kind", String(16), nullable=False),  # skill, knowledge, relationship, resource
     Column("text", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # whose offer it is (migration 0021; None: the one user of a personal database)
+    Column("member_id", Integer),  # no foreign key, as the owned rows of migration 0018
 )
+Index("ix_offer_member", offer.c.member_id)
 
 need = Table(
     "need",

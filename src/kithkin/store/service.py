@@ -41,26 +41,31 @@ def clean_text(text: str, what: str) -> str:
 # -- offers ---------------------------------------------------------------------------------------
 
 
-def add_offer(conn: Connection, kind: str, text: str) -> int:
+def add_offer(conn: Connection, kind: str, text: str, *, member_id: int | None = None) -> int:
+    """A new offer of the one user, or in team mode of the member."""
     if kind not in OFFER_KINDS:
         raise InvalidInput(f"--kind {kind!r}: one of {', '.join(OFFER_KINDS)}")
     text = clean_text(text, "offer")
     new = conn.execute(
-        insert(offer).values(kind=kind, text=text, created_at=clock.now())
+        insert(offer).values(kind=kind, text=text, created_at=clock.now(), member_id=member_id)
     ).inserted_primary_key
     assert new is not None
     activity.record(conn, "offer.add", f"offer ({kind}): {text}")
     return int(new[0])
 
 
-def offers(conn: Connection) -> list[Offer]:
-    rows = conn.execute(select(offer).order_by(offer.c.kind, offer.c.id))
-    return [Offer(r.id, r.kind, r.text, r.created_at) for r in rows]
+def offers(conn: Connection, member_id: int | None = None) -> list[Offer]:
+    """The offers of the one user (every offer), or in team mode the member's own: what each
+    member can give is theirs, as their outbox is."""
+    query = select(offer).order_by(offer.c.kind, offer.c.id)
+    if member_id is not None:
+        query = query.where(offer.c.member_id == member_id)
+    return [Offer(r.id, r.kind, r.text, r.created_at) for r in conn.execute(query)]
 
 
-def remove_offer(conn: Connection, offer_id: int) -> Offer:
-    found = next((o for o in offers(conn) if o.id == offer_id), None)
-    if found is None:
+def remove_offer(conn: Connection, offer_id: int, *, member_id: int | None = None) -> Offer:
+    found = next((o for o in offers(conn, member_id) if o.id == offer_id), None)
+    if found is None:  # another member's too: the same answer, so it does not leak
         raise NotFound(f"no offer #{offer_id}")
     conn.execute(delete(offer).where(offer.c.id == offer_id))
     activity.record(conn, "offer.remove", f"removed offer #{offer_id}: {found.text}")
@@ -187,7 +192,8 @@ def match_state(conn: Connection, *, actor: Actor = SOLO) -> str:
     needs_ids = conn.scalars(
         select(need.c.id).where(need.c.status == "open", visible(need, actor)).order_by(need.c.id)
     )
-    offer_ids = conn.scalars(select(offer.c.id).order_by(offer.c.id))
+    mine = [] if actor.member_id is None else [offer.c.member_id == actor.member_id]
+    offer_ids = conn.scalars(select(offer.c.id).where(*mine).order_by(offer.c.id))
     return "needs:" + ",".join(map(str, needs_ids)) + "|offers:" + ",".join(map(str, offer_ids))
 
 

@@ -114,7 +114,7 @@ def service_page(request: Request) -> HTMLResponse:
     db = database(request)
     found = service.matches(db, actor=guard.actor(request))
     context = {
-        "offers": service.list_offers(db),
+        "offers": service.list_offers(db, actor=guard.actor(request)),
         "needs": service.list_needs(db, actor=guard.actor(request)),
         "suggested": service.list_needs(db, actor=guard.actor(request), status="suggested"),
         "matches": found,
@@ -232,7 +232,8 @@ def tone_check(request: Request, form: Posted) -> HTMLResponse:
 
 @api.get("/offers", summary="What you can offer")
 def get_offers(request: Request) -> list[OfferOut]:
-    return [OfferOut.model_validate(to_jsonable(o)) for o in service.list_offers(database(request))]
+    found = service.list_offers(database(request), actor=guard.actor(request))
+    return [OfferOut.model_validate(to_jsonable(o)) for o in found]
 
 
 @api.post("/offers", summary="Note something you can offer", status_code=201)
