@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -312,3 +312,43 @@ def test_each_members_offers_are_theirs(db: Database) -> None:
     assert [o.id for o in service.list_offers(db, actor=ada)] == [mine.id]
     assert service.remove_offer(db, offer_id=mine.id, actor=ada).id == mine.id
     assert service.list_offers(db, actor=ada) == []
+
+
+def test_each_member_sees_their_own_calendars_meetings(db: Database, tmp_path: Path) -> None:
+    from kithkin.services import brief
+    from kithkin.services import calendar as calendars
+    from tests.builders.mail import event, ics
+
+    now = datetime(2025, 3, 20, 8, 0, tzinfo=UTC)
+    clock.freeze(now)
+    ada, sam = two_members(db)
+    myself.set_me(db, name="Ada", addresses=[ADA], actor=ada)
+    myself.set_me(db, name="Sam", addresses=[SAM], actor=sam)
+    pat = f"ATTENDEE;CN=Pat Jones;PARTSTAT=ACCEPTED:mailto:{PAT}"
+    both = event("board", "20250320T150000Z", "Board prep", pat, f"ATTENDEE:mailto:{ADA}",
+                 f"ATTENDEE:mailto:{SAM}")  # fmt: skip
+    mine = ics(tmp_path, event("ada1", "20250320T100000Z", "Coffee with Pat", pat), both,
+               name="ada.ics")  # fmt: skip
+    theirs = ics(tmp_path, event("sam1", "20250320T130000Z", "Golf with Pat", pat), both,
+                 name="sam.ics")  # fmt: skip
+    first = calendars.import_calendar(db, paths=[mine], actor=ada)
+    second = calendars.import_calendar(db, paths=[theirs], actor=sam)
+    assert (first.meetings, first.teammates) == (2, 0)
+    assert (second.meetings, second.teammates) == (1, 1)  # "Board prep" stays Ada's
+
+    def titles(actor: Actor) -> list[str | None]:
+        agenda = today.agenda(db, now=now, actor=actor)
+        return [i.reason for i in agenda.items if i.kind == "meeting"]
+
+    ada_sees = " ".join(str(t) for t in titles(ada))
+    sam_sees = " ".join(str(t) for t in titles(sam))
+    assert "Coffee with Pat" in ada_sees and "Board prep" in ada_sees
+    assert "Golf with Pat" not in ada_sees
+    assert "Golf with Pat" in sam_sees and "Coffee with Pat" not in sam_sees
+    end = now + timedelta(days=1)
+    assert [m.summary for m in calendars.meetings(db, start=now, end=end, actor=sam)] == [
+        "Golf with Pat"
+    ]
+    assert len(calendars.meetings(db, start=now, end=end)) == 3  # the file's one user: all
+    pat_brief = brief.brief(db, person=PAT, now=now, actor=sam)  # what Sam meets Pat for
+    assert [what for _, what in pat_brief.upcoming] == ["Golf with Pat"]

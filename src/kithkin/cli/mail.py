@@ -242,6 +242,8 @@ def import_calendar(
         "new_people",
     ):
         click.echo(f"{key.replace('_', ' '):<14} {data[key]:>6}")
+    if summary.teammates:  # team mode: the same meetings already came from a teammate
+        click.echo(f"{'teammates':<14} {summary.teammates:>6}  (in a teammate's calendar: theirs)")
     window = data["window"]
     click.echo(
         f"window         {window['start'][:10]} to {window['end'][:10]}, "

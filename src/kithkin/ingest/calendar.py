@@ -54,6 +54,7 @@ class CalendarSummary:
     cancelled: int = 0
     declined: int = 0
     alone: int = 0  # nobody but me on it: not a meeting
+    teammates: int = 0  # team mode: already imported from a teammate's calendar, left theirs
     new_people: int = 0
     ties: int = 0  # evidence that two attendees know each other (`ingest.knows`)
     problems: list[SourceProblem] = field(default_factory=list)
@@ -150,7 +151,9 @@ def _store_file(
     summary.events += len(events)
     book.load(conn)
     stored = store_calendar.stored_events(conn, [e.source_id for e in events])
-    before = store_calendar.events_of_file(conn, name, *window) if window else {}
+    before = (
+        store_calendar.events_of_file(conn, name, *window, member_id=member_id) if window else {}
+    )
     # the occurrences of an event kept in part that were not read are not gone
     before = {sid: eid for sid, eid in before.items() if sid.rsplit("@", 1)[0] not in clipped}
     seen: set[str] = set()
@@ -170,6 +173,9 @@ def _store_file(
         fields = _fields(event, mine, counted, name)
         rows = [(a.address or "", a.name, a.partstat, role) for a, role in people]
         known = stored.get(event.source_id)
+        if known is not None and member_id is not None and known.member_id != member_id:
+            summary.teammates += 1  # a teammate's meeting too: it stays theirs, as they see it
+            continue
         if known is not None:  # the same occurrence in two calendars stays with the first
             fields["source_file"] = known.fields["source_file"]
         if known is not None and known.fields == fields and known.attendees == frozenset(rows):
@@ -190,6 +196,7 @@ def _store_file(
             source_id=event.source_id,
             fields=fields,
             attendees=[(*row, book.person(row[0])) for row in rows],
+            member_id=member_id,
         )
         if known is None:
             summary.meetings += 1

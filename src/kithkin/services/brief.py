@@ -101,7 +101,7 @@ def read_briefs(
         summary = rows.get(pid)
         latest = [by_id[i] for i in latest_ids.get(pid, ()) if i in by_id]
         latest.sort(key=lambda i: i.occurred_at, reverse=True)
-        planned = agenda.upcoming_with(conn, pid, now) if upcoming else []
+        planned = agenda.upcoming_with(conn, pid, now, member_id=member_id) if upcoming else []
         waiting = summary.waiting_interaction_id if summary is not None else None
         waiting_subject = subjects.get(waiting) if waiting is not None else None
         threads = conversations(latest, now)

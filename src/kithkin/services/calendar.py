@@ -129,15 +129,19 @@ def meetings(
     start: datetime | None = None,
     end: datetime | None = None,
     include_all: bool = False,
+    actor: Actor = SOLO,
 ) -> list[Meeting]:
     """The meetings that start in [start, end) (default: the next day from now), earliest
-    first; `include_all` adds the cancelled and declined ones."""
+    first; `include_all` adds the cancelled and declined ones. In team mode the acting
+    member's own."""
     from kithkin.store import calendar
 
     begin = start or clock.now()
     finish = end or begin + timedelta(days=1)
     with db.read() as conn:
-        return calendar.meetings_between(conn, begin, finish, counted_only=not include_all)
+        return calendar.meetings_between(
+            conn, begin, finish, counted_only=not include_all, member_id=actor.member_id
+        )
 
 
 def time_zone(name: str | None) -> tzinfo | None:

@@ -20,7 +20,7 @@ from kithkin.store import activity
 from kithkin.store.bulk import chunks
 from kithkin.store.rows import by_name
 from kithkin.store.schema import interaction, interaction_participant, of_member, person
-from kithkin.store.schema_calendar import calendar_attendee, calendar_event
+from kithkin.store.schema_calendar import calendar_attendee, calendar_event, own_events
 from kithkin.store.schema_circle import agenda_mute, member_key
 from kithkin.store.schema_mail import mail_message
 
@@ -105,7 +105,8 @@ def planned(
         conn.execute(
             select(calendar_event)
             .where(calendar_event.c.start_at >= start, calendar_event.c.start_at < end,
-                   calendar_event.c.counted.is_(True), calendar_event.c.interaction_id.is_(None))
+                   calendar_event.c.counted.is_(True), calendar_event.c.interaction_id.is_(None),
+                   *own_events(member_id))
             .order_by(calendar_event.c.start_at, calendar_event.c.id)
         )
     )  # fmt: skip
@@ -144,9 +145,15 @@ def _logged(
 
 
 def upcoming_with(
-    conn: Connection, person_id: int, now: datetime, *, limit: int = 5
+    conn: Connection,
+    person_id: int,
+    now: datetime,
+    *,
+    limit: int = 5,
+    member_id: int | None = None,
 ) -> list[Planned]:
-    """The person's planned interactions and calendar events after `now`."""
+    """The person's planned interactions and calendar events after `now` (in team mode, the
+    member's own)."""
     ids = list(
         conn.scalars(
             select(interaction.c.id)
@@ -155,7 +162,9 @@ def upcoming_with(
                 interaction_participant.c.interaction_id == interaction.c.id,
             )
             .where(
-                interaction_participant.c.person_id == person_id, interaction.c.occurred_at > now
+                interaction_participant.c.person_id == person_id,
+                interaction.c.occurred_at > now,
+                *of_member(member_id),
             )
             .order_by(interaction.c.occurred_at)
             .limit(limit)
@@ -168,7 +177,8 @@ def upcoming_with(
         select(calendar_event)
         .join(calendar_attendee, calendar_attendee.c.event_id == calendar_event.c.id)
         .where(calendar_attendee.c.person_id == person_id, calendar_event.c.start_at > now,
-               calendar_event.c.counted.is_(True), calendar_event.c.interaction_id.is_(None))
+               calendar_event.c.counted.is_(True), calendar_event.c.interaction_id.is_(None),
+               *own_events(member_id))
         .order_by(calendar_event.c.start_at)
         .limit(limit)
     ):  # fmt: skip

@@ -15,7 +15,7 @@ from kithkin import clock
 from kithkin.model import Meeting, MeetingAttendee, Record, record
 from kithkin.store.bulk import chunks
 from kithkin.store.schema import interaction, person
-from kithkin.store.schema_calendar import calendar_attendee, calendar_event
+from kithkin.store.schema_calendar import calendar_attendee, calendar_event, own_events
 
 EVENT_FIELDS: Final = (
     "uid",
@@ -41,6 +41,7 @@ class StoredEvent(Record):
     fields: dict[str, Any]
     attendees: frozenset[tuple[str, str | None, str | None, str | None]]
     interaction_id: int | None
+    member_id: int | None = None  # whose calendar it came from (team mode)
 
 
 def stored_events(conn: Connection, source_ids: Iterable[str]) -> dict[str, StoredEvent]:
@@ -61,20 +62,28 @@ def stored_events(conn: Connection, source_ids: Iterable[str]) -> dict[str, Stor
             fields={name: getattr(row, name) for name in EVENT_FIELDS},
             attendees=frozenset(people.get(row.id, ())),
             interaction_id=row.interaction_id,
+            member_id=row.member_id,
         )
         for row in rows
     }
 
 
 def events_of_file(
-    conn: Connection, source_file: str, start: datetime, end: datetime
+    conn: Connection,
+    source_file: str,
+    start: datetime,
+    end: datetime,
+    *,
+    member_id: int | None = None,
 ) -> dict[str, int]:
-    """{source_id: id} of the events stored from a file that start in [start, end)."""
+    """{source_id: id} of the events stored from a file that start in [start, end) (in team
+    mode, of the member's own)."""
     rows = conn.execute(
         select(calendar_event.c.source_id, calendar_event.c.id).where(
             calendar_event.c.source_file == source_file,
             calendar_event.c.start_at >= start,
             calendar_event.c.start_at < end,
+            *own_events(member_id),
         )
     )
     return {str(sid): int(eid) for sid, eid in rows}
@@ -87,13 +96,16 @@ def save_event(
     source_id: str,
     fields: dict[str, Any],
     attendees: Sequence[tuple[str, str | None, str | None, str | None, int | None]],
+    member_id: int | None = None,
 ) -> int:
-    """Insert an event (event_id None) or rewrite it; its attendees (address, name, partstat,
-    role, person id) replace those stored."""
+    """Insert an event (event_id None: the member's, in team mode) or rewrite it; its
+    attendees (address, name, partstat, role, person id) replace those stored."""
     now = clock.now()
     if event_id is None:
         key = conn.execute(
-            insert(calendar_event).values(source_id=source_id, imported_at=now, **fields)
+            insert(calendar_event).values(
+                source_id=source_id, imported_at=now, member_id=member_id, **fields
+            )
         ).inserted_primary_key
         assert key is not None
         event_id = int(key[0])
@@ -153,12 +165,18 @@ def drop_events(conn: Connection, ids: Sequence[int]) -> list[int]:
 
 
 def meetings_between(
-    conn: Connection, start: datetime, end: datetime, *, counted_only: bool = True
+    conn: Connection,
+    start: datetime,
+    end: datetime,
+    *,
+    counted_only: bool = True,
+    member_id: int | None = None,
 ) -> list[Meeting]:
     """The meetings that start in [start, end), earliest first, with their attendees (the
-    people they are, following merges). What a brief for tomorrow's meetings reads."""
+    people they are, following merges); in team mode the member's own. What a brief for
+    tomorrow's meetings reads."""
     query = select(calendar_event).where(
-        calendar_event.c.start_at >= start, calendar_event.c.start_at < end
+        calendar_event.c.start_at >= start, calendar_event.c.start_at < end, *own_events(member_id)
     )
     if counted_only:
         query = query.where(calendar_event.c.counted.is_(True))

@@ -23,7 +23,7 @@ from kithkin.store.schema import (
     spoken,
     story_fact,
 )
-from kithkin.store.schema_calendar import calendar_attendee, calendar_event
+from kithkin.store.schema_calendar import calendar_attendee, calendar_event, own_events
 from kithkin.store.schema_mail import mail_message
 
 _ROLE_RANK = {"with": 0, "from": 1, "to": 2, "cc": 3, "bcc": 4, "list": 5}
@@ -132,16 +132,7 @@ def meetings_between(
     conn: Connection, start: datetime, end: datetime, *, member_id: int | None = None
 ) -> list[CalendarMeeting]:
     """The calendar meetings with other people in [start, end) that count; in team mode
-    those of the member's own calendar (their interactions)."""
-    own = (
-        []
-        if member_id is None
-        else [
-            calendar_event.c.interaction_id.in_(
-                select(interaction.c.id).where(*of_member(member_id))
-            )
-        ]
-    )
+    those of the member's own calendar."""
     with_people = (
         select(func.count())
         .where(calendar_attendee.c.event_id == calendar_event.c.id)
@@ -161,7 +152,7 @@ def meetings_between(
             calendar_event.c.counted.is_(True),
             calendar_event.c.all_day.is_(False),
             with_people > 0,
-            *own,
+            *own_events(member_id),
         )
         .order_by(calendar_event.c.start_at)
     )

@@ -9,6 +9,8 @@ and, for those who became people, by person: what a brief for tomorrow's meeting
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
 from kithkin.store.schema import UTCDateTime, metadata
@@ -33,8 +35,20 @@ calendar_event = Table(
     Column("source_file", Text, nullable=False),
     Column("interaction_id", Integer, ForeignKey("interaction.id", ondelete="SET NULL")),
     Column("imported_at", UTCDateTime, nullable=False),
+    # whose calendar it is from (migration 0021; None: the one user of a personal database): a
+    # member's Today, briefs and review show their own meetings only
+    Column("member_id", Integer),  # no foreign key, as the owned rows of migration 0018
 )
 Index("ix_calendar_event_start", calendar_event.c.start_at)
+Index("ix_calendar_event_member", calendar_event.c.member_id)
+
+
+def own_events(member_id: int | None) -> list[Any]:
+    """The condition on `calendar_event` of a member's own meetings (team mode); none for the
+    one user of a personal database, whose they all are."""
+    return [] if member_id is None else [calendar_event.c.member_id == member_id]
+
+
 Index("ix_calendar_event_interaction", calendar_event.c.interaction_id)
 
 calendar_attendee = Table(

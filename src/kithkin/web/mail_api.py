@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 
 from kithkin.model import MailThread, Meeting
 from kithkin.services import calendar, mail
+from kithkin.web.guard import actor
 from kithkin.web.render import database
 from kithkin.web.schemas import ErrorOut, Id
 
@@ -36,4 +37,6 @@ def meetings(
     end: datetime | None = None,
     include_all: Annotated[bool, Query(description="Also cancelled and declined ones")] = False,
 ) -> list[Meeting]:
-    return calendar.meetings(database(request), start=start, end=end, include_all=include_all)
+    return calendar.meetings(
+        database(request), start=start, end=end, include_all=include_all, actor=actor(request)
+    )
