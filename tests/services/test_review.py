@@ -181,3 +181,29 @@ def test_gatherings_attended_lately_are_the_habits_attended_marks(db: Database) 
         seen += len(expected)
     assert seen > 10
     assert [p.key.split(":")[2] for p in review.pending(db, now=NOW) if p.kind == "gathering"]
+
+
+def test_the_first_pending_reflections_are_read_without_reading_them_all(db: Database) -> None:
+    """Today asks for the latest five meetings not reflected on (`limit`): read a day at a
+    time, they are the first five of the whole list, whatever the days, hours, titles and
+    reflections already written."""
+    import random
+
+    clock.freeze(NOW - timedelta(days=30))
+    people = [person(db, f"Person {n}") for n in range(6)]
+    clock.freeze(NOW)
+    rng = random.Random(7)
+    for n in range(45):
+        kind = rng.choice(["coffee", "call", "meeting", "meal", "email", "note"])
+        at = NOW - timedelta(hours=rng.uniform(0.5, 80))
+        subject = rng.choice([None, f"Topic {n % 7}", "Budget"])
+        interactions.log(
+            db, kind=kind, people=[rng.choice(people)], at=at, direction="both", subject=subject
+        )
+    everything = review.pending(db, now=NOW)
+    assert len(everything) > 10
+    for meeting in everything[1:9:3]:  # some reflected on: they are left out at every limit
+        review.reflect(db, text="went well", meeting=int(meeting.key.split(":")[1]))
+    everything = review.pending(db, now=NOW)
+    for limit in range(1, 12):
+        assert review.pending(db, now=NOW, limit=limit) == everything[:limit]
