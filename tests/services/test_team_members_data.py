@@ -352,3 +352,39 @@ def test_each_member_sees_their_own_calendars_meetings(db: Database, tmp_path: P
     assert len(calendars.meetings(db, start=now, end=end)) == 3  # the file's one user: all
     pat_brief = brief.brief(db, person=PAT, now=now, actor=sam)  # what Sam meets Pat for
     assert [what for _, what in pat_brief.upcoming] == ["Golf with Pat"]
+
+
+def test_each_members_shares_ratio_and_nudges_are_their_own(db: Database) -> None:
+    from kithkin.services import amplify, review
+
+    now = BASE + timedelta(days=40)
+    clock.freeze(now)
+    ada, sam = two_members(db)
+    pat = people.add_person(db, display_name="Pat Jones", actor=ada).person.id
+    day = (now - timedelta(days=2)).isoformat()
+    amplify.log_share(db, kind="own", at=day, actor=ada)
+    amplify.log_share(db, kind="amplify", of=pat, at=day, actor=ada)
+    amplify.log_share(db, kind="own", at=day, actor=sam)
+    amplify.log_share(db, kind="own", at=day, actor=sam)
+
+    def tally(actor: Actor) -> tuple[int, int]:
+        found = amplify.report(db, now=now, actor=actor).overall
+        return found.own, found.amplify
+
+    assert tally(ada) == (1, 1) and tally(sam) == (2, 0)
+    assert tally(SOLO) == (3, 1)  # the file's one user: every share
+    assert [s.kind for s in amplify.shares(db, actor=sam)] == ["own", "own"]
+    ada_nudges = {i.key for i in amplify.today_items(db, now=now, actor=ada)}
+    sam_nudges = {i.key for i in amplify.today_items(db, now=now, actor=sam)}
+    assert not any("ratio" in k for k in ada_nudges)  # half amplified: on target
+    assert any("ratio" in k for k in sam_nudges)  # none amplified: below it
+    week = (now - timedelta(days=2)).date()  # the week of the shares
+    shared = {
+        actor: {g.name: g.actual for g in review.review(db, week=week, actor=actor).goals}
+        for actor in (ada, sam)
+    }
+    assert shared[ada]["shares"] == 2 and shared[sam]["shares"] == 2
+    amplify.log_share(db, kind="own", at=day, actor=sam)
+    assert {g.name: g.actual for g in review.review(db, week=week, actor=ada).goals}[
+        "shares"
+    ] == 2  # Sam's third share is not Ada's

@@ -24,7 +24,7 @@ def import_social(ctx: Context, paths: tuple[Path, ...], as_json: bool) -> None:
     is told from the content; re-importing adds only what is new."""
     from kithkin.services import amplify as service
 
-    summary = service.import_social(ctx.db, paths=list(paths))
+    summary = service.import_social(ctx.db, paths=list(paths), actor=ctx.actor)
     if as_json:
         emit_json(
             {
@@ -69,7 +69,7 @@ def share_log(
     """Log a share by hand: `own` (your idea, update, post) or `amplify` (someone else's)."""
     from kithkin.services import amplify as service
 
-    found = service.log_share(ctx.db, kind=kind, of=of, url=url, note=note, at=at)
+    found = service.log_share(ctx.db, kind=kind, of=of, url=url, note=note, at=at, actor=ctx.actor)
     whose = f" of {found.display_name} (#{found.person_id})" if found.person_id else ""
     click.echo(f"logged #{found.id}: {found.kind}{whose} {when(found.occurred_at)}")
 
@@ -82,7 +82,7 @@ def share_list(ctx: Context, limit: int, as_json: bool) -> None:
     """The latest shares, newest first, with whose voice each amplified."""
     from kithkin.services import amplify as service
 
-    found = service.shares(ctx.db, limit=limit)
+    found = service.shares(ctx.db, limit=limit, actor=ctx.actor)
     if as_json:
         emit_json([service.share_json(s) for s in found])
         return
@@ -108,7 +108,7 @@ def amplify(click_ctx: click.Context, days: int | None, as_json: bool) -> None:
 
     ctx = click_ctx.find_object(Context)
     assert ctx is not None
-    found = service.report(ctx.db, days=days)
+    found = service.report(ctx.db, days=days, actor=ctx.actor)
     if as_json:
         emit_json(service.report_json(found))
         return
@@ -232,7 +232,7 @@ def amplify_queue(ctx: Context, limit: int, as_json: bool) -> None:
     lately."""
     from kithkin.services import amplify as service
 
-    found = service.queue(ctx.db, limit=limit)
+    found = service.queue(ctx.db, limit=limit, actor=ctx.actor)
     if as_json:
         emit_json([service.item_json(r) for r in found])
         return
@@ -250,7 +250,7 @@ def amplify_shared(ctx: Context, item_id: int) -> None:
     """Queue item ID: you shared it (logged as amplifying its author)."""
     from kithkin.services import amplify as service
 
-    found = service.decide(ctx.db, item_id=item_id, action="shared")
+    found = service.decide(ctx.db, item_id=item_id, action="shared", actor=ctx.actor)
     click.echo(f"shared: {found.title or found.url} (amplifying {found.display_name})")
 
 
@@ -261,7 +261,7 @@ def amplify_skip(ctx: Context, item_id: int) -> None:
     """Queue item ID: not for me (it leaves the queue)."""
     from kithkin.services import amplify as service
 
-    found = service.decide(ctx.db, item_id=item_id, action="dismissed")
+    found = service.decide(ctx.db, item_id=item_id, action="dismissed", actor=ctx.actor)
     click.echo(f"not for me: {found.title or found.url}")
 
 

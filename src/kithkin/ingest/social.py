@@ -48,7 +48,10 @@ class SocialSummary(Record):
         return ", ".join(parts)
 
 
-def import_social(db: Database, paths: Sequence[Path]) -> SocialSummary:
+def import_social(
+    db: Database, paths: Sequence[Path], *, member_id: int | None = None
+) -> SocialSummary:
+    """Read share histories into the store (in team mode, the member's shares)."""
     from kithkin.sources.social import read_social
     from kithkin.sources.social_common import Context
     from kithkin.store import activity
@@ -68,7 +71,7 @@ def import_social(db: Database, paths: Sequence[Path]) -> SocialSummary:
         if not batch:
             return
         with db.write() as conn:
-            added += store.add_posts(conn, batch)
+            added += store.add_posts(conn, batch, member_id=member_id)
             activity.revise(conn, run, f"imported shares: {added:,} new of {read:,} read")
         batch.clear()
 

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kithkin import clock
 from kithkin.errors import InvalidInput, NoSuchLocation
-from kithkin.model import Feed, QueueItem, Record, Share, SocialPost, count_of, record, to_jsonable
+from kithkin.model import (
+    SOLO,
+    Actor,
+    Feed,
+    QueueItem,
+    Record,
+    Share,
+    SocialPost,
+    count_of,
+    record,
+    to_jsonable,
+)
 from kithkin.practices.amplify import DEFAULT_DAYS, DEFAULT_TARGET
 from kithkin.practices.amplify import Report as Report
 from kithkin.practices.today import Item
@@ -31,9 +42,11 @@ MAX_DAYS: Final = 3650
 MAX_NOTE: Final = 2000
 
 
-def import_social(db: Database, *, paths: Sequence[str | Path]) -> SocialSummary:
-    """Import share histories (Mastodon, Bluesky, X, LinkedIn exports; format from content).
-    Re-importing adds only what is new."""
+def import_social(
+    db: Database, *, paths: Sequence[str | Path], actor: Actor = SOLO
+) -> SocialSummary:
+    """Import share histories (Mastodon, Bluesky, X, LinkedIn exports; format from content):
+    in team mode the acting member's shares. Re-importing adds only what is new."""
     from kithkin.ingest.social import import_social as run_import
     from kithkin.services.locations import local_path  # the mail sources: only to import
 
@@ -43,7 +56,7 @@ def import_social(db: Database, *, paths: Sequence[str | Path]) -> SocialSummary
     for path in files:
         if not path.exists():
             raise NoSuchLocation(f"{path}: no such file or folder on this computer")
-    return run_import(db, files)
+    return run_import(db, files, member_id=actor.member_id)
 
 
 def log_share(
@@ -55,9 +68,11 @@ def log_share(
     note: str | None = None,
     at: str | datetime | None = None,
     style: str | None = None,
+    actor: Actor = SOLO,
 ) -> Share:
     """Log one share by hand: my own, or an amplification (of a person, when given); its
-    style, unless given: a post, a comment (with a note) or a reshare."""
+    style, unless given: a post, a comment (with a note) or a reshare. In team mode the
+    acting member's."""
     import uuid
 
     from kithkin.store import activity
@@ -86,7 +101,7 @@ def log_share(
             text=text,
             raw="",
         )
-        share = store.add_post(conn, post, pid)
+        share = store.add_post(conn, post, pid, member_id=actor.member_id)
         activity.record(
             conn,
             "share.log",
@@ -111,9 +126,16 @@ def target(db: Database, *, percent: int | str | None = None) -> int:
         return int(settings.get(conn, TARGET_SETTING, DEFAULT_TARGET))
 
 
-def report(db: Database, *, days: int | str | None = None, now: datetime | None = None) -> Report:
+def report(
+    db: Database,
+    *,
+    days: int | str | None = None,
+    now: datetime | None = None,
+    actor: Actor = SOLO,
+) -> Report:
     """The ratio over the last `days` (default 28) per network and overall against the
-    target, the last twelve months, whom I amplify most, circle members never amplified."""
+    target, the last twelve months, whom I amplify most, circle members never amplified: in
+    team mode of the acting member's own shares and circle."""
     from kithkin.practices.amplify import report as make
     from kithkin.store import amplify as store
     from kithkin.store import circle as store_circle
@@ -127,20 +149,23 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
     if not seeded:  # the circle is taken from the `circle` tag on first use
         with db.write() as conn:
             store_circle.seed_from_tag(conn)
+    member = actor.member_id
     with db.read() as conn:
-        recent = store.shares(conn, since=now - timedelta(days=window), until=now)
-        latest = store.shares(conn, until=now, limit=1)
+        recent = store.shares(conn, since=now - timedelta(days=window), until=now, member_id=member)
+        latest = store.shares(conn, until=now, limit=1, member_id=member)
         # the chart's twelve months end with the last share (an old export's, maybe)
         anchor = min(now, latest[0].occurred_at) if latest else now
-        year = store.shares(conn, since=anchor - timedelta(days=372), until=now)
-        members = store_circle.member_ids(conn)
+        year = store.shares(conn, since=anchor - timedelta(days=372), until=now, member_id=member)
+        members = store_circle.member_ids(conn, member)
         names = people.summaries_by_id(conn, sorted(members))
         circle = sorted(
             ((pid, s.display_name) for pid, s in names.items()), key=lambda p: p[1].lower()
         )
-        last = store.last_amplified(conn, [*members, *(s.person_id or 0 for s in recent)])
-        own = store.shares(conn, until=now, kind="own", limit=1)
-        any_shares = bool(own) or bool(store.shares(conn, until=now, limit=1))
+        last = store.last_amplified(
+            conn, [*members, *(s.person_id or 0 for s in recent)], member_id=member
+        )
+        own = store.shares(conn, until=now, kind="own", limit=1, member_id=member)
+        any_shares = bool(own) or bool(latest)
     return make(
         now=now,
         months_to=anchor,
@@ -155,9 +180,9 @@ def report(db: Database, *, days: int | str | None = None, now: datetime | None 
     )
 
 
-def today_items(db: Database, *, now: datetime | None = None) -> list[Item]:
+def today_items(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) -> list[Item]:
     """Today's sharing nudges: the ratio below target, nothing of my own for three weeks
-    (three small reads, not the whole report)."""
+    (three small reads, not the whole report); in team mode of the member's own shares."""
     from kithkin.practices.amplify import Tally, keyed_nudges
     from kithkin.practices.amplify import today_items as items
     from kithkin.store import amplify as store
@@ -166,8 +191,11 @@ def today_items(db: Database, *, now: datetime | None = None) -> list[Item]:
     now = now or clock.now()
     with db.read() as conn:
         goal = int(settings.get(conn, TARGET_SETTING, DEFAULT_TARGET))
-        counts = store.kinds_between(conn, now - timedelta(days=DEFAULT_DAYS), now)
-        last_own, any_shares = store.last_own(conn, now)
+        member = actor.member_id
+        counts = store.kinds_between(
+            conn, now - timedelta(days=DEFAULT_DAYS), now, member_id=member
+        )
+        last_own, any_shares = store.last_own(conn, now, member_id=member)
     nudges = keyed_nudges(
         now=now,
         days=DEFAULT_DAYS,
@@ -208,12 +236,12 @@ def link_author(db: Database, *, author: str, person: PersonRef) -> AuthorLinked
     return AuthorLinked(done.person_id, name, kind, done.contact.value)
 
 
-def shares(db: Database, *, limit: int = 50) -> list[Share]:
-    """The latest shares, newest first."""
+def shares(db: Database, *, limit: int = 50, actor: Actor = SOLO) -> list[Share]:
+    """The latest shares, newest first (in team mode, the acting member's)."""
     from kithkin.store import amplify as store
 
     with db.read() as conn:
-        return store.shares(conn, limit=max(1, min(int(limit), 10_000)))
+        return store.shares(conn, limit=max(1, min(int(limit), 10_000)), member_id=actor.member_id)
 
 
 def _days(days: int | str | None) -> int:
@@ -396,19 +424,22 @@ def fetch(db: Database, *, timeout: float = 10.0) -> Fetched:
     return Fetched(len(known), total, lines)
 
 
-def queue(db: Database, *, now: datetime | None = None, limit: int = 50) -> list[Ranked]:
-    """The amplify queue, best first: recent posts of people I have not amplified lately."""
+def queue(
+    db: Database, *, now: datetime | None = None, limit: int = 50, actor: Actor = SOLO
+) -> list[Ranked]:
+    """The amplify queue, best first: recent posts of people I (in team mode, the acting
+    member) have not amplified lately."""
     from kithkin.practices.amplify import rank_queue
     from kithkin.store import amplify as store
 
     now = now or clock.now()
     with db.read() as conn:
         items = store.queue(conn)
-        last = store.last_amplified(conn, {i.person_id for i in items})
+        last = store.last_amplified(conn, {i.person_id for i in items}, member_id=actor.member_id)
     return [Ranked(i, why) for i, why in rank_queue(items, last, now)[: max(1, int(limit))]]
 
 
-def decide(db: Database, *, item_id: int, action: str) -> QueueItem:
+def decide(db: Database, *, item_id: int, action: str, actor: Actor = SOLO) -> QueueItem:
     """ "shared" (logs the share, an amplification of the item's author) or "dismissed"
     ("not for me": out of the queue)."""
     from kithkin.store import activity
@@ -427,6 +458,7 @@ def decide(db: Database, *, item_id: int, action: str) -> QueueItem:
             url=found.url,
             note=found.title,
             style="reshare",
+            actor=actor,
         ).id
     with db.write() as conn:
         store.decide(conn, item_id, action, share_id)

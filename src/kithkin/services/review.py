@@ -117,7 +117,7 @@ def review(
         learned = store.facts_learned(conn, start, end, actor=actor)
         meetings = store.meetings_between(conn, start, end, member_id=actor.member_id)
         reflections = between(conn, monday, sunday, member_id=actor.member_id)
-        acts = store.practice_counts(conn, start, end)
+        acts = store.practice_counts(conn, start, end, member_id=actor.member_id)
     week_contacts = {
         pid: [c for c in rows if start <= c.at < end] for pid, rows in contacts.items()
     }

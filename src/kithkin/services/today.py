@@ -159,7 +159,7 @@ def agenda(db: Database, *, now: datetime | None = None, actor: Actor = SOLO) ->
             "directly are listed as waiting."
         )
     room = room_items(suggestions(db, limit=ROOM_SHOWN, now=now, current=state, actor=actor))
-    room = [*room, *share_items(db, now=now)]  # the sharing nudges (P7, P8)
+    room = [*room, *share_items(db, now=now, actor=actor)]  # the sharing nudges (P7, P8)
     gatherer = style == "gatherer"  # a gatherer sees the day's gatherings first (P4)
     planned = sorted(
         [*meeting_items(meetings, digests, now), *_gathering_items(db, now)],

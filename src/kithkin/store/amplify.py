@@ -70,9 +70,17 @@ def keys_of(post: SocialPost) -> set[tuple[str, str]]:
     return found
 
 
-def add_posts(conn: Connection, posts: Sequence[SocialPost]) -> int:
-    """Store the posts not stored yet (by network and id), a batch of rows per statement;
-    how many were new."""
+def mine(member_id: int | None) -> list[Any]:
+    """The condition on `share` of a member's own shares (team mode); none for the one user of
+    a personal database, whose they all are."""
+    return [] if member_id is None else [share.c.member_id == member_id]
+
+
+def add_posts(
+    conn: Connection, posts: Sequence[SocialPost], *, member_id: int | None = None
+) -> int:
+    """Store the posts not stored yet (by network and id; in team mode the member's), a
+    batch of rows per statement; how many were new."""
     if not posts:
         return 0
     now = clock.now()
@@ -103,6 +111,7 @@ def add_posts(conn: Connection, posts: Sequence[SocialPost]) -> int:
                     "place": p.place,
                     "raw": p.raw,
                     "imported_at": now,
+                    "member_id": member_id,
                 }
                 for p in new.values()
             ],
@@ -133,9 +142,15 @@ def _ids(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, s
     return found
 
 
-def add_post(conn: Connection, post: SocialPost, person_id: int | None = None) -> Share:
+def add_post(
+    conn: Connection,
+    post: SocialPost,
+    person_id: int | None = None,
+    *,
+    member_id: int | None = None,
+) -> Share:
     """Store one post (logged by hand), of `person_id` when given; the share stored."""
-    add_posts(conn, [post])
+    add_posts(conn, [post], member_id=member_id)
     found = conn.scalar(
         select(share.c.id).where(
             share.c.network == post.network, share.c.source_id == post.source_id
@@ -187,11 +202,12 @@ def shares(
     kind: str | None = None,
     share_id: int | None = None,
     limit: int | None = None,
+    member_id: int | None = None,
 ) -> list[Share]:
     """The shares in [since, until) (of one `kind`, or the one `share_id`), newest first,
-    each with whose voice it amplified."""
+    each with whose voice it amplified; in team mode the member's own."""
     who = whose().label("who")
-    inner = select(share, who)
+    inner = select(share, who).where(*mine(member_id))
     if kind is not None:
         inner = inner.where(share.c.kind == kind)
     if share_id is not None:
@@ -227,27 +243,32 @@ def shares(
     ]
 
 
-def kinds_between(conn: Connection, since: datetime, until: datetime) -> dict[str, int]:
-    """How many shares of each kind in [since, until)."""
+def kinds_between(
+    conn: Connection, since: datetime, until: datetime, *, member_id: int | None = None
+) -> dict[str, int]:
+    """How many shares of each kind in [since, until) (in team mode, the member's)."""
     rows = conn.execute(
         select(share.c.kind, func.count())
-        .where(share.c.occurred_at >= since, share.c.occurred_at < until)
+        .where(share.c.occurred_at >= since, share.c.occurred_at < until, *mine(member_id))
         .group_by(share.c.kind)
     )
     return {str(r[0]): int(r[1]) for r in rows}
 
 
-def last_own(conn: Connection, until: datetime) -> tuple[datetime | None, bool]:
-    """When I last shared something of my own before `until`, and whether I shared anything."""
+def last_own(
+    conn: Connection, until: datetime, *, member_id: int | None = None
+) -> tuple[datetime | None, bool]:
+    """When I last shared something of my own before `until`, and whether I shared anything
+    (in team mode, the member)."""
     row = conn.execute(
         select(share.c.occurred_at)
-        .where(share.c.kind == "own", share.c.occurred_at < until)
+        .where(share.c.kind == "own", share.c.occurred_at < until, *mine(member_id))
         .order_by(share.c.occurred_at.desc())
         .limit(1)
     ).first()
     if row is not None:
         return row.occurred_at, True
-    anything = select(share.c.id).where(share.c.occurred_at < until).limit(1)
+    anything = select(share.c.id).where(share.c.occurred_at < until, *mine(member_id)).limit(1)
     return None, conn.scalar(anything) is not None
 
 
@@ -259,13 +280,20 @@ def counts(conn: Connection) -> dict[tuple[str, str], int]:
     return {(r[0], r[1]): int(r[2]) for r in rows}
 
 
-def last_amplified(conn: Connection, people: Iterable[int]) -> dict[int, datetime]:
-    """When I last amplified each of `people` (those never amplified are absent)."""
+def last_amplified(
+    conn: Connection, people: Iterable[int], *, member_id: int | None = None
+) -> dict[int, datetime]:
+    """When I (in team mode, the member) last amplified each of `people` (those never
+    amplified are absent)."""
     wanted = set(people)
     if not wanted:
         return {}
     who = whose().label("who")
-    sub = select(who, share.c.occurred_at).where(share.c.kind == "amplify").subquery()
+    sub = (
+        select(who, share.c.occurred_at)
+        .where(share.c.kind == "amplify", *mine(member_id))
+        .subquery()
+    )
     rows = conn.execute(
         select(sub.c.who, func.max(sub.c.occurred_at))
         .where(sub.c.who.in_(wanted))

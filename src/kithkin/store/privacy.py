@@ -83,7 +83,7 @@ def set_shared(conn: Connection, kind: str, row_id: int, shared: bool) -> None:
 
 def adopt_personal_rows(conn: Connection, member_id: int) -> dict[str, int]:
     """Make the personal user's rows (owned by no member: from before team mode) the private
-    rows of `member_id`, the first owner, their reflections, offers and subscription rules
+    rows of `member_id`, the first owner, their reflections, offers, shares and subscription rules
     theirs too, and their activity rows theirs (those telling of notes, facts, needs and the
     ledger private too). Returns how many rows of each kind."""
     from kithkin.store import search
@@ -105,12 +105,14 @@ def adopt_personal_rows(conn: Connection, member_id: int) -> dict[str, int]:
     out["reflection"] = conn.execute(
         update(reflection).where(reflection.c.member_id.is_(None)).values(member_id=member_id)
     ).rowcount
+    from kithkin.store.schema_amplify import share
     from kithkin.store.schema_hygiene import subscription_rule
     from kithkin.store.schema_service import offer
 
-    out["offer"] = conn.execute(
-        update(offer).where(offer.c.member_id.is_(None)).values(member_id=member_id)
-    ).rowcount
+    for name, table in (("offer", offer), ("share", share)):
+        out[name] = conn.execute(
+            update(table).where(table.c.member_id.is_(None)).values(member_id=member_id)
+        ).rowcount
     out["subscription_rule"] = conn.execute(
         update(subscription_rule)
         .where(subscription_rule.c.member_id == 0)

@@ -246,12 +246,18 @@ def _with(kind: str, people: list[tuple[int, str]]) -> str:
     return f"{kind} with " + ", ".join(name for _, name in people[:3])
 
 
-def practice_counts(conn: Connection, start: datetime, end: datetime) -> dict[str, int]:
+def practice_counts(
+    conn: Connection, start: datetime, end: datetime, *, member_id: int | None = None
+) -> dict[str, int]:
     """The acts of the method in [start, end): introductions made (sent to both, after both
-    said yes), things shared (my own or amplified) and favours given (the ledger's "gave")."""
+    said yes), things shared (my own or amplified) and favours given (the ledger's "gave");
+    in team mode the shares and favours are the member's own."""
     from kithkin.store.schema_amplify import share
     from kithkin.store.schema_intro import intro
     from kithkin.store.schema_service import ledger_entry
+
+    def theirs(table: Any) -> list[Any]:
+        return [] if member_id is None else [table.c.member_id == member_id]
 
     def count(column: Any, *where: Any) -> int:
         found = conn.execute(
@@ -261,6 +267,8 @@ def practice_counts(conn: Connection, start: datetime, end: datetime) -> dict[st
 
     return {
         "intros": count(intro.c.introduced_at),
-        "shares": count(share.c.occurred_at),
-        "favours": count(ledger_entry.c.at, ledger_entry.c.direction == "gave"),
+        "shares": count(share.c.occurred_at, *theirs(share)),
+        "favours": count(
+            ledger_entry.c.at, ledger_entry.c.direction == "gave", *theirs(ledger_entry)
+        ),
     }

@@ -34,9 +34,13 @@ share = Table(
     Column("place", Text, nullable=False),
     Column("raw", Text, nullable=False),
     Column("imported_at", UTCDateTime, nullable=False),
+    # who shared it (migration 0021; None: the one user of a personal database): in team mode
+    # each member's ratio, nudges and review count their own shares
+    Column("member_id", Integer),  # no foreign key, as the owned rows of migration 0018
     UniqueConstraint("network", "source_id", name="uq_share_source"),
 )
 Index("ix_share_occurred_at", share.c.occurred_at)
+Index("ix_share_member", share.c.member_id)
 Index("ix_share_person", share.c.person_id)
 
 share_author_key = Table(

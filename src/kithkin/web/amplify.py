@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from kithkin.model import Feed, QueueItem, Share, count_of
 from kithkin.services import amplify as service
+from kithkin.web.guard import actor
 from kithkin.web.render import database, render
 from kithkin.web.schemas import Id, Out, Text, api_errors
 from kithkin.web.today import In, Posted, act
@@ -173,13 +174,13 @@ def chart(found: service.Report) -> dict[str, Any]:
 @pages.get("/amplify")
 def amplify_page(request: Request, days: Days = None) -> HTMLResponse:
     db = database(request)
-    found = service.report(db, days=days)
+    found = service.report(db, days=days, actor=actor(request))
     context = {
         "report": found,
         "chart": chart(found),
-        "queue": service.queue(db, limit=20),
+        "queue": service.queue(db, limit=20, actor=actor(request)),
         "feeds": service.feeds(db),
-        "recent": service.shares(db, limit=10),
+        "recent": service.shares(db, limit=10, actor=actor(request)),
         "count_of": count_of,
     }
     return render(request, "amplify.html", context)
@@ -194,6 +195,7 @@ def share_form(request: Request, form: Posted) -> RedirectResponse:
             of=form.optional("of"),
             url=form.optional("url"),
             note=form.optional("note"),
+            actor=actor(request),
         )
         whose = f" of {made.display_name}" if made.display_name else ""
         return f"Logged: {'your own post' if made.kind == 'own' else 'an amplification'}{whose}."
@@ -246,7 +248,12 @@ def fetch_form(request: Request, form: Posted) -> RedirectResponse:
 @pages.post("/amplify/queue/{item_id}")
 def decide_form(request: Request, item_id: Id, form: Posted) -> RedirectResponse:
     def action() -> str:
-        done = service.decide(database(request), item_id=item_id, action=form.text("action"))
+        done = service.decide(
+            database(request),
+            item_id=item_id,
+            action=form.text("action"),
+            actor=actor(request),
+        )
         what = done.title or done.url or "the post"
         if done.state == "shared":
             return f"Logged: you amplified {done.display_name} ({what})."
@@ -269,7 +276,7 @@ def link_form(request: Request, form: Posted) -> RedirectResponse:
 def import_form(request: Request, form: Posted) -> RedirectResponse:
     def action() -> str:
         paths = [p for p in form.text("paths").splitlines() if p.strip()]
-        done = service.import_social(database(request), paths=paths)
+        done = service.import_social(database(request), paths=paths, actor=actor(request))
         problems = "".join(f" {p}." for p in done.problems[:5])
         return f"Imported: {done.line()}.{problems}"
 
@@ -282,7 +289,7 @@ def import_form(request: Request, form: Posted) -> RedirectResponse:
 @api.get("/amplify", summary="The amplification ratio, whom I amplify, the nudges")
 def get_amplify(request: Request, days: Days = None) -> AmplifyOut:
     return AmplifyOut.model_validate(
-        service.report_json(service.report(database(request), days=days))
+        service.report_json(service.report(database(request), days=days, actor=actor(request)))
     )
 
 
@@ -296,14 +303,21 @@ def get_shares(
     request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] = 50
 ) -> list[ShareOut]:
     return [
-        ShareOut.model_validate(vars_of(s)) for s in service.shares(database(request), limit=limit)
+        ShareOut.model_validate(vars_of(s))
+        for s in service.shares(database(request), limit=limit, actor=actor(request))
     ]
 
 
 @api.post("/shares", summary="Log a share by hand: own, or an amplification")
 def post_share(request: Request, body: ShareIn) -> ShareOut:
     made = service.log_share(
-        database(request), kind=body.kind, of=body.of, url=body.url, note=body.note, at=body.at
+        database(request),
+        kind=body.kind,
+        of=body.of,
+        url=body.url,
+        note=body.note,
+        at=body.at,
+        actor=actor(request),
     )
     return ShareOut.model_validate(vars_of(made))
 
@@ -314,13 +328,15 @@ def get_queue(
 ) -> list[QueueItemOut]:
     return [
         QueueItemOut.model_validate({**vars_of(r.item), "why": r.why})
-        for r in service.queue(database(request), limit=limit)
+        for r in service.queue(database(request), limit=limit, actor=actor(request))
     ]
 
 
 @api.post("/amplify/queue/{item_id:int}", summary="Shared it, or not for me")
 def post_decision(request: Request, item_id: Id, body: DecisionIn) -> QueueItemOut:
-    done = service.decide(database(request), item_id=item_id, action=body.action)
+    done = service.decide(
+        database(request), item_id=item_id, action=body.action, actor=actor(request)
+    )
     return QueueItemOut.model_validate(vars_of(done))
 
 
@@ -373,7 +389,7 @@ def post_link(request: Request, body: LinkIn) -> LinkOut:
 
 @api.post("/import/social", summary="Import share histories from exports on this computer")
 def post_import(request: Request, body: ImportIn) -> ImportOut:
-    done = service.import_social(database(request), paths=body.paths)
+    done = service.import_social(database(request), paths=body.paths, actor=actor(request))
     return ImportOut(
         read=done.read,
         added=done.added,

@@ -1,13 +1,14 @@
-"""Team mode: each member's own subscription rules, offers and calendar meetings. A "keep" or
-"digest" rule is the deciding member's, keyed by (member_id, subscription_key) with 0 for the
-one user of a personal database (as the circle tables are, migration 0018); an offer ("what I
-can give") is its member's (`offer.member_id`, NULL: the personal user's; no foreign key, as
-for the other owned rows of 0018); a calendar's meetings are its importer's
-(`calendar_event.member_id`), as its interactions already are. Every existing row is kept, as
-the personal user's (the first owner of a team adopts the rules and offers). And a partial
-index of the spoken interactions (meetings, calls...) by time: the meetings of the last days
-("how did it go?" on Today, the weekly review) are found without reading every message of
-those days.
+"""Team mode: each member's own subscription rules, offers, calendar meetings and shares.
+
+A "keep" or "digest" rule is the deciding member's, keyed by (member_id, subscription_key)
+with 0 for the one user of a personal database (as the circle tables are, migration 0018);
+an offer ("what I can give") is its member's (`offer.member_id`, NULL: the personal user's;
+no foreign key, as for the other owned rows of 0018); a calendar's meetings are its
+importer's (`calendar_event.member_id`), as its interactions already are; a share is its
+sharer's (`share.member_id`). Every existing row is kept, as the personal user's (the first
+owner of a team adopts the rules, offers and shares). And a partial index of the spoken
+interactions (meetings, calls...) by time: the meetings of the last days ("how did it go?"
+on Today, the weekly review) are found without reading every message of those days.
 
 Revision ID: 0021
 """
@@ -64,6 +65,8 @@ def upgrade() -> None:
     op.add_column("offer", sa.Column("member_id", sa.Integer))
     op.create_index("ix_offer_member", "offer", ["member_id"])
     op.add_column("calendar_event", sa.Column("member_id", sa.Integer))
+    op.add_column("share", sa.Column("member_id", sa.Integer))
+    op.create_index("ix_share_member", "share", ["member_id"])
     op.create_index("ix_calendar_event_member", "calendar_event", ["member_id"])
     op.create_index(
         "ix_interaction_spoken", "interaction", ["occurred_at"], sqlite_where=_SPOKEN,
@@ -73,6 +76,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_interaction_spoken", "interaction")
+    op.drop_index("ix_share_member", "share")
+    op.execute("ALTER TABLE share DROP COLUMN member_id")
     op.drop_index("ix_calendar_event_member", "calendar_event")
     op.execute("ALTER TABLE calendar_event DROP COLUMN member_id")
     op.drop_index("ix_offer_member", "offer")
