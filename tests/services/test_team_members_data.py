@@ -388,3 +388,21 @@ def test_each_members_shares_ratio_and_nudges_are_their_own(db: Database) -> Non
     assert {g.name: g.actual for g in review.review(db, week=week, actor=ada).goals}[
         "shares"
     ] == 2  # Sam's third share is not Ada's
+
+
+def test_the_personal_user_becoming_the_first_owner_keeps_their_network(db: Database) -> None:
+    from kithkin.services import service
+
+    clock.freeze(BASE + timedelta(days=40))
+    pat = people.add_person(db, display_name="Pat Jones").person.id
+    interactions.log(db, kind="coffee", people=[pat], at=BASE + timedelta(days=38))
+    circle.add_members(db, people=[pat])
+    service.add_offer(db, text="board-level security reviews", kind="skill")
+    before = relationships.strength(db, person=pat).report["score"]
+    ada, sam = two_members(db)  # ada, the first, was the personal user
+    assert relationships.strength(db, person=pat, actor=ada).report["score"] == before > 0
+    assert relationships.strength(db, person=pat, actor=sam).report["score"] == 0
+    assert [m.member.person_id for m in circle.circle(db, actor=ada).members] == [pat]
+    assert circle.circle(db, actor=sam).members == []
+    assert [o.text for o in service.list_offers(db, actor=ada)] == ["board-level security reviews"]
+    assert service.list_offers(db, actor=sam) == []

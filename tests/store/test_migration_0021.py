@@ -76,3 +76,42 @@ def test_0021_downgrades_keeping_the_personal_users_rules(tmp_path: Path) -> Non
         assert [r[0] for r in rows] == ["list:mine"]  # a member's own rule has no place there
     finally:
         db.dispose()
+
+
+def test_0021_gives_a_teams_rows_to_its_first_owner(tmp_path: Path) -> None:
+    url, _ = database_at(tmp_path / "team.db", "0020")
+    engine = create_engine(url)
+    event = (
+        "INSERT INTO calendar_event (source_id, uid, start_at, end_at, all_day, recurring, "
+        "counted, source_file, imported_at, interaction_id) "
+        "VALUES (:sid, :uid, :at, :at, 0, 0, 1, :file, :at, :iid)"
+    )
+    with engine.begin() as conn:
+        for sql, values in (
+            ("INSERT INTO member (id, username, role, created_at) VALUES (3, 'sam', 'editor', :at)",
+             {}),
+            ("INSERT INTO member (id, username, role, created_at) VALUES (5, 'ada', 'owner', :at)",
+             {}),
+            ("INSERT INTO subscription_rule (subscription_key, rule, set_at) "
+             "VALUES ('list:cw.weekly', 'keep', :at)", {}),
+            ("INSERT INTO offer (kind, text, created_at) VALUES ('skill', 'reviews', :at)", {}),
+            ("INSERT INTO interaction (id, kind, direction, occurred_at, source, source_id, "
+             "created_at, member_id) VALUES (9, 'meeting', 'both', :at, 'calendar', 'x@1', :at, 3)",
+             {}),
+            (event, {"sid": "x@1", "uid": "x", "file": "sam.ics", "iid": 9}),
+            (event, {"sid": "y@1", "uid": "y", "file": "old.ics", "iid": None}),
+        ):  # fmt: skip
+            conn.execute(text(sql), {"at": "2026-03-18 17:00:00.000000", **values})
+    engine.dispose()
+    db = Database(url)
+    try:
+        with db.read() as conn:
+            rules = conn.execute(text("SELECT member_id FROM subscription_rule")).all()
+            offers = conn.execute(text("SELECT member_id FROM offer")).all()
+            events = conn.execute(
+                text("SELECT source_id, member_id FROM calendar_event ORDER BY source_id")
+            ).all()
+        assert [r[0] for r in rules] == [5] and [r[0] for r in offers] == [5]
+        assert [tuple(e) for e in events] == [("x@1", 3), ("y@1", 5)]  # whose meeting it was
+    finally:
+        db.dispose()

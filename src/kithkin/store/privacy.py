@@ -81,11 +81,39 @@ def set_shared(conn: Connection, kind: str, row_id: int, shared: bool) -> None:
     conn.execute(update(table).where(table.c.id == row_id).values(shared=shared))
 
 
+def _personal_tables() -> list[Any]:
+    """The tables whose rows are a member's, NULL being the personal user's."""
+    from kithkin.store.schema import interaction
+    from kithkin.store.schema_amplify import share
+    from kithkin.store.schema_calendar import calendar_event
+    from kithkin.store.schema_hygiene import outbox
+    from kithkin.store.schema_mail import mail_source
+    from kithkin.store.schema_service import offer
+
+    return [interaction, mail_source, outbox, calendar_event, offer, share]
+
+
+def _personal_keyed() -> list[Any]:
+    """The tables keyed by member, 0 being the personal user (`schema_circle.member_key`)."""
+    from kithkin.store.schema_circle import (
+        agenda_mute,
+        circle_member,
+        relationship,
+        relationship_inputs,
+    )
+    from kithkin.store.schema_hygiene import subscription_rule
+
+    return [relationship, relationship_inputs, circle_member, agenda_mute, subscription_rule]
+
+
 def adopt_personal_rows(conn: Connection, member_id: int) -> dict[str, int]:
-    """Make the personal user's rows (owned by no member: from before team mode) the private
-    rows of `member_id`, the first owner, their reflections, offers, shares and subscription rules
-    theirs too, and their activity rows theirs (those telling of notes, facts, needs and the
-    ledger private too). Returns how many rows of each kind."""
+    """Make the personal user's rows (owned by no member: from before team mode) the rows of
+    `member_id`, the first owner — the personal user becoming a team keeps their network as
+    theirs: their notes, story facts, needs and ledger entries (private), reflections,
+    interactions, mailboxes, outbox, calendar meetings, offers, shares, and their strength,
+    circle, muted Today items and subscription rules; and their activity rows theirs (those
+    telling of notes, facts, needs and the ledger private too). Returns how many rows of each
+    kind."""
     from kithkin.store import search
 
     out: dict[str, int] = {}
@@ -105,19 +133,14 @@ def adopt_personal_rows(conn: Connection, member_id: int) -> dict[str, int]:
     out["reflection"] = conn.execute(
         update(reflection).where(reflection.c.member_id.is_(None)).values(member_id=member_id)
     ).rowcount
-    from kithkin.store.schema_amplify import share
-    from kithkin.store.schema_hygiene import subscription_rule
-    from kithkin.store.schema_service import offer
-
-    for name, table in (("offer", offer), ("share", share)):
-        out[name] = conn.execute(
+    for table in _personal_tables():  # NULL: the personal user's
+        out[table.name] = conn.execute(
             update(table).where(table.c.member_id.is_(None)).values(member_id=member_id)
         ).rowcount
-    out["subscription_rule"] = conn.execute(
-        update(subscription_rule)
-        .where(subscription_rule.c.member_id == 0)
-        .values(member_id=member_id)
-    ).rowcount
+    for table in _personal_keyed():  # 0 in a per-member key: the personal user's
+        out[table.name] = conn.execute(
+            update(table).where(table.c.member_id == 0).values(member_id=member_id)
+        ).rowcount
     out["activity"] = conn.execute(
         update(activity).where(activity.c.member_id.is_(None)).values(member_id=member_id)
     ).rowcount

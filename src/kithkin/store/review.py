@@ -195,14 +195,14 @@ def spoken_by_day(
     conn: Connection, start: datetime, end: datetime, *, member_id: int | None = None
 ) -> Iterator[list[Spoken]]:
     """The spoken interactions in [start, end) a local day at a time, the latest day first
-    (and the latest first within it), their people read a day at a time: a caller wanting
+    (oldest first within it), their people read a day at a time: a caller wanting
     the latest few stops early, without reading the people of every meeting of the days."""
     query = _spoken(member_id).where(
         interaction.c.occurred_at >= start, interaction.c.occurred_at < end
     )
     rows = list(conn.execute(query.order_by(interaction.c.occurred_at.desc())))
     for _, day in groupby(rows, key=lambda r: r.occurred_at.astimezone().date()):
-        yield _with_people(conn, list(day))
+        yield _with_people(conn, list(day)[::-1])  # in a day oldest first, as spoken_between
 
 
 def _spoken(member_id: int | None) -> Select[Any]:

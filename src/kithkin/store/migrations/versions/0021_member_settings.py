@@ -68,10 +68,29 @@ def upgrade() -> None:
     op.add_column("share", sa.Column("member_id", sa.Integer))
     op.create_index("ix_share_member", "share", ["member_id"])
     op.create_index("ix_calendar_event_member", "calendar_event", ["member_id"])
+    _owned_in_a_team()
     op.create_index(
         "ix_interaction_spoken", "interaction", ["occurred_at"], sqlite_where=_SPOKEN,
         postgresql_where=_SPOKEN,
     )  # fmt: skip
+
+
+def _owned_in_a_team() -> None:
+    """A database that is a team already: the rows from before are its first owner's (a
+    calendar's meetings: the member whose interactions they became, else the first owner), as
+    when the first owner is added (`store.privacy.adopt_personal_rows`)."""
+    owner = "(SELECT min(id) FROM member WHERE role = 'owner')"  # none: a personal database
+    op.execute(
+        f"UPDATE subscription_rule SET member_id = {owner} "  # noqa: S608 (no input)
+        f"WHERE member_id = 0 AND {owner} IS NOT NULL"
+    )
+    for table in ("offer", "share"):
+        op.execute(f"UPDATE {table} SET member_id = {owner} WHERE member_id IS NULL")  # noqa: S608
+    met = "(SELECT i.member_id FROM interaction i WHERE i.id = calendar_event.interaction_id)"
+    op.execute(
+        f"UPDATE calendar_event SET member_id = coalesce({met}, {owner}) "  # noqa: S608
+        "WHERE member_id IS NULL"
+    )
 
 
 def downgrade() -> None:
