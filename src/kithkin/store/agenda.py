@@ -20,7 +20,7 @@ from kithkin.store import activity
 from kithkin.store.bulk import chunks
 from kithkin.store.rows import by_name
 from kithkin.store.schema import interaction, interaction_participant, of_member, person
-from kithkin.store.schema_calendar import calendar_attendee, calendar_event, own_events
+from kithkin.store.schema_calendar import calendar_attendee, calendar_event
 from kithkin.store.schema_circle import agenda_mute, member_key
 from kithkin.store.schema_mail import mail_message
 
@@ -106,7 +106,7 @@ def planned(
             select(calendar_event)
             .where(calendar_event.c.start_at >= start, calendar_event.c.start_at < end,
                    calendar_event.c.counted.is_(True), calendar_event.c.interaction_id.is_(None),
-                   *own_events(member_id))
+                   *of_member(member_id, calendar_event))
             .order_by(calendar_event.c.start_at, calendar_event.c.id)
         )
     )  # fmt: skip
@@ -178,7 +178,7 @@ def upcoming_with(
         .join(calendar_attendee, calendar_attendee.c.event_id == calendar_event.c.id)
         .where(calendar_attendee.c.person_id == person_id, calendar_event.c.start_at > now,
                calendar_event.c.counted.is_(True), calendar_event.c.interaction_id.is_(None),
-               *own_events(member_id))
+               *of_member(member_id, calendar_event))
         .order_by(calendar_event.c.start_at)
         .limit(limit)
     ):  # fmt: skip

@@ -29,7 +29,7 @@ from kithkin import clock
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.model import Feed, QueueItem, Share, SocialPost
 from kithkin.store.contacts import normalize
-from kithkin.store.schema import contact_point, person
+from kithkin.store.schema import contact_point, of_member, person
 from kithkin.store.schema_amplify import amplify_feed, amplify_item, share, share_author_key
 
 BATCH = 500
@@ -68,12 +68,6 @@ def keys_of(post: SocialPost) -> set[tuple[str, str]]:
         except InvalidInput:
             continue
     return found
-
-
-def mine(member_id: int | None) -> list[Any]:
-    """The condition on `share` of a member's own shares (team mode); none for the one user of
-    a personal database, whose they all are."""
-    return [] if member_id is None else [share.c.member_id == member_id]
 
 
 def add_posts(
@@ -207,7 +201,7 @@ def shares(
     """The shares in [since, until) (of one `kind`, or the one `share_id`), newest first,
     each with whose voice it amplified; in team mode the member's own."""
     who = whose().label("who")
-    inner = select(share, who).where(*mine(member_id))
+    inner = select(share, who).where(*of_member(member_id, share))
     if kind is not None:
         inner = inner.where(share.c.kind == kind)
     if share_id is not None:
@@ -247,9 +241,10 @@ def kinds_between(
     conn: Connection, since: datetime, until: datetime, *, member_id: int | None = None
 ) -> dict[str, int]:
     """How many shares of each kind in [since, until) (in team mode, the member's)."""
+    mine = of_member(member_id, share)
     rows = conn.execute(
         select(share.c.kind, func.count())
-        .where(share.c.occurred_at >= since, share.c.occurred_at < until, *mine(member_id))
+        .where(share.c.occurred_at >= since, share.c.occurred_at < until, *mine)
         .group_by(share.c.kind)
     )
     return {str(r[0]): int(r[1]) for r in rows}
@@ -260,15 +255,16 @@ def last_own(
 ) -> tuple[datetime | None, bool]:
     """When I last shared something of my own before `until`, and whether I shared anything
     (in team mode, the member)."""
+    mine = of_member(member_id, share)
     row = conn.execute(
         select(share.c.occurred_at)
-        .where(share.c.kind == "own", share.c.occurred_at < until, *mine(member_id))
+        .where(share.c.kind == "own", share.c.occurred_at < until, *mine)
         .order_by(share.c.occurred_at.desc())
         .limit(1)
     ).first()
     if row is not None:
         return row.occurred_at, True
-    anything = select(share.c.id).where(share.c.occurred_at < until, *mine(member_id)).limit(1)
+    anything = select(share.c.id).where(share.c.occurred_at < until, *mine).limit(1)
     return None, conn.scalar(anything) is not None
 
 
@@ -291,7 +287,7 @@ def last_amplified(
     who = whose().label("who")
     sub = (
         select(who, share.c.occurred_at)
-        .where(share.c.kind == "amplify", *mine(member_id))
+        .where(share.c.kind == "amplify", *of_member(member_id, share))
         .subquery()
     )
     rows = conn.execute(

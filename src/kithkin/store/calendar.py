@@ -14,8 +14,8 @@ from sqlalchemy.orm import aliased
 from kithkin import clock
 from kithkin.model import Meeting, MeetingAttendee, Record, record
 from kithkin.store.bulk import chunks
-from kithkin.store.schema import interaction, person
-from kithkin.store.schema_calendar import calendar_attendee, calendar_event, own_events
+from kithkin.store.schema import interaction, of_member, person
+from kithkin.store.schema_calendar import calendar_attendee, calendar_event
 
 EVENT_FIELDS: Final = (
     "uid",
@@ -83,7 +83,7 @@ def events_of_file(
             calendar_event.c.source_file == source_file,
             calendar_event.c.start_at >= start,
             calendar_event.c.start_at < end,
-            *own_events(member_id),
+            *of_member(member_id, calendar_event),
         )
     )
     return {str(sid): int(eid) for sid, eid in rows}
@@ -175,8 +175,9 @@ def meetings_between(
     """The meetings that start in [start, end), earliest first, with their attendees (the
     people they are, following merges); in team mode the member's own. What a brief for
     tomorrow's meetings reads."""
+    mine = of_member(member_id, calendar_event)
     query = select(calendar_event).where(
-        calendar_event.c.start_at >= start, calendar_event.c.start_at < end, *own_events(member_id)
+        calendar_event.c.start_at >= start, calendar_event.c.start_at < end, *mine
     )
     if counted_only:
         query = query.where(calendar_event.c.counted.is_(True))

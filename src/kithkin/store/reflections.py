@@ -12,6 +12,7 @@ from kithkin import clock
 from kithkin.model import Reflection
 from kithkin.store import activity
 from kithkin.store.bulk import chunks
+from kithkin.store.schema import of_member
 from kithkin.store.schema_gathering import reflection
 
 MAX_TEXT = 2000  # characters of a reflection: a line, or a few
@@ -70,11 +71,6 @@ def add(
     return _reflection(row)
 
 
-def mine(member_id: int | None) -> list[Any]:
-    """The condition on `reflection` of a member's own (none for the personal user)."""
-    return [] if member_id is None else [reflection.c.member_id == member_id]
-
-
 def between(
     conn: Connection, first: date, last: date, *, member_id: int | None = None
 ) -> list[Reflection]:
@@ -82,7 +78,11 @@ def between(
     order."""
     rows = conn.execute(
         select(reflection)
-        .where(reflection.c.on_day >= first, reflection.c.on_day <= last, *mine(member_id))
+        .where(
+            reflection.c.on_day >= first,
+            reflection.c.on_day <= last,
+            *of_member(member_id, reflection),
+        )
         .order_by(reflection.c.on_day, reflection.c.id)
     )
     return [_reflection(r) for r in rows]
@@ -97,7 +97,7 @@ def reflected_interactions(
             int(i)
             for i in conn.scalars(
                 select(reflection.c.interaction_id).where(
-                    reflection.c.interaction_id.in_(part), *mine(member_id)
+                    reflection.c.interaction_id.in_(part), *of_member(member_id, reflection)
                 )
             )
         }
@@ -109,7 +109,9 @@ def reflected_gathering_days(
 ) -> set[tuple[int, date]]:
     rows = conn.execute(
         select(reflection.c.gathering_id, reflection.c.on_day).where(
-            reflection.c.gathering_id.is_not(None), reflection.c.on_day >= first, *mine(member_id)
+            reflection.c.gathering_id.is_not(None),
+            reflection.c.on_day >= first,
+            *of_member(member_id, reflection),
         )
     )
     return {(int(g), d) for g, d in rows}

@@ -23,7 +23,7 @@ from kithkin.store.schema import (
     spoken,
     story_fact,
 )
-from kithkin.store.schema_calendar import calendar_attendee, calendar_event, own_events
+from kithkin.store.schema_calendar import calendar_attendee, calendar_event
 from kithkin.store.schema_mail import mail_message
 
 _ROLE_RANK = {"with": 0, "from": 1, "to": 2, "cc": 3, "bcc": 4, "list": 5}
@@ -152,7 +152,7 @@ def meetings_between(
             calendar_event.c.counted.is_(True),
             calendar_event.c.all_day.is_(False),
             with_people > 0,
-            *own_events(member_id),
+            *of_member(member_id, calendar_event),
         )
         .order_by(calendar_event.c.start_at)
     )
@@ -256,8 +256,7 @@ def practice_counts(
     from kithkin.store.schema_intro import intro
     from kithkin.store.schema_service import ledger_entry
 
-    def theirs(table: Any) -> list[Any]:
-        return [] if member_id is None else [table.c.member_id == member_id]
+    given = of_member(member_id, ledger_entry)
 
     def count(column: Any, *where: Any) -> int:
         found = conn.execute(
@@ -267,8 +266,6 @@ def practice_counts(
 
     return {
         "intros": count(intro.c.introduced_at),
-        "shares": count(share.c.occurred_at, *theirs(share)),
-        "favours": count(
-            ledger_entry.c.at, ledger_entry.c.direction == "gave", *theirs(ledger_entry)
-        ),
+        "shares": count(share.c.occurred_at, *of_member(member_id, share)),
+        "favours": count(ledger_entry.c.at, ledger_entry.c.direction == "gave", *given),
     }

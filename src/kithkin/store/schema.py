@@ -180,10 +180,13 @@ def spoken() -> ColumnElement[bool]:
     return interaction.c.kind.in_(kinds)
 
 
-def of_member(member_id: int | None) -> list[Any]:
-    """The condition on `interaction` of a member's own interactions (team mode); none for the
-    one user of a personal database, who has them all."""
-    return [] if member_id is None else [interaction.c.member_id == member_id]
+def of_member(member_id: int | None, table: Table | None = None) -> list[Any]:
+    """The condition on `table` (`interaction` by default; any table whose `member_id` NULL is
+    the personal user's: calendar_event, share, offer...) of a member's own rows (team mode);
+    none for the one user of a personal database, who has them all."""
+    if member_id is None:
+        return []
+    return [(interaction if table is None else table).c.member_id == member_id]
 
 
 Index("ix_interaction_thread_key", interaction.c.thread_key)

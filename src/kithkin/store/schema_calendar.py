@@ -9,8 +9,6 @@ and, for those who became people, by person: what a brief for tomorrow's meeting
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
 from kithkin.store.schema import UTCDateTime, metadata
@@ -41,12 +39,6 @@ calendar_event = Table(
 )
 Index("ix_calendar_event_start", calendar_event.c.start_at)
 Index("ix_calendar_event_member", calendar_event.c.member_id)
-
-
-def own_events(member_id: int | None) -> list[Any]:
-    """The condition on `calendar_event` of a member's own meetings (team mode); none for the
-    one user of a personal database, whose they all are."""
-    return [] if member_id is None else [calendar_event.c.member_id == member_id]
 
 
 Index("ix_calendar_event_interaction", calendar_event.c.interaction_id)

@@ -20,7 +20,7 @@ from kithkin.store import activity
 from kithkin.store.privacy import visible
 from kithkin.store.rows import live_row
 from kithkin.store.schema import note as note_table
-from kithkin.store.schema import person, story_fact
+from kithkin.store.schema import of_member, person, story_fact
 from kithkin.store.schema_service import ledger_entry, need, offer
 
 MAX_TEXT: Final = 500  # characters: an offer, a need or a ledger line is one sentence or two
@@ -57,9 +57,7 @@ def add_offer(conn: Connection, kind: str, text: str, *, member_id: int | None =
 def offers(conn: Connection, member_id: int | None = None) -> list[Offer]:
     """The offers of the one user (every offer), or in team mode the member's own: what each
     member can give is theirs, as their outbox is."""
-    query = select(offer).order_by(offer.c.kind, offer.c.id)
-    if member_id is not None:
-        query = query.where(offer.c.member_id == member_id)
+    query = select(offer).where(*of_member(member_id, offer)).order_by(offer.c.kind, offer.c.id)
     return [Offer(r.id, r.kind, r.text, r.created_at) for r in conn.execute(query)]
 
 
@@ -192,7 +190,7 @@ def match_state(conn: Connection, *, actor: Actor = SOLO) -> str:
     needs_ids = conn.scalars(
         select(need.c.id).where(need.c.status == "open", visible(need, actor)).order_by(need.c.id)
     )
-    mine = [] if actor.member_id is None else [offer.c.member_id == actor.member_id]
+    mine = of_member(actor.member_id, offer)
     offer_ids = conn.scalars(select(offer.c.id).where(*mine).order_by(offer.c.id))
     return "needs:" + ",".join(map(str, needs_ids)) + "|offers:" + ",".join(map(str, offer_ids))
 
